@@ -1,0 +1,47 @@
+"""Background work: the broker, the tracking middleware, the job types and how jobs are sent."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import dramatiq
+from dramatiq import Actor, Broker
+from flask import Flask, current_app
+
+from actors.broker import QUEUE_NAME, make_broker
+from actors.middleware import JobTracking
+from actors.registry import JOB_TYPES, JobType
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class JobsRuntime:
+    broker: Broker
+    tracking: JobTracking
+    actors: dict[str, Actor]
+
+
+def init_app(app: Flask) -> None:
+    """Build this app's broker and declare one actor per job type on it."""
+    broker = make_broker(app)
+    tracking = JobTracking(app, set(JOB_TYPES))
+    broker.add_middleware(tracking)
+    dramatiq.set_broker(broker)  # nothing may fall back to Dramatiq's default broker
+    actors = {job_type.key: _declare(broker, job_type) for job_type in JOB_TYPES.values()}
+    app.extensions["archive_jobs"] = JobsRuntime(broker, tracking, actors)
+
+
+def _declare(broker: Broker, job_type: JobType) -> Actor:
+    return dramatiq.actor(
+        job_type.perform,
+        actor_name=job_type.key,
+        queue_name=QUEUE_NAME,
+        broker=broker,
+        max_retries=0,  # a failed job shows Error at once; retrying is the user's decision
+        time_limit=job_type.time_limit_seconds * 1000,
+    )
+
+
+def runtime() -> JobsRuntime:
+    return current_app.extensions["archive_jobs"]

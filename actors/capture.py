@@ -1,0 +1,195 @@
+"""Capture what a job prints (stdout and log records), per worker thread.
+
+``sys.stdout`` is replaced once per process by a router that sends each write
+to the ``JobOutput`` of the job running on the current thread, or to the real
+stdout when the thread runs no job. So several jobs printing at once in a
+multi-threaded worker never mix their output.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Callable, TextIO
+
+TRUNCATION_MARKER = "\n[... {skipped} characters omitted here; download the full output ...]\n"
+
+FlushCallback = Callable[["JobOutput"], None]
+
+
+class JobOutput:
+    """One job's console output.
+
+    The whole text goes to a log file (up to a hard limit) so it can be downloaded
+    whole; the database keeps the beginning and the end (each half of ``cap``) with a
+    marker between — AtoM keeps only the beginning and loses the end, which is where
+    the error usually is.
+    """
+
+    def __init__(
+        self,
+        path: Path | None,
+        cap: int,
+        hard_limit: int,
+        flush_seconds: float,
+        on_flush: FlushCallback,
+        initial: str = "",
+    ) -> None:
+        self.half = max(1, cap // 2)
+        self.hard_limit = hard_limit
+        self.flush_seconds = flush_seconds
+        self.on_flush = on_flush
+        self.head = ""
+        self.tail = ""
+        self.skipped = 0
+        self.file_chars = 0
+        self.progress: tuple[int, int] | None = None
+        self._last_flush = time.monotonic()
+        self._file: TextIO | None = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = path.open("a", encoding="utf-8")
+        if initial:
+            self.write(initial)
+
+    def write(self, text: str) -> int:
+        if not text:
+            return 0
+        self._append_to_file(text)
+        room = self.half - len(self.head)
+        if room > 0:
+            self.head += text[:room]
+            text = text[room:]
+        if text:
+            combined = self.tail + text
+            overflow = len(combined) - self.half
+            if overflow > 0:
+                self.skipped += overflow
+                combined = combined[overflow:]
+            self.tail = combined
+        self.maybe_flush()
+        return len(text)
+
+    def _append_to_file(self, text: str) -> None:
+        if self._file is None or self.file_chars >= self.hard_limit:
+            return
+        allowed = text[: self.hard_limit - self.file_chars]
+        self._file.write(allowed)
+        self.file_chars += len(allowed)
+        if self.file_chars >= self.hard_limit:
+            self._file.write(f"\n[output stopped at the hard limit of {self.hard_limit} characters]\n")
+
+    def set_progress(self, done: int, total: int) -> None:
+        self.progress = (done, total)
+        self.maybe_flush()
+
+    def text(self) -> str:
+        """What the database keeps: head, marker when something was dropped, tail."""
+        if self.skipped:
+            return self.head + TRUNCATION_MARKER.format(skipped=self.skipped) + self.tail
+        return self.head + self.tail
+
+    def maybe_flush(self) -> None:
+        if time.monotonic() - self._last_flush >= self.flush_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        self._last_flush = time.monotonic()
+        if self._file is not None:
+            self._file.flush()
+        self.on_flush(self)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+class _ThreadRouter(io.TextIOBase):
+    """A stdout stand-in: writes go to the current thread's job output, if any."""
+
+    def __init__(self, fallback: TextIO) -> None:
+        self.fallback = fallback
+        self.local = threading.local()
+
+    @property
+    def target(self) -> JobOutput | None:
+        return getattr(self.local, "output", None)
+
+    def write(self, text: str) -> int:
+        target = self.target
+        if target is not None:
+            return target.write(text)
+        return self.fallback.write(text)
+
+    def flush(self) -> None:
+        if self.target is None:
+            self.fallback.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+
+class _JobLogHandler(logging.Handler):
+    """Copies log records emitted on a job's thread into that job's output."""
+
+    # Dramatiq logs each failure with its traceback; the tracker writes it once itself.
+    IGNORED_PREFIXES = ("dramatiq",)
+    # Rendering libraries warn about fonts and CSS: noise to an archivist, kept from ERROR up.
+    QUIET_PREFIXES = ("weasyprint", "fontTools")
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        target = _router.target if _router is not None else None
+        if target is None or record.name.startswith(self.IGNORED_PREFIXES):
+            return
+        if record.levelno < logging.ERROR and record.name.startswith(self.QUIET_PREFIXES):
+            return
+        try:
+            target.write(self.format(record) + "\n")
+        except Exception:  # a broken log line must never fail the job
+            self.handleError(record)
+
+
+_install_lock = threading.Lock()
+_router: _ThreadRouter | None = None
+_log_handler = _JobLogHandler()
+
+
+def _installed_router() -> _ThreadRouter:
+    """Install the stdout router (again, if something replaced sys.stdout) and the log handler."""
+    global _router
+    with _install_lock:
+        if _router is None or sys.stdout is not _router:
+            _router = _ThreadRouter(sys.stdout)
+            sys.stdout = _router
+        root = logging.getLogger()
+        if _log_handler not in root.handlers:
+            root.addHandler(_log_handler)
+        return _router
+
+
+def start(output: JobOutput) -> None:
+    """Route this thread's stdout and log records into ``output``."""
+    _installed_router().local.output = output
+
+
+def stop() -> JobOutput | None:
+    """Stop routing this thread; returns the output that was being captured."""
+    router = _installed_router()
+    output = router.target
+    router.local.output = None
+    return output

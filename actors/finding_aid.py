@@ -1,0 +1,70 @@
+"""Generate finding aid: a PDF or RTF of a description and its whole sub-tree."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import current_app
+
+from extensions import db
+from models import ArchivalDescription, FindingAid, Job
+from models.base import utcnow
+
+FORMATS = ("pdf", "rtf")
+
+
+def finding_aid_dir() -> Path:
+    return Path(current_app.instance_path) / "finding-aids"
+
+
+def generate_finding_aid(job_id: int) -> None:
+    """Render into a new randomly named file, then point the description at it.
+
+    Rendering to a fresh file and switching the pointer last means a failed or
+    re-delivered run never leaves a half-written finding aid in place.
+    """
+    from actors.jobs import report_progress, set_info
+    from actors.rendering import render_finding_aid
+
+    job = db.session.get(Job, job_id)
+    fmt = job.parameters.get("format", "pdf")
+    if fmt not in FORMATS:
+        raise ValueError(f"Unknown finding aid format {fmt!r}; use pdf or rtf.")
+    root = db.session.get(ArchivalDescription, job.description_id) if job.description_id else None
+    if root is None:
+        raise LookupError("The description of this job no longer exists.")
+    total = root.descendant_count + 1
+    print(f"Generating a {fmt.upper()} finding aid for \"{root.title}\" ({total} descriptions).", flush=True)
+
+    directory = finding_aid_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    file_name = f"{secrets.token_urlsafe(24)}.{fmt}"
+    target = directory / file_name
+    try:
+        pages = render_finding_aid(
+            root.id,
+            fmt,
+            target,
+            lambda done, total: report_progress(done, total, f"Rendering {done} of {total} descriptions..."),
+        )
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    _replace_finding_aid(root.id, fmt, file_name, job_id)
+    size_kib = target.stat().st_size / 1024
+    pages_text = f", {pages} pages" if pages else ""
+    print(f"Finding aid written: {fmt.upper()}, {size_kib:.0f} KiB{pages_text}.", flush=True)
+    set_info(f"Finding aid generated ({fmt.upper()}{pages_text}).")
+
+
+def _replace_finding_aid(description_id: int, fmt: str, file_name: str, job_id: int) -> None:
+    """Point the description at the new file and delete the one it replaces."""
+    aid = FindingAid.for_description(description_id)
+    old_file = aid.file_name if aid else None
+    if aid is None:
+        aid = FindingAid(description_id=description_id)
+        db.session.add(aid)
+    aid.format, aid.file_name, aid.job_id, aid.generated_at = fmt, file_name, job_id, utcnow()
+    db.session.commit()
+    if old_file and old_file != file_name:
+        (finding_aid_dir() / old_file).unlink(missing_ok=True)

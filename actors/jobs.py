@@ -1,0 +1,90 @@
+"""Launching jobs (row first, message after commit) and what actors call while they run."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from actors import runtime
+from actors.registry import JOB_TYPES
+from extensions import db
+from models import ArchivalDescription, Job, JobStatus, User
+from models.base import utcnow
+
+logger = logging.getLogger(__name__)
+
+
+def launch(
+    type_key: str,
+    *,
+    user: User | None = None,
+    description: ArchivalDescription | None = None,
+    parameters: dict[str, Any] | None = None,
+    retry_of_id: int | None = None,
+) -> tuple[Job, bool]:
+    """Create the job row (Queued), commit, then send its message.
+
+    Returns the job and whether the message reached the broker. When it did not, the
+    job stays Queued with no ``sent_at`` and a dispatcher sends it later: nothing is lost.
+    """
+    if type_key not in JOB_TYPES:
+        raise KeyError(f"Unknown job type {type_key!r}")
+    job = Job(
+        type=type_key,
+        status=JobStatus.QUEUED,
+        user_id=user.id if user else None,
+        description_id=description.id if description else None,
+        parameters=parameters or {},
+        retry_of_id=retry_of_id,
+    )
+    db.session.add(job)
+    db.session.commit()
+    return job, send(job.id)
+
+
+def send(job_id: int) -> bool:
+    """Send the message for a committed, queued job and record that it was sent."""
+    job = db.session.get(Job, job_id)
+    try:
+        runtime().actors[job.type].send(job.id)
+    except Exception as error:  # broker unreachable: the dispatcher will send it later
+        logger.warning("Job %s saved but not sent: %s", job_id, error)
+        return False
+    db.session.execute(update(Job).where(Job.id == job_id).values(sent_at=utcnow()))
+    db.session.commit()
+    return True
+
+
+def dispatch_unsent(grace_seconds: float = 5, limit: int = 500) -> int:
+    """Send queued jobs whose message never reached the broker (the outbox). Returns how many.
+
+    The grace period leaves alone jobs whose launching request is still sending them.
+    """
+    ids = db.session.scalars(
+        select(Job.id)
+        .where(
+            Job.status == JobStatus.QUEUED,
+            Job.sent_at.is_(None),
+            Job.created_at < utcnow() - timedelta(seconds=grace_seconds),
+        )
+        .order_by(Job.id)
+        .limit(limit)
+    ).all()
+    return sum(1 for job_id in ids if send(job_id))
+
+
+def report_progress(done: int, total: int, text: str) -> None:
+    """Print a progress line into the job's output and record done/total on the row."""
+    print(text, flush=True)
+    running = runtime().tracking.current()
+    if running is not None:
+        running.output.set_progress(done, total)
+
+
+def set_info(text: str) -> None:
+    """The short message shown in the Info column when the job completes."""
+    running = runtime().tracking.current()
+    if running is not None:
+        running.info = text

@@ -1,0 +1,71 @@
+"""Join chunk PDFs into one finding aid and stamp "Page N of M" on every page.
+
+The chunks are laid out separately (one WeasyPrint document per few hundred
+descriptions) so memory stays bounded; the total page count is only known once
+the last chunk is done. Rather than laying every chunk out twice, the footers are
+drawn on blank pages by WeasyPrint (same fonts and CSS as the body, so cheap:
+nothing but a footer per page) and merged over the chunk pages here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from pypdf import PdfReader, PdfWriter
+
+# Draws the footers for page_count pages, numbered from first_page, "of total_pages";
+# returns the PDF bytes. Kept abstract so this module knows nothing of Flask or templates.
+FooterRenderer = Callable[[int, int, int], bytes]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    path: Path
+    page_count: int
+
+
+def assemble(
+    chunks: list[Chunk],
+    dest: Path,
+    footers: FooterRenderer,
+    *,
+    title: str,
+    skip_first_page: bool = True,
+    outline: list[tuple[str, int]] | None = None,
+) -> int:
+    """Write the chunks, in order, to dest with page numbers; return the page count.
+
+    Pages are appended chunk by chunk and each chunk's reader is dropped as soon as
+    its pages are copied, so only the output (compressed streams) stays in memory.
+    skip_first_page leaves the title page unnumbered (it still counts as page 1).
+    outline is (title, absolute 0-based page index) pairs for PDF bookmarks.
+    """
+    total_pages = sum(chunk.page_count for chunk in chunks)
+    writer = PdfWriter()
+    first_page = 1
+    for chunk in chunks:
+        reader = PdfReader(chunk.path)
+        if len(reader.pages) != chunk.page_count:
+            raise RuntimeError(f"{chunk.path.name} has {len(reader.pages)} pages, expected {chunk.page_count}.")
+        overlay = PdfReader(_bytes_io(footers(first_page, chunk.page_count, total_pages)))
+        for index, page in enumerate(reader.pages):
+            number = first_page + index
+            if not (skip_first_page and number == 1):
+                page.merge_page(overlay.pages[index])
+            writer.add_page(page)
+        first_page += chunk.page_count
+        del reader, overlay
+    for text, page_index in outline or ():
+        if 0 <= page_index < total_pages:
+            writer.add_outline_item(text, page_index)
+    writer.add_metadata({"/Title": title, "/Producer": "Archive Jobs (WeasyPrint, pypdf)"})
+    with open(dest, "wb") as out:
+        writer.write(out)
+    return total_pages
+
+
+def _bytes_io(data: bytes):
+    from io import BytesIO
+
+    return BytesIO(data)

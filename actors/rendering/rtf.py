@@ -1,0 +1,147 @@
+"""Finding aid as RTF, written by hand and streamed row by row.
+
+RTF is plain 7-bit text, so a tree of any size is written with constant memory and
+no extra dependency; word processors (LibreOffice, Word) open it for editing, which
+is why archives ask for it next to the PDF.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Callable, TextIO
+
+from models import ArchivalDescription
+
+A4_WIDTH, A4_HEIGHT = 11906, 16838  # twips (1/1440 inch)
+INDENT_PER_LEVEL = 340  # twips, ~6 mm, as in the PDF
+PROGRESS_EVERY = 200
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+HEADER = (
+    r"{\rtf1\ansi\ansicpg1252\deff0\uc1"
+    r"{\fonttbl{\f0\froman\fcharset0 DejaVu Serif;}{\f1\fswiss\fcharset0 DejaVu Sans;}}"
+    r"{\colortbl;\red85\green85\blue85;}"
+    r"{\stylesheet{\s0\f0\fs20 Normal;}"
+    r"{\s1\outlinelevel0\f1\fs48\b\sbasedon0\snext0 heading 1;}"
+    r"{\s2\outlinelevel1\f1\fs30\b\sbasedon0\snext0 heading 2;}"
+    r"{\s3\outlinelevel2\f1\fs24\b\sbasedon0\snext0 heading 3;}}"
+    "\n"
+)
+
+
+def escape(text: str | None) -> str:
+    """Text as RTF: control words escaped, non-ASCII as \\uN? (UTF-16 units), newlines as \\line."""
+    if not text:
+        return ""
+    out: list[str] = []
+    for char in _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")):
+        code = ord(char)
+        if char in "\\{}":
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\line ")
+        elif char == "\t":
+            out.append("\\tab ")
+        elif code < 128:
+            out.append(char)
+        elif code < 0x10000:
+            out.append(f"\\u{code if code < 0x8000 else code - 0x10000}?")
+        else:  # outside the BMP: a UTF-16 surrogate pair, each unit signed
+            code -= 0x10000
+            for unit in (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF)):
+                out.append(f"\\u{unit - 0x10000}?")
+    return "".join(out)
+
+
+def write_finding_aid(
+    root: ArchivalDescription,
+    descriptions: Iterable[ArchivalDescription],
+    dest: Path,
+    generated: str,
+    on_progress: Callable[[int, int], None],
+) -> None:
+    """Write root's finding aid to dest; descriptions is root then its descendants in tree order."""
+    total = root.descendant_count + 1
+    done = 0
+    with open(dest, "w", encoding="ascii", newline="\n") as out:
+        _write_front(out, root, generated)
+        for description in descriptions:
+            done += 1
+            if description.id != root.id:
+                _write_unit(out, description, description.depth - root.depth)
+            if done % PROGRESS_EVERY == 0:
+                on_progress(min(done, total), max(done, total))
+        out.write("}\n")
+    on_progress(done, max(done, total))
+
+
+def _write_front(out: TextIO, root: ArchivalDescription, generated: str) -> None:
+    """Document settings, running header/footer, title page and the root's ISAD(G) fields."""
+    title = escape(root.title)
+    out.write(HEADER)
+    out.write(r"{\info{\title " + title + r"}{\doccomm Finding aid}}" + "\n")
+    out.write(rf"\paperw{A4_WIDTH}\paperh{A4_HEIGHT}\margl1247\margr1134\margt1361\margb1247" "\n")
+    out.write(r"\sectd\titlepg{\headerf\pard\par}{\footerf\pard\par}" "\n")
+    out.write(r"{\header\pard\qc\f1\fs16\cf1 " + title + r"\par}" "\n")
+    out.write(
+        r"{\footer\pard\qc\f1\fs16\cf1 Page {\field{\*\fldinst PAGE}{\fldrslt 1}}"
+        r" of {\field{\*\fldinst NUMPAGES}{\fldrslt 1}}\par}" "\n"
+    )
+    # Title page
+    out.write(r"\pard\plain\f1\fs22\cf1\sb3000\sa120 FINDING AID\par" "\n")
+    out.write(r"\pard\plain\s1\outlinelevel0\f1\fs48\b\sa400 " + title + r"\par" "\n")
+    for label, value in (
+        ("Reference code", root.identifier),
+        ("Dates", root.dates),
+        ("Level of description", (root.level_of_description or "").capitalize()),
+    ):
+        if value:
+            out.write(_field(label, value))
+    out.write(r"\pard\plain\f0\fs18\cf1\sb2400 Generated on " + escape(generated) + r"\par" "\n")
+    out.write(r"\page" "\n")
+    # The root's ISAD(G) fields
+    out.write(
+        r"\pard\plain\s2\outlinelevel1\f1\fs30\b\sa200 Description of the "
+        + escape(root.level_of_description)
+        + r"\par" "\n"
+    )
+    for label, value in (
+        ("Reference code", root.identifier),
+        ("Title", root.title),
+        ("Dates", root.dates),
+        ("Level of description", (root.level_of_description or "").capitalize()),
+        ("Extent and medium", root.extent_and_medium),
+        ("Scope and content", root.scope_and_content),
+        ("Arrangement", root.arrangement),
+    ):
+        out.write(_field(label, value or "\u2014"))
+    if root.descendant_count:
+        out.write(r"\pard\plain\s2\outlinelevel1\f1\fs30\b\sb400\sa200 Detailed description\par" "\n")
+
+
+def _field(label: str, value: str) -> str:
+    return (
+        r"\pard\plain\f1\fs16\b\cf1\sb140\keepn " + escape(label.upper()) + r"\par" "\n"
+        r"\pard\plain\f0\fs20 " + escape(value) + r"\par" "\n"
+    )
+
+
+def _write_unit(out: TextIO, unit: ArchivalDescription, depth: int) -> None:
+    """One descendant: level and reference, title as a heading, then its fields, indented by depth."""
+    indent = rf"\li{INDENT_PER_LEVEL * max(depth - 1, 0)}"
+    style = r"\s3\outlinelevel2" if depth == 1 else ""
+    size = {1: 26, 2: 23}.get(depth, 21)
+    reference = f" {unit.identifier}" if unit.identifier else ""
+    out.write(
+        r"\pard\plain" + indent + r"\keepn\sb200\f1\fs15\cf1 "
+        + escape((unit.level_of_description or "").upper() + reference)
+        + r"\par" "\n"
+    )
+    out.write(r"\pard\plain" + style + indent + rf"\keepn\f1\b\fs{size} " + escape(unit.title) + r"\par" "\n")
+    for label, value in (("Dates", unit.dates), ("Extent and medium", unit.extent_and_medium)):
+        if value:
+            out.write(r"\pard\plain" + indent + r"\f0\fs18{\i " + escape(label) + r":} " + escape(value) + r"\par" "\n")
+    if unit.scope_and_content:
+        out.write(r"\pard\plain" + indent + r"\sb60\f0\fs20 " + escape(unit.scope_and_content) + r"\par" "\n")

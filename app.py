@@ -1,0 +1,112 @@
+"""Application factory: wires config, extensions, blueprints, CLI and error pages."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+import actors
+import config
+from extensions import csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    instance = config.instance_path()
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
+    app.config.from_mapping(config.load(instance))
+    if test_config:
+        app.config.from_mapping(test_config)
+    instance.mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    import models  # noqa: F401  (the models must be known before migrations look at them)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(config.PROJECT_ROOT / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    actors.init_app(app)
+    _tune_sqlite(app)
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """WAL and a busy timeout let the web, the worker and output flushes share one SQLite file."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+
+        @event.listens_for(db.engine, "connect")
+        def _on_connect(dbapi_connection, _record) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from blueprints.auth import bp as auth_bp
+    from blueprints.descriptions import bp as descriptions_bp
+    from blueprints.jobs import bp as jobs_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(jobs_bp)
+    app.register_blueprint(descriptions_bp)
+    app.add_url_rule("/", endpoint="index", view_func=lambda: _redirect_home())
+
+
+def _redirect_home():
+    from flask import redirect, url_for
+
+    return redirect(url_for("jobs.index"))
+
+
+def register_commands(app: Flask) -> None:
+    from blueprints.demo import demo_cli
+    from blueprints.jobs.cli import jobs_cli
+    from blueprints.users import users_cli
+
+    for group in (jobs_cli, users_cli, demo_cli):
+        app.cli.add_command(group)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Every error a user can cause gets a readable page, never a stack trace."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        message = "Your form expired or was sent without its security token. Go back, reload the page and try again."
+        return render_template("error.html", code=400, title="Form refused", message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_template("error.html", code=error.code, title=error.name, message=error.description), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        logging.getLogger(__name__).exception("Unhandled error")
+        db.session.rollback()
+        message = "Something went wrong on our side. Nothing you sent was lost; please try again."
+        return render_template("error.html", code=500, title="Server error", message=message), 500
+
+
+def register_template_helpers(app: Flask) -> None:
+    from blueprints.formatting import format_datetime
+
+    app.jinja_env.filters["datetime"] = format_datetime

@@ -1,0 +1,1 @@
+"""One blueprint (or CLI group) per area."""

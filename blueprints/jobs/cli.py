@@ -1,0 +1,102 @@
+"""`flask jobs ...`: the administrator's commands."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select, update
+
+from actors import runtime
+from actors.jobs import dispatch_unsent
+from actors.registry import label_for
+from blueprints.formatting import site_time
+from blueprints.jobs.queries import delete_jobs
+from extensions import db
+from models import Job, JobStatus, User
+from models.base import utcnow
+
+jobs_cli = click.Group("jobs", help="Manage background jobs.")
+
+
+@jobs_cli.command("list")
+@click.option("--status", type=click.Choice([s.value for s in JobStatus], case_sensitive=False))
+@click.option("--limit", default=100, show_default=True, help="Newest N jobs.")
+@with_appcontext
+def list_jobs(status: str | None, limit: int) -> None:
+    """Table of jobs: id, status, name, user, start, end."""
+    query = select(Job.id, Job.status, Job.type, User.username, Job.created_at, Job.finished_at).outerjoin(
+        User, User.id == Job.user_id
+    )
+    if status:
+        query = query.where(Job.status == JobStatus(status.lower()))
+    rows = db.session.execute(query.order_by(Job.id.desc()).limit(limit)).all()
+    table = [("ID", "STATUS", "NAME", "USER", "START", "END")] + [
+        (str(i), s.label, label_for(t), u or "", site_time(c), site_time(f) or "N/A") for i, s, t, u, c, f in rows
+    ]
+    widths = [max(len(row[col]) for row in table) for col in range(6)]
+    for row in table:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    if not rows:
+        click.echo("No jobs.")
+
+
+@jobs_cli.command("clear")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def clear(yes: bool) -> None:
+    """Delete ALL jobs (queued, running, finished), their history and files, and purge the queue."""
+    if not yes:
+        click.echo(
+            "This deletes ALL jobs — queued, running and finished — with their history and output files,\n"
+            "and removes queued messages from the job queue. Export the history first if you need it\n"
+            "(Jobs page > Export history CSV)."
+        )
+        click.confirm("Clear all jobs?", abort=True)
+    try:
+        runtime().broker.flush_all()
+    except Exception as error:
+        click.echo(f"Warning: the job queue could not be purged ({error}); cleared jobs will be ignored if sent.")
+    count = delete_jobs(select(Job))
+    click.echo(f"Cleared {count} job{'s' if count != 1 else ''}.")
+
+
+@jobs_cli.command("kill")
+@click.argument("job_id", type=int)
+@with_appcontext
+def kill(job_id: int) -> None:
+    """Stop one stalled or queued job: mark it Error and never run it."""
+    job = db.session.get(Job, job_id)
+    if job is None:
+        click.echo(f"There is no job {job_id}.", err=True)
+        sys.exit(1)
+    killed = db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status.in_(JobStatus.active()))
+        .values(status=JobStatus.ERROR, finished_at=utcnow(), info="Killed by administrator.")
+    ).rowcount
+    db.session.commit()
+    if not killed:
+        click.echo(f"Job {job_id} has already ended ({job.status.label}); nothing to kill.", err=True)
+        sys.exit(1)
+    click.echo(f"Job {job_id} marked Error (killed by administrator).")
+
+
+@jobs_cli.command("dispatch")
+@with_appcontext
+def dispatch() -> None:
+    """Send queued jobs whose message never reached the queue (e.g. Redis was down)."""
+    click.echo(f"Sent {dispatch_unsent(grace_seconds=0)} job(s).")
+
+
+@jobs_cli.command("worker")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64))
+def worker(processes: int, threads: int) -> None:
+    """Run a worker (what the Procfile's worker line calls). Ctrl-C or SIGTERM stops it cleanly."""
+    from actors.worker import serve
+    from app import create_app
+
+    current_app.logger.info("Starting %d worker process(es) with %d thread(s).", processes, threads)
+    serve(create_app, processes, threads)

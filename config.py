@@ -1,0 +1,65 @@
+"""Configuration: defaults overridden by the environment, then by test_config."""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
+
+# A unix socket path must fit in sockaddr_un (108 bytes including the NUL).
+_MAX_SOCKET_PATH = 100
+
+
+def instance_path() -> Path:
+    """Where the SQLite file, the embedded Redis and generated files live."""
+    return Path(os.environ.get("ARCHIVE_JOBS_INSTANCE", DEFAULT_INSTANCE_PATH)).resolve()
+
+
+def embedded_redis_socket(instance: Path) -> Path:
+    """Socket of the embedded Redis; falls back to /tmp when the instance path is too long."""
+    socket = instance / "redis.sock"
+    if len(str(socket)) <= _MAX_SOCKET_PATH:
+        return socket
+    digest = hashlib.sha1(str(instance).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"archive-jobs-{digest}.sock"
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load(instance: Path) -> dict:
+    """Settings every process (web, worker, CLI) agrees on."""
+    env = os.environ.get
+    redis_url = env("REDIS_URL") or f"unix://{embedded_redis_socket(instance)}?db=0"
+    return {
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL") or f"sqlite:///{instance / 'archive-jobs.db'}",
+        "REDIS_URL": redis_url,
+        "REDIS_EMBEDDED": not env("REDIS_URL"),
+        "JOBS_NAMESPACE": env("JOBS_NAMESPACE", "archive-jobs"),
+        "JOBS_BROKER": env("JOBS_BROKER", "redis"),
+        "JOBS_PER_PAGE": int(env("JOBS_PER_PAGE", "25")),
+        "JOBS_OUTPUT_CAP": int(env("JOBS_OUTPUT_CAP", str(256 * 1024))),
+        "JOBS_OUTPUT_HARD_LIMIT": int(env("JOBS_OUTPUT_HARD_LIMIT", str(50 * 1024 * 1024))),
+        "JOBS_OUTPUT_FLUSH_SECONDS": float(env("JOBS_OUTPUT_FLUSH_SECONDS", "1.0")),
+        "WORKER_HEARTBEAT_SECONDS": float(env("WORKER_HEARTBEAT_SECONDS", "5")),
+        "SITE_TIMEZONE": env("SITE_TIMEZONE", "UTC"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+    }

@@ -1,0 +1,8 @@
+"""Database models, one module per aggregate."""
+from models.description import ArchivalDescription, PublicationStatus
+from models.finding_aid import FindingAid
+from models.job import Job, JobStatus
+from models.user import User
+from models.worker import WorkerProcess
+
+__all__ = ["ArchivalDescription", "FindingAid", "PublicationStatus", "Job", "JobStatus", "User", "WorkerProcess"]

@@ -1,0 +1,150 @@
+"""Demo and benchmark data, inserted in batches (no ORM object per row)."""
+from __future__ import annotations
+
+import math
+import random
+from datetime import date, timedelta
+from typing import Iterator
+
+from sqlalchemy import func, insert, select, text
+
+from extensions import db
+from models.base import utcnow
+from models.description import ArchivalDescription, PublicationStatus, unique_slug
+from models.job import Job, JobStatus
+from models.user import User
+
+LEVELS_BY_DEPTH = ("fonds", "series", "file", "item")
+SUBJECTS = (
+    "harbour works", "ship registers", "pilotage", "dredging", "customs", "lighthouses", "tide tables",
+    "wharf leases", "quarantine", "fisheries", "ferry services", "storm damage", "coal trade", "emigration",
+)
+FORMS = ("Correspondence", "Minutes", "Ledgers", "Photographs", "Plans", "Reports", "Petitions", "Registers")
+BATCH = 2000
+
+
+def _shape(total: int) -> Iterator[int]:
+    """Depths of a fonds > series > file > item tree of ``total`` nodes, in tree order."""
+    fanout = max(2, math.ceil((total - 1) ** (1 / 3)))
+    emitted = 0
+
+    def walk(depth: int) -> Iterator[int]:
+        nonlocal emitted
+        if emitted >= total:
+            return
+        emitted += 1
+        yield depth
+        if depth < len(LEVELS_BY_DEPTH) - 1:
+            for _ in range(fanout):
+                yield from walk(depth + 1)
+
+    yield from walk(0)
+
+
+def insert_demo_fonds(total: int, title: str = "Port Ellis Harbour Commission fonds") -> str:
+    """Insert a fonds of ``total`` descriptions with consistent nested-set values; returns its slug."""
+    rng = random.Random(total)
+    depths = list(_shape(total))
+    first_id = (db.session.scalar(select(func.max(ArchivalDescription.id))) or 0) + 1
+    lft = ArchivalDescription.next_free_lft()
+    slug_base = unique_slug(title)
+    rows: list[dict] = []
+    stack: list[dict] = []  # open ancestors, to close their rgt and find parents
+    counter = lft
+    for index, depth in enumerate(depths):
+        while stack and stack[-1]["depth"] >= depth:
+            stack.pop()["rgt"] = counter
+            counter += 1
+        row = _demo_row(rng, index, depth, first_id + index, stack[-1]["id"] if stack else None, title, slug_base)
+        row["lft"] = counter
+        counter += 1
+        rows.append(row)
+        stack.append(row)
+    while stack:
+        stack.pop()["rgt"] = counter
+        counter += 1
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(insert(ArchivalDescription), rows[start : start + BATCH])
+    _advance_id_sequence("archival_descriptions")
+    db.session.commit()
+    return slug_base
+
+
+def _demo_row(rng: random.Random, index: int, depth: int, row_id: int, parent_id, title: str, slug_base: str) -> dict:
+    start_year = rng.randint(1850, 1960)
+    end_year = start_year + rng.randint(0, 30)
+    subject = rng.choice(SUBJECTS)
+    level = LEVELS_BY_DEPTH[depth]
+    row_title = title if depth == 0 else f"{rng.choice(FORMS)} on {subject}"
+    return {
+        "id": row_id,
+        "parent_id": parent_id,
+        "depth": depth,
+        "slug": slug_base if depth == 0 else f"{slug_base}-{index}",
+        "identifier": "PEHC" if depth == 0 else f"PEHC-{index:05d}",
+        "title": row_title,
+        "level_of_description": level,
+        "dates": f"{start_year}-{end_year}",
+        "start_date": date(start_year, 1, 1),
+        "end_date": date(end_year, 12, 31),
+        "extent_and_medium": f"{rng.randint(1, 40)} {'boxes' if depth < 2 else 'folders'} of textual records",
+        "scope_and_content": (
+            f"{level.capitalize()} consisting of {subject} kept by the commission, "
+            f"documenting its work between {start_year} and {end_year}."
+        ),
+        "arrangement": "Arranged chronologically." if depth < 3 else None,
+        "publication_status": PublicationStatus.PUBLISHED if rng.random() < 0.7 else PublicationStatus.DRAFT,
+        "created_at": utcnow(),
+        "updated_at": utcnow(),
+    }
+
+
+def _advance_id_sequence(table: str) -> None:
+    """Explicit ids leave PostgreSQL's sequence behind; move it past them."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(
+            text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        )
+
+
+def demo_users(count: int) -> list[int]:
+    """Ids of ``count`` demo users (demo-user-1..K), created when missing."""
+    names = [f"demo-user-{n}" for n in range(1, count + 1)]
+    existing = set(db.session.scalars(select(User.username).where(User.username.in_(names))))
+    for name in names:
+        if name not in existing:
+            user = User(username=name, is_admin=False)
+            user.set_password(random.SystemRandom().randbytes(16).hex())
+            db.session.add(user)
+    db.session.commit()
+    return list(db.session.scalars(select(User.id).where(User.username.in_(names)).order_by(User.id)))
+
+
+def insert_historical_jobs(count: int, users: int) -> int:
+    """Insert finished jobs in large batches, spread over users, statuses and the past year."""
+    user_ids = demo_users(users)
+    now = utcnow()
+    statuses = (JobStatus.COMPLETED,) * 8 + (JobStatus.ERROR, JobStatus.CANCELED)
+    rng = random.Random(count)
+    for start in range(0, count, 10_000):
+        rows = []
+        for n in range(start, min(count, start + 10_000)):
+            created = now - timedelta(seconds=(count - n) * 30)
+            status = statuses[n % len(statuses)]
+            rows.append(
+                {
+                    "type": "finding_aid",
+                    "status": status,
+                    "user_id": user_ids[n % len(user_ids)],
+                    "parameters": {"format": "pdf"},
+                    "created_at": created,
+                    "sent_at": created,
+                    "started_at": created,
+                    "finished_at": created + timedelta(seconds=rng.randint(1, 600)),
+                    "info": "Finding aid generated (PDF)." if status == JobStatus.COMPLETED else f"Historical {status.value} job.",
+                    "output": "",
+                }
+            )
+        db.session.execute(insert(Job), rows)
+        db.session.commit()
+    return count

@@ -1,0 +1,115 @@
+"""Archival descriptions: the fonds > series > file > item tree.
+
+The tree is a nested set (``lft``/``rgt``, as in AtoM) so a whole sub-tree is one
+range query in tree order, whatever its size. ``parent_id`` is kept for direct
+children; sibling order is ``lft`` order.
+"""
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from datetime import date, datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from extensions import db
+from models.base import utcnow
+
+LEVELS = ("fonds", "subfonds", "series", "subseries", "file", "item")
+
+
+class PublicationStatus(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class ArchivalDescription(db.Model):
+    __tablename__ = "archival_descriptions"
+    __table_args__ = (Index("ix_descriptions_parent_lft", "parent_id", "lft"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("archival_descriptions.id", ondelete="CASCADE"))
+    lft: Mapped[int] = mapped_column(index=True)
+    rgt: Mapped[int]
+    depth: Mapped[int] = mapped_column(default=0)
+    slug: Mapped[str] = mapped_column(String(255), unique=True)
+    identifier: Mapped[str | None] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(1024))
+    level_of_description: Mapped[str] = mapped_column(String(32), default="fonds")
+    dates: Mapped[str | None] = mapped_column(String(255))
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    extent_and_medium: Mapped[str | None] = mapped_column(Text)
+    scope_and_content: Mapped[str | None] = mapped_column(Text)
+    arrangement: Mapped[str | None] = mapped_column(Text)
+    publication_status: Mapped[PublicationStatus] = mapped_column(
+        Enum(PublicationStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=PublicationStatus.DRAFT,
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def descendant_count(self) -> int:
+        return (self.rgt - self.lft - 1) // 2
+
+    def subtree(self):
+        """Select this record and all its descendants in tree order (one range scan)."""
+        cls = type(self)
+        return select(cls).where(cls.lft.between(self.lft, self.rgt)).order_by(cls.lft)
+
+    def children(self) -> list[ArchivalDescription]:
+        cls = type(self)
+        return list(db.session.scalars(select(cls).where(cls.parent_id == self.id).order_by(cls.lft)))
+
+    def ancestors(self) -> list[ArchivalDescription]:
+        cls = type(self)
+        query = select(cls).where(cls.lft < self.lft, cls.rgt > self.rgt).order_by(cls.lft)
+        return list(db.session.scalars(query))
+
+    @classmethod
+    def by_slug(cls, slug: str) -> ArchivalDescription | None:
+        return db.session.scalar(select(cls).where(cls.slug == slug))
+
+    @classmethod
+    def top_level(cls):
+        return select(cls).where(cls.parent_id.is_(None)).order_by(cls.lft)
+
+    @classmethod
+    def next_free_lft(cls) -> int:
+        """Where a new top-level tree starts: after every existing tree."""
+        return (db.session.scalar(select(func.max(cls.rgt))) or 0) + 1
+
+    def __repr__(self) -> str:
+        return f"<ArchivalDescription {self.slug}>"
+
+
+def slugify(text: str, max_length: int = 200) -> str:
+    """ASCII, lower-case, dash-separated: readable in URLs and stable across databases."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "untitled"
+
+
+def unique_slug(text: str) -> str:
+    """A slug for ``text`` not yet used by any description (suffixes -2, -3, ... when taken)."""
+    base = slugify(text)
+    taken = set(
+        db.session.scalars(
+            select(ArchivalDescription.slug).where(
+                (ArchivalDescription.slug == base) | ArchivalDescription.slug.like(f"{base}-%")
+            )
+        )
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"

@@ -1,0 +1,105 @@
+"""Jobs: the database row is the truth about every piece of background work."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, delete, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from models.base import utcnow
+from models.description import ArchivalDescription
+from models.user import User
+
+
+class JobStatus(enum.Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    ERROR = "error"
+    CANCELED = "canceled"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @classmethod
+    def active(cls) -> tuple[JobStatus, ...]:
+        return (cls.QUEUED, cls.RUNNING)
+
+    @classmethod
+    def inactive(cls) -> tuple[JobStatus, ...]:
+        return (cls.COMPLETED, cls.ERROR, cls.CANCELED)
+
+
+class Job(db.Model):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_user_id_id", "user_id", "id"),
+        Index("ix_jobs_status_id", "status", "id"),
+        Index("ix_jobs_user_status_id", "user_id", "status", "id"),
+        Index("ix_jobs_type_id", "type", "id"),
+        Index("ix_jobs_description_id", "description_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(64))
+    status: Mapped[JobStatus] = mapped_column(
+        Enum(JobStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=JobStatus.QUEUED,
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    description_id: Mapped[int | None] = mapped_column(
+        ForeignKey("archival_descriptions.id", ondelete="SET NULL")
+    )
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    info: Mapped[str | None] = mapped_column(String(1024))
+    output: Mapped[str] = mapped_column(Text, default="")
+    output_path: Mapped[str | None] = mapped_column(String(512))
+    result_path: Mapped[str | None] = mapped_column(String(512))
+    progress_done: Mapped[int | None]
+    progress_total: Mapped[int | None]
+    worker_id: Mapped[str | None] = mapped_column(String(36))
+    retry_of_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+
+    user: Mapped[User | None] = relationship(lazy="joined")
+    description: Mapped[ArchivalDescription | None] = relationship(lazy="joined")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in JobStatus.active()
+
+    @property
+    def progress_percent(self) -> int | None:
+        if not self.progress_total:
+            return None
+        return min(100, round(100 * (self.progress_done or 0) / self.progress_total))
+
+    @classmethod
+    def visible_to(cls, user: User):
+        """Jobs a user may see: admins see everyone's, others only their own."""
+        query = select(cls)
+        if not user.is_admin:
+            query = query.where(cls.user_id == user.id)
+        return query
+
+    @classmethod
+    def get_visible(cls, job_id: int, user: User) -> Job | None:
+        return db.session.scalar(cls.visible_to(user).where(cls.id == job_id))
+
+    @classmethod
+    def inactive_of(cls, user_id: int):
+        return select(cls).where(cls.user_id == user_id, cls.status.in_(JobStatus.inactive()))
+
+    @classmethod
+    def delete_where(cls, *criteria) -> int:
+        return db.session.execute(delete(cls).where(*criteria)).rowcount
+
+    def __repr__(self) -> str:
+        return f"<Job {self.id} {self.type} {self.status.value}>"

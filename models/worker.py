@@ -1,0 +1,35 @@
+"""Worker processes and their heartbeats: how the Jobs page knows whether anyone is working."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import String, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from extensions import db
+from models.base import utcnow
+
+
+class WorkerProcess(db.Model):
+    __tablename__ = "worker_processes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    hostname: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    threads: Mapped[int] = mapped_column(default=1)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    stopped_at: Mapped[datetime | None]
+    jobs_done: Mapped[int] = mapped_column(default=0)
+
+    @classmethod
+    def alive_count(cls, within_seconds: float) -> int:
+        """Workers that sent a heartbeat recently and did not say goodbye."""
+        since = utcnow() - timedelta(seconds=within_seconds)
+        return db.session.scalar(
+            select(func.count()).select_from(cls).where(cls.last_seen_at >= since, cls.stopped_at.is_(None))
+        ) or 0
+
+    @classmethod
+    def last_seen(cls) -> datetime | None:
+        return db.session.scalar(select(func.max(cls.last_seen_at)))

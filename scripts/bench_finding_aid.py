@@ -1,0 +1,141 @@
+"""Time a PDF (or RTF) finding aid for an N-description tree: seconds, pages, peak RSS.
+
+    .venv/bin/python scripts/bench_finding_aid.py [N=3000] [pdf|rtf] [--keep OUT]
+
+The tree (fonds > series > file > item, realistic text) goes into a temporary SQLite
+database; the render runs in a child process so the peak RSS is the renderer's alone,
+not the tree builder's.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+LOREM = (
+    "Correspondence, minutes and reports of the committee, including drafts of the annual "
+    "report, letters from members about the reorganisation of the branch offices, and "
+    "photographs of the opening of the new building. Some items are damaged by water."
+)
+
+
+def make_app(db_path: Path):
+    """A bare Flask app with the project's templates and db: all the renderer needs."""
+    from flask import Flask
+
+    import models  # noqa: F401
+    from extensions import db
+
+    app = Flask("archive_jobs_bench", root_path=str(PROJECT), template_folder="templates")
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    db.init_app(app)
+    return app
+
+
+def tree_rows(n: int) -> list[dict]:
+    """n descriptions: a fonds, series of up to 20 files, files of up to 10 items; nested-set numbered."""
+    nodes: list[dict] = []
+
+    def node(parent: dict | None, level: str, title: str) -> dict:
+        number = len(nodes) + 1
+        row = {
+            "id": number, "parent_id": parent["id"] if parent else None,
+            "depth": parent["depth"] + 1 if parent else 0, "level_of_description": level,
+            "title": title, "slug": f"d-{number}",
+            "identifier": f"{parent['identifier']}-{len(parent['children']) + 1}" if parent else "F1",
+            "dates": "1921-1968", "extent_and_medium": "3 boxes (0.4 linear metres); paper",
+            "scope_and_content": LOREM, "arrangement": None if level == "item" else "Chronological.",
+            "children": [],
+        }
+        nodes.append(row)
+        if parent:
+            parent["children"].append(row)
+        return row
+
+    fonds = node(None, "fonds", "Fonds of the Northern Railway Workers' Union")
+    series = file = None
+    while len(nodes) < n:
+        if series is None or (file is not None and len(file["children"]) >= 10 and len(series["children"]) >= 20):
+            series, file = node(fonds, "series", f"Series {len(fonds['children']) + 1}: branch records"), None
+        elif file is None or len(file["children"]) >= 10:
+            file = node(series, "file", f"File {series['identifier']}-{len(series['children']) + 1}: correspondence")
+        else:
+            node(file, "item", f"Letter {file['identifier']}-{len(file['children']) + 1}")
+    counter = 0
+
+    def number(row: dict) -> None:
+        nonlocal counter
+        counter += 1
+        row["lft"] = counter
+        for child in row["children"]:
+            number(child)
+        counter += 1
+        row["rgt"] = counter
+
+    number(fonds)
+    for row in nodes:
+        del row["children"]
+    return nodes
+
+
+def build(db_path: Path, n: int) -> int:
+    from sqlalchemy import insert
+
+    from extensions import db
+    from models import ArchivalDescription
+
+    app = make_app(db_path)
+    with app.app_context():
+        db.create_all()
+        db.session.execute(insert(ArchivalDescription), tree_rows(n))
+        db.session.commit()
+    return 1
+
+
+def _render(db_path: str, fmt: str, out: str, queue) -> None:
+    from actors.rendering import render_finding_aid
+
+    app = make_app(Path(db_path))
+    calls: list[tuple[int, int]] = []
+    with app.app_context():
+        started = time.perf_counter()
+        pages = render_finding_aid(1, fmt, Path(out), lambda done, total: calls.append((done, total)))
+        seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    queue.put((seconds, pages, peak_kib, len(calls), calls[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", type=int, nargs="?", default=3000)
+    parser.add_argument("fmt", nargs="?", default="pdf", choices=("pdf", "rtf"))
+    parser.add_argument("--keep", help="copy the finding aid here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-finding-aid-") as work:
+        db_path = Path(work) / "bench.db"
+        started = time.perf_counter()
+        build(db_path, args.n)
+        print(f"built {args.n} descriptions in {time.perf_counter() - started:.1f} s", flush=True)
+        out = Path(args.keep) if args.keep else Path(work) / f"finding-aid.{args.fmt}"
+        context = multiprocessing.get_context("spawn")
+        queue = context.Queue()
+        child = context.Process(target=_render, args=(str(db_path), args.fmt, str(out), queue))
+        child.start()
+        seconds, pages, peak_kib, progress_calls, last = queue.get()
+        child.join()
+        size_mib = out.stat().st_size / 2**20
+        print(
+            f"{args.fmt} n={args.n}: {seconds:.1f} s, pages={pages}, size={size_mib:.1f} MiB, "
+            f"peak RSS={peak_kib / 1024:.0f} MiB, progress calls={progress_calls}, last={last}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""Fixtures: an app on a temporary SQLite file with a StubBroker, WebTest, an in-process
+Dramatiq worker, users, a small tree, and the real Redis / PostgreSQL services."""
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from pathlib import Path
+from typing import Callable, Iterator
+
+import dramatiq
+import pytest
+from webtest import TestApp
+
+from actors.broker import QUEUE_NAME
+from app import create_app
+from blueprints.users import create_user
+from extensions import db as _db
+from models import User
+from models.demo_data import insert_demo_fonds
+
+PASSWORD = "correct horse battery staple"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **overrides):
+    monkeypatch.setenv("ARCHIVE_JOBS_INSTANCE", str(tmp_path / "instance"))
+    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "JOBS_NAMESPACE"):
+        monkeypatch.delenv(name, raising=False)
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+        "JOBS_BROKER": "stub",
+        "JOBS_OUTPUT_FLUSH_SECONDS": 0.05,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    app = make_app(tmp_path, monkeypatch)
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def testapp(app) -> TestApp:
+    return TestApp(app)
+
+
+@pytest.fixture
+def users(app) -> dict[str, User]:
+    return {
+        "alice": create_user("alice", PASSWORD),
+        "bob": create_user("bob", PASSWORD),
+        "admin": create_user("admin", PASSWORD, admin=True),
+    }
+
+
+def login(testapp: TestApp, username: str, password: str = PASSWORD):
+    form = testapp.get("/login").form
+    form["username"] = username
+    form["password"] = password
+    return form.submit()
+
+
+@pytest.fixture
+def as_user(testapp, users) -> Callable[[str], TestApp]:
+    """Log the WebTest client in as one of the fixture users."""
+
+    def _as(username: str) -> TestApp:
+        testapp.reset()
+        login(testapp, username).follow()
+        return testapp
+
+    return _as
+
+
+@pytest.fixture
+def fonds(app) -> str:
+    """A small demo fonds (40 descriptions); returns its slug."""
+    return insert_demo_fonds(40)
+
+
+@pytest.fixture
+def broker(app):
+    return app.extensions["archive_jobs"].broker
+
+
+@pytest.fixture
+def worker(broker) -> Iterator[dramatiq.Worker]:
+    """An in-process Dramatiq worker with two threads on the stub broker."""
+    worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=50)
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def run_jobs(broker, worker) -> Callable[[], None]:
+    """Wait until every sent job has been processed by the in-process worker."""
+
+    def _run() -> None:
+        broker.join(QUEUE_NAME, timeout=60_000, fail_fast=False)
+        worker.join()
+        _db.session.expire_all()
+
+    return _run
+
+
+# -- real services ------------------------------------------------------------------------
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    if not _reachable("127.0.0.1", 6379):
+        pytest.skip("Redis is not running on 127.0.0.1:6379 (start it to run the Redis integration tests)")
+    return REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def postgres_base_url() -> str:
+    if not _reachable("127.0.0.1", 5432):
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432 (start it to run the PostgreSQL tests)")
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def postgres_url(postgres_base_url) -> Iterator[str]:
+    """A private schema in the `test` database, dropped afterwards."""
+    import sqlalchemy as sa
+
+    schema = f"aj_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(postgres_base_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{postgres_base_url}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture
+def namespace() -> str:
+    return f"aj-test-{uuid.uuid4().hex[:10]}"
