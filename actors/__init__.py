@@ -38,7 +38,6 @@ def _declare(broker: Broker, job_type: JobType) -> Actor:
         actor_name=job_type.key,
         queue_name=QUEUE_NAME,
         broker=broker,
-        max_retries=0,  # a failed job shows Error at once; retrying is the user's decision
         time_limit=job_type.time_limit_seconds * 1000,
     )
 

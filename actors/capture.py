@@ -17,7 +17,7 @@ from typing import Callable, TextIO
 
 TRUNCATION_MARKER = "\n[... {skipped} characters omitted here; download the full output ...]\n"
 
-FlushCallback = Callable[["JobOutput"], None]
+FlushCallback = Callable[[str, "tuple[int, int] | None"], None]
 
 
 class JobOutput:
@@ -26,18 +26,11 @@ class JobOutput:
     The whole text goes to a log file (up to a hard limit) so it can be downloaded
     whole; the database keeps the beginning and the end (each half of ``cap``) with a
     marker between — AtoM keeps only the beginning and loses the end, which is where
-    the error usually is.
+    the error usually is. A background flusher saves it every ``flush_seconds`` while
+    it changes, so a running job's page shows output so far even when the job is quiet.
     """
 
-    def __init__(
-        self,
-        path: Path | None,
-        cap: int,
-        hard_limit: int,
-        flush_seconds: float,
-        on_flush: FlushCallback,
-        initial: str = "",
-    ) -> None:
+    def __init__(self, path: Path | None, cap: int, hard_limit: int, flush_seconds: float, on_flush: FlushCallback) -> None:
         self.half = max(1, cap // 2)
         self.hard_limit = hard_limit
         self.flush_seconds = flush_seconds
@@ -47,30 +40,31 @@ class JobOutput:
         self.skipped = 0
         self.file_chars = 0
         self.progress: tuple[int, int] | None = None
-        self._last_flush = time.monotonic()
+        self.dirty = False
+        self.last_flush = time.monotonic()
+        self._lock = threading.RLock()
         self._file: TextIO | None = None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._file = path.open("a", encoding="utf-8")
-        if initial:
-            self.write(initial)
+        _flusher().watch(self)
 
     def write(self, text: str) -> int:
-        if not text:
-            return 0
-        self._append_to_file(text)
-        room = self.half - len(self.head)
-        if room > 0:
-            self.head += text[:room]
-            text = text[room:]
-        if text:
-            combined = self.tail + text
-            overflow = len(combined) - self.half
-            if overflow > 0:
-                self.skipped += overflow
-                combined = combined[overflow:]
-            self.tail = combined
-        self.maybe_flush()
+        with self._lock:
+            self._append_to_file(text)
+            rest = text
+            room = self.half - len(self.head)
+            if room > 0:
+                self.head += rest[:room]
+                rest = rest[room:]
+            if rest:
+                combined = self.tail + rest
+                overflow = len(combined) - self.half
+                if overflow > 0:
+                    self.skipped += overflow
+                    combined = combined[overflow:]
+                self.tail = combined
+            self.dirty = self.dirty or bool(text)
         return len(text)
 
     def _append_to_file(self, text: str) -> None:
@@ -83,29 +77,80 @@ class JobOutput:
             self._file.write(f"\n[output stopped at the hard limit of {self.hard_limit} characters]\n")
 
     def set_progress(self, done: int, total: int) -> None:
-        self.progress = (done, total)
-        self.maybe_flush()
+        with self._lock:
+            self.progress = (done, total)
+            self.dirty = True
 
     def text(self) -> str:
         """What the database keeps: head, marker when something was dropped, tail."""
-        if self.skipped:
-            return self.head + TRUNCATION_MARKER.format(skipped=self.skipped) + self.tail
-        return self.head + self.tail
-
-    def maybe_flush(self) -> None:
-        if time.monotonic() - self._last_flush >= self.flush_seconds:
-            self.flush()
+        with self._lock:
+            if self.skipped:
+                return self.head + TRUNCATION_MARKER.format(skipped=self.skipped) + self.tail
+            return self.head + self.tail
 
     def flush(self) -> None:
-        self._last_flush = time.monotonic()
-        if self._file is not None:
-            self._file.flush()
-        self.on_flush(self)
+        """Save what changed since the last flush (called by the flusher thread)."""
+        with self._lock:
+            if not self.dirty:
+                return
+            self.dirty = False
+            self.last_flush = time.monotonic()
+            if self._file is not None:
+                self._file.flush()
+            text, progress = self.text(), self.progress
+        self.on_flush(text, progress)
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        """Stop flushing; the tracker saves the final text itself."""
+        _flusher().unwatch(self)
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+
+class _Flusher(threading.Thread):
+    """One thread per process that saves every running job's changed output periodically."""
+
+    TICK_SECONDS = 0.05
+
+    def __init__(self) -> None:
+        super().__init__(name="job-output-flusher", daemon=True)
+        self.outputs: set[JobOutput] = set()
+        self.lock = threading.Lock()
+
+    def watch(self, output: JobOutput) -> None:
+        with self.lock:
+            self.outputs.add(output)
+
+    def unwatch(self, output: JobOutput) -> None:
+        with self.lock:
+            self.outputs.discard(output)
+
+    def run(self) -> None:
+        while True:
+            time.sleep(self.TICK_SECONDS)
+            now = time.monotonic()
+            with self.lock:
+                due = [o for o in self.outputs if o.dirty and now - o.last_flush >= o.flush_seconds]
+            for output in due:
+                try:
+                    output.flush()
+                except Exception:  # never let one job's flush stop the others'
+                    logging.getLogger(__name__).exception("Could not flush job output")
+
+
+_flusher_lock = threading.Lock()
+_flusher_thread: _Flusher | None = None
+
+
+def _flusher() -> _Flusher:
+    global _flusher_thread
+    with _flusher_lock:
+        if _flusher_thread is None or not _flusher_thread.is_alive():
+            _flusher_thread = _Flusher()
+            _flusher_thread.start()
+        return _flusher_thread
 
 
 class _ThreadRouter(io.TextIOBase):

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from actors import runtime
 from actors.registry import JOB_TYPES
 from extensions import db
-from models import ArchivalDescription, Job, JobStatus, User
+from models import ArchivalDescription, Job, JobStatus, User, WorkerProcess
 from models.base import utcnow
 
 logger = logging.getLogger(__name__)
@@ -73,6 +73,25 @@ def dispatch_unsent(grace_seconds: float = 5, limit: int = 500) -> int:
         .limit(limit)
     ).all()
     return sum(1 for job_id in ids if send(job_id))
+
+
+def reap_lost_jobs(silent_seconds: float) -> int:
+    """Running jobs whose worker stopped or went silent end Error, never stuck "Running"."""
+    now = utcnow()
+    lost_workers = select(WorkerProcess.id).where(
+        (WorkerProcess.stopped_at.isnot(None)) | (WorkerProcess.last_seen_at < now - timedelta(seconds=silent_seconds))
+    )
+    reaped = db.session.execute(
+        update(Job)
+        .where(Job.status == JobStatus.RUNNING, Job.worker_id.in_(lost_workers))
+        .values(
+            status=JobStatus.ERROR,
+            finished_at=now,
+            info="Worker lost: the worker running this job stopped before it finished.",
+        )
+    ).rowcount
+    db.session.commit()
+    return reaped
 
 
 def report_progress(done: int, total: int, text: str) -> None:

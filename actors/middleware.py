@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import partial
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,7 +62,7 @@ class JobTracking(Middleware):
             cap=self.app.config["JOBS_OUTPUT_CAP"],
             hard_limit=self.app.config["JOBS_OUTPUT_HARD_LIMIT"],
             flush_seconds=self.app.config["JOBS_OUTPUT_FLUSH_SECONDS"],
-            on_flush=lambda out: self._save_output(job_id, out),
+            on_flush=partial(self._save_output, db.engine, job_id),
         )
         self.local.running = _Running(job_id, app_context, output)
         capture.start(output)
@@ -72,7 +73,8 @@ class JobTracking(Middleware):
         try:
             if running is not None:
                 capture.stop()
-                self._finish(running, exception, message)
+                time_limit_ms = broker.get_actor(message.actor_name).options.get("time_limit")
+                self._finish(running, exception, time_limit_ms)
         finally:
             self._pop_context()
 
@@ -105,25 +107,26 @@ class JobTracking(Middleware):
         db.session.commit()
         return claimed == 1
 
-    def _save_output(self, job_id: int, output: capture.JobOutput) -> None:
-        """Flush output so far in its own short transaction, beside the actor's own work."""
-        values: dict = {"output": output.text()}
-        if output.progress:
-            values["progress_done"], values["progress_total"] = output.progress
+    @staticmethod
+    def _save_output(engine, job_id: int, text: str, progress: tuple[int, int] | None) -> None:
+        """Save output so far in its own short transaction, beside the actor's own work."""
+        values: dict = {"output": text}
+        if progress:
+            values["progress_done"], values["progress_total"] = progress
         try:
-            with db.engine.begin() as connection:
+            with engine.begin() as connection:
                 connection.execute(
                     update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING).values(**values)
                 )
         except SQLAlchemyError as error:  # the database is busy: the next flush carries it
             logger.warning("Could not save output of job %s yet: %s", job_id, error)
 
-    def _finish(self, running: _Running, exception: BaseException | None, message) -> None:
+    def _finish(self, running: _Running, exception: BaseException | None, time_limit_ms: int | None) -> None:
         output = running.output
         if exception is None:
             status, info = JobStatus.COMPLETED, running.info or "Completed."
         else:
-            status, info = JobStatus.ERROR, describe_failure(exception, message)
+            status, info = JobStatus.ERROR, describe_failure(exception, time_limit_ms)
             output.write("".join(traceback.format_exception(exception)))
         output.close()
         db.session.rollback()  # whatever the actor left half-done is not ours to commit
@@ -136,10 +139,10 @@ class JobTracking(Middleware):
         db.session.commit()
 
 
-def describe_failure(exception: BaseException, message) -> str:
+def describe_failure(exception: BaseException, time_limit_ms: int | None) -> str:
+    """The Info column's one line: the exception's message, or the time limit that was hit."""
     if isinstance(exception, TimeLimitExceeded):
-        seconds = (message.options.get("time_limit") or 0) // 1000
-        return f"Timed out after {seconds} s." if seconds else "Timed out."
+        return f"Timed out after {(time_limit_ms or 0) // 1000} s."
     text = str(exception).strip() or type(exception).__name__
     return f"{type(exception).__name__}: {text}" if text != type(exception).__name__ else text
 

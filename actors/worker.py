@@ -15,7 +15,7 @@ import dramatiq
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from actors.jobs import dispatch_unsent
+from actors.jobs import dispatch_unsent, reap_lost_jobs
 from extensions import db
 from models import Job, WorkerProcess
 from models.base import utcnow
@@ -63,6 +63,9 @@ class Heartbeat(threading.Thread):
             sent = dispatch_unsent()
             if sent:
                 logger.info("Sent %d job(s) that were waiting for the queue.", sent)
+            reaped = reap_lost_jobs(silent_seconds=self.interval * 3)
+            if reaped:
+                logger.warning("Marked %d job(s) of lost workers as Error.", reaped)
 
     def run(self) -> None:
         while not self.stopping.wait(self.interval):

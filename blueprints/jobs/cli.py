@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select, update
 
 from actors import runtime
-from actors.jobs import dispatch_unsent
+from actors.jobs import dispatch_unsent, reap_lost_jobs
 from actors.registry import label_for
 from blueprints.formatting import site_time
 from blueprints.jobs.queries import delete_jobs
@@ -88,6 +88,14 @@ def kill(job_id: int) -> None:
 def dispatch() -> None:
     """Send queued jobs whose message never reached the queue (e.g. Redis was down)."""
     click.echo(f"Sent {dispatch_unsent(grace_seconds=0)} job(s).")
+
+
+@jobs_cli.command("reap")
+@with_appcontext
+def reap() -> None:
+    """Mark Error the running jobs of workers that stopped or stopped sending heartbeats."""
+    silent = current_app.config["WORKER_HEARTBEAT_SECONDS"] * 3
+    click.echo(f"Marked {reap_lost_jobs(silent)} job(s) of lost workers as Error.")
 
 
 @jobs_cli.command("worker")

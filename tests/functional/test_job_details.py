@@ -1,0 +1,87 @@
+"""A job's details page, its status for polling, and its console output download."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from models import ArchivalDescription, JobStatus
+
+
+def fields_of(page) -> dict[str, str]:
+    dl = page.html.find(id="job-fields")
+    return {
+        dt.get_text(strip=True): " ".join(dt.find_next_sibling("dd").get_text(" ", strip=True).split())
+        for dt in dl.find_all("dt")
+    }
+
+
+def test_details_page_shows_every_field_and_the_output(as_user, make_job, fonds):
+    record = ArchivalDescription.by_slug(fonds)
+    job = make_job(
+        "alice", JobStatus.ERROR, description_id=record.id, parameters={"format": "rtf"},
+        created_at=datetime(2026, 11, 23, 16, 5, 1), finished_at=datetime(2026, 11, 23, 16, 6, 0),
+        info="ValueError: boom", output="first line\nTraceback (most recent call last):\nValueError: boom\n",
+    )
+    page = as_user("alice").get(f"/jobs/{job.id}")
+    assert page.html.h1.get_text(strip=True) == f"Job {job.id}: Generate finding aid"
+    fields = fields_of(page)
+    assert fields["Status"] == "Error"
+    assert fields["Info"] == "ValueError: boom"
+    assert fields["User"] == "alice"
+    assert fields["Related record"] == record.title
+    assert fields["Submitted"] == fields["Start date"] == "2026-11-23 16:05:01"
+    assert fields["End date"] == "2026-11-23 16:06:00"
+    assert fields["Parameters"] == "format = rtf"
+    assert page.html.find(id="job-output").get_text() == job.output
+    assert page.html.find("button", string="Retry job") is not None
+    assert page.html.find("button", string="Cancel job") is None
+
+
+def test_details_of_a_queued_cli_job(as_user, make_job):
+    job = make_job(None, JobStatus.QUEUED)
+    fields = fields_of(as_user("admin").get(f"/jobs/{job.id}"))
+    assert fields["Status"] == "Queued"
+    assert fields["End date"] == "N/A"
+    assert fields["User"] == "(command line)"
+    assert fields["Progress"] == "N/A"
+
+
+def test_queued_job_offers_cancel_not_retry(as_user, make_job):
+    job = make_job("alice", JobStatus.QUEUED)
+    page = as_user("alice").get(f"/jobs/{job.id}")
+    assert page.html.find("button", string="Cancel job") is not None
+    assert page.html.find("button", string="Retry job") is None
+    assert "(no output yet)" in page.html.find(id="job-output").get_text()
+
+
+def test_retry_page_links_to_the_original(as_user, make_job):
+    original = make_job("alice", JobStatus.ERROR)
+    retry = make_job("alice", JobStatus.QUEUED, retry_of_id=original.id)
+    page = as_user("alice").get(f"/jobs/{retry.id}")
+    assert fields_of(page)["Retry of"] == f"job {original.id}"
+    assert page.html.find("a", href=f"/jobs/{original.id}") is not None
+
+
+def test_status_json_reports_what_the_page_polls(as_user, make_job):
+    job = make_job("alice", JobStatus.RUNNING, output="so far\n", progress_done=3, progress_total=12)
+    data = as_user("alice").get(f"/jobs/{job.id}/status.json").json
+    assert data == {
+        "status": "Running", "active": True, "info": "", "output": "so far\n",
+        "progress_done": 3, "progress_total": 12, "progress_percent": 25,
+    }
+
+
+def test_output_download_is_plain_text_attachment(as_user, make_job):
+    job = make_job("alice", JobStatus.COMPLETED, output="hello\nworld\n")
+    response = as_user("alice").get(f"/jobs/{job.id}/output")
+    assert response.content_type == "text/plain"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert f"job-{job.id}-output.txt" in response.headers["Content-Disposition"]
+    assert response.text == "hello\nworld\n"
+
+
+def test_output_download_prefers_the_full_log_file(as_user, make_job, instance_dir):
+    log = instance_dir / "job-output" / "full.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("the whole text\n" * 100)
+    job = make_job("alice", JobStatus.COMPLETED, output="the whole text\n[... omitted ...]\n", output_path=str(log))
+    assert as_user("alice").get(f"/jobs/{job.id}/output").text == "the whole text\n" * 100

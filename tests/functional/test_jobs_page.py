@@ -1,0 +1,180 @@
+"""The Jobs page: columns, tabs, order, pagination, links, health line, partial refresh."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from models import ArchivalDescription, JobStatus, WorkerProcess
+from models.base import utcnow
+
+HEADINGS = ["Start date", "End date", "Job name", "Job status", "Info", "User"]
+
+
+@pytest.fixture
+def one_of_each(make_job):
+    """alice's jobs, one per status, created a minute apart (oldest first)."""
+    start = datetime(2026, 11, 23, 16, 0, 0)
+    return {
+        status: make_job("alice", status, created_at=start + timedelta(minutes=n), info=f"{status.label} info")
+        for n, status in enumerate(JobStatus)
+    }
+
+
+def test_columns_are_exactly_the_contract_headings(as_user, make_job):
+    make_job("alice")
+    page = as_user("alice").get("/jobs/")
+    headings = [th.get_text(strip=True) for th in page.html.select("table.jobs thead th")]
+    assert headings == HEADINGS
+
+
+def test_all_tab_lists_every_job_newest_first(as_user, one_of_each, jobs_table):
+    as_user("alice")
+    rows = jobs_table("/jobs/")
+    assert [row["id"] for row in rows] == sorted((job.id for job in one_of_each.values()), reverse=True)
+    assert [row["Start date"] for row in rows] == sorted((row["Start date"] for row in rows), reverse=True)
+    assert {row["Job status"] for row in rows} == {"Queued", "Running", "Completed", "Error", "Canceled"}
+    assert {row["Job name"] for row in rows} == {"Generate finding aid"}
+    assert {row["User"] for row in rows} == {"alice"}
+
+
+def test_active_tab_lists_only_queued_and_running(as_user, one_of_each, jobs_table):
+    page = as_user("alice").get("/jobs/active")
+    assert page.html.select_one('.tabs a[aria-current="page"]').get_text(strip=True) == "Active jobs"
+    rows = jobs_table("/jobs/active")
+    assert [row["id"] for row in rows] == [one_of_each[JobStatus.RUNNING].id, one_of_each[JobStatus.QUEUED].id]
+
+
+def test_dates_use_iso_seconds_and_na_until_finished(as_user, make_job, jobs_table):
+    make_job("alice", JobStatus.COMPLETED, created_at=datetime(2026, 11, 23, 16, 5, 1),
+             finished_at=datetime(2026, 11, 23, 16, 7, 42))
+    make_job("alice", JobStatus.RUNNING, created_at=datetime(2026, 11, 23, 17, 0, 0))
+    make_job("alice", JobStatus.QUEUED, created_at=datetime(2026, 11, 23, 17, 1, 0))
+    as_user("alice")
+    queued, running, completed = jobs_table()
+    assert (completed["Start date"], completed["End date"]) == ("2026-11-23 16:05:01", "2026-11-23 16:07:42")
+    assert (running["End date"], queued["End date"]) == ("N/A", "N/A")
+
+
+@pytest.mark.app_config(SITE_TIMEZONE="Europe/Paris")
+def test_dates_are_shown_in_the_site_time_zone(as_user, make_job, jobs_table):
+    make_job("alice", JobStatus.COMPLETED, created_at=datetime(2026, 11, 23, 16, 5, 1),
+             finished_at=datetime(2026, 7, 1, 12, 0, 0))
+    as_user("alice")
+    (row,) = jobs_table()
+    assert (row["Start date"], row["End date"]) == ("2026-11-23 17:05:01", "2026-07-01 14:00:00")
+
+
+def test_info_column_shows_info_and_running_progress(as_user, make_job, jobs_table):
+    make_job("alice", JobStatus.ERROR, info="ValueError: boom")
+    make_job("alice", JobStatus.RUNNING, progress_done=12, progress_total=48)
+    as_user("alice")
+    running, failed = jobs_table()
+    assert "12 of 48 (25%)" in running["Info"]
+    assert "ValueError: boom" in failed["Info"]
+
+
+def test_empty_tabs_say_so(as_user, make_job):
+    client = as_user("alice")
+    assert "No jobs yet." in client.get("/jobs/").text
+    make_job("alice", JobStatus.COMPLETED)
+    assert "No active jobs." in client.get("/jobs/active").text
+
+
+@pytest.mark.app_config(JOBS_PER_PAGE=3)
+def test_pagination_splits_newest_first_without_overlap(as_user, make_job, jobs_table):
+    ids = [make_job("alice").id for _ in range(7)]
+    client = as_user("alice")
+    seen = []
+    page = client.get("/jobs/")
+    for number in (1, 2, 3):
+        assert f"Page {number} of 3 (7 jobs)" in page.text
+        rows = jobs_table(page.request.path_qs)
+        assert len(rows) == (3 if number < 3 else 1)
+        seen += [row["id"] for row in rows]
+        older = page.html.find("a", rel="next")
+        if number < 3:
+            page = client.get(older["href"])
+        else:
+            assert older is None
+    assert seen == sorted(ids, reverse=True)
+    newer = page.html.find("a", rel="prev")
+    assert "page=2" in newer["href"]
+
+
+@pytest.mark.app_config(JOBS_PER_PAGE=2)
+def test_pagination_keeps_auto_refresh(as_user, make_job):
+    for _ in range(3):
+        make_job("alice")
+    page = as_user("alice").get("/jobs/?autorefresh=1")
+    assert "autorefresh=1" in page.html.find("a", rel="next")["href"]
+
+
+def test_rows_link_to_details_and_to_the_related_record(as_user, make_job, fonds, db):
+    record = ArchivalDescription.by_slug(fonds)
+    with_record = make_job("alice", JobStatus.COMPLETED, description_id=record.id)
+    without = make_job("alice", JobStatus.COMPLETED)
+    client = as_user("alice")
+    page = client.get("/jobs/")
+    row = page.html.find("tr", id=f"job-{with_record.id}")
+    assert row.find("a", href=f"/jobs/{with_record.id}") is not None
+    record_link = row.find("a", href=f"/descriptions/{fonds}")
+    assert record_link is not None and record.title in record_link["aria-label"]
+    assert page.html.find("tr", id=f"job-{without.id}").find("a", class_="record-link") is None
+    assert client.get(record_link["href"]).html.h1.get_text(strip=True) == record.title
+    assert client.get(f"/jobs/{with_record.id}").status_int == 200
+
+
+def _worker(db, *, seen_ago: float = 0, stopped: bool = False, name: str = "w1"):
+    seen = utcnow() - timedelta(seconds=seen_ago)
+    db.session.add(WorkerProcess(id=name, hostname="host", pid=1, threads=2, last_seen_at=seen,
+                                 stopped_at=seen if stopped else None))
+    db.session.commit()
+
+
+def health_line(client) -> str:
+    return " ".join(client.get("/jobs/").html.find(class_="health").get_text(" ", strip=True).split())
+
+
+def test_health_says_no_worker_without_heartbeat(as_user, make_job):
+    make_job("alice", JobStatus.QUEUED)
+    line = health_line(as_user("alice"))
+    assert "No worker is running" in line
+    assert "1 queued, 0 running" in line
+
+
+def test_health_counts_workers_with_a_recent_heartbeat(as_user, db):
+    client = as_user("alice")
+    _worker(db, name="w1")
+    assert "1 worker running" in health_line(client)
+    _worker(db, name="w2")
+    assert "2 workers running" in health_line(client)
+
+
+@pytest.mark.parametrize("state", [{"seen_ago": 3600}, {"stopped": True}])
+def test_health_ignores_stale_or_stopped_workers(as_user, db, state):
+    _worker(db, **state)
+    line = health_line(as_user("alice"))
+    assert "No worker is running" in line
+    assert "Last seen" in line
+
+
+def test_partial_returns_only_the_table_part(as_user, one_of_each):
+    client = as_user("alice")
+    fragment = client.get("/jobs/?partial=1")
+    assert "<html" not in fragment.text and "<body" not in fragment.text
+    assert "Manage jobs" not in fragment.text and "Clear inactive jobs" not in fragment.text
+    assert fragment.html.find(class_="health") is not None
+    assert len(fragment.html.select("table.jobs tbody tr")) == 5
+    active = client.get("/jobs/active?partial=1")
+    assert len(active.html.select("table.jobs tbody tr")) == 2
+
+
+@pytest.mark.parametrize("query, pressed", [("", "false"), ("?autorefresh=1", "true")])
+def test_auto_refresh_toggle_follows_the_url(as_user, query, pressed):
+    page = as_user("alice").get(f"/jobs/{query}")
+    toggle = page.html.find(id="auto-refresh")
+    assert toggle["aria-pressed"] == pressed
+    # The toggle's link turns it the other way; the tabs keep the current state.
+    assert ("autorefresh=1" in toggle["href"]) == (pressed == "false")
+    assert all(("autorefresh=1" in a["href"]) == (pressed == "true") for a in page.html.select(".tabs a"))
