@@ -56,6 +56,10 @@ def load(instance: Path) -> dict:
         "JOBS_OUTPUT_HARD_LIMIT": int(env("JOBS_OUTPUT_HARD_LIMIT", str(50 * 1024 * 1024))),
         "JOBS_OUTPUT_FLUSH_SECONDS": float(env("JOBS_OUTPUT_FLUSH_SECONDS", "1.0")),
         "WORKER_HEARTBEAT_SECONDS": float(env("WORKER_HEARTBEAT_SECONDS", "5")),
+        "WORKER_MAX_JOBS": int(env("WORKER_MAX_JOBS", "500")),
+        "WORKER_MAX_MEMORY_MB": int(env("WORKER_MAX_MEMORY_MB", "1024")),
+        # How long a stopping worker lets running jobs finish before interrupting them.
+        "WORKER_SHUTDOWN_SECONDS": float(env("WORKER_SHUTDOWN_SECONDS", "2")),
         "SITE_TIMEZONE": env("SITE_TIMEZONE", "UTC"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -39,6 +39,7 @@ def _declare(broker: Broker, job_type: JobType) -> Actor:
         queue_name=QUEUE_NAME,
         broker=broker,
         time_limit=job_type.time_limit_seconds * 1000,
+        notify_shutdown=True,  # a stopping worker interrupts the job; outcomes re-queue or fail it
     )
 
 

@@ -30,7 +30,16 @@ class JobOutput:
     it changes, so a running job's page shows output so far even when the job is quiet.
     """
 
-    def __init__(self, path: Path | None, cap: int, hard_limit: int, flush_seconds: float, on_flush: FlushCallback) -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        cap: int,
+        hard_limit: int,
+        flush_seconds: float,
+        on_flush: FlushCallback,
+        earlier: str = "",
+    ) -> None:
+        """``earlier``: output of previous attempts, already in the log file, kept on screen."""
         self.half = max(1, cap // 2)
         self.hard_limit = hard_limit
         self.flush_seconds = flush_seconds
@@ -47,11 +56,18 @@ class JobOutput:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._file = path.open("a", encoding="utf-8")
+        self._keep(earlier)
         _flusher().watch(self)
 
     def write(self, text: str) -> int:
         with self._lock:
             self._append_to_file(text)
+            self._keep(text)
+        return len(text)
+
+    def _keep(self, text: str) -> None:
+        """Add text to the head until it is full, then to the rolling tail."""
+        with self._lock:
             rest = text
             room = self.half - len(self.head)
             if room > 0:
@@ -65,7 +81,6 @@ class JobOutput:
                     combined = combined[overflow:]
                 self.tail = combined
             self.dirty = self.dirty or bool(text)
-        return len(text)
 
     def _append_to_file(self, text: str) -> None:
         if self._file is None or self.file_chars >= self.hard_limit:

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 
 from actors import runtime
+from actors.errors import JobCanceled
 from actors.registry import JOB_TYPES
 from extensions import db
-from models import ArchivalDescription, Job, JobStatus, User, WorkerProcess
+from models import ArchivalDescription, Job, JobStatus, User
 from models.base import utcnow
 
 logger = logging.getLogger(__name__)
@@ -75,31 +77,30 @@ def dispatch_unsent(grace_seconds: float = 5, limit: int = 500) -> int:
     return sum(1 for job_id in ids if send(job_id))
 
 
-def reap_lost_jobs(silent_seconds: float) -> int:
-    """Running jobs whose worker stopped or went silent end Error, never stuck "Running"."""
-    now = utcnow()
-    lost_workers = select(WorkerProcess.id).where(
-        (WorkerProcess.stopped_at.isnot(None)) | (WorkerProcess.last_seen_at < now - timedelta(seconds=silent_seconds))
-    )
-    reaped = db.session.execute(
-        update(Job)
-        .where(Job.status == JobStatus.RUNNING, Job.worker_id.in_(lost_workers))
-        .values(
-            status=JobStatus.ERROR,
-            finished_at=now,
-            info="Worker lost: the worker running this job stopped before it finished.",
-        )
-    ).rowcount
-    db.session.commit()
-    return reaped
-
-
 def report_progress(done: int, total: int, text: str) -> None:
-    """Print a progress line into the job's output and record done/total on the row."""
+    """Print a progress line into the job's output, record done/total, and checkpoint."""
     print(text, flush=True)
     running = runtime().tracking.current()
     if running is not None:
         running.output.set_progress(done, total)
+    checkpoint()
+
+
+def checkpoint(min_interval: float = 0.5) -> None:
+    """Raise JobCanceled if someone asked to cancel this job. Cheap to call often.
+
+    Reads on a fresh connection: the actor's own transaction may hold an old snapshot.
+    """
+    running = runtime().tracking.current()
+    if running is None or time.monotonic() - running.last_checkpoint < min_interval:
+        return
+    running.last_checkpoint = time.monotonic()
+    with db.engine.connect() as connection:
+        row = connection.execute(
+            select(Job.cancel_requested_at, Job.canceled_by).where(Job.id == running.job_id)
+        ).one_or_none()
+    if row is not None and row.cancel_requested_at is not None:
+        raise JobCanceled(row.canceled_by)
 
 
 def set_info(text: str) -> None:

@@ -2,23 +2,23 @@
 
 For every job message it pushes an app context, claims the job row (Queued ->
 Running, atomically, so a message delivered twice runs once), captures the job's
-output, and records the outcome: Completed, or Error with the exception.
+output, and records the outcome (see ``outcomes``).
 """
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from functools import partial
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dramatiq import Middleware
-from dramatiq.middleware import SkipMessage, TimeLimitExceeded
-from sqlalchemy import update
+from dramatiq.middleware import SkipMessage
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from actors import capture
+from actors import capture, outcomes
 from extensions import db
 from models import Job, JobStatus
 from models.base import utcnow
@@ -32,11 +32,12 @@ logger = logging.getLogger(__name__)
 class _Running:
     """What the middleware keeps for the job running on one thread."""
 
-    def __init__(self, job_id: int, app_context, output: capture.JobOutput) -> None:
+    def __init__(self, job_id: int, job_type: str, output: capture.JobOutput) -> None:
         self.job_id = job_id
-        self.app_context = app_context
+        self.job_type = job_type
         self.output = output
         self.info: str | None = None
+        self.last_checkpoint = time.monotonic()
 
 
 class JobTracking(Middleware):
@@ -45,6 +46,8 @@ class JobTracking(Middleware):
         self.job_types = job_types
         self.worker_id: str | None = None
         self.local = threading.local()
+        self._running_ids: set[int] = set()
+        self._running_lock = threading.Lock()
 
     # -- hooks ---------------------------------------------------------------
     def before_process_message(self, broker, message) -> None:
@@ -53,8 +56,9 @@ class JobTracking(Middleware):
         job_id = int(message.args[0])
         app_context = self.app.app_context()
         app_context.push()
-        self.local.pending_context = app_context
-        if not self._claim(job_id):
+        self.local.app_context = app_context
+        earlier_output = self._claim(job_id)
+        if earlier_output is None:
             logger.info("Job %s is no longer queued; message %s ignored.", job_id, message.message_id)
             raise SkipMessage(f"job {job_id} is not queued")
         output = capture.JobOutput(
@@ -63,8 +67,12 @@ class JobTracking(Middleware):
             hard_limit=self.app.config["JOBS_OUTPUT_HARD_LIMIT"],
             flush_seconds=self.app.config["JOBS_OUTPUT_FLUSH_SECONDS"],
             on_flush=partial(self._save_output, db.engine, job_id),
+            earlier=earlier_output,
         )
-        self.local.running = _Running(job_id, app_context, output)
+        self.local.running = _Running(job_id, message.actor_name, output)
+        with self._running_lock:
+            self._running_ids.add(job_id)
+        logger.info("Job %s (%s) started.", job_id, message.actor_name)
         capture.start(output)
 
     def after_process_message(self, broker, message, *, result=None, exception=None) -> None:
@@ -74,26 +82,37 @@ class JobTracking(Middleware):
             if running is not None:
                 capture.stop()
                 time_limit_ms = broker.get_actor(message.actor_name).options.get("time_limit")
-                self._finish(running, exception, time_limit_ms)
+                outcomes.finish(
+                    running.job_id, running.job_type, running.output, exception, running.info, time_limit_ms
+                )
+                with self._running_lock:
+                    self._running_ids.discard(running.job_id)
+                logger.info("Job %s (%s) ended%s.", running.job_id, running.job_type,
+                            f" with {type(exception).__name__}" if exception else "")
         finally:
             self._pop_context()
 
     def after_skip_message(self, broker, message) -> None:
         self._pop_context()
 
-    # -- helpers used by actors through actors.progress ------------------------
+    # -- for actors.jobs and the heartbeat ---------------------------------------
     def current(self) -> _Running | None:
         return getattr(self.local, "running", None)
 
+    def running_job_ids(self) -> list[int]:
+        with self._running_lock:
+            return sorted(self._running_ids)
+
     # -- internals -------------------------------------------------------------
     def _pop_context(self) -> None:
-        app_context = getattr(self.local, "pending_context", None)
-        self.local.pending_context = None
+        app_context = getattr(self.local, "app_context", None)
+        self.local.app_context = None
         if app_context is not None:
             db.session.remove()
             app_context.pop()
 
-    def _claim(self, job_id: int) -> bool:
+    def _claim(self, job_id: int) -> str | None:
+        """Queued -> Running in one conditional UPDATE; returns earlier attempts' output, or None."""
         claimed = db.session.execute(
             update(Job)
             .where(Job.id == job_id, Job.status == JobStatus.QUEUED)
@@ -105,7 +124,9 @@ class JobTracking(Middleware):
             )
         ).rowcount
         db.session.commit()
-        return claimed == 1
+        if claimed != 1:
+            return None
+        return db.session.scalar(select(Job.output).where(Job.id == job_id)) or ""
 
     @staticmethod
     def _save_output(engine, job_id: int, text: str, progress: tuple[int, int] | None) -> None:
@@ -120,31 +141,6 @@ class JobTracking(Middleware):
                 )
         except SQLAlchemyError as error:  # the database is busy: the next flush carries it
             logger.warning("Could not save output of job %s yet: %s", job_id, error)
-
-    def _finish(self, running: _Running, exception: BaseException | None, time_limit_ms: int | None) -> None:
-        output = running.output
-        if exception is None:
-            status, info = JobStatus.COMPLETED, running.info or "Completed."
-        else:
-            status, info = JobStatus.ERROR, describe_failure(exception, time_limit_ms)
-            output.write("".join(traceback.format_exception(exception)))
-        output.close()
-        db.session.rollback()  # whatever the actor left half-done is not ours to commit
-        values: dict = {"status": status, "finished_at": utcnow(), "info": info[:1024], "output": output.text()}
-        if output.progress:
-            values["progress_done"], values["progress_total"] = output.progress
-        db.session.execute(
-            update(Job).where(Job.id == running.job_id, Job.status == JobStatus.RUNNING).values(**values)
-        )
-        db.session.commit()
-
-
-def describe_failure(exception: BaseException, time_limit_ms: int | None) -> str:
-    """The Info column's one line: the exception's message, or the time limit that was hit."""
-    if isinstance(exception, TimeLimitExceeded):
-        return f"Timed out after {(time_limit_ms or 0) // 1000} s."
-    text = str(exception).strip() or type(exception).__name__
-    return f"{type(exception).__name__}: {text}" if text != type(exception).__name__ else text
 
 
 def output_path(app: Flask, job_id: int) -> Path:

@@ -18,6 +18,8 @@ class JobType:
     description: str = ""
     time_limit_seconds: int = 3600
     needs_description: bool = False
+    # Safe to run again from the start after its worker died or shut down mid-run.
+    rerun_safe: bool = False
 
 
 JOB_TYPES: dict[str, JobType] = {
@@ -30,6 +32,7 @@ JOB_TYPES: dict[str, JobType] = {
             description="Render a PDF or RTF finding aid of a description and all its descendants.",
             time_limit_seconds=6 * 3600,
             needs_description=True,
+            rerun_safe=True,  # renders to a fresh file and switches to it only at the end
         ),
     )
 }

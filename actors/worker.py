@@ -1,4 +1,9 @@
-"""The worker process: a Dramatiq worker on the app's broker, plus heartbeats and the outbox."""
+"""The worker: Dramatiq worker processes on the app's broker, supervised, with heartbeats.
+
+`serve` runs N child processes and restarts any that exits: a crash, or a worker
+that recycled itself after WORKER_MAX_JOBS jobs or WORKER_MAX_MEMORY_MB of memory
+(long-lived workers grow; AtoM's admins restart theirs by hand).
+"""
 from __future__ import annotations
 
 import logging
@@ -6,6 +11,7 @@ import multiprocessing
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -15,57 +21,77 @@ import dramatiq
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from actors.jobs import dispatch_unsent, reap_lost_jobs
+from actors.jobs import dispatch_unsent
+from actors.reaper import reap_lost_jobs
 from extensions import db
 from models import Job, WorkerProcess
 from models.base import utcnow
 
 logger = logging.getLogger(__name__)
+EXIT_RECYCLE = 3
+CRASH_LIMIT = 5  # restarts within CRASH_WINDOW seconds before the supervisor gives up
+CRASH_WINDOW = 60
 
 
-def wait_for_broker(app: Flask, timeout: float = 60) -> None:
+def wait_for_broker(app: Flask, timeout: float = 30) -> None:
     """The embedded Redis may still be starting beside us: poll it until the deadline."""
-    broker = app.extensions["archive_jobs"].broker
-    client = getattr(broker, "client", None)
-    if client is None:
-        return
+    client = getattr(app.extensions["archive_jobs"].broker, "client", None)
     deadline = time.monotonic() + timeout
-    while True:
+    while client is not None:
         try:
             client.ping()
             return
         except Exception as error:
             if time.monotonic() >= deadline:
-                raise RuntimeError(f"Redis at {app.config['REDIS_URL']} is not reachable: {error}") from error
+                raise SystemExit(f"Cannot reach Redis at {app.config['REDIS_URL']}: {error}") from error
             logger.info("Waiting for Redis at %s ...", app.config["REDIS_URL"])
             time.sleep(0.5)
 
 
-class Heartbeat(threading.Thread):
-    """Records that this worker is alive and sends jobs the web could not send (the outbox)."""
+def resident_memory_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
-    def __init__(self, app: Flask, worker_id: str, interval: float) -> None:
+
+class Heartbeat(threading.Thread):
+    """Says this worker is alive, sends jobs the web could not send, reaps lost workers' jobs,
+    and asks for a recycle when the worker has done enough or grown too big."""
+
+    def __init__(self, app: Flask, worker_id: str, stop: threading.Event) -> None:
         super().__init__(name="archive-jobs-heartbeat", daemon=True)
-        self.app, self.worker_id, self.interval = app, worker_id, interval
+        self.app, self.worker_id, self.stop = app, worker_id, stop
+        self.interval = app.config["WORKER_HEARTBEAT_SECONDS"]
         self.stopping = threading.Event()
+        self.recycle_reason: str | None = None
 
     def beat(self) -> None:
+        config, tracking = self.app.config, self.app.extensions["archive_jobs"].tracking
         with self.app.app_context():
             done = db.session.scalar(
                 select(func.count()).select_from(Job).where(Job.worker_id == self.worker_id, Job.finished_at.isnot(None))
             )
+            rss = resident_memory_bytes()
+            current = ",".join(map(str, tracking.running_job_ids()))[:255] or None
             db.session.execute(
                 update(WorkerProcess)
                 .where(WorkerProcess.id == self.worker_id)
-                .values(last_seen_at=utcnow(), jobs_done=done)
+                .values(last_seen_at=utcnow(), jobs_done=done, rss_bytes=rss, current_jobs=current)
             )
             db.session.commit()
-            sent = dispatch_unsent()
-            if sent:
+            if sent := dispatch_unsent():
                 logger.info("Sent %d job(s) that were waiting for the queue.", sent)
-            reaped = reap_lost_jobs(silent_seconds=self.interval * 3)
-            if reaped:
-                logger.warning("Marked %d job(s) of lost workers as Error.", reaped)
+            requeued, failed = reap_lost_jobs(silent_seconds=self.interval * 3)
+            if requeued or failed:
+                logger.warning("Lost workers: %d job(s) re-queued, %d marked Error.", requeued, failed)
+        if config["WORKER_MAX_JOBS"] and done >= config["WORKER_MAX_JOBS"]:
+            self.recycle(f"{done} jobs done")
+        elif config["WORKER_MAX_MEMORY_MB"] and rss >= config["WORKER_MAX_MEMORY_MB"] * 1024 * 1024:
+            self.recycle(f"{rss // (1024 * 1024)} MB resident")
+
+    def recycle(self, reason: str) -> None:
+        logger.info("Recycling worker %s (%s).", self.worker_id, reason)
+        self.recycle_reason = reason
+        self.stop.set()
 
     def run(self) -> None:
         while not self.stopping.wait(self.interval):
@@ -75,19 +101,17 @@ class Heartbeat(threading.Thread):
                 logger.exception("Heartbeat failed")
 
 
-def run_worker(app: Flask, threads: int, stop: threading.Event) -> None:
-    """Consume jobs with ``threads`` threads until ``stop`` is set."""
+def run_worker(app: Flask, threads: int, stop: threading.Event) -> int:
+    """Consume jobs with ``threads`` threads until ``stop`` is set; returns the exit code."""
     runtime = app.extensions["archive_jobs"]
+    wait_for_broker(app)
     worker_id = str(uuid.uuid4())
     with app.app_context():
-        db.session.add(
-            WorkerProcess(id=worker_id, hostname=socket.gethostname(), pid=os.getpid(), threads=threads)
-        )
+        db.session.add(WorkerProcess(id=worker_id, hostname=socket.gethostname(), pid=os.getpid(), threads=threads))
         db.session.commit()
     runtime.tracking.worker_id = worker_id
-    wait_for_broker(app)
     worker = dramatiq.Worker(runtime.broker, worker_threads=threads, worker_timeout=1000)
-    heartbeat = Heartbeat(app, worker_id, app.config["WORKER_HEARTBEAT_SECONDS"])
+    heartbeat = Heartbeat(app, worker_id, stop)
     worker.start()
     heartbeat.beat()
     heartbeat.start()
@@ -96,13 +120,19 @@ def run_worker(app: Flask, threads: int, stop: threading.Event) -> None:
         stop.wait()
     finally:
         heartbeat.stopping.set()
-        worker.stop()
+        _let_running_jobs_finish(runtime.tracking, app.config["WORKER_SHUTDOWN_SECONDS"])
+        worker.stop()  # interrupts jobs still running: they are re-queued or marked Error
         with app.app_context():
-            db.session.execute(
-                update(WorkerProcess).where(WorkerProcess.id == worker_id).values(stopped_at=utcnow())
-            )
+            db.session.execute(update(WorkerProcess).where(WorkerProcess.id == worker_id).values(stopped_at=utcnow()))
             db.session.commit()
         logger.info("Worker %s stopped.", worker_id)
+    return EXIT_RECYCLE if heartbeat.recycle_reason else 0
+
+
+def _let_running_jobs_finish(tracking, grace_seconds: float) -> None:
+    deadline = time.monotonic() + grace_seconds
+    while tracking.running_job_ids() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _stop_on_signals() -> threading.Event:
@@ -114,23 +144,36 @@ def _stop_on_signals() -> threading.Event:
 
 def _child(create_app: Callable[[], Flask], threads: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    run_worker(create_app(), threads, _stop_on_signals())
+    sys.exit(run_worker(create_app(), threads, _stop_on_signals()))
 
 
-def serve(create_app: Callable[[], Flask], processes: int, threads: int) -> None:
-    """Run one worker in this process, or ``processes`` child processes that each run one."""
-    if processes <= 1:
-        _child(create_app, threads)
-        return
+def serve(create_app: Callable[[], Flask], processes: int, threads: int) -> int:
+    """Run and supervise ``processes`` worker processes until SIGTERM/SIGINT."""
     context = multiprocessing.get_context("spawn")
-    children = [context.Process(target=_child, args=(create_app, threads)) for _ in range(processes)]
-    for child in children:
-        child.start()
     stop = _stop_on_signals()
-    while not stop.is_set() and any(child.is_alive() for child in children):
-        stop.wait(1)
+    crashes: list[float] = []
+
+    def start() -> multiprocessing.Process:
+        child = context.Process(target=_child, args=(create_app, threads), name="archive-jobs-worker")
+        child.start()
+        return child
+
+    children = [start() for _ in range(processes)]
+    while not stop.wait(0.5):
+        for index, child in enumerate(children):
+            if child.is_alive():
+                continue
+            if child.exitcode != EXIT_RECYCLE:
+                crashes = [t for t in crashes if time.monotonic() - t < CRASH_WINDOW] + [time.monotonic()]
+                logger.error("Worker process %s exited with %s.", child.pid, child.exitcode)
+                if len(crashes) > CRASH_LIMIT:
+                    logger.critical("Workers keep failing (%d exits in %d s); giving up.", len(crashes), CRASH_WINDOW)
+                    stop.set()
+                    break
+            children[index] = start()
     for child in children:
         if child.is_alive():
             child.terminate()  # SIGTERM: each child stops its worker cleanly
     for child in children:
         child.join()
+    return 1 if len(crashes) > CRASH_LIMIT else 0

@@ -80,7 +80,7 @@ def _demo_row(rng: random.Random, index: int, depth: int, row_id: int, parent_id
         "id": row_id,
         "parent_id": parent_id,
         "depth": depth,
-        "slug": slug_base if depth == 0 else f"{slug_base}-{index}",
+        "slug": slug_base if depth == 0 else f"{slug_base}-pehc-{index:05d}",
         "identifier": "PEHC" if depth == 0 else f"PEHC-{index:05d}",
         "title": row_title,
         "level_of_description": level,
@@ -129,7 +129,8 @@ def insert_historical_jobs(count: int, users: int) -> int:
     for start in range(0, count, 10_000):
         rows = []
         for n in range(start, min(count, start + 10_000)):
-            created = now - timedelta(seconds=(count - n) * 30)
+            # Spread over the past, finished before now.
+            created = now - timedelta(seconds=(count - n) * 30 + 600)
             status = statuses[n % len(statuses)]
             rows.append(
                 {

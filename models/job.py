@@ -67,6 +67,10 @@ class Job(db.Model):
     progress_total: Mapped[int | None]
     worker_id: Mapped[str | None] = mapped_column(String(36))
     retry_of_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    attempt: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Cancel is cooperative: a running job stops at its next checkpoint.
+    cancel_requested_at: Mapped[datetime | None]
+    canceled_by: Mapped[str | None] = mapped_column(String(80))
 
     user: Mapped[User | None] = relationship(lazy="joined")
     description: Mapped[ArchivalDescription | None] = relationship(lazy="joined")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, func, select
+from sqlalchemy import BigInteger, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -21,6 +21,8 @@ class WorkerProcess(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     stopped_at: Mapped[datetime | None]
     jobs_done: Mapped[int] = mapped_column(default=0)
+    rss_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    current_jobs: Mapped[str | None] = mapped_column(String(255))  # comma-separated job ids
 
     @classmethod
     def alive_count(cls, within_seconds: float) -> int:

@@ -128,8 +128,10 @@ def main() -> None:
         queue = context.Queue()
         child = context.Process(target=_render, args=(str(db_path), args.fmt, str(out), queue))
         child.start()
-        seconds, pages, peak_kib, progress_calls, last = queue.get()
         child.join()
+        if child.exitcode != 0 or queue.empty():
+            sys.exit(f"render failed (exit code {child.exitcode})")
+        seconds, pages, peak_kib, progress_calls, last = queue.get()
         size_mib = out.stat().st_size / 2**20
         print(
             f"{args.fmt} n={args.n}: {seconds:.1f} s, pages={pages}, size={size_mib:.1f} MiB, "

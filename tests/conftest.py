@@ -2,41 +2,20 @@
 Dramatiq worker, users, a small tree, and the real Redis / PostgreSQL services."""
 from __future__ import annotations
 
-import os
 import socket
 import uuid
-from pathlib import Path
 from typing import Callable, Iterator
 
 import dramatiq
 import pytest
+from helpers import PASSWORD, POSTGRES_URL, REDIS_URL, login, make_app
 from webtest import TestApp
 
 from actors.broker import QUEUE_NAME
-from app import create_app
 from blueprints.users import create_user
 from extensions import db as _db
 from models import User
 from models.demo_data import insert_demo_fonds
-
-PASSWORD = "correct horse battery staple"
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **overrides):
-    monkeypatch.setenv("ARCHIVE_JOBS_INSTANCE", str(tmp_path / "instance"))
-    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "JOBS_NAMESPACE"):
-        monkeypatch.delenv(name, raising=False)
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
-        "JOBS_BROKER": "stub",
-        "JOBS_OUTPUT_FLUSH_SECONDS": 0.05,
-    }
-    config.update(overrides)
-    return create_app(config)
 
 
 @pytest.fixture
@@ -66,13 +45,6 @@ def users(app) -> dict[str, User]:
         "bob": create_user("bob", PASSWORD),
         "admin": create_user("admin", PASSWORD, admin=True),
     }
-
-
-def login(testapp: TestApp, username: str, password: str = PASSWORD):
-    form = testapp.get("/login").form
-    form["username"] = username
-    form["password"] = password
-    return form.submit()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from flask import current_app, render_template
 
@@ -26,6 +26,9 @@ from models import ArchivalDescription
 # Descriptions per WeasyPrint document: big enough that chunk overhead (fonts, one
 # partly filled last page) stays small, small enough to keep a chunk's layout ~100 MB.
 CHUNK_SIZE = 250
+
+if TYPE_CHECKING:
+    from weasyprint import Document
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -108,7 +111,8 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
             done += len(units)
             del document, html, units
             gc.collect()  # WeasyPrint's layout trees are cyclic: free them before the next chunk
-            on_progress(min(done, total), max(done, total))
+            if done < total:  # the last call waits until the file is assembled
+                on_progress(done, total)
         pages = pdf_pages.assemble(
             chunks, dest, _footer_renderer(base_url), title=root.title, outline=outline
         )
@@ -116,7 +120,7 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
     return pages
 
 
-def _bookmarks(document, page_offset: int) -> list[tuple[str, int]]:
+def _bookmarks(document: Document, page_offset: int) -> list[tuple[str, int]]:
     """Top-level bookmarks of one chunk as (label, absolute page index)."""
     return [(label, page_offset + target[0]) for label, target, _children, _state in document.make_bookmark_tree()]
 

@@ -9,6 +9,7 @@ nothing but a footer per page) and merged over the chunk pages here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import Callable
 
@@ -48,24 +49,19 @@ def assemble(
         reader = PdfReader(chunk.path)
         if len(reader.pages) != chunk.page_count:
             raise RuntimeError(f"{chunk.path.name} has {len(reader.pages)} pages, expected {chunk.page_count}.")
-        overlay = PdfReader(_bytes_io(footers(first_page, chunk.page_count, total_pages)))
+        overlay = PdfReader(BytesIO(footers(first_page, chunk.page_count, total_pages)))
         for index, page in enumerate(reader.pages):
-            number = first_page + index
-            if not (skip_first_page and number == 1):
-                page.merge_page(overlay.pages[index])
-            writer.add_page(page)
+            added = writer.add_page(page)  # pypdf only rewrites contents of pages owned by a writer
+            if not (skip_first_page and first_page + index == 1):
+                added.merge_page(overlay.pages[index])
+                added.compress_content_streams()  # merging leaves the page's contents uncompressed
         first_page += chunk.page_count
         del reader, overlay
     for text, page_index in outline or ():
         if 0 <= page_index < total_pages:
-            writer.add_outline_item(text, page_index)
+            writer.add_outline_item(title=text, page_number=page_index)
     writer.add_metadata({"/Title": title, "/Producer": "Archive Jobs (WeasyPrint, pypdf)"})
     with open(dest, "wb") as out:
         writer.write(out)
     return total_pages
 
-
-def _bytes_io(data: bytes):
-    from io import BytesIO
-
-    return BytesIO(data)

@@ -71,8 +71,8 @@ def write_finding_aid(
             done += 1
             if description.id != root.id:
                 _write_unit(out, description, description.depth - root.depth)
-            if done % PROGRESS_EVERY == 0:
-                on_progress(min(done, total), max(done, total))
+            if done % PROGRESS_EVERY == 0 and done < total:
+                on_progress(done, total)
         out.write("}\n")
     on_progress(done, max(done, total))
 

@@ -9,7 +9,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import select, update
 
 from actors import runtime
-from actors.jobs import dispatch_unsent, reap_lost_jobs
+from actors.jobs import dispatch_unsent
+from actors.reaper import reap_lost_jobs
 from actors.registry import label_for
 from blueprints.formatting import site_time
 from blueprints.jobs.queries import delete_jobs
@@ -95,7 +96,8 @@ def dispatch() -> None:
 def reap() -> None:
     """Mark Error the running jobs of workers that stopped or stopped sending heartbeats."""
     silent = current_app.config["WORKER_HEARTBEAT_SECONDS"] * 3
-    click.echo(f"Marked {reap_lost_jobs(silent)} job(s) of lost workers as Error.")
+    requeued, failed = reap_lost_jobs(silent)
+    click.echo(f"Jobs of lost workers: {requeued} re-queued, {failed} marked Error.")
 
 
 @jobs_cli.command("worker")
@@ -107,4 +109,4 @@ def worker(processes: int, threads: int) -> None:
     from app import create_app
 
     current_app.logger.info("Starting %d worker process(es) with %d thread(s).", processes, threads)
-    serve(create_app, processes, threads)
+    sys.exit(serve(create_app, processes, threads))

@@ -21,7 +21,6 @@ import logging
 import re
 import threading
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -32,7 +31,7 @@ from webtest import TestApp
 from actors.jobs import launch
 from actors.registry import JOB_TYPES, JobType
 from extensions import db as _db
-from models import Job, JobStatus, User
+from models import Job, JobStatus
 from models.base import utcnow
 
 # -- test job types ----------------------------------------------------------------------------
@@ -283,6 +282,18 @@ def csrf_token_of(testapp: TestApp) -> str:
     return match.group(1)
 
 
+def form_posting_to(page, action: str):
+    """The form on ``page`` whose action is ``action`` (WebTest indexes forms by position)."""
+    matches = [form for form in page.forms.values() if form.action == action]
+    assert len(matches) == 1, f"{len(matches)} forms post to {action}"
+    return matches[0]
+
+
+@pytest.fixture
+def form_for():
+    return form_posting_to
+
+
 def wait_until(predicate: Callable[[], object], timeout: float = 10, interval: float = 0.02, what: str = ""):
     """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
@@ -361,15 +372,3 @@ def readable_error():
 def instance_dir(app) -> Path:
     return Path(app.instance_path)
 
-
-@pytest.fixture
-def as_anonymous(testapp) -> TestApp:
-    testapp.reset()
-    return testapp
-
-
-def at(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
-
-
-__all__ = ["Probe", "TEST_JOB_TYPES", "User", "at"]

@@ -5,32 +5,20 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import dramatiq
 import pytest
+from helpers import make_app, wait_for
 from sqlalchemy import inspect, select
 
 from actors.jobs import launch
 from actors.registry import JOB_TYPES, JobType
-from conftest import make_app
 from extensions import db
 from models import Job, JobStatus, WorkerProcess
 from models.demo_data import insert_demo_fonds
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def wait_for(predicate, timeout: float = 60, interval: float = 0.1):
-    """Poll until predicate() is truthy; fail with a clear message at the deadline."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout} s")
 
 
 def job_status(job_id: int) -> JobStatus:
@@ -121,11 +109,16 @@ def test_namespaces_keep_two_installs_apart(tmp_path, monkeypatch, redis_url):
             app.extensions["archive_jobs"].broker.flush_all()
 
 
-@pytest.mark.postgres
-def test_migrations_build_the_schema_on_postgres(tmp_path, monkeypatch, postgres_url):
-    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url)
-    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_migrations_build_the_schema(tmp_path, monkeypatch, request, database):
+    """`flask db upgrade` builds the whole schema, and the migrations match the models."""
+    url = request.getfixturevalue("postgres_url") if database == "postgres" else f"sqlite:///{tmp_path}/m.db"
+    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=url)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
+    check = runner.invoke(args=["db", "check"])  # the migrations match the models
+    assert check.exit_code == 0, check.output
     with app.app_context():
         tables = set(inspect(db.engine).get_table_names())
         db.engine.dispose()
@@ -156,7 +149,7 @@ def test_worker_process_generates_a_finding_aid_and_stops_cleanly(tmp_path, monk
             wait_for(lambda: job_status(job.id) not in JobStatus.active(), timeout=120)
             finished = db.session.get(Job, job.id)
             assert finished.status == JobStatus.COMPLETED, finished.output
-            assert "Rendering 61 of 61 descriptions" in finished.output
+            assert "Rendering 60 of 60 descriptions" in finished.output
             assert finished.worker_id is not None
             assert wait_for(lambda: db.session.get(WorkerProcess, finished.worker_id))
         finally:

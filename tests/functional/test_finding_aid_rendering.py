@@ -1,0 +1,218 @@
+"""Finding aid renderer: what a reader of the PDF or RTF would notice.
+
+Renders a ~300-description tree (fonds > series > file > item) with small chunks, so
+the PDF is assembled from several WeasyPrint documents and page numbers must carry
+across the joins.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from actors.rendering import finding_aid, rtf
+from extensions import db
+from models import ArchivalDescription
+
+ROOT_TITLE = "Fonds Élise Côté"
+NASTY_TITLE = "<script>alert(1)</script> & Sons"
+BRACES_TITLE = r"Box {A} \ B"
+CHUNK_SIZE = 60  # 304 descriptions -> 6 chunks, 5 joins
+
+
+def tree_spec() -> tuple:
+    """(level, title, identifier, children): 1 fonds, 3 series, 30 files, 270 items."""
+    series = []
+    for s in range(1, 4):
+        files = []
+        for f in range(1, 11):
+            items = [("item", f"Letter {s}.{f}.{i}", f"F1-{s}-{f}-{i}", ()) for i in range(1, 10)]
+            title = NASTY_TITLE if (s, f) == (2, 5) else BRACES_TITLE if (s, f) == (3, 2) else f"File {s}.{f}"
+            files.append(("file", title, f"F1-{s}-{f}", tuple(items)))
+        series.append(("series", f"Series {s}", f"F1-{s}", tuple(files)))
+    return ("fonds", ROOT_TITLE, "F1", tuple(series))
+
+
+def add_tree(spec: tuple) -> list[ArchivalDescription]:
+    """Insert spec with consistent nested-set numbers; returns the descriptions in tree order."""
+    rows: list[ArchivalDescription] = []
+    counter = 0
+
+    def visit(node: tuple, parent: ArchivalDescription | None, depth: int) -> None:
+        nonlocal counter
+        level, title, identifier, children = node
+        counter += 1
+        row = ArchivalDescription(
+            id=len(rows) + 1, parent_id=parent.id if parent else None, lft=counter, rgt=0, depth=depth,
+            slug=f"d-{len(rows) + 1}", identifier=identifier, title=title, level_of_description=level,
+            dates="1920-1950", extent_and_medium="2 boxes", scope_and_content=f"Scope of {title}.\nSecond line.",
+            arrangement="By date." if level != "item" else None,
+        )
+        rows.append(row)
+        for child in children:
+            visit(child, row, depth + 1)
+        counter += 1
+        row.rgt = counter
+
+    visit(spec, None, 0)
+    db.session.add_all(rows)
+    db.session.commit()
+    return rows
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    """An app (own SQLite file and instance folder) with the tree; yields (rows, work dir)."""
+    work = tmp_path_factory.mktemp("finding-aid")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ARCHIVE_JOBS_INSTANCE", str(work / "instance"))
+        patch.setattr(finding_aid, "CHUNK_SIZE", CHUNK_SIZE)
+        from app import create_app
+
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work}/t.db",
+                "JOBS_BROKER": "stub",
+                "WTF_CSRF_ENABLED": False,
+            }
+        )
+        with app.app_context():
+            db.create_all()
+            rows = add_tree(tree_spec())
+            yield rows, work
+            db.session.remove()
+
+
+@pytest.fixture(scope="module")
+def pdf(tree):
+    """The whole fonds rendered once as PDF: (reader, page count returned, progress calls, dest)."""
+    rows, work = tree
+    dest = work / "out" / "aid.pdf"
+    dest.parent.mkdir()
+    calls: list[tuple[int, int]] = []
+    pages = finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda done, total: calls.append((done, total)))
+    return PdfReader(dest), pages, calls, dest
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    return [page.extract_text() for page in reader.pages]
+
+
+def assert_progress(calls: list[tuple[int, int]], total: int) -> None:
+    assert len(calls) >= 2
+    dones = [done for done, _ in calls]
+    assert dones == sorted(set(dones)), "done must only increase"
+    assert all(t == total for _, t in calls)
+    assert calls[-1] == (total, total)
+
+
+def test_pdf_has_title_page_fields_and_every_description_in_tree_order(tree, pdf):
+    rows, _ = tree
+    reader, pages, _, _ = pdf
+    texts = page_texts(reader)
+    assert pages == len(reader.pages) > 1
+    assert "Finding aid".upper() in texts[0].upper() and ROOT_TITLE in texts[0]
+    whole = "\n".join(texts)
+    for label in ("Reference code", "Extent and medium", "Scope and content", "Arrangement"):
+        assert label.upper() in whole.upper()
+    positions = [whole.find(title) for title in ("Series 1", "File 1.1\n", "Letter 1.1.1", "Series 2", "Letter 3.10.9")]
+    assert -1 not in positions and positions == sorted(positions), positions
+    missing = [row.title for row in rows if row.title not in whole]
+    assert missing == []
+
+
+def test_pdf_page_numbers_run_on_across_chunks(pdf):
+    reader, pages, _, _ = pdf
+    texts = page_texts(reader)
+    assert pages > 6  # several chunks, each at least one page
+    assert "Page 1 of" not in texts[0]  # the title page is unnumbered
+    for number, text in enumerate(texts[1:], start=2):
+        assert f"Page {number} of {pages}" in text, f"page {number}: {text[-200:]!r}"
+    assert texts[-1].rstrip().endswith(f"Page {pages} of {pages}")
+
+
+def test_pdf_header_repeats_the_root_title(pdf):
+    reader, *_ = pdf
+    texts = page_texts(reader)
+    assert all(text.count(ROOT_TITLE) >= 1 for text in texts[1:])
+
+
+def test_pdf_shows_markup_in_titles_literally(pdf):
+    reader, *_ = pdf
+    whole = "\n".join(page_texts(reader))
+    assert NASTY_TITLE in whole
+    assert "&amp;" not in whole and "&lt;" not in whole
+
+
+def test_pdf_progress_and_atomic_write(tree, pdf):
+    rows, _ = tree
+    _, _, calls, dest = pdf
+    assert_progress(calls, len(rows))
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["aid.pdf"]  # no partial file, no chunk folder
+
+
+def test_pdf_of_a_series_holds_only_its_subtree(tree):
+    rows, work = tree
+    series_2 = next(row for row in rows if row.title == "Series 2")
+    dest = work / "series-2.pdf"
+    calls: list[tuple[int, int]] = []
+    pages = finding_aid.render_finding_aid(series_2.id, "pdf", dest, lambda *call: calls.append(call))
+    whole = "\n".join(page_texts(PdfReader(dest)))
+    assert pages >= 2 and "Series 2" in whole and "Letter 2.10.9" in whole
+    assert "Letter 1.1.1" not in whole and "Series 3" not in whole
+    assert_progress(calls, series_2.descendant_count + 1)
+
+
+def test_failed_render_leaves_no_file(tree):
+    rows, work = tree
+    dest = work / "failed" / "aid.pdf"
+    dest.parent.mkdir()
+
+    def explode(done: int, total: int) -> None:
+        raise RuntimeError("worker shutting down")
+
+    with pytest.raises(RuntimeError):
+        finding_aid.render_finding_aid(rows[0].id, "pdf", dest, explode)
+    assert list(dest.parent.iterdir()) == []
+
+
+def rtf_text_braces_balanced(text: str) -> bool:
+    depth = 0
+    for token in re.findall(r"\\[\\{}]|[{}]", text):
+        if token in "{}":
+            depth += 1 if token == "{" else -1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def test_rtf_is_balanced_escaped_and_complete(tree):
+    rows, work = tree
+    dest = work / "aid.rtf"
+    calls: list[tuple[int, int]] = []
+    assert finding_aid.render_finding_aid(rows[0].id, "rtf", dest, lambda *call: calls.append(call)) is None
+    data = dest.read_bytes()
+    assert data.startswith(rb"{\rtf1")
+    text = data.decode("ascii")  # everything beyond ASCII is escaped
+    assert rtf_text_braces_balanced(text)
+    assert r"Fonds \u201?lise C\u244?t\u233?" in text  # "Fonds Élise Côté"
+    assert NASTY_TITLE in text  # RTF is not HTML: no entity escaping
+    assert r"Box \{A\} \\ B" in text
+    assert r"Scope of Series 1.\line Second line." in text
+    for row in rows:
+        assert rtf.escape(row.title) in text
+    assert text.index("Letter 1.1.1") < text.index("Series 2") < text.index("Letter 3.10.9")
+    assert r"{\field{\*\fldinst PAGE}" in text and r"{\field{\*\fldinst NUMPAGES}" in text  # "Page N of M"
+    assert_progress(calls, len(rows))
+
+
+def test_rtf_escape():
+    assert rtf.escape("a\\b{c}") == r"a\\b\{c\}"
+    assert rtf.escape("é\u20ac") == r"\u233?\u8364?"
+    assert rtf.escape("\uffe9") == r"\u-23?"  # signed 16-bit
+    assert rtf.escape("\U0001d11e") == r"\u-10188?\u-8930?"  # surrogate pair D834 DD1E, signed
+    assert rtf.escape("x\r\ny\tz\x07") == r"x\line y\tab z"
+    assert rtf.escape(None) == ""

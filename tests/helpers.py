@@ -1,0 +1,48 @@
+"""Helpers shared by the test modules (import as `from helpers import ...`)."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from webtest import TestApp
+
+from app import create_app
+
+PASSWORD = "correct horse battery staple"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **overrides):
+    monkeypatch.setenv("ARCHIVE_JOBS_INSTANCE", str(tmp_path / "instance"))
+    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "JOBS_NAMESPACE"):
+        monkeypatch.delenv(name, raising=False)
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+        "JOBS_BROKER": "stub",
+        "JOBS_OUTPUT_FLUSH_SECONDS": 0.05,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def login(testapp: TestApp, username: str, password: str = PASSWORD):
+    form = testapp.get("/login").form
+    form["username"] = username
+    form["password"] = password
+    return form.submit()
+
+
+def wait_for(predicate, timeout: float = 60, interval: float = 0.1):
+    """Poll until predicate() is truthy; fail with a clear message at the deadline."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
