@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import update
 
 from extensions import db
 from models import ArchivalDescription, FindingAid, Job
@@ -58,7 +59,16 @@ def generate_finding_aid(job_id: int) -> None:
 
 
 def _replace_finding_aid(description_id: int, fmt: str, file_name: str, job_id: int) -> None:
-    """Point the description at the new file and delete the one it replaces."""
+    """Point the description at the new file and delete the one it replaces.
+
+    Locks the description row first: a second job for the same record waits here,
+    then sees (and replaces) this one's finding aid instead of inserting a duplicate.
+    """
+    db.session.execute(
+        update(ArchivalDescription)
+        .where(ArchivalDescription.id == description_id)
+        .values(updated_at=ArchivalDescription.updated_at)
+    )
     aid = FindingAid.for_description(description_id)
     old_file = aid.file_name if aid else None
     if aid is None:

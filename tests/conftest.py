@@ -8,7 +8,7 @@ from typing import Callable, Iterator
 
 import dramatiq
 import pytest
-from helpers import PASSWORD, POSTGRES_URL, REDIS_URL, login, make_app
+from helpers import PASSWORD, FreshContext, POSTGRES_URL, REDIS_URL, login, make_app
 from webtest import TestApp
 
 from actors.broker import QUEUE_NAME
@@ -35,7 +35,7 @@ def db(app):
 
 @pytest.fixture
 def testapp(app) -> TestApp:
-    return TestApp(app)
+    return TestApp(FreshContext(app))
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Helpers shared by the test modules (import as `from helpers import ...`)."""
 from __future__ import annotations
 
+import contextvars
 import os
 import time
 from pathlib import Path
@@ -46,3 +47,24 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.1):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+class FreshContext:
+    """WSGI wrapper: each request runs in an empty contextvars context, as in production.
+
+    Tests keep an app context open; without this, Flask would reuse it (and Flask-Login's
+    cached user in ``g``) for every request, so a logged-out client still looked logged in.
+    """
+
+    def __init__(self, wsgi_app) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        def run():
+            body = self.wsgi_app(environ, start_response)
+            try:
+                return [b"".join(body)]
+            finally:
+                getattr(body, "close", lambda: None)()
+
+        return contextvars.Context().run(run)

@@ -12,10 +12,11 @@ import gc
 import os
 import secrets
 import tempfile
-from collections.abc import Iterator
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app, render_template
 
@@ -84,6 +85,7 @@ def _chunks(root: ArchivalDescription, size: int) -> Iterator[list[ArchivalDescr
 
 
 def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCallback) -> int:
+    """Lay the tree out chunk by chunk into a scratch folder beside dest, then join the chunks."""
     from weasyprint import CSS, HTML
 
     total = root.descendant_count + 1
@@ -98,26 +100,48 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
     outline: list[tuple[str, int]] = []
     done = 1  # the root
     page_offset = 0
+    carried: list[ArchivalDescription] = []
     with tempfile.TemporaryDirectory(prefix="finding-aid-", dir=dest.parent) as work:
-        for index, units in enumerate(_chunks(root, CHUNK_SIZE)):
-            html = render_template("finding_aid/chunk.html", units=units, first=index == 0, **context)
+        batches = _chunks(root, CHUNK_SIZE)
+        batch: list[ArchivalDescription] | None = next(batches)
+        while batch is not None:
+            following = next(batches, None)
+            units = carried + batch
+            html = render_template("finding_aid/chunk.html", units=units, first=not chunks, **context)
             document = HTML(string=html, base_url=base_url).render(stylesheets=[stylesheet])
-            path = Path(work) / f"chunk-{index:05d}.pdf"
+            carried = [] if following is None else _units_to_carry(document, units)
+            if carried:
+                document = document.copy(document.pages[:-1])
+            path = Path(work) / f"chunk-{len(chunks):05d}.pdf"
             document.write_pdf(path)
-            page_count = len(document.pages)
             outline.extend(_bookmarks(document, page_offset))
-            chunks.append(pdf_pages.Chunk(path, page_count))
-            page_offset += page_count
-            done += len(units)
+            chunks.append(pdf_pages.Chunk(path, len(document.pages)))
+            page_offset += len(document.pages)
+            done += len(units) - len(carried)
             del document, html, units
             gc.collect()  # WeasyPrint's layout trees are cyclic: free them before the next chunk
             if done < total:  # the last call waits until the file is assembled
                 on_progress(done, total)
-        pages = pdf_pages.assemble(
-            chunks, dest, _footer_renderer(base_url), title=root.title, outline=outline
-        )
+            batch = following
+        pages = pdf_pages.assemble(chunks, dest, _footer_renderer(base_url), title=root.title, outline=outline)
     on_progress(done, max(done, total))
     return pages
+
+
+def _units_to_carry(document: Document, units: list[ArchivalDescription]) -> list[ArchivalDescription]:
+    """The units on a chunk's partly filled last page, to lay out again at the head of the next.
+
+    Dropping that page keeps chunk joins invisible (no half-empty page every ~40 pages).
+    Only done when the last page starts with a whole unit (anchors u<id> at a unit's start,
+    e<id> at its end): a long description running onto it stays where it is.
+    """
+    if len(document.pages) < 2:
+        return []
+    anchors = document.pages[-1].anchors
+    first = next((i for i, unit in enumerate(units) if f"u{unit.id}" in anchors), None)
+    if not first or f"e{units[first - 1].id}" in anchors:  # None, 0 (nothing before it) or a run-on
+        return []
+    return units[first:]
 
 
 def _bookmarks(document: Document, page_offset: int) -> list[tuple[str, int]]:
@@ -139,11 +163,8 @@ def _footer_renderer(base_url: str) -> pdf_pages.FooterRenderer:
 
 def _generated() -> str:
     """Generation date shown on the title page, in the site's time zone when configured."""
-    now = datetime.now(timezone.utc)
     try:
-        from zoneinfo import ZoneInfo
-
-        now = now.astimezone(ZoneInfo(current_app.config.get("SITE_TIMEZONE") or "UTC"))
-    except Exception:  # an unknown zone name must not fail a long render
-        pass
-    return now.strftime("%d %B %Y")
+        zone = ZoneInfo(current_app.config.get("SITE_TIMEZONE") or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):  # a bad zone name must not fail a long render
+        zone = ZoneInfo("UTC")
+    return datetime.now(UTC).astimezone(zone).strftime("%d %B %Y")

@@ -8,10 +8,10 @@ nothing but a footer per page) and merged over the chunk pages here.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Callable
 
 from pypdf import PdfReader, PdfWriter
 

@@ -7,9 +7,9 @@ is why archives ask for it next to the PDF.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from models import ArchivalDescription
 

@@ -131,13 +131,25 @@ def cancel(job_id: int):
     canceled = db.session.execute(
         update(Job)
         .where(Job.id == job.id, Job.status == JobStatus.QUEUED)
-        .values(status=JobStatus.CANCELED, finished_at=utcnow(), info=f"Canceled by {current_user.username}.")
+        .values(
+            status=JobStatus.CANCELED,
+            finished_at=utcnow(),
+            info=f"Canceled by {current_user.username}.",
+            canceled_by=current_user.username,
+        )
+    ).rowcount
+    # A running job is canceled cooperatively: it stops at its next checkpoint.
+    requested = 0 if canceled else db.session.execute(
+        update(Job)
+        .where(Job.id == job.id, Job.status == JobStatus.RUNNING, Job.cancel_requested_at.is_(None))
+        .values(cancel_requested_at=utcnow(), canceled_by=current_user.username)
     ).rowcount
     db.session.commit()
+    db.session.refresh(job)
     if canceled:
         flash(f"Job {job.id} was canceled; it will not run.", "success")
-    elif job.status == JobStatus.RUNNING:
-        flash(f"Job {job.id} is already running and cannot be stopped from here.", "error")
+    elif requested or (job.status == JobStatus.RUNNING and job.cancel_requested_at):
+        flash(f"Cancel requested: job {job.id} stops at its next checkpoint.", "success")
     else:
         flash(f"Job {job.id} has already ended ({job.status.label}).", "info")
     return redirect(url_for("jobs.detail", job_id=job.id))

@@ -14,7 +14,6 @@ Overrides of tests/conftest.py:
 from __future__ import annotations
 
 import collections
-import contextvars
 import csv
 import io
 import logging
@@ -22,9 +21,11 @@ import re
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
+import dramatiq
 import pytest
+from helpers import PASSWORD, make_app
 from sqlalchemy import func, select
 from webtest import TestApp
 
@@ -92,6 +93,20 @@ def _wait_for_release(job_id: int) -> None:
     print("released")
 
 
+def _until_canceled(job_id: int) -> None:
+    """Work in small steps, checking for a cancel request between them, until released."""
+    from actors.jobs import checkpoint
+
+    _probe.ran(job_id)
+    print("working", flush=True)
+    deadline = time.monotonic() + 30
+    while not _probe.release.wait(timeout=0.02):
+        checkpoint(min_interval=0)
+        if time.monotonic() > deadline:
+            raise TimeoutError("the test never canceled or released the job")
+    print("finished without being canceled")
+
+
 TEST_JOB_TYPES = {
     jt.key: jt
     for jt in (
@@ -100,6 +115,7 @@ TEST_JOB_TYPES = {
         JobType("test_fail", "Test: fail", _fail),
         JobType("test_log", "Test: log", _log),
         JobType("test_wait", "Test: wait for release", _wait_for_release),
+        JobType("test_cancelable", "Test: run until canceled", _until_canceled),
     )
 }
 
@@ -112,23 +128,10 @@ def pytest_configure(config) -> None:
 # -- app and client ---------------------------------------------------------------------------
 
 
-def _root_conftest(config):
-    """tests/conftest.py (both conftests are modules named `conftest`, so no import)."""
-    path = Path(__file__).resolve().parent.parent / "conftest.py"
-    for plugin in config.pluginmanager.get_plugins():
-        if getattr(plugin, "__file__", None) and Path(plugin.__file__).resolve() == path:
-            return plugin
-    raise LookupError(f"{path} is not loaded")
-
-
-def _make_app(config, tmp_path, monkeypatch, **overrides):
-    return _root_conftest(config).make_app(tmp_path, monkeypatch, **overrides)
-
-
 @pytest.fixture
-def password(request) -> str:
+def password() -> str:
     """The password of the fixture users."""
-    return _root_conftest(request.config).PASSWORD
+    return PASSWORD
 
 
 @pytest.fixture
@@ -136,9 +139,10 @@ def app(request, tmp_path, monkeypatch):
     marker = request.node.get_closest_marker("app_config")
     overrides = dict(marker.kwargs) if marker else {}
     if request.node.get_closest_marker("test_jobs"):
+        request.getfixturevalue("probe")
         for key, job_type in TEST_JOB_TYPES.items():
             monkeypatch.setitem(JOB_TYPES, key, job_type)
-    app = _make_app(request.config, tmp_path, monkeypatch, **overrides)
+    app = make_app(tmp_path, monkeypatch, **overrides)
     with app.app_context():
         _db.create_all()
         yield app
@@ -146,35 +150,22 @@ def app(request, tmp_path, monkeypatch):
         _db.drop_all()
 
 
-class _FreshContext:
-    """WSGI wrapper: each request (and its whole body) runs in an empty contextvars context."""
-
-    def __init__(self, wsgi_app) -> None:
-        self.wsgi_app = wsgi_app
-
-    def __call__(self, environ, start_response):
-        def run():
-            body = self.wsgi_app(environ, start_response)
-            try:
-                return [b"".join(body)]
-            finally:
-                getattr(body, "close", lambda: None)()
-
-        return contextvars.Context().run(run)
-
-
-@pytest.fixture
-def testapp(app) -> TestApp:
-    return TestApp(_FreshContext(app))
-
-
 @pytest.fixture
 def probe() -> Probe:
-    """A fresh Probe for this test's job functions."""
+    """A fresh Probe for this test's job functions (installed for every `test_jobs` test)."""
     global _probe
-    fresh = _probe = Probe()
-    yield fresh
-    fresh.release.set()  # never leave a worker thread waiting
+    _probe = Probe()
+    return _probe
+
+
+@pytest.fixture
+def worker(broker) -> Iterator[dramatiq.Worker]:
+    """tests/conftest.py's worker, which also releases any test job still waiting before it stops."""
+    worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=50)
+    worker.start()
+    yield worker
+    _probe.release.set()
+    worker.stop()
 
 
 @pytest.fixture

@@ -40,12 +40,34 @@ def test_cancel_of_an_ended_job_changes_nothing(as_user, make_job, post, reload,
     assert (job.status, job.info) == (status, "as it was")
 
 
-def test_cancel_of_a_running_job_is_refused_with_a_message(as_user, make_job, post, reload):
+def test_cancel_of_a_running_job_stops_it_at_its_next_checkpoint(as_user, launch_job, post, run_jobs, reload, poll):
+    job = launch_job("test_cancelable", "alice")
+    client = as_user("alice")
+    poll(lambda: "working" in client.get(f"/jobs/{job.id}/status.json").json["output"], timeout=5,
+         what="the job to start")
+    page = post(f"/jobs/{job.id}/cancel").follow()
+    assert f"Cancel requested: job {job.id} stops at its next checkpoint." in flash_text(page)
+    run_jobs()  # the job ends by itself: nobody releases it
+    job = reload(job.id)
+    assert (job.status, job.info) == (JobStatus.CANCELED, "Canceled by alice.")
+    assert job.finished_at is not None
+    assert "finished without being canceled" not in job.output
+    page = client.get(f"/jobs/{job.id}")
+    assert page.html.find(id="job-status").get_text(strip=True) == "Canceled"
+    assert page.html.find("button", string="Retry job") is not None
+
+
+def test_cancel_requested_twice_is_harmless(as_user, make_job, post, reload):
     job = make_job("alice", JobStatus.RUNNING)
     as_user("alice")
+    post(f"/jobs/{job.id}/cancel")
+    first = reload(job.id).cancel_requested_at
     page = post(f"/jobs/{job.id}/cancel").follow()
-    assert "already running" in flash_text(page)
-    assert reload(job.id).status == JobStatus.RUNNING
+    assert "Cancel requested" in flash_text(page)
+    assert "Cancel requested by alice" in page.text
+    assert page.html.find("button", string="Cancel job") is None
+    job = reload(job.id)
+    assert (job.status, job.cancel_requested_at) == (JobStatus.RUNNING, first)
 
 
 def test_retry_of_an_error_job_queues_a_linked_copy(as_user, make_job, form_for, fonds, db, reload):

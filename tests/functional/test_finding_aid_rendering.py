@@ -7,7 +7,6 @@ across the joins.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -132,6 +131,16 @@ def test_pdf_page_numbers_run_on_across_chunks(pdf):
     for number, text in enumerate(texts[1:], start=2):
         assert f"Page {number} of {pages}" in text, f"page {number}: {text[-200:]!r}"
     assert texts[-1].rstrip().endswith(f"Page {pages} of {pages}")
+
+
+def test_pdf_chunk_joins_are_invisible(tree, pdf, monkeypatch):
+    """Same pages, text and numbers as one single WeasyPrint document: no half-empty page at joins."""
+    rows, work = tree
+    reader, pages, _, _ = pdf
+    monkeypatch.setattr(finding_aid, "CHUNK_SIZE", 10_000)
+    dest = work / "single.pdf"
+    assert finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda *call: None) == pages
+    assert page_texts(PdfReader(dest)) == page_texts(reader)
 
 
 def test_pdf_header_repeats_the_root_title(pdf):

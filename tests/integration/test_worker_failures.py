@@ -1,0 +1,97 @@
+"""Real worker processes that die or are stopped mid-job: no job is ever left Running."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from actors.jobs import launch
+from extensions import db
+from helpers import make_app, wait_for
+from models import ArchivalDescription, Job, JobStatus, WorkerProcess
+from models.demo_data import insert_demo_fonds
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+
+
+@pytest.fixture
+def stack(tmp_path, monkeypatch, postgres_url, redis_url, namespace):
+    """An app on the real services and a way to start `flask jobs worker` processes on them."""
+    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url, JOBS_BROKER="redis",
+                   REDIS_URL=redis_url, JOBS_NAMESPACE=namespace)
+    env = dict(os.environ, DATABASE_URL=postgres_url, REDIS_URL=redis_url, JOBS_NAMESPACE=namespace,
+               ARCHIVE_JOBS_INSTANCE=str(tmp_path / "instance"), SECRET_KEY="test", FLASK_APP="app",
+               WORKER_HEARTBEAT_SECONDS="1", WORKER_SHUTDOWN_SECONDS="1")
+    processes: list[subprocess.Popen] = []
+
+    def start_worker() -> subprocess.Popen:
+        process = subprocess.Popen([sys.executable, "-m", "flask", "jobs", "worker", "--threads", "1"], cwd=ROOT,
+                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(process)
+        return process
+
+    with app.app_context():
+        db.create_all()
+        yield app, start_worker
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+        app.extensions["archive_jobs"].broker.flush_all()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def fresh(job_id: int) -> Job:
+    db.session.expire_all()
+    return db.session.get(Job, job_id)
+
+
+def launch_big_finding_aid(descriptions: int = 1500) -> int:
+    slug = insert_demo_fonds(descriptions)
+    job, sent = launch("finding_aid", description=ArchivalDescription.by_slug(slug), parameters={"format": "pdf"})
+    assert sent
+    return job.id
+
+
+def running_worker_pid(job_id: int) -> int:
+    """Wait until the job runs and some progress is saved; the pid of the process running it."""
+    job = wait_for(lambda: (j := fresh(job_id)).status == JobStatus.RUNNING and j.worker_id and j, timeout=60)
+    return db.session.get(WorkerProcess, job.worker_id).pid
+
+
+def test_sigkilled_worker_its_job_is_requeued_and_completes_once(stack):
+    app, start_worker = stack
+    job_id = launch_big_finding_aid()
+    start_worker()
+    os.kill(running_worker_pid(job_id), signal.SIGKILL)
+    killed_at = time.monotonic()
+    # The supervisor restarts a worker; its reaper finds the silent worker's job.
+    job = wait_for(lambda: (j := fresh(job_id)).attempt == 2 and j, timeout=60)
+    print(f"SIGKILL -> re-queued as attempt 2 in {time.monotonic() - killed_at:.1f} s")
+    wait_for(lambda: fresh(job_id).status == JobStatus.COMPLETED, timeout=180)
+    job = fresh(job_id)
+    assert "Worker lost; re-queued as attempt 2" in job.output
+    assert job.output.count("Finding aid written") == 1
+
+
+def test_sigterm_mid_job_leaves_nothing_running(stack):
+    app, start_worker = stack
+    job_id = launch_big_finding_aid()
+    worker = start_worker()
+    running_worker_pid(job_id)
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=60) == 0
+    job = fresh(job_id)
+    assert job.status == JobStatus.QUEUED and job.attempt == 2, (job.status, job.info)
+    assert "The worker shut down; re-queued as attempt 2" in job.output
+    assert db.session.query(WorkerProcess).filter(WorkerProcess.stopped_at.is_(None)).count() == 0
+    # The next worker's dispatcher sends the re-queued job and it completes.
+    start_worker()
+    wait_for(lambda: fresh(job_id).status == JobStatus.COMPLETED, timeout=180)
