@@ -74,7 +74,12 @@ def dispatch_unsent(grace_seconds: float = 5, limit: int = 500) -> int:
         .order_by(Job.id)
         .limit(limit)
     ).all()
-    return sum(1 for job_id in ids if send(job_id))
+    sent = 0
+    for job_id in ids:
+        if not send(job_id):
+            break  # the broker is still away: try again at the next beat
+        sent += 1
+    return sent
 
 
 def report_progress(done: int, total: int, text: str) -> None:
