@@ -25,12 +25,15 @@ class WorkerProcess(db.Model):
     current_jobs: Mapped[str | None] = mapped_column(String(255))  # comma-separated job ids
 
     @classmethod
-    def alive_count(cls, within_seconds: float) -> int:
+    def alive(cls, within_seconds: float) -> list[WorkerProcess]:
         """Workers that sent a heartbeat recently and did not say goodbye."""
         since = utcnow() - timedelta(seconds=within_seconds)
-        return db.session.scalar(
-            select(func.count()).select_from(cls).where(cls.last_seen_at >= since, cls.stopped_at.is_(None))
-        ) or 0
+        query = select(cls).where(cls.last_seen_at >= since, cls.stopped_at.is_(None)).order_by(cls.started_at)
+        return list(db.session.scalars(query))
+
+    @property
+    def memory_mb(self) -> float | None:
+        return round(self.rss_bytes / (1024 * 1024), 1) if self.rss_bytes else None
 
     @classmethod
     def last_seen(cls) -> datetime | None:

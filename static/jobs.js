@@ -19,7 +19,12 @@
     try {
       const response = await fetch(pageUrl(true), { credentials: "same-origin" });
       if (response.redirected || !response.ok) { window.location.reload(); return; }
+      const open = Array.from(live.querySelectorAll("details[open]"), function (d) { return d.className; });
       live.innerHTML = await response.text();
+      open.forEach(function (name) {
+        const details = live.querySelector("details." + name);
+        if (details) details.open = true;
+      });
     } catch (error) { /* network blip: try again on the next tick */ }
   }
 

@@ -38,15 +38,16 @@ def login(testapp: TestApp, username: str, password: str = PASSWORD):
     return form.submit()
 
 
-def wait_for(predicate, timeout: float = 60, interval: float = 0.1):
-    """Poll until predicate() is truthy; fail with a clear message at the deadline."""
+def wait_for(predicate, timeout: float = 60, interval: float = 0.05, what: str = ""):
+    """Poll until predicate() is truthy and return its value; fail clearly at the deadline."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
         value = predicate()
         if value:
             return value
+        if time.monotonic() >= deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {what or predicate}")
         time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout} s")
 
 
 class FreshContext:

@@ -27,6 +27,9 @@ from models import ArchivalDescription
 # Descriptions per WeasyPrint document: big enough that chunk overhead (fonts, one
 # partly filled last page) stays small, small enough to keep a chunk's layout ~100 MB.
 CHUNK_SIZE = 250
+# Smaller trees use smaller chunks so the job still reports progress about ten times.
+MIN_CHUNK_SIZE = 50
+PROGRESS_STEPS = 10
 
 if TYPE_CHECKING:
     from weasyprint import Document
@@ -84,6 +87,10 @@ def _chunks(root: ArchivalDescription, size: int) -> Iterator[list[ArchivalDescr
         yield chunk
 
 
+def chunk_size(total: int) -> int:
+    return min(CHUNK_SIZE, max(MIN_CHUNK_SIZE, -(-total // PROGRESS_STEPS)))
+
+
 def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCallback) -> int:
     """Lay the tree out chunk by chunk into a scratch folder beside dest, then join the chunks."""
     from weasyprint import CSS, HTML
@@ -102,7 +109,7 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
     page_offset = 0
     carried: list[ArchivalDescription] = []
     with tempfile.TemporaryDirectory(prefix="finding-aid-", dir=dest.parent) as work:
-        batches = _chunks(root, CHUNK_SIZE)
+        batches = _chunks(root, chunk_size(total))
         batch: list[ArchivalDescription] | None = next(batches)
         while batch is not None:
             following = next(batches, None)

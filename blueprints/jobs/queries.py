@@ -22,10 +22,14 @@ def jobs_for(user: User, tab: str):
 
 @dataclass
 class Health:
-    workers_alive: int
+    workers: list[WorkerProcess]
     last_seen: datetime | None
     queued: int
     running: int
+
+    @property
+    def workers_alive(self) -> int:
+        return len(self.workers)
 
 
 def health() -> Health:
@@ -37,7 +41,7 @@ def health() -> Health:
         ).all()
     )
     return Health(
-        workers_alive=WorkerProcess.alive_count(window),
+        workers=WorkerProcess.alive(window),
         last_seen=WorkerProcess.last_seen(),
         queued=counts.get(JobStatus.QUEUED, 0),
         running=counts.get(JobStatus.RUNNING, 0),

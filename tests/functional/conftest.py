@@ -5,11 +5,6 @@ Overrides of tests/conftest.py:
 * ``app`` takes configuration overrides from ``@pytest.mark.app_config(NAME=value)`` and,
   with ``@pytest.mark.test_jobs``, declares the test job types below (they must be in
   ``actors.registry.JOB_TYPES`` before ``create_app`` declares the actors).
-* ``testapp`` runs every request in a fresh context, so each request gets its own app
-  context (its own ``g`` and database session) as in production. The shared ``app``
-  fixture keeps an app context pushed for the whole test, and Flask reuses a pushed
-  context for requests: Flask-Login's cached user in ``g`` then survives a logout or a
-  cleared cookie and anonymous requests are served as the last logged-in user.
 """
 from __future__ import annotations
 
@@ -25,7 +20,7 @@ from typing import Callable, Iterator
 
 import dramatiq
 import pytest
-from helpers import PASSWORD, make_app
+from helpers import PASSWORD, make_app, wait_for
 from sqlalchemy import func, select
 from webtest import TestApp
 
@@ -285,21 +280,9 @@ def form_for():
     return form_posting_to
 
 
-def wait_until(predicate: Callable[[], object], timeout: float = 10, interval: float = 0.02, what: str = ""):
-    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what or predicate}")
-        time.sleep(interval)
-
-
 @pytest.fixture
 def poll() -> Callable[..., object]:
-    return wait_until
+    return wait_for
 
 
 def parse_csv(text: str) -> list[dict[str, str]]:

@@ -68,6 +68,7 @@ def tree(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ARCHIVE_JOBS_INSTANCE", str(work / "instance"))
         patch.setattr(finding_aid, "CHUNK_SIZE", CHUNK_SIZE)
+        patch.setattr(finding_aid, "MIN_CHUNK_SIZE", CHUNK_SIZE)
         from app import create_app
 
         app = create_app(
@@ -138,6 +139,7 @@ def test_pdf_chunk_joins_are_invisible(tree, pdf, monkeypatch):
     rows, work = tree
     reader, pages, _, _ = pdf
     monkeypatch.setattr(finding_aid, "CHUNK_SIZE", 10_000)
+    monkeypatch.setattr(finding_aid, "MIN_CHUNK_SIZE", 10_000)
     dest = work / "single.pdf"
     assert finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda *call: None) == pages
     assert page_texts(PdfReader(dest)) == page_texts(reader)
@@ -225,3 +227,10 @@ def test_rtf_escape():
     assert rtf.escape("\U0001d11e") == r"\u-10188?\u-8930?"  # surrogate pair D834 DD1E, signed
     assert rtf.escape("x\r\ny\tz\x07") == r"x\line y\tab z"
     assert rtf.escape(None) == ""
+
+
+@pytest.mark.parametrize(("total", "expected"), [(1, 50), (200, 50), (843, 85), (3000, 250), (20000, 250)])
+def test_chunks_give_about_ten_progress_steps_within_bounds(total, expected, monkeypatch):
+    monkeypatch.setattr(finding_aid, "CHUNK_SIZE", 250)  # the module's tree fixture patches them
+    monkeypatch.setattr(finding_aid, "MIN_CHUNK_SIZE", 50)
+    assert finding_aid.chunk_size(total) == expected

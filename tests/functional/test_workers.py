@@ -1,0 +1,88 @@
+"""Worker heartbeats on the Jobs page, the reaper's verdicts, and worker recycling."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from actors.reaper import reap_lost_jobs
+from actors.registry import JOB_TYPES, JobType
+from actors.worker import Heartbeat
+from models import Job, JobStatus, WorkerProcess
+from models.base import utcnow
+
+
+def add_worker(db, *, seconds_ago: float = 0, stopped: bool = False, **fields) -> WorkerProcess:
+    seen = utcnow() - timedelta(seconds=seconds_ago)
+    worker = WorkerProcess(
+        id=fields.pop("id", f"w-{seconds_ago}-{stopped}"), hostname="archive-box", pid=fields.pop("pid", 4242),
+        last_seen_at=seen, started_at=seen, stopped_at=seen if stopped else None, **fields,
+    )
+    db.session.add(worker)
+    db.session.commit()
+    return worker
+
+
+def test_admin_sees_the_worker_list_and_users_do_not(as_user, db):
+    add_worker(db, pid=31337, rss_bytes=150 * 1024 * 1024, jobs_done=12, current_jobs="7")
+    page = as_user("admin").get("/jobs/")
+    assert "1 worker running" in page.text
+    workers = page.html.find("details", class_="workers")
+    assert workers is not None
+    text = workers.get_text(" ", strip=True)
+    assert "31337" in text and "150.0 MB" in text and "12" in text and "job 7" in text
+    page = as_user("alice").get("/jobs/")
+    assert "1 worker running" in page.text
+    assert page.html.find("details", class_="workers") is None
+
+
+def test_a_silent_or_stopped_worker_does_not_count_as_running(as_user, db):
+    add_worker(db, seconds_ago=600)
+    add_worker(db, stopped=True)
+    page = as_user("alice").get("/jobs/")
+    assert "No worker is running: jobs will wait in the queue." in page.text
+
+
+@pytest.fixture
+def fragile_type(monkeypatch):
+    """A job type that is not safe to run twice (like an import)."""
+    monkeypatch.setitem(JOB_TYPES, "fragile", JobType(key="fragile", label="Fragile", perform=lambda job_id: None))
+
+
+def test_reaper_fails_jobs_of_lost_workers_unless_safe_to_rerun(db, make_job, fragile_type):
+    lost = add_worker(db, seconds_ago=60)
+    alive = add_worker(db, seconds_ago=0)
+    fragile = make_job("alice", JobStatus.RUNNING, type="fragile", worker_id=lost.id)
+    rerunnable = make_job("alice", JobStatus.RUNNING, type="finding_aid", worker_id=lost.id)
+    healthy = make_job("bob", JobStatus.RUNNING, type="fragile", worker_id=alive.id)
+
+    assert reap_lost_jobs(silent_seconds=15) == (1, 1)
+    db.session.expire_all()
+    assert fragile.status == JobStatus.ERROR and fragile.info.startswith("Worker lost at ")
+    assert fragile.finished_at is not None
+    assert rerunnable.status == JobStatus.QUEUED and rerunnable.attempt == 2
+    assert rerunnable.sent_at is None and rerunnable.worker_id is None  # the dispatcher sends it again
+    assert "re-queued as attempt 2" in rerunnable.output
+    assert healthy.status == JobStatus.RUNNING
+
+
+def test_a_job_is_re_queued_once_then_fails(db, make_job):
+    lost = add_worker(db, stopped=True)
+    job = make_job("alice", JobStatus.RUNNING, type="finding_aid", worker_id=lost.id, attempt=2)
+    assert reap_lost_jobs(silent_seconds=15) == (0, 1)
+    db.session.expire_all()
+    assert job.status == JobStatus.ERROR
+
+
+def test_heartbeat_records_memory_and_recycles_after_max_jobs(app, db, make_job):
+    app.config["WORKER_MAX_JOBS"] = 2
+    worker = add_worker(db, id="me")
+    for _ in range(2):
+        make_job("alice", JobStatus.COMPLETED, worker_id="me")
+    stop = threading.Event()
+    heartbeat = Heartbeat(app, "me", stop)
+    heartbeat.beat()
+    db.session.expire_all()
+    assert worker.rss_bytes > 10 * 1024 * 1024 and worker.jobs_done == 2
+    assert stop.is_set() and heartbeat.recycle_reason == "2 jobs done"
