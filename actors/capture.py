@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Callable, TextIO
 
+from actors import flusher
+
 TRUNCATION_MARKER = "\n[... {skipped} characters omitted here; download the full output ...]\n"
 
 FlushCallback = Callable[[str, "tuple[int, int] | None"], None]
@@ -57,7 +59,7 @@ class JobOutput:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._file = path.open("a", encoding="utf-8")
         self._keep(earlier)
-        _flusher().watch(self)
+        flusher.watch(self)
 
     def write(self, text: str) -> int:
         with self._lock:
@@ -117,55 +119,11 @@ class JobOutput:
 
     def close(self) -> None:
         """Stop flushing; the tracker saves the final text itself."""
-        _flusher().unwatch(self)
+        flusher.unwatch(self)
         with self._lock:
             if self._file is not None:
                 self._file.close()
                 self._file = None
-
-
-class _Flusher(threading.Thread):
-    """One thread per process that saves every running job's changed output periodically."""
-
-    TICK_SECONDS = 0.05
-
-    def __init__(self) -> None:
-        super().__init__(name="job-output-flusher", daemon=True)
-        self.outputs: set[JobOutput] = set()
-        self.lock = threading.Lock()
-
-    def watch(self, output: JobOutput) -> None:
-        with self.lock:
-            self.outputs.add(output)
-
-    def unwatch(self, output: JobOutput) -> None:
-        with self.lock:
-            self.outputs.discard(output)
-
-    def run(self) -> None:
-        while True:
-            time.sleep(self.TICK_SECONDS)
-            now = time.monotonic()
-            with self.lock:
-                due = [o for o in self.outputs if o.dirty and now - o.last_flush >= o.flush_seconds]
-            for output in due:
-                try:
-                    output.flush()
-                except Exception:  # never let one job's flush stop the others'
-                    logging.getLogger(__name__).exception("Could not flush job output")
-
-
-_flusher_lock = threading.Lock()
-_flusher_thread: _Flusher | None = None
-
-
-def _flusher() -> _Flusher:
-    global _flusher_thread
-    with _flusher_lock:
-        if _flusher_thread is None or not _flusher_thread.is_alive():
-            _flusher_thread = _Flusher()
-            _flusher_thread.start()
-        return _flusher_thread
 
 
 class _ThreadRouter(io.TextIOBase):

@@ -12,6 +12,7 @@ from helpers import PASSWORD, FreshContext, POSTGRES_URL, REDIS_URL, login, make
 from webtest import TestApp
 
 from actors.broker import QUEUE_NAME
+from actors.registry import JOB_TYPES, JobType
 from blueprints.users import create_user
 from extensions import db as _db
 from models import User
@@ -19,8 +20,18 @@ from models.demo_data import insert_demo_fonds
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    app = make_app(tmp_path, monkeypatch)
+def extra_job_types() -> dict[str, JobType]:
+    """Job types a test directory adds to the registry (overridden by its conftest)."""
+    return {}
+
+
+@pytest.fixture
+def app(request, tmp_path, monkeypatch, extra_job_types):
+    """The app on a fresh SQLite file; ``@pytest.mark.app_config(NAME=value)`` overrides config."""
+    for key, job_type in extra_job_types.items():  # before create_app declares the actors
+        monkeypatch.setitem(JOB_TYPES, key, job_type)
+    marker = request.node.get_closest_marker("app_config")
+    app = make_app(tmp_path, monkeypatch, **(marker.kwargs if marker else {}))
     with app.app_context():
         _db.create_all()
         yield app

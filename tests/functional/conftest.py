@@ -20,12 +20,12 @@ from typing import Callable, Iterator
 
 import dramatiq
 import pytest
-from helpers import PASSWORD, make_app, wait_for
+from helpers import PASSWORD, wait_for
 from sqlalchemy import func, select
 from webtest import TestApp
 
 from actors.jobs import launch
-from actors.registry import JOB_TYPES, JobType
+from actors.registry import JobType
 from extensions import db as _db
 from models import Job, JobStatus
 from models.base import utcnow
@@ -115,11 +115,6 @@ TEST_JOB_TYPES = {
 }
 
 
-def pytest_configure(config) -> None:
-    config.addinivalue_line("markers", "app_config(**overrides): configuration for the `app` fixture")
-    config.addinivalue_line("markers", "test_jobs: declare the test job types (tests/functional/conftest.py)")
-
-
 # -- app and client ---------------------------------------------------------------------------
 
 
@@ -130,19 +125,12 @@ def password() -> str:
 
 
 @pytest.fixture
-def app(request, tmp_path, monkeypatch):
-    marker = request.node.get_closest_marker("app_config")
-    overrides = dict(marker.kwargs) if marker else {}
-    if request.node.get_closest_marker("test_jobs"):
-        request.getfixturevalue("probe")
-        for key, job_type in TEST_JOB_TYPES.items():
-            monkeypatch.setitem(JOB_TYPES, key, job_type)
-    app = make_app(tmp_path, monkeypatch, **overrides)
-    with app.app_context():
-        _db.create_all()
-        yield app
-        _db.session.remove()
-        _db.drop_all()
+def extra_job_types(request) -> dict[str, JobType]:
+    """With ``@pytest.mark.test_jobs``, the test job types above (and a fresh probe)."""
+    if not request.node.get_closest_marker("test_jobs"):
+        return {}
+    request.getfixturevalue("probe")
+    return TEST_JOB_TYPES
 
 
 @pytest.fixture

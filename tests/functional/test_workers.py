@@ -9,7 +9,7 @@ import pytest
 from actors.reaper import reap_lost_jobs
 from actors.registry import JOB_TYPES, JobType
 from actors.worker import Heartbeat
-from models import Job, JobStatus, WorkerProcess
+from models import JobStatus, WorkerProcess
 from models.base import utcnow
 
 
