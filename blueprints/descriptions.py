@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired
 
 from actors.finding_aid import FORMATS, finding_aid_dir
@@ -29,7 +30,7 @@ bp = Blueprint("descriptions", __name__, url_prefix="/descriptions")
 
 class FindingAidForm(FlaskForm):
     format = SelectField(
-        "Format", choices=[(f, f.upper()) for f in FORMATS], default="pdf", validators=[InputRequired()]
+        "Format", choices=[SelectChoice(f, f.upper()) for f in FORMATS], default="pdf", validators=[InputRequired()]
     )
 
 
