@@ -55,6 +55,8 @@ def load(instance: Path) -> dict:
         "JOBS_OUTPUT_CAP": int(env("JOBS_OUTPUT_CAP", str(256 * 1024))),
         "JOBS_OUTPUT_HARD_LIMIT": int(env("JOBS_OUTPUT_HARD_LIMIT", str(50 * 1024 * 1024))),
         "JOBS_OUTPUT_FLUSH_SECONDS": float(env("JOBS_OUTPUT_FLUSH_SECONDS", "1.0")),
+        # A job waiting for a record lock (or its type's turn) looks again this often.
+        "JOBS_WAIT_RETRY_SECONDS": float(env("JOBS_WAIT_RETRY_SECONDS", "2")),
         "WORKER_HEARTBEAT_SECONDS": float(env("WORKER_HEARTBEAT_SECONDS", "5")),
         "WORKER_MAX_JOBS": int(env("WORKER_MAX_JOBS", "500")),
         "WORKER_MAX_MEMORY_MB": int(env("WORKER_MAX_MEMORY_MB", "1024")),

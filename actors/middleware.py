@@ -18,7 +18,8 @@ from dramatiq.middleware import SkipMessage
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from actors import capture, outcomes
+from actors import capture, locks, outcomes
+from actors.registry import JOB_TYPES, JobType
 from extensions import db
 from models import Job, JobStatus
 from models.base import utcnow
@@ -57,8 +58,11 @@ class JobTracking(Middleware):
         app_context = self.app.app_context()
         app_context.push()
         self.local.app_context = app_context
-        earlier_output = self._claim(job_id)
+        job_type = JOB_TYPES.get(message.actor_name)
+        earlier_output = self._claim(job_id, job_type)
         if earlier_output is None:
+            if self._wait_for_blocker(job_id, job_type):
+                raise SkipMessage(f"job {job_id} waits for another job")
             logger.info("Job %s is no longer queued; message %s ignored.", job_id, message.message_id)
             raise SkipMessage(f"job {job_id} is not queued")
         output = capture.JobOutput(
@@ -111,14 +115,19 @@ class JobTracking(Middleware):
             db.session.remove()
             app_context.pop()
 
-    def _claim(self, job_id: int) -> str | None:
+    def _claim(self, job_id: int, job_type: JobType | None) -> str | None:
         """Queued -> Running in one conditional UPDATE; returns earlier attempts' output, or None."""
+        conditions = [Job.id == job_id, Job.status == JobStatus.QUEUED]
+        if locks.is_guarded(job_type):
+            locks.serialize_guarded_claims()
+            conditions.append(locks.way_is_clear(job_id, job_type))
         claimed = db.session.execute(
             update(Job)
-            .where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+            .where(*conditions)
             .values(
                 status=JobStatus.RUNNING,
                 started_at=utcnow(),
+                info=None,
                 worker_id=self.worker_id,
                 output_path=str(output_path(self.app, job_id)),
             )
@@ -127,6 +136,29 @@ class JobTracking(Middleware):
         if claimed != 1:
             return None
         return db.session.scalar(select(Job.output).where(Job.id == job_id)) or ""
+
+    def _wait_for_blocker(self, job_id: int, job_type: JobType | None) -> bool:
+        """If a running job blocks this one, say so on the row and look again in a while.
+
+        The message comes back through the broker's delay queue: no worker thread waits.
+        """
+        if not locks.is_guarded(job_type):
+            return False
+        blocker = locks.first_blocker(job_id, job_type)
+        if db.session.scalar(select(Job.status).where(Job.id == job_id)) != JobStatus.QUEUED:
+            db.session.commit()
+            return False
+        if blocker:  # (none when it ended a moment ago: then just look again soon)
+            waiting = (
+                f"Waiting for job {blocker} on this record."
+                if job_type.locks_record
+                else f"Waiting for job {blocker} ({job_type.label}) to finish."
+            )
+            db.session.execute(update(Job).where(Job.id == job_id).values(info=waiting))
+        db.session.commit()
+        delay_ms = int(self.app.config["JOBS_WAIT_RETRY_SECONDS"] * 1000)
+        self.app.extensions["archive_jobs"].actors[job_type.key].send_with_options(args=(job_id,), delay=delay_ms)
+        return True
 
     @staticmethod
     def _save_output(engine, job_id: int, text: str, progress: tuple[int, int] | None) -> None:

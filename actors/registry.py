@@ -20,6 +20,10 @@ class JobType:
     needs_description: bool = False
     # Safe to run again from the start after its worker died or shut down mid-run.
     rerun_safe: bool = False
+    # Rewrites its record's sub-tree: never runs beside another such job on an overlapping one.
+    locks_record: bool = False
+    # False: waits while another job of this type runs (ArchivesSpace's rule).
+    run_concurrently: bool = True
 
 
 JOB_TYPES: dict[str, JobType] = {

@@ -1,0 +1,54 @@
+"""Record locks on PostgreSQL, where claims are serialized by an advisory lock."""
+from __future__ import annotations
+
+import dramatiq
+import pytest
+
+from actors.jobs import launch
+from actors.registry import JOB_TYPES, JobType
+from extensions import db
+from helpers import make_app, wait_for
+from models import ArchivalDescription, Job, JobStatus
+from models.demo_data import insert_demo_fonds
+
+pytestmark = pytest.mark.postgres
+
+
+def rewrite(job_id: int) -> None:
+    print(f"job {job_id} rewrote its tree")
+
+
+def test_many_jobs_on_one_tree_never_overlap(tmp_path, monkeypatch, postgres_url):
+    monkeypatch.setitem(JOB_TYPES, "rewrite", JobType(key="rewrite", label="Rewrite", perform=rewrite, locks_record=True))
+    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url, JOBS_WAIT_RETRY_SECONDS=0.05)
+    with app.app_context():
+        db.create_all()
+        root = ArchivalDescription.by_slug(insert_demo_fonds(20))
+        children = root.children()
+        job_ids = [launch("rewrite", description=record)[0].id for record in [root, *children] * 3]
+        worker = dramatiq.Worker(app.extensions["archive_jobs"].broker, worker_threads=4, worker_timeout=50)
+        worker.start()
+        try:
+            def all_completed() -> bool:
+                db.session.expire_all()
+                return db.session.query(Job).filter(Job.status == JobStatus.COMPLETED).count() == len(job_ids)
+
+            wait_for(all_completed, timeout=60)
+        finally:
+            worker.stop()
+        jobs = db.session.query(Job).all()
+        overlapping_pairs = [
+            (a, b) for a in jobs for b in jobs
+            if a.id < b.id and (root.id in (a.description_id, b.description_id) or a.description_id == b.description_id)
+        ]
+        assert len(overlapping_pairs) >= 20
+        for a, b in overlapping_pairs:
+            assert a.finished_at <= b.started_at or b.finished_at <= a.started_at, (
+                f"jobs {a.id} and {b.id} rewrote overlapping sub-trees at the same time"
+            )
+        siblings_in_parallel = any(
+            a.started_at < b.finished_at and b.started_at < a.finished_at for a in jobs for b in jobs if a.id < b.id
+        )
+        print("siblings ran in parallel:", siblings_in_parallel)
+        db.session.remove()
+        db.engine.dispose()
