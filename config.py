@@ -29,9 +29,12 @@ def embedded_redis_socket(instance: Path) -> Path:
 
 
 def _secret_key(instance: Path) -> str:
-    """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
+    """SECRET_KEY from the environment, else (development only) one generated once and kept
+    in the instance folder. With ARCHIVE_JOBS_ENV=production a missing key stops the start."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
+    if os.environ.get("ARCHIVE_JOBS_ENV", "development") == "production":
+        raise RuntimeError("SECRET_KEY must be set when ARCHIVE_JOBS_ENV=production.")
     key_file = instance / "secret_key"
     if not key_file.exists():
         instance.mkdir(parents=True, exist_ok=True)
@@ -63,6 +66,8 @@ def load(instance: Path) -> dict:
         # How long a stopping worker lets running jobs finish before interrupting them.
         "WORKER_SHUTDOWN_SECONDS": float(env("WORKER_SHUTDOWN_SECONDS", "2")),
         "SITE_TIMEZONE": env("SITE_TIMEZONE", "UTC"),
+        "LOGIN_MAX_FAILURES": int(env("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCKOUT_MINUTES": int(env("LOGIN_LOCKOUT_MINUTES", "15")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",

@@ -1,18 +1,20 @@
 """Login and logout."""
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from extensions import db, login_manager
-from models import User
+from models import LoginFailure, User
 
 bp = Blueprint("auth", __name__)
+IP_LIMIT_FACTOR = 10
 
 
 class LoginForm(FlaskForm):
@@ -37,12 +39,28 @@ def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = User.by_username(form.username.data.strip())
-        if user is not None and user.active and user.check_password(form.password.data):
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
-        flash("Unknown username or wrong password.", "error")
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    username = form.username.data.strip()
+    window = timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+    ip = request.remote_addr or "unknown"
+    for_user, from_address = LoginFailure.recent(username, ip, window)
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    # Per account, and a looser limit per address (a whole office may share one).
+    if for_user >= limit or from_address >= limit * IP_LIMIT_FACTOR:
+        flash(
+            f"Too many failed logins for this account or from your address. "
+            f"Try again in {current_app.config['LOGIN_LOCKOUT_MINUTES']} minutes.",
+            "error",
+        )
+        return render_template("auth/login.html", form=form), 429
+    user = User.by_username(username)
+    if user is not None and user.active and user.check_password(form.password.data):
+        LoginFailure.forget(username)
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
+    LoginFailure.record(username, ip, window)
+    flash("Unknown username or wrong password.", "error")
     return render_template("auth/login.html", form=form)
 
 

@@ -1,10 +1,10 @@
 """Users who log in and own jobs."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_login import UserMixin
-from sqlalchemy import String, select
+from sqlalchemy import Index, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,3 +39,36 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class LoginFailure(db.Model):
+    """A failed login, kept for a while to slow down password guessing."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_username_at", "username", "at"), Index("ix_login_failures_ip_at", "ip", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @classmethod
+    def recent(cls, username: str, ip: str, window: timedelta) -> tuple[int, int]:
+        """Failures within the window: (for this username, from this address)."""
+        since = utcnow() - window
+        count = select(func.count()).select_from(cls).where(cls.at >= since)
+        return (
+            db.session.scalar(count.where(cls.username == username)) or 0,
+            db.session.scalar(count.where(cls.ip == ip)) or 0,
+        )
+
+    @classmethod
+    def record(cls, username: str, ip: str, window: timedelta) -> None:
+        db.session.execute(delete(cls).where(cls.at < utcnow() - window))  # keep the table small
+        db.session.add(cls(username=username[:80], ip=ip[:64]))
+        db.session.commit()
+
+    @classmethod
+    def forget(cls, username: str) -> None:
+        db.session.execute(delete(cls).where(cls.username == username))
+        db.session.commit()

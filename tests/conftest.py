@@ -84,6 +84,7 @@ def broker(app):
 @pytest.fixture
 def worker(broker) -> Iterator[dramatiq.Worker]:
     """An in-process Dramatiq worker with two threads on the stub broker."""
+    broker.emit_after("process_boot")  # what a worker process does first: time limits need it
     worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=50)
     worker.start()
     yield worker

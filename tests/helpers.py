@@ -31,11 +31,11 @@ def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **overrides):
     return create_app(config)
 
 
-def login(testapp: TestApp, username: str, password: str = PASSWORD):
+def login(testapp: TestApp, username: str, password: str = PASSWORD, status=None):
     form = testapp.get("/login").form
     form["username"] = username
     form["password"] = password
-    return form.submit()
+    return form.submit(status=status)
 
 
 def wait_for(predicate, timeout: float = 60, interval: float = 0.05, what: str = ""):

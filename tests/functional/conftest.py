@@ -142,13 +142,10 @@ def probe() -> Probe:
 
 
 @pytest.fixture
-def worker(broker) -> Iterator[dramatiq.Worker]:
+def worker(worker) -> Iterator[dramatiq.Worker]:
     """tests/conftest.py's worker, which also releases any test job still waiting before it stops."""
-    worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=50)
-    worker.start()
     yield worker
     _probe.release.set()
-    worker.stop()
 
 
 @pytest.fixture
