@@ -64,10 +64,12 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.auth import bp as auth_bp
     from blueprints.descriptions import bp as descriptions_bp
     from blueprints.jobs import bp as jobs_bp
+    from blueprints.users import bp as users_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(descriptions_bp)
+    app.register_blueprint(users_bp)
     app.add_url_rule("/", endpoint="index", view_func=lambda: _redirect_home())
 
 

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 
 from actors.broker import QUEUE_NAME, make_broker
 from actors.middleware import JobTracking
-from actors.registry import JOB_TYPES, JobType
+from actors.registry import JOB_TYPES, JobType, load_plugins
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ class JobsRuntime:
 
 def init_app(app: Flask) -> None:
     """Build this app's broker and declare one actor per job type on it."""
+    load_plugins()
     broker = make_broker(app)
     tracking = JobTracking(app, set(JOB_TYPES))
     broker.add_middleware(tracking)

@@ -6,12 +6,28 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import update
+from wtforms import SelectField
+from wtforms.fields import SelectChoice
+from wtforms.validators import InputRequired
 
+from actors.forms import JobForm, RecordJobForm
 from extensions import db
 from models import ArchivalDescription, FindingAid, Job
 from models.base import utcnow
 
 FORMATS = ("pdf", "rtf")
+
+
+class FindingAidOptions(JobForm):
+    """The options, as the description page offers them (the record is the page's)."""
+
+    format = SelectField(
+        "Format", choices=[SelectChoice(f, f.upper()) for f in FORMATS], default="pdf", validators=[InputRequired()]
+    )
+
+
+class FindingAidForm(RecordJobForm, FindingAidOptions):
+    """From the "Create background job" menu: which description, and the options."""
 
 
 def finding_aid_dir() -> Path:

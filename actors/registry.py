@@ -1,13 +1,24 @@
-"""The job types, declared in one place, and how a job is launched.
+"""The job types, declared in one place, and who may create or cancel them.
 
-Adding a job type = one actor module (a function taking a job id) + one entry here.
+Adding a job type = one actor module (a function taking a job id, and its form) + one
+entry here, or a plugin package exposing JobType objects in the entry-point group
+``archive_jobs.job_types``.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from typing import Callable
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from actors.finding_aid import generate_finding_aid
+from actors.finding_aid import FindingAidForm, generate_finding_aid
+from actors.forms import JobForm
+
+if TYPE_CHECKING:
+    from models import User
+
+logger = logging.getLogger(__name__)
+PLUGIN_GROUP = "archive_jobs.job_types"
 
 
 @dataclass(frozen=True)
@@ -16,30 +27,59 @@ class JobType:
     label: str  # what the Jobs page and the CSV show
     perform: Callable[[int], None]  # runs in the worker with the job id
     description: str = ""
+    form: type[JobForm] = JobForm  # its parameters; fields become Job.parameters
+    hidden: bool = False  # not offered in the "Create background job" menu
+    create_permissions: tuple[str, ...] = ()  # needed on top of create_job
+    cancel_permissions: tuple[str, ...] = ()  # needed on top of cancel_job
     time_limit_seconds: int = 3600
-    needs_description: bool = False
     # Safe to run again from the start after its worker died or shut down mid-run.
     rerun_safe: bool = False
     # Rewrites its record's sub-tree: never runs beside another such job on an overlapping one.
     locks_record: bool = False
-    # False: waits while another job of this type runs (ArchivesSpace's rule).
-    run_concurrently: bool = True
+    # False (ArchivesSpace's default): waits while another job of this type runs.
+    run_concurrently: bool = False
+
+    def may_create(self, user: User) -> bool:
+        return user.can("create_job", *self.create_permissions)
+
+    def may_cancel(self, user: User) -> bool:
+        return user.can("cancel_job", *self.cancel_permissions)
 
 
-JOB_TYPES: dict[str, JobType] = {
-    job_type.key: job_type
-    for job_type in (
-        JobType(
-            key="finding_aid",
-            label="Generate finding aid",
-            perform=generate_finding_aid,
-            description="Render a PDF or RTF finding aid of a description and all its descendants.",
-            time_limit_seconds=6 * 3600,
-            needs_description=True,
-            rerun_safe=True,  # renders to a fresh file and switches to it only at the end
-        ),
-    )
-}
+BUILT_IN = (
+    JobType(
+        key="finding_aid",
+        label="Generate finding aid",
+        perform=generate_finding_aid,
+        description="A PDF or RTF finding aid of a description and all its descendants.",
+        form=FindingAidForm,
+        time_limit_seconds=6 * 3600,
+        rerun_safe=True,  # renders to a fresh file and switches to it only at the end
+        run_concurrently=True,  # reads the tree only; two fonds may render at once
+    ),
+)
+
+JOB_TYPES: dict[str, JobType] = {job_type.key: job_type for job_type in BUILT_IN}
+
+
+def load_plugins() -> None:
+    """Add the job types other installed packages declare (each entry point: a JobType or a list)."""
+    for entry_point in entry_points(group=PLUGIN_GROUP):
+        try:
+            loaded = entry_point.load()
+        except Exception:  # a broken plugin must not take the whole site down
+            logger.exception("Could not load job-type plugin %s", entry_point.name)
+            continue
+        for job_type in loaded if isinstance(loaded, Iterable) else (loaded,):
+            if isinstance(job_type, JobType):
+                JOB_TYPES.setdefault(job_type.key, job_type)
+            else:
+                logger.error("Plugin %s gave %r, not a JobType", entry_point.name, job_type)
+
+
+def creatable_by(user: User) -> list[JobType]:
+    """The types the "Create background job" menu offers this user, by label."""
+    return sorted((t for t in JOB_TYPES.values() if not t.hidden and t.may_create(user)), key=lambda t: t.label)
 
 
 def label_for(key: str) -> str:

@@ -14,24 +14,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import SelectField
-from wtforms.fields import SelectChoice
-from wtforms.validators import InputRequired
 
-from actors.finding_aid import FORMATS, finding_aid_dir
+from actors.finding_aid import FindingAidOptions, finding_aid_dir
 from actors.jobs import launch
 from blueprints.jobs.views import flash_launched
 from extensions import db
 from models import ArchivalDescription, FindingAid, Job, JobStatus
 
 bp = Blueprint("descriptions", __name__, url_prefix="/descriptions")
-
-
-class FindingAidForm(FlaskForm):
-    format = SelectField(
-        "Format", choices=[SelectChoice(f, f.upper()) for f in FORMATS], default="pdf", validators=[InputRequired()]
-    )
 
 
 @bp.before_request
@@ -53,7 +43,7 @@ def index():
     return render_template("descriptions/index.html", pagination=pagination)
 
 
-def _render_view(description: ArchivalDescription, form: FindingAidForm, status: int = 200):
+def _render_view(description: ArchivalDescription, form: FindingAidOptions, status: int = 200):
     children = db.paginate(
         db.select(ArchivalDescription).where(ArchivalDescription.parent_id == description.id).order_by(
             ArchivalDescription.lft
@@ -82,20 +72,20 @@ def _render_view(description: ArchivalDescription, form: FindingAidForm, status:
 
 @bp.get("/<slug>")
 def view(slug: str):
-    return _render_view(_description_or_404(slug), FindingAidForm())
+    return _render_view(_description_or_404(slug), FindingAidOptions())
 
 
 @bp.post("/<slug>/finding-aid")
 def generate_finding_aid(slug: str):
     """Launch "Generate finding aid"; another one for the same record is queued, never dropped."""
     description = _description_or_404(slug)
-    form = FindingAidForm()
+    form = FindingAidOptions()
     if not form.validate_on_submit():
         flash(f"Choose a finding aid format: PDF or RTF (got “{request.form.get('format', '')}”).", "error")
         return _render_view(description, form, status=400)
-    job, sent = launch(
-        "finding_aid", user=current_user, description=description, parameters={"format": form.format.data}
-    )
+    form.description = description
+    record, parameters = form.job_arguments()
+    job, sent = launch("finding_aid", user=current_user, description=record, parameters=parameters)
     flash_launched(job, sent)
     return redirect(url_for("descriptions.view", slug=description.slug))
 

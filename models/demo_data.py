@@ -12,7 +12,7 @@ from extensions import db
 from models.base import utcnow
 from models.description import ArchivalDescription, PublicationStatus, unique_slug
 from models.job import Job, JobStatus
-from models.user import User
+from models.user import Role, User
 
 LEVELS_BY_DEPTH = ("fonds", "series", "file", "item")
 SUBJECTS = (
@@ -113,7 +113,7 @@ def demo_users(count: int) -> list[int]:
     existing = set(db.session.scalars(select(User.username).where(User.username.in_(names))))
     for name in names:
         if name not in existing:
-            user = User(username=name, is_admin=False)
+            user = User(username=name, role=Role.CONTRIBUTOR)
             user.set_password(random.SystemRandom().randbytes(16).hex())
             db.session.add(user)
     db.session.commit()

@@ -42,6 +42,9 @@ class Job(db.Model):
         Index("ix_jobs_user_status_id", "user_id", "status", "id"),
         Index("ix_jobs_type_id", "type", "id"),
         Index("ix_jobs_description_id", "description_id"),
+        Index("ix_jobs_status_finished_at", "status", "finished_at"),
+        Index("ix_jobs_user_status_finished_at", "user_id", "status", "finished_at"),
+        Index("ix_jobs_retry_of_id", "retry_of_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

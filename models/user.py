@@ -1,15 +1,40 @@
 """Users who log in and own jobs."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timedelta
 
 from flask_login import UserMixin
-from sqlalchemy import Index, String, delete, func, select
+from sqlalchemy import Enum, Index, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
 from models.base import utcnow
+
+
+class Role(enum.Enum):
+    ADMINISTRATOR = "administrator"
+    EDITOR = "editor"
+    CONTRIBUTOR = "contributor"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+# What each role may do. Administrators may do everything; job types add their own
+# permissions (e.g. "import_descriptions") on top of create_job / cancel_job.
+CREATE_JOB, CANCEL_JOB = "create_job", "cancel_job"
+EDITOR_PERMISSIONS = frozenset(
+    {CREATE_JOB, CANCEL_JOB, "import_descriptions", "export_descriptions", "edit_descriptions", "publish_descriptions"}
+)
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.EDITOR: EDITOR_PERMISSIONS,
+    Role.CONTRIBUTOR: frozenset({CREATE_JOB, "export_descriptions"}),
+    Role.VIEWER: frozenset(),
+}
 
 
 class User(UserMixin, db.Model):
@@ -19,9 +44,24 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     email: Mapped[str | None] = mapped_column(String(255))
     password_hash: Mapped[str] = mapped_column(String(255))
-    is_admin: Mapped[bool] = mapped_column(default=False)
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=Role.EDITOR,
+        server_default=Role.EDITOR.value,
+    )
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    def can(self, *permissions: str) -> bool:
+        """Whether this user holds every one of ``permissions``."""
+        if self.is_admin:
+            return True
+        granted = ROLE_PERMISSIONS.get(self.role, frozenset())
+        return all(permission in granted for permission in permissions)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -1,4 +1,6 @@
-// Job details: while the job is queued or running, follow its status and output every 2 s.
+// Job details: while the job is queued or running, follow its status every 2 s and append
+// only the output added since the last poll (?offset=N); the server says `reset` when the
+// stored output was capped (head + marker + moving tail) and the whole text is sent instead.
 (function () {
   const fields = document.getElementById("job-fields");
   if (!fields || fields.dataset.active !== "true") return;
@@ -6,22 +8,42 @@
   const statusEl = document.getElementById("job-status");
   const infoEl = document.getElementById("job-info");
   const progressEl = document.getElementById("job-progress");
+  const queueEl = document.getElementById("job-queue");
+  // The server counts characters as Python does; keep its offset rather than textContent.length.
+  let offset = parseInt(fields.dataset.offset || "0", 10);
+
+  function queueText(ahead) {
+    if (ahead === null || ahead === undefined) return "N/A";
+    if (ahead === 0) return "Next to run";
+    return ahead + " queued job" + (ahead === 1 ? "" : "s") + " ahead";
+  }
+
+  function showOutput(data) {
+    const atBottom = output.scrollTop + output.clientHeight >= output.scrollHeight - 8;
+    if (data.reset) {
+      if (output.textContent !== data.output) output.textContent = data.output || "(no output yet)";
+    } else if (data.output) {
+      if (offset === 0) output.textContent = "";  // drop the "(no output yet)" placeholder
+      output.appendChild(document.createTextNode(data.output));
+    }
+    offset = data.offset;
+    if (atBottom) output.scrollTop = output.scrollHeight;
+  }
 
   async function poll() {
     let data;
     try {
-      const response = await fetch(fields.dataset.statusUrl, { credentials: "same-origin" });
+      const url = new URL(fields.dataset.statusUrl, window.location.href);
+      url.searchParams.set("offset", String(offset));
+      const response = await fetch(url, { credentials: "same-origin" });
       if (!response.ok) return schedule();
       data = await response.json();
     } catch (error) { return schedule(); }
-    const atBottom = output.scrollTop + output.clientHeight >= output.scrollHeight - 8;
-    if (data.output && output.textContent !== data.output) {
-      output.textContent = data.output;
-      if (atBottom) output.scrollTop = output.scrollHeight;
-    }
+    showOutput(data);
     statusEl.textContent = data.status;
     statusEl.className = "status status-" + data.status.toLowerCase();
     infoEl.textContent = data.info;
+    if (queueEl) queueEl.textContent = queueText(data.queue_position);
     if (data.progress_total) {
       progressEl.textContent = data.progress_done + " of " + data.progress_total + " (" + data.progress_percent + "%)";
     }

@@ -1,23 +1,118 @@
-"""Job queries the pages and the CLI share."""
+"""Job queries the pages and the CLI share: filtered lists, keyset pages, counts, deletes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
+from actors.capture import TRUNCATION_MARKER
+from blueprints.jobs.filters import JobFilter
 from extensions import db
 from models import Job, JobStatus, User, WorkerProcess
+from models.base import utcnow
+
+# A search looks at this many of the newest (otherwise filtered) jobs per page, so a
+# rare term never scans a million rows in one request; "Older" searches further.
+SEARCH_WINDOW = 10_000
+_MARKER_HEAD, _MARKER_TAIL = TRUNCATION_MARKER.split("{skipped}")
 
 
-def jobs_for(user: User, tab: str):
-    """The Jobs page query: what the user may see, newest first; 'active' = queued + running."""
+def jobs_for(user: User, tab: str, filters: JobFilter | None = None, *, search: bool = True) -> Select:
+    """What the user may see, on a tab ('active' = queued + running), narrowed by filters.
+
+    Unordered: callers add keyset order/limit. search=False leaves the search out (the
+    Jobs page applies it inside a bounded window instead).
+    """
     query = Job.visible_to(user)
     if tab == "active":
         query = query.where(Job.status.in_(JobStatus.active()))
-    return query.order_by(Job.id.desc())
+    if filters is not None:
+        query = query.where(*filters.criteria())
+        criterion = filters.search_criterion() if search else None
+        if criterion is not None:
+            query = query.where(criterion)
+    return query
+
+
+@dataclass
+class KeysetPage:
+    """One page, newest first. newer/older are the query args of the links, or None."""
+
+    items: list[Job]
+    newer: dict[str, int] | None = None
+    older: dict[str, int] | None = None
+    searched: int | None = None  # a search window ended here without filling the page
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def keyset_page(
+    base: Select, per_page: int, *, before: int | None = None, after: int | None = None, search: Any = None,
+    window: int = SEARCH_WINDOW,
+) -> KeysetPage:
+    """Rows of base with id < before (or > after), newest first: an index range scan + LIMIT
+    whatever the depth, unlike OFFSET. With a search criterion, only `window` rows are read."""
+    ascending = after is not None
+    bound = (Job.id > after) if ascending else (Job.id < before) if before is not None else None
+    order = Job.id.asc() if ascending else Job.id.desc()
+    query = base if bound is None else base.where(bound)
+    edge = None
+    if search is not None:
+        edge = db.session.scalar(query.with_only_columns(Job.id).order_by(order).offset(window - 1).limit(1))
+        query = query.where(search)
+        if edge is not None:
+            query = query.where(Job.id <= edge if ascending else Job.id >= edge)
+    rows = list(db.session.scalars(query.order_by(order).limit(per_page + 1)).unique())
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if ascending:
+        rows.reverse()
+    if ascending and not rows and edge is None:
+        return keyset_page(base, per_page, search=search, window=window)  # nothing newer: the first page
+    page = KeysetPage(rows)
+    if not more and edge is not None:
+        page.searched = edge
+    if ascending:
+        page.newer = {"after": rows[0].id} if more else {"after": edge} if page.searched else None
+        page.older = _link_if(base, search, rows[-1].id if rows else after + 1, older=True)
+    else:
+        page.older = {"before": rows[-1].id} if more else {"before": edge} if page.searched else None
+        page.newer = None if before is None else _link_if(base, search, rows[0].id if rows else before - 1, older=False)
+    return page
+
+
+def _link_if(base: Select, search: Any, edge_id: int, *, older: bool) -> dict[str, int] | None:
+    """A link past edge_id when a row lies there (one index probe); with a search, always."""
+    key, criterion = ("before", Job.id < edge_id) if older else ("after", Job.id > edge_id)
+    if search is None and db.session.scalar(base.with_only_columns(Job.id).where(criterion).limit(1)) is None:
+        return None
+    return {key: edge_id}
+
+
+def counts(user: User, since: timedelta = timedelta(hours=24)) -> dict[str, int]:
+    """Queued / running now, and failed in the last 24 h, among the jobs user may see."""
+    visible = Job.visible_to(user)
+    active = dict(
+        db.session.execute(
+            visible.with_only_columns(Job.status, func.count()).where(Job.status.in_(JobStatus.active())).group_by(Job.status)
+        ).all()
+    )
+    failed = db.session.scalar(
+        visible.with_only_columns(func.count()).where(Job.status == JobStatus.ERROR, Job.finished_at >= utcnow() - since)
+    )
+    return {"queued": active.get(JobStatus.QUEUED, 0), "running": active.get(JobStatus.RUNNING, 0), "failed": failed}
+
+
+def queue_position(job: Job) -> int | None:
+    """How many queued jobs are ahead of a queued job (smaller id); None when not queued."""
+    if job.status != JobStatus.QUEUED:
+        return None
+    return db.session.scalar(
+        select(func.count()).select_from(Job).where(Job.status == JobStatus.QUEUED, Job.id < job.id)
+    )
 
 
 @dataclass
@@ -60,3 +155,9 @@ def delete_jobs(query) -> int:
                 Path(path).unlink(missing_ok=True)
         deleted += Job.delete_where(Job.id.in_([row.id for row in batch]))
         db.session.commit()
+
+
+def is_truncated(output: str) -> bool:
+    """Whether the stored output dropped its middle: its tail then moves, so it cannot be appended to."""
+    start = output.find(_MARKER_HEAD)
+    return start >= 0 and _MARKER_TAIL in output[start:]

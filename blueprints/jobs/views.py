@@ -23,7 +23,10 @@ from actors.jobs import launch
 from actors.registry import label_for
 from blueprints.jobs import bp
 from blueprints.jobs.export import csv_response
-from blueprints.jobs.queries import delete_jobs, health, jobs_for
+from blueprints.jobs.filters import JobFilter, type_choices
+from blueprints.jobs.queries import (
+    SEARCH_WINDOW, counts, delete_jobs, health, is_truncated, jobs_for, keyset_page, queue_position,
+)
 from extensions import db
 from models import Job, JobStatus
 from models.base import utcnow
@@ -40,16 +43,32 @@ def job_helpers() -> dict:
     return {"job_label": label_for}
 
 
-def _list(tab: str):
-    pagination = db.paginate(
-        jobs_for(current_user, tab), per_page=current_app.config["JOBS_PER_PAGE"], error_out=False
+def list_context(tab: str) -> dict:
+    """Filters, one keyset page, counts and health: what the page and its partial show."""
+    filters = JobFilter.from_args(request.args, current_user)
+    listing = keyset_page(
+        jobs_for(current_user, tab, filters, search=False),
+        current_app.config["JOBS_PER_PAGE"],
+        before=request.args.get("before", type=int),
+        after=request.args.get("after", type=int),
+        search=filters.search_criterion(),
+        window=current_app.config.get("JOBS_SEARCH_WINDOW", SEARCH_WINDOW),
     )
-    context = {
+    return {
         "tab": tab,
-        "pagination": pagination,
+        "listing": listing,
+        "filters": filters,
+        "filter_args": filters.args(),
+        "counts": counts(current_user),
         "health": health(),
         "auto_refresh": request.args.get("autorefresh") == "1",
+        "statuses": list(JobStatus),
+        "type_choices": type_choices(),
     }
+
+
+def _list(tab: str):
+    context = list_context(tab)
     if request.args.get("partial") == "1":
         return render_template("jobs/_table.html", **context)
     return render_template("jobs/index.html", **context)
@@ -74,22 +93,36 @@ def _visible_job_or_404(job_id: int) -> Job:
 
 @bp.get("/<int:job_id>")
 def detail(job_id: int):
-    return render_template("jobs/detail.html", job=_visible_job_or_404(job_id))
+    job = _visible_job_or_404(job_id)
+    return render_template("jobs/detail.html", job=job, queue_position=queue_position(job))
 
 
 @bp.get("/<int:job_id>/status.json")
 def status(job_id: int):
-    """What the details page polls while a job runs."""
+    """What the details page polls while a job runs.
+
+    With ?offset=N (N = the `offset` of the previous answer), `output` holds only the text
+    added since and `reset` is false; when the text before N may have changed (the stored
+    output is capped head + tail with a marker) or N is out of range, `output` is the whole
+    text and `reset` is true. Without offset: the whole text, as before.
+    """
     job = _visible_job_or_404(job_id)
-    return jsonify(
-        status=job.status.label,
-        active=job.is_active,
-        info=job.info or "",
-        output=job.output or "",
-        progress_done=job.progress_done,
-        progress_total=job.progress_total,
-        progress_percent=job.progress_percent,
-    )
+    text = job.output or ""
+    data = {
+        "status": job.status.label,
+        "active": job.is_active,
+        "info": job.info or "",
+        "output": text,
+        "progress_done": job.progress_done,
+        "progress_total": job.progress_total,
+        "progress_percent": job.progress_percent,
+    }
+    offset = request.args.get("offset", type=int)
+    if offset is not None:  # the incremental protocol; plain polls keep the original fields
+        reset = not 0 <= offset <= len(text) or is_truncated(text)
+        data.update(output=text if reset else text[offset:], offset=len(text), reset=reset,
+                    queue_position=queue_position(job))
+    return jsonify(data)
 
 
 @bp.get("/<int:job_id>/output")
@@ -105,7 +138,10 @@ def output(job_id: int):
 
 @bp.get("/export.csv")
 def export_csv():
-    return csv_response(Job.visible_to(current_user).order_by(Job.id.desc()))
+    """The jobs the user may see, narrowed by the page's filters (and tab=active)."""
+    filters = JobFilter.from_args(request.args, current_user)
+    tab = "active" if request.args.get("tab") == "active" else "all"
+    return csv_response(jobs_for(current_user, tab, filters).order_by(Job.id.desc()))
 
 
 @bp.post("/clear")
@@ -184,3 +220,6 @@ def flash_launched(job: Job, sent: bool) -> None:
             ).format(link),
             "warning",
         )
+
+
+from blueprints.jobs import bulk  # noqa: E402,F401  (its routes register on bp)

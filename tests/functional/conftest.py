@@ -106,7 +106,7 @@ TEST_JOB_TYPES = {
     jt.key: jt
     for jt in (
         JobType("test_count", "Test: count runs", _count_runs),
-        JobType("test_lines", "Test: print lines", _tagged_lines),
+        JobType("test_lines", "Test: print lines", _tagged_lines, run_concurrently=True),
         JobType("test_fail", "Test: fail", _fail),
         JobType("test_log", "Test: log", _log),
         JobType("test_wait", "Test: wait for release", _wait_for_release),

@@ -1,0 +1,76 @@
+"""Parameter forms of job types: what a user fills in on "Create background job".
+
+A form's fields become the job's parameters (JSON); a ``record`` field names the
+description the job works on; uploaded files are stored under the instance folder
+and the job receives their path. Validation happens here, in the web request, so a
+bad input gets a message on the form instead of a failed job.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import StringField
+from wtforms.validators import InputRequired, Optional, ValidationError
+
+from models import ArchivalDescription
+
+NOT_PARAMETERS = {"csrf_token", "record", "submit"}
+
+
+class JobForm(FlaskForm):
+    """Base class: a form with no fields launches the job as it is."""
+
+    description: ArchivalDescription | None = None
+
+    def job_arguments(self) -> tuple[ArchivalDescription | None, dict[str, Any]]:
+        """(the record the job is about, its JSON parameters) from validated data."""
+        parameters: dict[str, Any] = {}
+        for name, field in self._fields.items():
+            if name in NOT_PARAMETERS:
+                continue
+            if isinstance(field, FileField):
+                if field.data:
+                    parameters[name] = store_upload(field.data)
+                continue
+            value = field.data
+            parameters[name] = value.isoformat() if isinstance(value, date) else value
+        return self.description, parameters
+
+
+def _resolve_record(form: JobForm, field) -> None:
+    if not field.data:
+        return
+    description = ArchivalDescription.by_slug(field.data.strip())
+    if description is None:
+        raise ValidationError(f"There is no description with the slug “{field.data}”.")
+    form.description = description
+
+
+class RecordJobForm(JobForm):
+    """A job about one description (and usually its sub-tree)."""
+
+    record = StringField(
+        "Description",
+        validators=[InputRequired(message="Choose the description (its slug, as in its address)."), _resolve_record],
+        description="The slug of the description, e.g. port-ellis-harbour-commission-fonds",
+    )
+
+
+class OptionalRecordJobForm(JobForm):
+    record = StringField("Description", validators=[Optional(), _resolve_record])
+
+
+def store_upload(upload) -> dict[str, str]:
+    """Keep an uploaded file for the job under a random name; returns what the job needs."""
+    directory = Path(current_app.instance_path) / "uploads"
+    directory.mkdir(parents=True, exist_ok=True)
+    suffix = Path(upload.filename or "").suffix.lower()[:10]
+    path = directory / f"{secrets.token_urlsafe(16)}{suffix}"
+    upload.save(path)
+    return {"path": str(path), "filename": upload.filename or path.name}

@@ -1,0 +1,130 @@
+"""Bulk retry / cancel / clear of every job matching the Jobs page's filters.
+
+GET shows how many jobs the action will touch and a form; POST (with CSRF) does it.
+The set is always within what the user may see (their own jobs; admins: all), and
+the POST touches no job newer than the confirmed one (`upto`), so jobs launched
+meanwhile are never swept up by a confirmation given before they existed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import Select, exists, func, update
+from sqlalchemy.orm import aliased
+
+from actors.jobs import launch
+from actors.registry import JOB_TYPES
+from blueprints.jobs import bp
+from blueprints.jobs.filters import JobFilter
+from blueprints.jobs.queries import delete_jobs, jobs_for
+from extensions import db
+from models import Job, JobStatus
+from models.base import utcnow
+
+# Retry sends one message per job: more than this per confirmation is done in several goes.
+BULK_RETRY_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    verb: str  # button and title
+    done: str  # past tense for the message
+    explains: str
+
+
+ACTIONS = {
+    "retry": BulkAction("Retry", "Retried", "Each job that ended in Error or was Canceled, and was not retried yet, "
+                        "is launched again as a new job linked to it."),
+    "cancel": BulkAction("Cancel", "Canceled", "Queued jobs are canceled at once and never run; running jobs stop "
+                         "at their next checkpoint."),
+    "clear": BulkAction("Clear", "Cleared", "Completed, failed and canceled jobs are deleted with their output "
+                        "files. Active jobs are never cleared."),
+}
+
+
+def eligible(action: str, query: Select) -> Select:
+    """The jobs of query that action applies to, with the single-job rules."""
+    if action == "cancel":
+        return query.where(
+            (Job.status == JobStatus.QUEUED)
+            | ((Job.status == JobStatus.RUNNING) & Job.cancel_requested_at.is_(None))
+        )
+    if action == "retry":
+        retried = aliased(Job)
+        return query.where(
+            Job.status.in_((JobStatus.ERROR, JobStatus.CANCELED)),
+            Job.type.in_(list(JOB_TYPES)),  # a type no longer installed cannot run again
+            ~exists().where(retried.retry_of_id == Job.id),
+        )
+    return query.where(Job.status.in_(JobStatus.inactive()))
+
+
+def _selection(action: str) -> tuple[JobFilter, str, Select]:
+    if action not in ACTIONS:
+        abort(404, description=f"There is no bulk action {action!r}.")
+    filters = JobFilter.from_args(request.args, current_user)
+    tab = "active" if request.args.get("tab") == "active" else "all"
+    return filters, tab, eligible(action, jobs_for(current_user, tab, filters))
+
+
+@bp.get("/bulk/<action>")
+def bulk_confirm(action: str):
+    filters, tab, query = _selection(action)
+    count, upto = db.session.execute(query.with_only_columns(func.count(), func.max(Job.id))).one()
+    return render_template(
+        "jobs/bulk.html", action=action, spec=ACTIONS[action], count=count, upto=upto, tab=tab, filters=filters,
+        filter_args=filters.args(), retry_limit=current_app.config.get("JOBS_BULK_RETRY_LIMIT", BULK_RETRY_LIMIT),
+    )
+
+
+@bp.post("/bulk/<action>")
+def bulk_apply(action: str):
+    filters, tab, query = _selection(action)
+    upto = request.form.get("upto", type=int)
+    if upto is None:
+        flash("Nothing was changed: the confirmation did not say which jobs.", "info")
+    else:
+        query = query.where(Job.id <= upto)
+        count = {"cancel": _cancel, "retry": _retry, "clear": delete_jobs}[action](query)
+        noun = "job" if count == 1 else "jobs"
+        flash(f"{ACTIONS[action].done} {count} {noun}." if count else "No job matched: nothing was changed.",
+              "success" if count else "info")
+    back = "jobs.active" if tab == "active" else "jobs.index"
+    return redirect(url_for(back, **filters.args()))
+
+
+def _cancel(query: Select) -> int:
+    """Set-based, like the single cancel: queued -> Canceled now, running -> cancel requested."""
+    ids = query.with_only_columns(Job.id)
+    name = current_user.username
+    canceled = db.session.execute(
+        update(Job)
+        .where(Job.id.in_(ids), Job.status == JobStatus.QUEUED)
+        .values(status=JobStatus.CANCELED, finished_at=utcnow(), info=f"Canceled by {name}.", canceled_by=name)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    requested = db.session.execute(
+        update(Job)
+        .where(Job.id.in_(ids), Job.status == JobStatus.RUNNING, Job.cancel_requested_at.is_(None))
+        .values(cancel_requested_at=utcnow(), canceled_by=name)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return canceled + requested
+
+
+def _retry(query: Select) -> int:
+    """One new job per original through launch (row, commit, message), oldest first."""
+    limit = current_app.config.get("JOBS_BULK_RETRY_LIMIT", BULK_RETRY_LIMIT)
+    originals = list(db.session.scalars(query.order_by(Job.id).limit(limit)).unique())
+    unsent = 0
+    for job in originals:
+        _, sent = launch(job.type, user=current_user, description=job.description,
+                         parameters=dict(job.parameters), retry_of_id=job.id)
+        unsent += not sent
+    if unsent:
+        flash(f"{unsent} of the new jobs are saved but the queue is not reachable: they start when it is back.",
+              "warning")
+    return len(originals)

@@ -1,0 +1,89 @@
+""""Create background job": the menu shows what a role may create; forms validate; POST re-checks."""
+from __future__ import annotations
+
+import pytest
+
+from actors.registry import JobType
+from blueprints.users import create_user
+from helpers import PASSWORD
+from models import Job, JobStatus, Role
+
+
+def noop(job_id: int) -> None:
+    print("done")
+
+
+@pytest.fixture
+def extra_job_types() -> dict[str, JobType]:
+    return {
+        "secret": JobType(key="secret", label="Admin-only task", perform=noop, create_permissions=("manage_everything",)),
+        "hidden": JobType(key="hidden", label="Hidden task", perform=noop, hidden=True),
+    }
+
+
+@pytest.fixture
+def roles(users):
+    users["carol"] = create_user("carol", PASSWORD, role=Role.CONTRIBUTOR)
+    users["victor"] = create_user("victor", PASSWORD, role=Role.VIEWER)
+    return users
+
+
+def menu_labels(page) -> list[str]:
+    return [a.get_text(strip=True) for a in page.html.select("ul.job-types a")]
+
+
+def test_menu_lists_exactly_what_each_role_may_create(as_user, roles):
+    assert menu_labels(as_user("admin").get("/jobs/new")) == ["Admin-only task", "Generate finding aid"]
+    assert menu_labels(as_user("alice").get("/jobs/new")) == ["Generate finding aid"]  # editor
+    assert menu_labels(as_user("carol").get("/jobs/new")) == ["Generate finding aid"]  # contributor
+    page = as_user("victor").get("/jobs/new")
+    assert menu_labels(page) == []
+    assert "does not allow you to create background jobs" in page.text
+
+
+def test_the_menu_is_in_the_navigation_bar(as_user, roles):
+    nav = as_user("carol").get("/jobs/").html.find("nav", attrs={"aria-label": "Main"})
+    assert nav.find("a", string="Create background job")["href"] == "/jobs/new"
+
+
+def test_a_valid_form_launches_the_job_and_shows_it(as_user, fonds, db):
+    page = as_user("alice").get("/jobs/new/finding_aid")
+    form = page.forms[1]
+    form["record"] = fonds
+    form["format"] = "rtf"
+    details = form.submit().follow()
+    job = db.session.scalars(db.select(Job)).one()
+    assert details.request.path == f"/jobs/{job.id}"
+    assert (job.type, job.parameters, job.description.slug, job.status) == ("finding_aid", {"format": "rtf"}, fonds, JobStatus.QUEUED)
+    assert "Launched" in details.text
+
+
+def test_validation_errors_are_shown_on_the_form_and_nothing_is_launched(as_user, db):
+    page = as_user("alice").get("/jobs/new/finding_aid")
+    form = page.forms[1]
+    form["record"] = "no-such-record"
+    page = form.submit(status=400)
+    assert "There is no description with the slug “no-such-record”." in page.text
+    assert page.html.find(id="record")["aria-invalid"] == "true"
+    assert page.html.find("div", role="alert").find("a")["href"] == "#record"
+    assert db.session.scalars(db.select(Job)).all() == []
+
+
+def test_a_hidden_type_is_not_offered_but_can_be_launched_when_permitted(as_user, db, roles):
+    client = as_user("alice")
+    assert "Hidden task" not in client.get("/jobs/new").text
+    client.get("/jobs/new/hidden").forms[1].submit().follow()
+    assert db.session.scalars(db.select(Job.type)).all() == ["hidden"]
+
+
+@pytest.mark.parametrize(("username", "type_key"), [("victor", "finding_aid"), ("alice", "secret"), ("carol", "secret")])
+def test_types_a_user_may_not_create_are_refused_on_get_and_post(as_user, post, roles, db, username, type_key):
+    client = as_user(username)
+    client.get(f"/jobs/new/{type_key}", status=403)
+    post(f"/jobs/new/{type_key}", {"record": "x"}, status=403)
+    assert db.session.scalars(db.select(Job)).all() == []
+
+
+def test_unknown_type_is_a_readable_404(as_user):
+    page = as_user("alice").get("/jobs/new/teleport", status=404)
+    assert "There is no job type “teleport”." in page.text
