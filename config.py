@@ -47,13 +47,16 @@ def load(instance: Path) -> dict:
     """Settings every process (web, worker, CLI) agrees on."""
     env = os.environ.get
     redis_url = env("REDIS_URL") or f"unix://{embedded_redis_socket(instance)}?db=0"
+    broker_url = env("BROKER_URL", "")
+    broker = "rabbitmq" if broker_url.startswith(("amqp://", "amqps://")) else "redis"
     return {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL") or f"sqlite:///{instance / 'archive-jobs.db'}",
         "REDIS_URL": redis_url,
-        "REDIS_EMBEDDED": not env("REDIS_URL"),
+        "REDIS_EMBEDDED": not env("REDIS_URL") and broker == "redis",
+        "BROKER_URL": broker_url,
         "JOBS_NAMESPACE": env("JOBS_NAMESPACE", "archive-jobs"),
-        "JOBS_BROKER": env("JOBS_BROKER", "redis"),
+        "JOBS_BROKER": env("JOBS_BROKER", broker),
         "JOBS_PER_PAGE": int(env("JOBS_PER_PAGE", "25")),
         "JOBS_OUTPUT_CAP": int(env("JOBS_OUTPUT_CAP", str(256 * 1024))),
         "JOBS_OUTPUT_HARD_LIMIT": int(env("JOBS_OUTPUT_HARD_LIMIT", str(50 * 1024 * 1024))),
@@ -61,6 +64,7 @@ def load(instance: Path) -> dict:
         # A job waiting for a record lock (or its type's turn) looks again this often.
         "JOBS_WAIT_RETRY_SECONDS": float(env("JOBS_WAIT_RETRY_SECONDS", "2")),
         "WORKER_HEARTBEAT_SECONDS": float(env("WORKER_HEARTBEAT_SECONDS", "5")),
+        "WORKER_BROKER_WAIT_SECONDS": float(env("WORKER_BROKER_WAIT_SECONDS", "30")),
         "WORKER_MAX_JOBS": int(env("WORKER_MAX_JOBS", "500")),
         "WORKER_MAX_MEMORY_MB": int(env("WORKER_MAX_MEMORY_MB", "1024")),
         # How long a stopping worker lets running jobs finish before interrupting them.

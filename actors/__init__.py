@@ -8,7 +8,7 @@ import dramatiq
 from dramatiq import Actor, Broker
 from flask import Flask, current_app
 
-from actors.broker import QUEUE_NAME, make_broker
+from actors.broker import make_broker, queue_name
 from actors.middleware import JobTracking
 from actors.registry import JOB_TYPES, JobType, load_plugins
 
@@ -29,15 +29,16 @@ def init_app(app: Flask) -> None:
     tracking = JobTracking(app, set(JOB_TYPES))
     broker.add_middleware(tracking)
     dramatiq.set_broker(broker)  # nothing may fall back to Dramatiq's default broker
-    actors = {job_type.key: _declare(broker, job_type) for job_type in JOB_TYPES.values()}
+    queue = queue_name(app)
+    actors = {job_type.key: _declare(broker, job_type, queue) for job_type in JOB_TYPES.values()}
     app.extensions["archive_jobs"] = JobsRuntime(broker, tracking, actors)
 
 
-def _declare(broker: Broker, job_type: JobType) -> Actor:
+def _declare(broker: Broker, job_type: JobType, queue: str) -> Actor:
     return dramatiq.actor(
         job_type.perform,
         actor_name=job_type.key,
-        queue_name=QUEUE_NAME,
+        queue_name=queue,
         broker=broker,
         time_limit=job_type.time_limit_seconds * 1000,
         notify_shutdown=True,  # a stopping worker interrupts the job; outcomes re-queue or fail it

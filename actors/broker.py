@@ -1,4 +1,5 @@
-"""The Dramatiq broker for an app: Redis (namespaced) in production, a stub in tests."""
+"""The Dramatiq broker for an app: Redis (namespaced) by default, RabbitMQ when
+BROKER_URL is an amqp:// address (durable queues), a stub in tests."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -13,6 +14,14 @@ if TYPE_CHECKING:
     from flask import Flask
 
 QUEUE_NAME = "jobs"
+
+
+def queue_name(app: Flask) -> str:
+    """Redis keys carry the namespace already; RabbitMQ queues are shared by a vhost, so
+    the namespace goes into the queue name (two installs never take each other's jobs)."""
+    if app.config["JOBS_BROKER"] == "rabbitmq":
+        return f"{app.config['JOBS_NAMESPACE']}.{QUEUE_NAME}"
+    return QUEUE_NAME
 
 
 def _middleware() -> list:
@@ -34,4 +43,18 @@ def make_broker(app: Flask) -> Broker:
             socket_timeout=app.config.get("REDIS_SOCKET_TIMEOUT", 10),
         )
         return RedisBroker(client=client, namespace=app.config["JOBS_NAMESPACE"], middleware=_middleware())
-    raise ValueError(f"Unknown JOBS_BROKER {kind!r}: use 'redis' or 'stub'.")
+    if kind == "rabbitmq":
+        from dramatiq.brokers.rabbitmq import RabbitmqBroker
+
+        return RabbitmqBroker(url=app.config["BROKER_URL"], middleware=_middleware(), confirm_delivery=True)
+    raise ValueError(f"Unknown JOBS_BROKER {kind!r}: use 'redis', 'rabbitmq' or 'stub'.")
+
+
+def ping(app: Flask, broker: Broker) -> None:
+    """Raise if the broker cannot be reached (used before a worker starts consuming)."""
+    if isinstance(broker, RedisBroker):
+        broker.client.ping()
+    elif app.config["JOBS_BROKER"] == "rabbitmq":
+        import pika
+
+        pika.BlockingConnection(broker.parameters).close()

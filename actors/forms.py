@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField
@@ -52,11 +52,17 @@ def _resolve_record(form: JobForm, field) -> None:
     form.description = description
 
 
+def _record_from_query() -> str:
+    """Prefill from ``?record=<slug>``: the description page links to a job's form this way."""
+    return request.args.get("record", "").strip() if has_request_context() else ""
+
+
 class RecordJobForm(JobForm):
     """A job about one description (and usually its sub-tree)."""
 
     record = StringField(
         "Description",
+        default=_record_from_query,
         validators=[InputRequired(message="Choose the description (its slug, as in its address)."), _resolve_record],
         description="The slug of the description, e.g. port-ellis-harbour-commission-fonds",
     )

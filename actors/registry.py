@@ -12,7 +12,11 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from actors.finding_aid import FindingAidForm, generate_finding_aid
+from actors.descendant_dates import DescendantDatesForm, calculate_descendant_dates
 from actors.forms import JobForm
+from actors.move import MoveDescriptionForm, move_description
+from actors.publication import PublicationStatusForm, update_publication_status
+from actors.rights import InheritRightsForm, inherit_rights_job
 
 if TYPE_CHECKING:
     from models import User
@@ -56,6 +60,48 @@ BUILT_IN = (
         time_limit_seconds=6 * 3600,
         rerun_safe=True,  # renders to a fresh file and switches to it only at the end
         run_concurrently=True,  # reads the tree only; two fonds may render at once
+    ),
+    JobType(
+        key="move_description",
+        label="Move description",
+        perform=move_description,
+        description="Move a description and its sub-tree under a new parent, or to top level.",
+        form=MoveDescriptionForm,
+        create_permissions=("edit_descriptions",),
+        locks_record=True,  # renumbers the tree: also takes the tree lock exclusively (actors.tree_jobs)
+    ),
+    JobType(
+        key="publication_status",
+        label="Update publication status",
+        perform=update_publication_status,
+        description="Set a description, and optionally all its descendants, to draft or published.",
+        form=PublicationStatusForm,
+        create_permissions=("publish_descriptions",),
+        rerun_safe=True,  # one transaction, idempotent
+        locks_record=True,
+        run_concurrently=True,  # the record lock keeps overlapping sub-trees apart
+    ),
+    JobType(
+        key="descendant_dates",
+        label="Calculate descendant dates",
+        perform=calculate_descendant_dates,
+        description="Set a description's date range from the earliest and latest dates of its descendants.",
+        form=DescendantDatesForm,
+        create_permissions=("edit_descriptions",),
+        rerun_safe=True,
+        locks_record=True,
+        run_concurrently=True,
+    ),
+    JobType(
+        key="inherit_rights",
+        label="Inherit rights",
+        perform=inherit_rights_job,
+        description="Copy a description's rights statements to its descendants (overwrite or combine).",
+        form=InheritRightsForm,
+        create_permissions=("edit_descriptions",),
+        rerun_safe=True,  # one transaction; overwrite and combine both give the same result twice
+        locks_record=True,
+        run_concurrently=True,
     ),
 )
 

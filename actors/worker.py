@@ -21,6 +21,7 @@ import dramatiq
 from flask import Flask
 from sqlalchemy import func, select, update
 
+from actors.broker import ping
 from actors.jobs import dispatch_unsent
 from actors.reaper import reap_lost_jobs
 from extensions import db
@@ -29,22 +30,26 @@ from models.base import utcnow
 
 logger = logging.getLogger(__name__)
 EXIT_RECYCLE = 3
+EXIT_NO_BROKER = 4
 CRASH_LIMIT = 5  # restarts within CRASH_WINDOW seconds before the supervisor gives up
 CRASH_WINDOW = 60
 
 
-def wait_for_broker(app: Flask, timeout: float = 30) -> None:
-    """The embedded Redis may still be starting beside us: poll it until the deadline."""
-    client = getattr(app.extensions["archive_jobs"].broker, "client", None)
+def wait_for_broker(app: Flask, timeout: float) -> None:
+    """The embedded Redis may still be starting beside us: poll the broker until the deadline,
+    then exit with EXIT_NO_BROKER so the supervisor stops instead of restarting in a loop."""
+    broker = app.extensions["archive_jobs"].broker
+    where = app.config["BROKER_URL"] or app.config["REDIS_URL"]
     deadline = time.monotonic() + timeout
-    while client is not None:
+    while True:
         try:
-            client.ping()
+            ping(app, broker)
             return
         except Exception as error:
             if time.monotonic() >= deadline:
-                raise SystemExit(f"Cannot reach Redis at {app.config['REDIS_URL']}: {error}") from error
-            logger.info("Waiting for Redis at %s ...", app.config["REDIS_URL"])
+                logger.critical("Cannot reach the job queue at %s: %s", where, error)
+                sys.exit(EXIT_NO_BROKER)
+            logger.info("Waiting for the job queue at %s ...", where)
             time.sleep(0.5)
 
 
@@ -104,7 +109,7 @@ class Heartbeat(threading.Thread):
 def run_worker(app: Flask, threads: int, stop: threading.Event) -> int:
     """Consume jobs with ``threads`` threads until ``stop`` is set; returns the exit code."""
     runtime = app.extensions["archive_jobs"]
-    wait_for_broker(app)
+    wait_for_broker(app, app.config["WORKER_BROKER_WAIT_SECONDS"])
     worker_id = str(uuid.uuid4())
     with app.app_context():
         db.session.add(WorkerProcess(id=worker_id, hostname=socket.gethostname(), pid=os.getpid(), threads=threads))
@@ -145,36 +150,68 @@ def _stop_on_signals() -> threading.Event:
 
 def _child(create_app: Callable[[], Flask], threads: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("weasyprint", "fontTools"):  # page-by-page progress: noise in the worker's log
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     sys.exit(run_worker(create_app(), threads, _stop_on_signals()))
+
+
+class Supervisor:
+    """Keeps N worker processes running: replaces one that exits, restarts all on SIGHUP,
+    stops all on SIGTERM/SIGINT, and gives up (exit 1) when the broker is unreachable or
+    workers keep crashing — so systemd's restart policy can take over."""
+
+    def __init__(self, create_app: Callable[[], Flask], processes: int, threads: int) -> None:
+        self.context = multiprocessing.get_context("spawn")
+        self.create_app, self.threads = create_app, threads
+        self.stop = _stop_on_signals()
+        self.reload = threading.Event()
+        signal.signal(signal.SIGHUP, lambda *_: self.reload.set())
+        self.crashes: list[float] = []
+        self.failed = False
+        self.children = [self._start() for _ in range(processes)]
+
+    def _start(self) -> multiprocessing.Process:
+        child = self.context.Process(target=_child, args=(self.create_app, self.threads), name="archive-jobs-worker")
+        child.start()
+        return child
+
+    def _replace_exited(self) -> None:
+        for index, child in enumerate(self.children):
+            if child.is_alive():
+                continue
+            if child.exitcode == EXIT_NO_BROKER:
+                logger.critical("The job queue is unreachable; stopping all workers.")
+                self.failed = True
+                return self.stop.set()
+            if child.exitcode != EXIT_RECYCLE:
+                now = time.monotonic()
+                self.crashes = [t for t in self.crashes if now - t < CRASH_WINDOW] + [now]
+                logger.error("Worker process %s exited with %s.", child.pid, child.exitcode)
+                if len(self.crashes) > CRASH_LIMIT:
+                    logger.critical("Workers keep failing (%d exits in %d s); giving up.", len(self.crashes), CRASH_WINDOW)
+                    self.failed = True
+                    return self.stop.set()
+            self.children[index] = self._start()
+
+    def _stop_children(self) -> None:
+        for child in self.children:
+            if child.is_alive():
+                child.terminate()  # SIGTERM: each child stops its worker cleanly
+        for child in self.children:
+            child.join()
+
+    def run(self) -> int:
+        while not self.stop.wait(0.5):
+            if self.reload.is_set():
+                self.reload.clear()
+                logger.info("SIGHUP: restarting %d worker process(es).", len(self.children))
+                self._stop_children()
+                self.children = [self._start() for _ in self.children]
+            self._replace_exited()
+        self._stop_children()
+        return 1 if self.failed else 0
 
 
 def serve(create_app: Callable[[], Flask], processes: int, threads: int) -> int:
     """Run and supervise ``processes`` worker processes until SIGTERM/SIGINT."""
-    context = multiprocessing.get_context("spawn")
-    stop = _stop_on_signals()
-    crashes: list[float] = []
-
-    def start() -> multiprocessing.Process:
-        child = context.Process(target=_child, args=(create_app, threads), name="archive-jobs-worker")
-        child.start()
-        return child
-
-    children = [start() for _ in range(processes)]
-    while not stop.wait(0.5):
-        for index, child in enumerate(children):
-            if child.is_alive():
-                continue
-            if child.exitcode != EXIT_RECYCLE:
-                crashes = [t for t in crashes if time.monotonic() - t < CRASH_WINDOW] + [time.monotonic()]
-                logger.error("Worker process %s exited with %s.", child.pid, child.exitcode)
-                if len(crashes) > CRASH_LIMIT:
-                    logger.critical("Workers keep failing (%d exits in %d s); giving up.", len(crashes), CRASH_WINDOW)
-                    stop.set()
-                    break
-            children[index] = start()
-    for child in children:
-        if child.is_alive():
-            child.terminate()  # SIGTERM: each child stops its worker cleanly
-    for child in children:
-        child.join()
-    return 1 if len(crashes) > CRASH_LIMIT else 0
+    return Supervisor(create_app, processes, threads).run()

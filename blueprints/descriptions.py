@@ -1,4 +1,4 @@
-"""Browse and view archival descriptions; launch and download finding aids."""
+"""Browse and view archival descriptions; launch and download finding aids; rights statements."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,12 +14,21 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from actors.finding_aid import FindingAidOptions, finding_aid_dir
 from actors.jobs import launch
+from actors.registry import JOB_TYPES, JobType
 from blueprints.jobs.views import flash_launched
 from extensions import db
 from models import ArchivalDescription, FindingAid, Job, JobStatus
+from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
+
+# Job types the description page links to (their form, with the record filled in).
+RECORD_JOB_TYPES = ("move_description", "publication_status", "descendant_dates", "inherit_rights")
+EDIT_RIGHTS = "edit_descriptions"
 
 bp = Blueprint("descriptions", __name__, url_prefix="/descriptions")
 
@@ -43,7 +52,37 @@ def index():
     return render_template("descriptions/index.html", pagination=pagination)
 
 
-def _render_view(description: ArchivalDescription, form: FindingAidOptions, status: int = 200):
+def _choices(cls) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in cls]
+
+
+class RightsStatementForm(FlaskForm):
+    """Add one rights statement to a description (editors)."""
+
+    basis = SelectField("Basis", choices=_choices(RightsBasis), validators=[InputRequired()])
+    act = SelectField("Act", choices=_choices(RightsAct), validators=[InputRequired()])
+    restriction = SelectField("Restriction", choices=_choices(RightsRestriction), validators=[InputRequired()])
+    start_date = DateField("Start date", validators=[Optional()])
+    end_date = DateField("End date", validators=[Optional()])
+    note = TextAreaField("Note", validators=[Optional()])
+
+    def validate_end_date(self, field) -> None:
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError("The end date is before the start date.")
+
+
+def record_job_types() -> list[JobType]:
+    """The record jobs this user may launch from a description page."""
+    types = (JOB_TYPES.get(key) for key in RECORD_JOB_TYPES)
+    return [job_type for job_type in types if job_type is not None and job_type.may_create(current_user)]
+
+
+def _render_view(
+    description: ArchivalDescription,
+    form: FindingAidOptions,
+    status: int = 200,
+    rights_form: RightsStatementForm | None = None,
+):
     children = db.paginate(
         db.select(ArchivalDescription).where(ArchivalDescription.parent_id == description.id).order_by(
             ArchivalDescription.lft
@@ -65,6 +104,9 @@ def _render_view(description: ArchivalDescription, form: FindingAidOptions, stat
             finding_aid=FindingAid.for_description(description.id),
             pending_jobs=pending,
             form=form,
+            record_job_types=record_job_types(),
+            rights=RightsStatement.of(description.id),
+            rights_form=rights_form or (RightsStatementForm() if current_user.can(EDIT_RIGHTS) else None),
         ),
         status,
     )
@@ -100,3 +142,29 @@ def download_finding_aid(slug: str):
     return send_file(
         path, mimetype=aid.mime_type, as_attachment=True, download_name=f"{description.slug}.{aid.format}"
     )
+
+
+@bp.post("/<slug>/rights")
+def add_rights_statement(slug: str):
+    description = _description_or_404(slug)
+    if not current_user.can(EDIT_RIGHTS):
+        abort(403, description="You may not edit rights statements.")
+    rights_form = RightsStatementForm()
+    if not rights_form.validate_on_submit():
+        flash("The rights statement was not added: please correct the fields below.", "error")
+        return _render_view(description, FindingAidOptions(), status=400, rights_form=rights_form)
+    data = rights_form.data
+    db.session.add(
+        RightsStatement(
+            description_id=description.id,
+            basis=RightsBasis(data["basis"]),
+            act=RightsAct(data["act"]),
+            restriction=RightsRestriction(data["restriction"]),
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            note=(data["note"] or "").strip() or None,
+        )
+    )
+    db.session.commit()
+    flash("Rights statement added.", "success")
+    return redirect(url_for("descriptions.view", slug=description.slug) + "#rights-heading")

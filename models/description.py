@@ -11,7 +11,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, func, select
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, false, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -52,6 +52,8 @@ class ArchivalDescription(db.Model):
         Enum(PublicationStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
         default=PublicationStatus.DRAFT,
     )
+    # Whether the description has a digital object (AtoM's "only those with digital objects").
+    has_digital_object: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

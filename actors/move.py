@@ -1,0 +1,80 @@
+"""Move description: a description and its sub-tree under a new parent, or to top level.
+
+The form refuses a move under the record itself or one of its descendants; the job
+checks again (models.tree.move_subtree raises TreeError) because the tree may have
+changed between the request and the run.
+"""
+from __future__ import annotations
+
+from wtforms import BooleanField, StringField
+from wtforms.validators import ValidationError
+
+from actors.forms import RecordJobForm
+from actors.tree_jobs import job_and_record, plural
+from extensions import db
+from models import ArchivalDescription as D
+from models.tree import move_subtree
+
+
+class MoveDescriptionForm(RecordJobForm):
+    new_parent = StringField(
+        "New parent",
+        description="The slug of the description to move it under (the moved one becomes its last child).",
+    )
+    top_level = BooleanField("Move to top level instead")
+
+    def validate_new_parent(self, field) -> None:
+        slug = (field.data or "").strip()
+        field.data = slug
+        if self.top_level.data:
+            if slug:
+                raise ValidationError("Give a new parent or tick “Move to top level”, not both.")
+            return
+        if not slug:
+            raise ValidationError("Choose the new parent (its slug), or tick “Move to top level”.")
+        parent = D.by_slug(slug)
+        if parent is None:
+            raise ValidationError(f"There is no description with the slug “{slug}”.")
+        record = self.description
+        if record is not None:
+            refusal = move_refusal(record, parent)
+            if refusal:
+                raise ValidationError(refusal)
+
+    def validate_top_level(self, field) -> None:
+        if field.data and self.description is not None and self.description.parent_id is None:
+            raise ValidationError(f"“{self.description.title}” is already at top level.")
+
+
+def move_refusal(record: D, parent: D) -> str | None:
+    """Why ``record`` cannot go under ``parent``, or None (the same rule as move_subtree)."""
+    if record.id == parent.id:
+        return f"“{record.title}” cannot be moved under itself."
+    if record.lft < parent.lft < record.rgt:
+        return f"“{record.title}” cannot be moved under one of its own descendants (“{parent.title}”)."
+    return None
+
+
+def move_description(job_id: int) -> None:
+    from actors.jobs import report_progress, set_info
+
+    _, parameters, record = job_and_record(job_id, exclusive=True)
+    slug = (parameters.get("new_parent") or "").strip()
+    top_level = bool(parameters.get("top_level"))
+    if top_level == bool(slug):
+        raise ValueError("Give either a new parent or “top level”, not both and not neither.")
+    parent = None if top_level else D.by_slug(slug)
+    if not top_level and parent is None:
+        raise LookupError(f"The new parent “{slug}” no longer exists.")
+    refusal = move_refusal(record, parent) if parent else None
+    if refusal:
+        raise ValueError(refusal)
+    total = record.descendant_count + 1
+    where = "to top level" if parent is None else f"under “{parent.title}”"
+    report_progress(0, total, f"Moving “{record.title}” ({plural(total, 'description')}) {where}: 0 of {total:,}...")
+    move_subtree(record, parent)
+    report_progress(total, total, f"Moved {total:,} of {total:,} descriptions.")
+    db.session.commit()
+    message = f"Moved “{record.title}” and {plural(total - 1, 'descendant')} {where}."
+    print(message, flush=True)
+    set_info(message)

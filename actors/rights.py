@@ -1,0 +1,109 @@
+"""Inherit rights: copy a record's rights statements to its descendants, in two statements at most.
+
+"overwrite" deletes the descendants' statements first; "combine" keeps them and skips
+exact duplicates (NOT EXISTS). Scope "digital_objects" limits both to descendants
+that have a digital object, as AtoM does.
+"""
+from __future__ import annotations
+
+from sqlalchemy import delete, exists, func, insert, literal, select
+from sqlalchemy.orm import aliased
+from wtforms import SelectField
+from wtforms.validators import InputRequired, ValidationError
+
+from actors.forms import RecordJobForm
+from actors.tree_jobs import job_and_record, no_descendants_error, plural, require_descendants, strictly_below
+from extensions import db
+from models import ArchivalDescription as D
+from models.base import utcnow
+from models.rights import RightsStatement as R
+
+MODES = {"combine": "Combine (keep their statements, skip duplicates)", "overwrite": "Overwrite (replace their statements)"}
+SCOPES = {"all": "All descendants", "digital_objects": "Only descendants with digital objects"}
+
+
+class InheritRightsForm(RecordJobForm):
+    mode = SelectField("Mode", choices=list(MODES.items()), default="combine", validators=[InputRequired()])
+    scope = SelectField("Apply to", choices=list(SCOPES.items()), default="all", validators=[InputRequired()])
+
+    def validate_record(self, field) -> None:
+        require_descendants(self, field)
+        if self.description is not None and statement_count(self.description.id) == 0:
+            raise ValidationError(f"“{self.description.title}” has no rights statements to inherit.")
+
+
+def statement_count(description_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(R).where(R.description_id == description_id))
+
+
+def _in_scope(record: D, scope: str) -> list:
+    """WHERE conditions on descriptions: the descendants the statements go to."""
+    conditions = [strictly_below(record)]
+    if scope == "digital_objects":
+        conditions.append(D.has_digital_object.is_(True))
+    return conditions
+
+
+def target_count(record: D, scope: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(D).where(*_in_scope(record, scope)))
+
+
+def check_options(mode: str, scope: str) -> None:
+    if mode not in MODES or scope not in SCOPES:
+        raise ValueError(f"Unknown mode {mode!r} or scope {scope!r}; use {' or '.join(MODES)} and {' or '.join(SCOPES)}.")
+
+
+def inherit_rights(record: D, mode: str, scope: str) -> tuple[int, int]:
+    """Copy the record's statements to its descendants. Returns (deleted, inserted) row counts."""
+    check_options(mode, scope)
+    deleted = 0
+    if mode == "overwrite":
+        deleted = db.session.execute(
+            delete(R)
+            .where(R.description_id.in_(select(D.id).where(*_in_scope(record, scope))))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    source = aliased(R)
+    copies = (
+        select(D.id, *(getattr(source, c) for c in R.CONTENT), literal(utcnow()))
+        .select_from(D)
+        .join(source, source.description_id == record.id)
+        .where(*_in_scope(record, scope))
+    )
+    if mode == "combine":
+        same = [getattr(R, c).is_not_distinct_from(getattr(source, c)) for c in R.CONTENT]
+        copies = copies.where(~exists().where(R.description_id == D.id, *same))
+    inserted = db.session.execute(
+        insert(R).from_select(["description_id", *R.CONTENT, "created_at"], copies)
+    ).rowcount
+    return deleted, inserted
+
+
+def inherit_rights_job(job_id: int) -> None:
+    from actors.jobs import report_progress, set_info
+
+    _, parameters, record = job_and_record(job_id)
+    mode, scope = parameters.get("mode", "combine"), parameters.get("scope", "all")
+    check_options(mode, scope)
+    if record.descendant_count == 0:
+        raise no_descendants_error(record)
+    statements = statement_count(record.id)
+    if statements == 0:
+        raise ValueError(f"“{record.title}” has no rights statements to inherit.")
+    targets = target_count(record, scope)
+    report_progress(
+        0, targets,
+        f"Copying {plural(statements, 'rights statement')} of “{record.title}” to 0 of {plural(targets, 'descendant')} "
+        f"({SCOPES.get(scope, scope).lower()}, {mode})...",
+    )
+    deleted, inserted = inherit_rights(record, mode, scope)
+    report_progress(targets, targets, f"Copied to {targets:,} of {plural(targets, 'descendant')}.")
+    db.session.commit()
+    summary = f"{plural(inserted, 'rights statement')} added to {plural(targets, 'descendant')}"
+    if mode == "overwrite":
+        summary += f", {deleted:,} replaced"
+    else:
+        skipped = statements * targets - inserted
+        summary += f", {skipped:,} duplicates skipped" if skipped else ""
+    print(summary + ".", flush=True)
+    set_info(summary + ".")

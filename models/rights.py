@@ -1,0 +1,78 @@
+"""Rights statements (PREMIS-style, as in AtoM): what may be done with a description.
+
+A statement belongs to one description and goes when it goes (ON DELETE CASCADE).
+The "Inherit rights" job copies a record's statements to its descendants.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Enum, ForeignKey, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from extensions import db
+from models.base import utcnow
+
+
+class _Labelled(enum.Enum):
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class RightsBasis(_Labelled):
+    COPYRIGHT = "copyright"
+    LICENSE = "license"
+    STATUTE = "statute"
+    POLICY = "policy"
+    DONOR = "donor"
+
+
+class RightsAct(_Labelled):
+    DELETE = "delete"
+    DISCOVER = "discover"
+    DISPLAY = "display"
+    DISSEMINATE = "disseminate"
+    MIGRATE = "migrate"
+    MODIFY = "modify"
+    PUBLISH = "publish"
+    REPLICATE = "replicate"
+
+
+class RightsRestriction(_Labelled):
+    ALLOW = "allow"
+    DISALLOW = "disallow"
+    CONDITIONAL = "conditional"
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    """Stored as its value in a VARCHAR: the same on SQLite and PostgreSQL, easy to copy in SQL."""
+    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+class RightsStatement(db.Model):
+    __tablename__ = "rights_statements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    description_id: Mapped[int] = mapped_column(
+        ForeignKey("archival_descriptions.id", ondelete="CASCADE"), index=True
+    )
+    basis: Mapped[RightsBasis] = mapped_column(_enum(RightsBasis))
+    act: Mapped[RightsAct] = mapped_column(_enum(RightsAct))
+    restriction: Mapped[RightsRestriction] = mapped_column(_enum(RightsRestriction))
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # The columns that make two statements "the same" (combine mode skips such duplicates).
+    CONTENT = ("basis", "act", "restriction", "start_date", "end_date", "note")
+
+    @classmethod
+    def of(cls, description_id: int) -> list[RightsStatement]:
+        query = select(cls).where(cls.description_id == description_id).order_by(cls.id)
+        return list(db.session.scalars(query))
+
+    def __repr__(self) -> str:
+        return f"<RightsStatement {self.basis.value} {self.act.value} {self.restriction.value}>"
