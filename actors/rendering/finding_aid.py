@@ -4,23 +4,25 @@ Big fonds run to tens of thousands of descriptions. WeasyPrint's memory and time
 with the size of a document (3,000 descriptions in one document: ~46 s, ~950 MB), so
 the tree is streamed from the database in tree order and laid out in chunks of
 CHUNK_SIZE descriptions, each written to its own temporary PDF and released before the
-next; pdf_pages then joins them and stamps continuous "Page N of M" footers.
+next; pdf_pages then joins them and stamps continuous "Page N of M" footers. WeasyPrint
+runs in two helper processes (pdf_workers) so one chunk is written while the next is laid out.
 """
 from __future__ import annotations
 
-import gc
 import os
 import secrets
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from functools import partial
 
 from flask import current_app, render_template
 
 from actors.rendering import pdf_pages, rtf
+from actors.rendering.pdf_workers import ChunkPool, ChunkTask, LocalPool
 from extensions import db
 from models import ArchivalDescription
 
@@ -30,9 +32,8 @@ CHUNK_SIZE = 250
 # Smaller trees use smaller chunks so the job still reports progress about ten times.
 MIN_CHUNK_SIZE = 50
 PROGRESS_STEPS = 10
-
-if TYPE_CHECKING:
-    from weasyprint import Document
+# Helper processes for WeasyPrint (2: one lays out while the other writes).
+PROCESSES = 2
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -92,80 +93,78 @@ def chunk_size(total: int) -> int:
 
 
 def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCallback) -> int:
-    """Lay the tree out chunk by chunk into a scratch folder beside dest, then join the chunks."""
-    from weasyprint import CSS, HTML
+    """Lay the tree out chunk by chunk into a scratch folder beside dest, then join the chunks.
 
+    Layouts run in turn on helper processes (pdf_workers): each chunk's carry must be known
+    before the next starts, but writing a chunk overlaps laying out the next, and the main
+    process streams rows and renders HTML meanwhile.
+    """
     total = root.descendant_count + 1
-    context = {
-        "root": root,
-        "generated": _generated(),
-        "has_descendants": total > 1,
-    }
-    stylesheet = CSS(string=render_template("finding_aid/style.css"))
-    base_url = current_app.root_path
+    context = {"root": root, "generated": _generated(), "has_descendants": total > 1}
+    css, base_url = render_template("finding_aid/style.css"), current_app.root_path
     chunks: list[pdf_pages.Chunk] = []
     outline: list[tuple[str, int]] = []
     done = 1  # the root
     page_offset = 0
     carried: list[ArchivalDescription] = []
-    with tempfile.TemporaryDirectory(prefix="finding-aid-", dir=dest.parent) as work:
-        batches = _chunks(root, chunk_size(total))
+    size = chunk_size(total)
+    with tempfile.TemporaryDirectory(prefix="finding-aid-", dir=dest.parent) as work, \
+            _pool(total, size, css, base_url) as pool:
+        batches = _chunks(root, size)
         batch: list[ArchivalDescription] | None = next(batches)
         while batch is not None:
             following = next(batches, None)
             units = carried + batch
             html = render_template("finding_aid/chunk.html", units=units, first=not chunks, **context)
-            document = HTML(string=html, base_url=base_url).render(stylesheets=[stylesheet])
-            carried = [] if following is None else _units_to_carry(document, units)
-            if carried:
-                document = document.copy(document.pages[:-1])
             path = Path(work) / f"chunk-{len(chunks):05d}.pdf"
-            document.write_pdf(path)
-            outline.extend(_bookmarks(document, page_offset))
-            chunks.append(pdf_pages.Chunk(path, len(document.pages)))
-            page_offset += len(document.pages)
+            task = ChunkTask(html, [unit.id for unit in units], following is not None, str(path))
+            laid = pool.lay_out(task, partial(_add_bookmarks, outline, page_offset))
+            carried = units[len(units) - laid.carried:] if laid.carried else []
+            chunks.append(pdf_pages.Chunk(path, laid.pages))
+            page_offset += laid.pages
             done += len(units) - len(carried)
-            del document, html, units
-            gc.collect()  # WeasyPrint's layout trees are cyclic: free them before the next chunk
+            del html, units, task
             if done < total:  # the last call waits until the file is assembled
                 on_progress(done, total)
             batch = following
-        pages = pdf_pages.assemble(chunks, dest, _footer_renderer(base_url), title=root.title, outline=outline)
+        pool.finish()
+        outline.sort(key=lambda bookmark: bookmark[1])  # stable: chunk order within a page
+        footers = dict(zip(_first_pages(chunks), pool.footers(_footer_pages(chunks, page_offset))))
+        pages = pdf_pages.assemble(
+            chunks, dest, lambda first, _count, _total: footers[first], title=root.title, outline=outline
+        )
     on_progress(done, max(done, total))
     return pages
 
 
-def _units_to_carry(document: Document, units: list[ArchivalDescription]) -> list[ArchivalDescription]:
-    """The units on a chunk's partly filled last page, to lay out again at the head of the next.
-
-    Dropping that page keeps chunk joins invisible (no half-empty page every ~40 pages).
-    Only done when the last page starts with a whole unit (anchors u<id> at a unit's start,
-    e<id> at its end): a long description running onto it stays where it is.
-    """
-    if len(document.pages) < 2:
-        return []
-    anchors = document.pages[-1].anchors
-    first = next((i for i, unit in enumerate(units) if f"u{unit.id}" in anchors), None)
-    if not first or f"e{units[first - 1].id}" in anchors:  # None, 0 (nothing before it) or a run-on
-        return []
-    return units[first:]
+def _pool(total: int, size: int, css: str, base_url: str) -> ChunkPool | LocalPool:
+    """Helper processes when there are several chunks (FINDING_AID_PROCESSES, default 2)."""
+    processes = int(current_app.config.get("FINDING_AID_PROCESSES", PROCESSES))
+    if processes <= 1 or total <= size + 1:
+        return LocalPool(css, base_url)
+    return ChunkPool(processes, css, base_url)
 
 
-def _bookmarks(document: Document, page_offset: int) -> list[tuple[str, int]]:
-    """Top-level bookmarks of one chunk as (label, absolute page index)."""
-    return [(label, page_offset + target[0]) for label, target, _children, _state in document.make_bookmark_tree()]
+def _add_bookmarks(outline: list[tuple[str, int]], page_offset: int, bookmarks: list[tuple[str, int]]) -> None:
+    """A chunk's top-level bookmarks, at absolute page indexes."""
+    outline.extend((label, page_offset + page) for label, page in bookmarks)
 
 
-def _footer_renderer(base_url: str) -> pdf_pages.FooterRenderer:
-    from weasyprint import HTML
+def _first_pages(chunks: list[pdf_pages.Chunk]) -> list[int]:
+    firsts, first = [], 1
+    for chunk in chunks:
+        firsts.append(first)
+        first += chunk.page_count
+    return firsts
 
-    def footers(first_page: int, page_count: int, total_pages: int) -> bytes:
-        html = render_template(
-            "finding_aid/page_numbers.html", first_page=first_page, page_count=page_count, total_pages=total_pages
-        )
-        return HTML(string=html, base_url=base_url).write_pdf()
 
-    return footers
+def _footer_pages(chunks: list[pdf_pages.Chunk], total_pages: int) -> list[str]:
+    """One footer document per chunk: "Page N of M" for each of its pages."""
+    return [
+        render_template("finding_aid/page_numbers.html", first_page=first, page_count=chunk.page_count,
+                        total_pages=total_pages)
+        for first, chunk in zip(_first_pages(chunks), chunks)
+    ]
 
 
 def _generated() -> str:
