@@ -1,0 +1,18 @@
+"""What the browser tests share: where screenshots go, and logging in."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import PASSWORD
+
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
+
+
+def log_in(driver, base: str, username: str = "admin") -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{base}/login")
+    driver.find_element(By.NAME, "username").send_keys(username)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+

@@ -1,0 +1,65 @@
+"""A real server (threaded WSGI) and a worker in this process, driven by Debian's Chromium."""
+from __future__ import annotations
+
+import shutil
+import threading
+
+import dramatiq
+import pytest
+from browsing import OUTPUT
+from helpers import PASSWORD, make_app
+from werkzeug.serving import make_server
+
+from blueprints.users import create_user
+from extensions import db
+from models.demo_data import insert_demo_fonds
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="session")
+def chromium_paths() -> tuple[str, str]:
+    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+        pytest.skip("Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
+    return CHROMIUM, CHROMEDRIVER
+
+
+@pytest.fixture
+def live_server(tmp_path, monkeypatch):
+    """The app on a real port with a worker thread pool; yields (base URL, app)."""
+    app = make_app(tmp_path, monkeypatch, WORKER_HEARTBEAT_SECONDS=1)
+    with app.app_context():
+        db.create_all()
+        create_user("admin", PASSWORD, admin=True)
+        insert_demo_fonds(200)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    broker = app.extensions["archive_jobs"].broker
+    broker.emit_after("process_boot")
+    worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=50)
+    worker.start()
+    yield f"http://127.0.0.1:{server.server_port}", app
+    worker.stop()
+    server.shutdown()
+
+
+@pytest.fixture
+def browser(chromium_paths, tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium_paths[0]
+    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1280,900", f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(argument)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads)})
+    driver = webdriver.Chrome(service=Service(chromium_paths[1]), options=options)
+    driver.downloads = downloads
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    yield driver
+    driver.quit()

@@ -1,0 +1,41 @@
+"""The newcomer's path in a real browser: launch a finding aid, watch it finish with auto
+refresh (no reload), read its output, download the PDF."""
+from __future__ import annotations
+
+from browsing import OUTPUT, log_in
+from helpers import wait_for
+from pypdf import PdfReader
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+
+def test_launch_follow_and_download_a_finding_aid(browser, live_server):
+    base, _ = live_server
+    log_in(browser, base)
+    browser.get(f"{base}/descriptions/port-ellis-harbour-commission-fonds")
+    Select(browser.find_element(By.NAME, "format")).select_by_value("pdf")
+    browser.find_element(By.XPATH, "//button[text()='Generate finding aid']").click()
+    assert "Launched" in browser.find_element(By.CSS_SELECTOR, ".messages").text
+
+    browser.get(f"{base}/jobs/")
+    toggle = browser.find_element(By.ID, "auto-refresh")
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    browser.execute_script("window.__sameDocument = true")  # gone if the page reloads
+    WebDriverWait(browser, 60, 0.2).until(
+        lambda d: "Completed" in d.find_element(By.CSS_SELECTOR, "#jobs-live table").text
+    )
+    assert browser.execute_script("return window.__sameDocument") is True, "the page reloaded"
+    assert "autorefresh=1" in browser.current_url
+    browser.save_screenshot(str(OUTPUT / "jobs-page.png"))
+
+    browser.find_element(By.LINK_TEXT, "Details").click()
+    output = browser.find_element(By.ID, "job-output").text
+    assert "Rendering 200 of 200 descriptions..." in output
+    browser.save_screenshot(str(OUTPUT / "job-details.png"))
+
+    browser.find_element(By.LINK_TEXT, "Download the finding aid").click()
+    pdf = wait_for(lambda: next((p for p in browser.downloads.glob("*.pdf")), None), timeout=30, what="the PDF")
+    reader = PdfReader(pdf)
+    assert len(reader.pages) > 1
+    assert "Port Ellis Harbour Commission fonds" in " ".join(reader.pages[0].extract_text().split())
