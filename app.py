@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 import actors
 import config
-from extensions import csrf, db, login_manager, migrate
+from extensions import babel, csrf, db, login_manager, migrate
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -39,6 +39,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please log in to see this page."
     login_manager.login_message_category = "info"
     csrf.init_app(app)
+    from blueprints.i18n import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     actors.init_app(app)
     _tune_sqlite(app)
 
@@ -63,6 +66,7 @@ def _tune_sqlite(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from blueprints.auth import bp as auth_bp
     from blueprints.descriptions import bp as descriptions_bp
+    from blueprints.i18n import bp as i18n_bp
     from blueprints.jobs import bp as jobs_bp
     from blueprints.users import bp as users_bp
 
@@ -70,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(jobs_bp)
     app.register_blueprint(descriptions_bp)
     app.register_blueprint(users_bp)
+    app.register_blueprint(i18n_bp)
     app.add_url_rule("/", endpoint="index", view_func=lambda: _redirect_home())
 
 
@@ -112,3 +117,9 @@ def register_template_helpers(app: Flask) -> None:
     from blueprints.formatting import format_datetime
 
     app.jinja_env.filters["datetime"] = format_datetime
+
+    @app.context_processor
+    def language_picker() -> dict:
+        from flask_babel import get_locale
+
+        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}

@@ -70,6 +70,8 @@ def load(instance: Path) -> dict:
         # How long a stopping worker lets running jobs finish before interrupting them.
         "WORKER_SHUTDOWN_SECONDS": float(env("WORKER_SHUTDOWN_SECONDS", "2")),
         "SITE_TIMEZONE": env("SITE_TIMEZONE", "UTC"),
+        "LANGUAGES": {"en": "English", "fr": "Français"},
+        "BABEL_DEFAULT_LOCALE": "en",
         "LOGIN_MAX_FAILURES": int(env("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(env("LOGIN_LOCKOUT_MINUTES", "15")),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -35,7 +35,7 @@ def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id))
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only redirect inside this site after login."""
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
         return target
@@ -45,7 +45,7 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
@@ -66,7 +66,7 @@ def login():
     if user is not None and user.active and user.check_password(form.password.data):
         LoginFailure.forget(username)
         login_user(user)
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     LoginFailure.record(username, ip, window)
     flash("Unknown username or wrong password.", "error")
     return render_template("auth/login.html", form=form)

@@ -1,20 +1,22 @@
-"""How dates are shown: ISO 8601 with seconds in the site's time zone (the contract)."""
+"""How dates are shown: ISO 8601 with seconds (the contract) — in the site's time zone for
+exports, in the user's own time zone on pages."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import get_timezone
 
 
-def site_time(value: datetime | None) -> str:
-    """'2026-11-23 16:05:01' in SITE_TIMEZONE; '' when there is no date."""
+def site_time(value: datetime | None, zone: str | None = None) -> str:
+    """'2026-11-23 16:05:01' in ``zone`` (default SITE_TIMEZONE); '' when there is no date."""
     if value is None:
         return ""
-    zone = ZoneInfo(current_app.config["SITE_TIMEZONE"])
-    return value.replace(tzinfo=timezone.utc).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+    tz = ZoneInfo(zone or current_app.config["SITE_TIMEZONE"])
+    return value.replace(tzinfo=timezone.utc).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def format_datetime(value: datetime | None, missing: str = "N/A") -> str:
-    """Jinja filter: like site_time, with 'N/A' for a missing date."""
-    return site_time(value) or missing
+    """Jinja filter: in the user's time zone, with 'N/A' for a missing date."""
+    return site_time(value, str(get_timezone())) or missing

@@ -32,7 +32,7 @@ def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **overrides):
 
 
 def login(testapp: TestApp, username: str, password: str = PASSWORD, status=None):
-    form = testapp.get("/login").form
+    form = testapp.get("/login").forms["login-form"]
     form["username"] = username
     form["password"] = password
     return form.submit(status=status)

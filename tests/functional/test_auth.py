@@ -17,7 +17,7 @@ PROTECTED_PAGES = [
 
 
 def submit_login(testapp, username, password, url="/login"):
-    form = testapp.get(url).forms[0]
+    form = testapp.get(url).forms["login-form"]
     form["username"] = username
     form["password"] = password
     return form.submit(status="*")
@@ -31,7 +31,7 @@ def browser_target(location: str):
 def test_login_page_shows_a_form_with_username_password_and_token(testapp):
     page = testapp.get("/login")
     assert page.status_int == 200
-    form = page.forms[0]
+    form = page.forms["login-form"]
     assert form.method.upper() == "POST"
     assert {"username", "password", "csrf_token"} <= set(form.fields)
     assert page.html.find("input", attrs={"name": "password"})["type"] == "password"
@@ -42,7 +42,7 @@ def test_wrong_credentials_show_the_form_again_with_a_message(testapp, users, us
     page = submit_login(testapp, username, "not the password")
     assert page.status_int == 200
     assert "Unknown username or wrong password." in page.text
-    assert "password" in page.forms[0].fields
+    assert "password" in page.forms["login-form"].fields
     assert testapp.get("/jobs/").status_int == 302  # still not logged in
 
 

@@ -122,10 +122,10 @@ def test_finding_aid_without_valid_token_is_refused(as_user, fonds, post, job_co
 
 def test_token_of_another_session_is_refused(testapp, users, password, post, make_job, job_count, readable_error):
     make_job("alice", JobStatus.COMPLETED)
-    login = testapp.get("/login").forms[0]
+    login = testapp.get("/login").forms["login-form"]
     other_session_token = login["csrf_token"].value
     testapp.reset()
-    login = testapp.get("/login").forms[0]
+    login = testapp.get("/login").forms["login-form"]
     login["username"], login["password"] = "alice", password
     login.submit().follow()
     refused(post("/jobs/clear", token=other_session_token), readable_error)

@@ -31,7 +31,7 @@ def test_users_create_makes_an_account_that_can_log_in(cli, testapp):
     assert "Created administrator carol." in result.output
     carol = User.by_username("carol")
     assert (carol.email, carol.is_admin) == ("carol@example.org", True)
-    form = testapp.get("/login").forms[0]
+    form = testapp.get("/login").forms["login-form"]
     form["username"], form["password"] = "carol", "s3cret pass"
     assert form.submit().status_int == 302
 

@@ -37,7 +37,7 @@ def test_a_plugin_job_type_shows_in_the_menu_and_runs(as_user, fonds, run_jobs, 
     client = as_user("alice")
     menu = client.get("/jobs/new")
     assert "Count descriptions (example plugin)" in menu.text
-    details = client.get("/jobs/new/example_count").forms[1].submit().follow()
+    details = client.get("/jobs/new/example_count").forms["job-form"].submit().follow()
     run_jobs()
     job = db.session.scalars(db.select(Job)).one()
     assert job.status == JobStatus.COMPLETED
