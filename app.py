@@ -5,6 +5,8 @@ import logging
 from typing import Any
 
 from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -36,7 +38,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True, directory=str(config.PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     csrf.init_app(app)
     from blueprints.i18n import select_locale, select_timezone
@@ -98,19 +100,44 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        message = "Your form expired or was sent without its security token. Go back, reload the page and try again."
-        return render_template("error.html", code=400, title="Form refused", message=message), 400
+        message = _("Your form expired or was sent without its security token. Go back, reload the page and try again.")
+        return render_template("error.html", code=400, title=_("Form refused"), message=message), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_template("error.html", code=error.code, title=error.name, message=error.description), error.code
+        title, message = _error_text(error)
+        return render_template("error.html", code=error.code, title=title, message=message), error.code
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         logging.getLogger(__name__).exception("Unhandled error")
         db.session.rollback()
-        message = "Something went wrong on our side. Nothing you sent was lost; please try again."
-        return render_template("error.html", code=500, title="Server error", message=message), 500
+        message = _("Something went wrong on our side. Nothing you sent was lost; please try again.")
+        return render_template("error.html", code=500, title=_("Server error"), message=message), 500
+
+
+ERROR_TITLES = {
+    400: _l("Bad request"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Method not allowed"),
+    413: _l("File too large"),
+    429: _l("Too many requests"),
+}
+ERROR_MESSAGES = {
+    403: _l("You are not allowed to do this."),
+    404: _l("There is nothing at this address."),
+    405: _l("This address does not accept that kind of request."),
+    413: _l("The file is larger than this site accepts."),
+}
+
+
+def _error_text(error: HTTPException) -> tuple[str, str]:
+    """Translated title and message; Werkzeug's stock English descriptions are replaced."""
+    title = ERROR_TITLES.get(error.code, error.name)
+    stock = error.description == type(error).description
+    message = ERROR_MESSAGES.get(error.code, error.description) if stock else error.description
+    return str(title), str(message)
 
 
 def register_template_helpers(app: Flask) -> None:

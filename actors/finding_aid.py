@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import update
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired
@@ -22,7 +23,7 @@ class FindingAidOptions(JobForm):
     """The options, as the description page offers them (the record is the page's)."""
 
     format = SelectField(
-        "Format", choices=[SelectChoice(f, f.upper()) for f in FORMATS], default="pdf", validators=[InputRequired()]
+        _l("Format"), choices=[SelectChoice(f, f.upper()) for f in FORMATS], default="pdf", validators=[InputRequired()]
     )
 
 

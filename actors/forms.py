@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, has_request_context, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField
@@ -48,7 +50,7 @@ def _resolve_record(form: JobForm, field) -> None:
         return
     description = ArchivalDescription.by_slug(field.data.strip())
     if description is None:
-        raise ValidationError(f"There is no description with the slug “{field.data}”.")
+        raise ValidationError(_("There is no description with the slug “%(slug)s”.", slug=field.data))
     form.description = description
 
 
@@ -61,15 +63,15 @@ class RecordJobForm(JobForm):
     """A job about one description (and usually its sub-tree)."""
 
     record = StringField(
-        "Description",
+        _l("Description"),
         default=_record_from_query,
-        validators=[InputRequired(message="Choose the description (its slug, as in its address)."), _resolve_record],
-        description="The slug of the description, e.g. port-ellis-harbour-commission-fonds",
+        validators=[InputRequired(message=_l("Choose the description (its slug, as in its address).")), _resolve_record],
+        description=_l("The slug of the description, e.g. port-ellis-harbour-commission-fonds"),
     )
 
 
 class OptionalRecordJobForm(JobForm):
-    record = StringField("Description", validators=[Optional(), _resolve_record])
+    record = StringField(_l("Description"), validators=[Optional(), _resolve_record])
 
 
 def store_upload(upload) -> dict[str, str]:

@@ -13,6 +13,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -26,8 +28,8 @@ IP_LIMIT_FACTOR = 10
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
+    username = StringField(_l("Username"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
 @login_manager.user_loader
@@ -57,8 +59,10 @@ def login():
     # Per account, and a looser limit per address (a whole office may share one).
     if for_user >= limit or from_address >= limit * IP_LIMIT_FACTOR:
         flash(
-            f"Too many failed logins for this account or from your address. "
-            f"Try again in {current_app.config['LOGIN_LOCKOUT_MINUTES']} minutes.",
+            _(
+                "Too many failed logins for this account or from your address. Try again in %(minutes)d minutes.",
+                minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"],
+            ),
             "error",
         )
         return render_template("auth/login.html", form=form), 429
@@ -68,7 +72,7 @@ def login():
         login_user(user)
         return redirect(safe_next(request.args.get("next")))
     LoginFailure.record(username, ip, window)
-    flash("Unknown username or wrong password.", "error")
+    flash(_("Unknown username or wrong password."), "error")
     return render_template("auth/login.html", form=form)
 
 
@@ -77,5 +81,5 @@ def login():
 def logout():
     """A POST (CSRF-checked by CSRFProtect) so no link or image can log you out."""
     logout_user()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))

@@ -1,7 +1,7 @@
 """Language and time zone: chosen per user, else the browser's Accept-Language."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, request, session
+from flask import Blueprint, current_app, has_request_context, redirect, request, session
 from flask_login import current_user
 
 from blueprints.auth import safe_next
@@ -13,6 +13,8 @@ bp = Blueprint("i18n", __name__)
 def select_locale() -> str:
     """The user's saved choice, else this browser session's, else Accept-Language, else English."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI and the worker speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
@@ -21,7 +23,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    if current_user.is_authenticated and current_user.timezone:
+    if has_request_context() and current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return current_app.config["SITE_TIMEZONE"]
 

@@ -6,6 +6,8 @@ import sys
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField
@@ -29,7 +31,7 @@ def create_user(
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
 
 
 @bp.before_request
@@ -37,7 +39,7 @@ class RoleForm(FlaskForm):
 def require_admin() -> None:
     """Only administrators manage users."""
     if not current_user.is_admin:
-        abort(403, description="Only administrators can manage users.")
+        abort(403, description=_("Only administrators can manage users."))
 
 
 @bp.get("/")
@@ -49,16 +51,16 @@ def index():
 
 @bp.post("/<int:user_id>/role")
 def set_role(user_id: int):
-    user = db.session.get(User, user_id) or abort(404, description=f"There is no user {user_id}.")
+    user = db.session.get(User, user_id) or abort(404, description=_("There is no user %(id)d.", id=user_id))
     form = RoleForm(prefix=f"u{user.id}")
     if not form.validate_on_submit():
-        flash("Choose one of the roles offered.", "error")
+        flash(_("Choose one of the roles offered."), "error")
     elif user.id == current_user.id and form.role.data != Role.ADMINISTRATOR.value:
-        flash("You cannot take away your own administrator role; ask another administrator.", "error")
+        flash(_("You cannot take away your own administrator role; ask another administrator."), "error")
     else:
         user.role = Role(form.role.data)
         db.session.commit()
-        flash(f"{user.username} is now {user.role.label.lower()}.", "success")
+        flash(_("%(name)s is now %(role)s.", name=user.username, role=str(user.role.label).lower()), "success")
     return redirect(url_for("users.index"))
 
 
@@ -82,7 +84,7 @@ def create(username: str, password: str, email: str | None, admin: bool, role: s
         click.echo(f"User {username!r} already exists.", err=True)
         sys.exit(1)
     user = create_user(username, password, email, admin, Role(role) if role else None)
-    click.echo(f"Created {user.role.label.lower()} {username}.")
+    click.echo(f"Created {user.role.value} {username}.")
 
 
 @users_cli.command("set-role")
@@ -97,4 +99,4 @@ def set_role_command(username: str, role: str) -> None:
         sys.exit(1)
     user.role = Role(role)
     db.session.commit()
-    click.echo(f"{username} is now {user.role.label.lower()}.")
+    click.echo(f"{username} is now {user.role.value}.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Enum, Index, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -21,8 +22,15 @@ class Role(enum.Enum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return ROLE_LABELS[self]
 
+
+ROLE_LABELS = {
+    Role.ADMINISTRATOR: _l("Administrator"),
+    Role.EDITOR: _l("Editor"),
+    Role.CONTRIBUTOR: _l("Contributor"),
+    Role.VIEWER: _l("Viewer"),
+}
 
 # What each role may do. Administrators may do everything; job types add their own
 # permissions (e.g. "import_descriptions") on top of create_job / cancel_job.

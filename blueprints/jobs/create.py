@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from actors.jobs import launch
@@ -14,9 +15,9 @@ def _creatable_or_abort(type_key: str) -> JobType:
     """Unknown type: 404. Known but not this user's to create: 403 (checked on GET and POST)."""
     job_type = JOB_TYPES.get(type_key)
     if job_type is None:
-        abort(404, description=f"There is no job type “{type_key}”.")
+        abort(404, description=_("There is no job type “%(type)s”.", type=type_key))
     if not job_type.may_create(current_user):
-        abort(403, description=f"You may not create “{job_type.label}” jobs.")
+        abort(403, description=_("You may not create “%(label)s” jobs.", label=job_type.label))
     return job_type
 
 
