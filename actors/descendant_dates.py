@@ -6,7 +6,13 @@ from datetime import date
 from sqlalchemy import func, select, update
 
 from actors.forms import RecordJobForm
-from actors.tree_jobs import job_and_record, no_descendants_error, plural, require_descendants, strictly_below
+from actors.tree_jobs import (
+    job_and_record,
+    no_descendants_error,
+    plural,
+    require_descendants,
+    strictly_below,
+)
 from extensions import db
 from models import ArchivalDescription as D
 from models.base import utcnow

@@ -19,6 +19,8 @@ from models import Job, JobStatus
 from models.base import utcnow
 
 MAX_ATTEMPTS = 2
+# By convention job code raises these, with a message for the user, on bad input.
+USER_FACING = (ValueError, LookupError)
 
 
 def finish(job_id: int, job_type: str, output: JobOutput, exception: BaseException | None, info: str | None, time_limit_ms: int | None) -> None:
@@ -78,4 +80,6 @@ def describe_failure(exception: BaseException, time_limit_ms: int | None) -> str
         return f"Timed out after {(time_limit_ms or 0) // 1000} s."
     text = str(exception).strip()
     name = type(exception).__name__
+    if text and isinstance(exception, USER_FACING):
+        return text  # a message written for the user (bad input); the traceback is in the output
     return f"{name}: {text}" if text and text != name else name

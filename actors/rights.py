@@ -1,8 +1,8 @@
-"""Inherit rights: copy a record's rights statements to its descendants, in two statements at most.
+"""Inherit rights: copy a record's rights statements to its descendants, in two SQL statements at most.
 
-"overwrite" deletes the descendants' statements first; "combine" keeps them and skips
-exact duplicates (NOT EXISTS). Scope "digital_objects" limits both to descendants
-that have a digital object, as AtoM does.
+"overwrite" leaves the descendants with exactly the record's statements (it deletes
+the others); "combine" keeps theirs. Both skip exact duplicates (NOT EXISTS). Scope
+"digital_objects" limits both to descendants that have a digital object, as AtoM does.
 """
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from wtforms import SelectField
 from wtforms.validators import InputRequired, ValidationError
 
 from actors.forms import RecordJobForm
-from actors.tree_jobs import job_and_record, no_descendants_error, plural, require_descendants, strictly_below
+from actors.tree_jobs import (
+    job_and_record,
+    no_descendants_error,
+    plural,
+    require_descendants,
+    strictly_below,
+)
 from extensions import db
 from models import ArchivalDescription as D
 from models.base import utcnow
@@ -53,28 +59,38 @@ def check_options(mode: str, scope: str) -> None:
         raise ValueError(f"Unknown mode {mode!r} or scope {scope!r}; use {' or '.join(MODES)} and {' or '.join(SCOPES)}.")
 
 
+def _same_content(statement, other) -> list:
+    """``statement`` says exactly what ``other`` says (NULL matching NULL)."""
+    return [getattr(statement, c).is_not_distinct_from(getattr(other, c)) for c in R.CONTENT]
+
+
 def inherit_rights(record: D, mode: str, scope: str) -> tuple[int, int]:
-    """Copy the record's statements to its descendants. Returns (deleted, inserted) row counts."""
+    """Copy the record's statements to its descendants. Returns (deleted, inserted) row counts.
+
+    Copies already in place stay: overwrite removes only the statements the record does
+    not have, so running it again rewrites nothing. Both modes then add, in one
+    INSERT ... SELECT, the copies a descendant lacks.
+    """
     check_options(mode, scope)
+    source = aliased(R)
     deleted = 0
     if mode == "overwrite":
+        the_records_own = exists().where(source.description_id == record.id, *_same_content(R, source))
         deleted = db.session.execute(
             delete(R)
-            .where(R.description_id.in_(select(D.id).where(*_in_scope(record, scope))))
+            .where(R.description_id.in_(select(D.id).where(*_in_scope(record, scope))), ~the_records_own)
             .execution_options(synchronize_session=False)
         ).rowcount
-    source = aliased(R)
     copies = (
         select(D.id, *(getattr(source, c) for c in R.CONTENT), literal(utcnow()))
         .select_from(D)
         .join(source, source.description_id == record.id)
-        .where(*_in_scope(record, scope))
+        .where(*_in_scope(record, scope), ~exists().where(R.description_id == D.id, *_same_content(R, source)))
     )
-    if mode == "combine":
-        same = [getattr(R, c).is_not_distinct_from(getattr(source, c)) for c in R.CONTENT]
-        copies = copies.where(~exists().where(R.description_id == D.id, *same))
     inserted = db.session.execute(
-        insert(R).from_select(["description_id", *R.CONTENT, "created_at"], copies)
+        insert(R)
+        .from_select(["description_id", *R.CONTENT, "created_at"], copies)
+        .execution_options(preserve_rowcount=True)  # INSERT rowcount is kept only when asked for
     ).rowcount
     return deleted, inserted
 
@@ -100,10 +116,10 @@ def inherit_rights_job(job_id: int) -> None:
     report_progress(targets, targets, f"Copied to {targets:,} of {plural(targets, 'descendant')}.")
     db.session.commit()
     summary = f"{plural(inserted, 'rights statement')} added to {plural(targets, 'descendant')}"
+    already = statements * targets - inserted
+    if already:
+        summary += f", {already:,} already there"
     if mode == "overwrite":
-        summary += f", {deleted:,} replaced"
-    else:
-        skipped = statements * targets - inserted
-        summary += f", {skipped:,} duplicates skipped" if skipped else ""
+        summary += f", {plural(deleted, 'other statement')} removed"
     print(summary + ".", flush=True)
     set_info(summary + ".")

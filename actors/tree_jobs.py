@@ -29,7 +29,7 @@ def lock_tree(description_id: int, *, exclusive: bool = False) -> None:
         db.session.execute(
             update(ArchivalDescription)
             .where(ArchivalDescription.id == description_id)
-            .values(lft=ArchivalDescription.lft)
+            .values(updated_at=ArchivalDescription.updated_at)  # changes nothing, not even updated_at
         )
     db.session.expire_all()  # anything read before the lock may be stale
 
@@ -37,11 +37,10 @@ def lock_tree(description_id: int, *, exclusive: bool = False) -> None:
 def job_and_record(job_id: int, *, exclusive: bool = False) -> tuple[Job, dict[str, Any], ArchivalDescription]:
     """(the job, its parameters, its description, read under the tree lock); a clear error if gone."""
     job = db.session.get(Job, job_id)
-    parameters = dict(job.parameters or {})
-    if job.description_id is None:
-        raise LookupError("This job has no description to work on.")
-    lock_tree(job.description_id, exclusive=exclusive)
-    record = db.session.get(ArchivalDescription, job.description_id)
+    parameters, description_id = dict(job.parameters or {}), job.description_id
+    lock_tree(description_id or 0, exclusive=exclusive)
+    # A deleted description leaves description_id NULL (ON DELETE SET NULL): the same story.
+    record = db.session.get(ArchivalDescription, description_id) if description_id else None
     if record is None:
         raise LookupError("The description of this job no longer exists.")
     return job, parameters, record

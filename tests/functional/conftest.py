@@ -75,6 +75,10 @@ def _fail(job_id: int) -> None:
     raise ValueError("boom")
 
 
+def _crash(job_id: int) -> None:
+    print(1 / 0)
+
+
 def _log(job_id: int) -> None:
     _probe.ran(job_id)
     logging.getLogger("x").warning("warning from job %s", job_id)
@@ -108,6 +112,7 @@ TEST_JOB_TYPES = {
         JobType("test_count", "Test: count runs", _count_runs),
         JobType("test_lines", "Test: print lines", _tagged_lines, run_concurrently=True),
         JobType("test_fail", "Test: fail", _fail),
+        JobType("test_crash", "Test: crash", _crash),
         JobType("test_log", "Test: log", _log),
         JobType("test_wait", "Test: wait for release", _wait_for_release),
         JobType("test_cancelable", "Test: run until canceled", _until_canceled),

@@ -1,34 +1,35 @@
 """What the tests of the tree job types (move, publication, dates, rights) share.
 
-Import the fixtures by name (``from tree_jobs_support import carol``) so pytest finds them.
+The PostgreSQL tests import the ``postgres_app`` fixture so that pytest finds it and
+use it with ``@pytest.mark.usefixtures("postgres_app")``.
 """
 from __future__ import annotations
 
 import pytest
+from helpers import PASSWORD
 from sqlalchemy import select
 
 from blueprints.users import create_user
 from extensions import db
-from helpers import PASSWORD
 from models import ArchivalDescription as D
-from models import Job, JobStatus, Role
+from models import Job, JobStatus, Role, User
 
 
-@pytest.fixture
-def carol(users) -> str:
-    """A contributor: may create jobs, but holds neither edit_ nor publish_descriptions."""
-    create_user("carol", PASSWORD, role=Role.CONTRIBUTOR)
-    return "carol"
+def as_contributor(as_user):
+    """Log in as carol, a contributor: may create jobs, holds neither edit_ nor publish_descriptions."""
+    if User.by_username("carol") is None:
+        create_user("carol", PASSWORD, role=Role.CONTRIBUTOR)
+    return as_user("carol")
 
 
-def submit_job_form(client, type_key: str, record: str, status: int | None = None, **fields):
+def submit_job_form(client, type_key: str, record: str, expect: int | None = None, **fields):
     """Fill /jobs/new/<type>?record=... (the record comes prefilled) and submit it."""
     page = client.get(f"/jobs/new/{type_key}", params={"record": record})
     form = next(f for f in page.forms.values() if "record" in f.fields)
     assert form["record"].value == record  # prefilled from the query string
     for name, value in fields.items():
         form[name] = value
-    return form.submit(status=status)
+    return form.submit(status=expect)
 
 
 def only_job() -> Job:
@@ -65,7 +66,7 @@ def subtree_snapshot(slug: str) -> list[tuple]:
 
 def assert_contributor_refused(as_user, post, type_key: str, label: str, record: str, **fields) -> None:
     """Not in the menu, 403 on GET and on POST (with a valid CSRF token), nothing launched."""
-    client = as_user("carol")
+    client = as_contributor(as_user)
     menu = [a.get_text(strip=True) for a in client.get("/jobs/new").html.select("ul.job-types a")]
     assert label not in menu
     client.get(f"/jobs/new/{type_key}", status=403)
@@ -74,3 +75,34 @@ def assert_contributor_refused(as_user, post, type_key: str, label: str, record:
     assert db.session.scalars(select(Job)).all() == []
     page = client.get(f"/descriptions/{record}")
     assert f"/jobs/new/{type_key}" not in page.text  # no record-page action either
+
+
+def run_all(timeout: float = 60) -> list[Job]:
+    """Wait until every job has finished; returns them in id order."""
+    from helpers import wait_for
+
+    def done():
+        db.session.expire_all()
+        jobs = db.session.scalars(select(Job).order_by(Job.id)).all()
+        return jobs if all(job.status in JobStatus.inactive() for job in jobs) else None
+
+    return wait_for(done, timeout=timeout, what="every job to finish")
+
+
+@pytest.fixture
+def postgres_app(tmp_path, monkeypatch, postgres_url):
+    """The app on a private PostgreSQL schema, its context pushed, with a 4-thread in-process worker."""
+    import dramatiq
+    from helpers import make_app
+
+    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url, JOBS_WAIT_RETRY_SECONDS=0.05)
+    with app.app_context():
+        db.create_all()
+        worker = dramatiq.Worker(app.extensions["archive_jobs"].broker, worker_threads=4, worker_timeout=50)
+        worker.start()
+        try:
+            yield app
+        finally:
+            worker.stop()
+            db.session.remove()
+            db.engine.dispose()

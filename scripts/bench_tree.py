@@ -1,0 +1,154 @@
+"""Time the tree jobs on a fonds with N descendants, on SQLite and PostgreSQL.
+
+    .venv/bin/python scripts/bench_tree.py [N=100000] [--statements K=1] [--sqlite-only | --postgres-only]
+
+Builds the fonds with models.demo_data.insert_demo_fonds(N + 1), flags every third
+item as having a digital object, gives the fonds K rights statements, then runs
+each job's own perform function on a Job row (what a worker runs, minus the broker)
+and prints the wall time of each, commit included. PostgreSQL: 127.0.0.1:5432, db
+``test``, a private schema dropped at the end (TEST_DATABASE_URL overrides).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+
+def _edit_one_statement() -> None:
+    """Change the fonds' first rights statement: the next overwrite replaces N copies."""
+    from sqlalchemy import func, select, update
+
+    from extensions import db
+    from models.rights import RightsStatement as R
+
+    first = db.session.scalar(select(func.min(R.id)))
+    db.session.execute(update(R).where(R.id == first).values(note="bench, revised"))
+    db.session.commit()
+
+
+# (label, job type, parameters, what to do first): run in this order on the same tree.
+STEPS = (
+    ("publication: all -> published (include descendants)", "publication_status",
+     {"status": "published", "include_descendants": True}, None),
+    ("publication: all -> draft (every row changes)", "publication_status",
+     {"status": "draft", "include_descendants": True}, None),
+    ("rights: overwrite, all descendants (first copy: K x N rows)", "inherit_rights",
+     {"mode": "overwrite", "scope": "all"}, None),
+    ("rights: combine, all (every copy already there)", "inherit_rights", {"mode": "combine", "scope": "all"}, None),
+    ("rights: overwrite again, nothing changed", "inherit_rights", {"mode": "overwrite", "scope": "all"}, None),
+    ("rights: overwrite after one statement changed (N out, N in)", "inherit_rights",
+     {"mode": "overwrite", "scope": "all"}, _edit_one_statement),
+    ("rights: combine, only with digital objects", "inherit_rights", {"mode": "combine", "scope": "digital_objects"}, None),
+    ("descendant dates", "descendant_dates", {}, None),
+)
+
+
+def make_app(url: str, instance: Path):
+    os.environ["ARCHIVE_JOBS_INSTANCE"] = str(instance)
+    from app import create_app
+
+    return create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "JOBS_BROKER": "stub"})
+
+
+def prepare(total: int, statements: int) -> int:
+    """The fonds, its digital objects and rights statements; returns the fonds id."""
+    from sqlalchemy import update
+
+    from extensions import db
+    from models import ArchivalDescription as D
+    from models.demo_data import insert_demo_fonds
+    from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
+
+    started = time.perf_counter()
+    root = D.by_slug(insert_demo_fonds(total + 1))
+    db.session.execute(update(D).where(D.depth == 3, D.id % 3 == 0).values(has_digital_object=True))
+    acts = list(RightsAct)
+    for n in range(statements):
+        db.session.add(RightsStatement(description_id=root.id, basis=RightsBasis.COPYRIGHT, act=acts[n % len(acts)],
+                                       restriction=RightsRestriction.ALLOW, start_date=date(1950, 1, 1), note="bench"))
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(db.text("ANALYZE"))
+        db.session.commit()
+    print(f"  built {total + 1:,} descriptions in {time.perf_counter() - started:.1f} s", flush=True)
+    return root.id
+
+
+def run_step(type_key: str, description_id: int, parameters: dict) -> tuple[float, str]:
+    """Run a job type's perform on a fresh Job row; (seconds, the job's last output line)."""
+    from actors.registry import JOB_TYPES
+    from extensions import db
+    from models import Job, JobStatus
+
+    job = Job(type=type_key, status=JobStatus.RUNNING, description_id=description_id, parameters=parameters)
+    db.session.add(job)
+    db.session.commit()
+    output = io.StringIO()
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(output):
+        JOB_TYPES[type_key].perform(job.id)
+        db.session.commit()
+    elapsed = time.perf_counter() - started
+    db.session.remove()
+    return elapsed, output.getvalue().strip().splitlines()[-1]
+
+
+def bench(name: str, url: str, total: int, statements: int) -> None:
+    print(f"{name}: N = {total:,} descendants, K = {statements} rights statements on the fonds", flush=True)
+    with tempfile.TemporaryDirectory() as instance:
+        app = make_app(url, Path(instance))
+        with app.app_context():
+            from extensions import db
+
+            db.create_all()
+            root_id = prepare(total, statements)
+            for label, type_key, parameters, before in STEPS:
+                if before:
+                    before()
+                seconds, last = run_step(type_key, root_id, parameters)
+                print(f"  {seconds:6.2f} s  {label}  [{last}]", flush=True)
+            db.session.remove()
+            db.engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=100_000)
+    parser.add_argument("--statements", type=int, default=1, help="rights statements on the fonds (K)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--sqlite-only", action="store_true")
+    group.add_argument("--postgres-only", action="store_true")
+    args = parser.parse_args()
+    if not args.postgres_only:
+        with tempfile.TemporaryDirectory() as directory:
+            bench("SQLite", f"sqlite:///{directory}/bench.db", args.n, args.statements)
+    if not args.sqlite_only:
+        import sqlalchemy as sa
+
+        schema = f"bench_tree_{uuid.uuid4().hex[:8]}"
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            bench("PostgreSQL", f"{POSTGRES_URL}?options=-csearch_path%3D{schema}", args.n, args.statements)
+        finally:
+            with engine.begin() as connection:
+                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
