@@ -93,6 +93,7 @@ def _demo_row(rng: random.Random, index: int, depth: int, row_id: int, parent_id
             f"documenting its work between {start_year} and {end_year}."
         ),
         "arrangement": "Arranged chronologically." if depth < 3 else None,
+        "has_digital_object": depth == 3 and index % 3 == 0,
         "publication_status": PublicationStatus.PUBLISHED if rng.random() < 0.7 else PublicationStatus.DRAFT,
         "created_at": utcnow(),
         "updated_at": utcnow(),
@@ -165,7 +166,7 @@ def _insert_jobs_postgres(count: int, user_ids: list[int]) -> None:
                    c.created, c.created, c.created, c.created + make_interval(secs => 1 + (n * 7919) % 600),
                    CASE s.status WHEN 'completed' THEN 'Finding aid generated (PDF).'
                                  ELSE 'Historical ' || s.status || ' job.' END, ''
-            FROM generate_series(0, :count - 1) AS n,
+            FROM generate_series(CAST(0 AS bigint), :count - 1) AS n,
                  LATERAL (SELECT CAST(:now AS timestamp) - make_interval(secs => (:count - n) * 30 + 600) AS created) AS c,
                  LATERAL (SELECT CASE (n / :users) % 10 WHEN 8 THEN 'error' WHEN 9 THEN 'canceled' ELSE 'completed' END AS status) AS s
             """
@@ -173,5 +174,6 @@ def _insert_jobs_postgres(count: int, user_ids: list[int]) -> None:
         {"user_ids": user_ids, "users": len(user_ids), "count": count, "now": utcnow()},
     )
     db.session.commit()
-    db.session.execute(text("ANALYZE jobs"))
-    db.session.commit()
+    # What autovacuum would do soon: statistics, and the visibility map index-only scans need.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE jobs"))
