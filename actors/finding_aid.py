@@ -68,14 +68,16 @@ def generate_finding_aid(job_id: int) -> None:
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    _replace_finding_aid(root.id, fmt, file_name, job_id)
+    replace_finding_aid(root.id, fmt, file_name, job_id=job_id)
     size_kib = target.stat().st_size / 1024
     pages_text = f", {pages} pages" if pages else ""
     print(f"Finding aid written: {fmt.upper()}, {size_kib:.0f} KiB{pages_text}.", flush=True)
     set_info(f"Finding aid generated ({fmt.upper()}{pages_text}).")
 
 
-def _replace_finding_aid(description_id: int, fmt: str, file_name: str, job_id: int) -> None:
+def replace_finding_aid(
+    description_id: int, fmt: str, file_name: str, *, job_id: int | None = None, uploaded_by: str | None = None
+) -> None:
     """Point the description at the new file and delete the one it replaces.
 
     Locks the description row first: a second job for the same record waits here,
@@ -92,6 +94,18 @@ def _replace_finding_aid(description_id: int, fmt: str, file_name: str, job_id: 
         aid = FindingAid(description_id=description_id)
         db.session.add(aid)
     aid.format, aid.file_name, aid.job_id, aid.generated_at = fmt, file_name, job_id, utcnow()
+    aid.uploaded_by = uploaded_by
     db.session.commit()
     if old_file and old_file != file_name:
         (finding_aid_dir() / old_file).unlink(missing_ok=True)
+
+
+def delete_finding_aid(description_id: int) -> bool:
+    """Remove the description's finding aid and its file; False when there was none."""
+    aid = FindingAid.for_description(description_id)
+    if aid is None:
+        return False
+    (finding_aid_dir() / aid.file_name).unlink(missing_ok=True)
+    db.session.delete(aid)
+    db.session.commit()
+    return True

@@ -39,7 +39,7 @@ def require_login() -> None:
     """Descriptions include drafts: staff only."""
 
 
-def _description_or_404(slug: str) -> ArchivalDescription:
+def description_or_404(slug: str) -> ArchivalDescription:
     description = ArchivalDescription.by_slug(slug)
     if description is None:
         abort(404, description=f"There is no archival description {slug!r}.")
@@ -102,6 +102,7 @@ def _render_view(
             ancestors=description.ancestors(),
             children=children,
             finding_aid=FindingAid.for_description(description.id),
+            upload_form=FindingAidUploadForm() if current_user.can(EDIT_RIGHTS) else None,
             pending_jobs=pending,
             form=form,
             record_job_types=record_job_types(),
@@ -114,13 +115,13 @@ def _render_view(
 
 @bp.get("/<slug>")
 def view(slug: str):
-    return _render_view(_description_or_404(slug), FindingAidOptions())
+    return _render_view(description_or_404(slug), FindingAidOptions())
 
 
 @bp.post("/<slug>/finding-aid")
 def generate_finding_aid(slug: str):
     """Launch "Generate finding aid"; another one for the same record is queued, never dropped."""
-    description = _description_or_404(slug)
+    description = description_or_404(slug)
     form = FindingAidOptions()
     if not form.validate_on_submit():
         flash(f"Choose a finding aid format: PDF or RTF (got “{request.form.get('format', '')}”).", "error")
@@ -134,7 +135,7 @@ def generate_finding_aid(slug: str):
 
 @bp.get("/<slug>/finding-aid")
 def download_finding_aid(slug: str):
-    description = _description_or_404(slug)
+    description = description_or_404(slug)
     aid = FindingAid.for_description(description.id)
     path = finding_aid_dir() / aid.file_name if aid else None
     if path is None or not Path(path).is_file():
@@ -146,7 +147,7 @@ def download_finding_aid(slug: str):
 
 @bp.post("/<slug>/rights")
 def add_rights_statement(slug: str):
-    description = _description_or_404(slug)
+    description = description_or_404(slug)
     if not current_user.can(EDIT_RIGHTS):
         abort(403, description="You may not edit rights statements.")
     rights_form = RightsStatementForm()
@@ -168,3 +169,6 @@ def add_rights_statement(slug: str):
     db.session.commit()
     flash("Rights statement added.", "success")
     return redirect(url_for("descriptions.view", slug=description.slug) + "#rights-heading")
+
+
+from blueprints.finding_aids import FindingAidUploadForm  # noqa: E402  (registers its routes on bp)

@@ -24,6 +24,8 @@ class FindingAid(db.Model):
     file_name: Mapped[str] = mapped_column(String(128))
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
     generated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when a user uploaded the file instead of having it generated.
+    uploaded_by: Mapped[str | None] = mapped_column(String(80))
 
     @property
     def mime_type(self) -> str:
