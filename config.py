@@ -64,6 +64,11 @@ def load(instance: Path) -> dict:
         # A job waiting for a record lock (or its type's turn) looks again this often.
         "JOBS_WAIT_RETRY_SECONDS": float(env("JOBS_WAIT_RETRY_SECONDS", "2")),
         "WORKER_HEARTBEAT_SECONDS": float(env("WORKER_HEARTBEAT_SECONDS", "5")),
+        # Longest pause of an idle worker between queue polls: bounds launch-to-Running latency.
+        "WORKER_POLL_MS": int(env("WORKER_POLL_MS", "20")),
+        "JOBS_SEARCH_WINDOW": int(env("JOBS_SEARCH_WINDOW", "20000")),
+        "JOBS_BULK_RETRY_LIMIT": int(env("JOBS_BULK_RETRY_LIMIT", "1000")),
+        "FINDING_AID_PROCESSES": int(env("FINDING_AID_PROCESSES", "1")),
         "WORKER_BROKER_WAIT_SECONDS": float(env("WORKER_BROKER_WAIT_SECONDS", "30")),
         "WORKER_MAX_JOBS": int(env("WORKER_MAX_JOBS", "500")),
         "WORKER_MAX_MEMORY_MB": int(env("WORKER_MAX_MEMORY_MB", "1024")),

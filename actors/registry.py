@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from actors.finding_aid import FindingAidForm, generate_finding_aid
 from actors.descendant_dates import DescendantDatesForm, calculate_descendant_dates
 from actors.forms import JobForm
+from actors.exporting import ExportForm, export_descriptions
+from actors.importing import ImportForm, ValidateCsvForm, import_descriptions, validate_csv
 from actors.move import MoveDescriptionForm, move_description
 from actors.publication import PublicationStatusForm, update_publication_status
 from actors.rights import InheritRightsForm, inherit_rights_job
@@ -103,6 +105,37 @@ BUILT_IN = (
         locks_record=True,
         run_concurrently=True,
     ),
+    JobType(
+        key="import_descriptions",
+        label="Import descriptions",
+        perform=import_descriptions,
+        description="Import an AtoM archival-description CSV or an EAD 2002 finding aid: all records or none.",
+        form=ImportForm,
+        create_permissions=("import_descriptions",),
+        time_limit_seconds=6 * 3600,
+        locks_record=True,  # the parent's sub-tree (a top-level import touches no other tree)
+        run_concurrently=False,
+    ),
+    JobType(
+        key="validate_csv",
+        label="Validate CSV",
+        perform=validate_csv,
+        description="Check an AtoM CSV file as an import would, and list every problem; imports nothing.",
+        form=ValidateCsvForm,
+        create_permissions=("import_descriptions",),
+        rerun_safe=True,  # reads only
+        run_concurrently=True,
+    ),
+    JobType(
+        key="export_descriptions",
+        label="Export descriptions",
+        perform=export_descriptions,
+        description="Export descriptions and their descendants as AtoM CSV or EAD 2002 XML, in a zip to download.",
+        form=ExportForm,
+        create_permissions=("export_descriptions",),
+        rerun_safe=True,  # writes a new file and switches to it at the end
+        run_concurrently=True,
+    ),
 )
 
 JOB_TYPES: dict[str, JobType] = {job_type.key: job_type for job_type in BUILT_IN}
@@ -126,6 +159,16 @@ def load_plugins() -> None:
 def creatable_by(user: User) -> list[JobType]:
     """The types the "Create background job" menu offers this user, by label."""
     return sorted((t for t in JOB_TYPES.values() if not t.hidden and t.may_create(user)), key=lambda t: t.label)
+
+
+def cancelable_by(user: User) -> list[str]:
+    """Keys of the job types this user may cancel (their own jobs; admins: anyone's)."""
+    return [key for key, job_type in JOB_TYPES.items() if job_type.may_cancel(user)]
+
+
+def retryable_by(user: User) -> list[str]:
+    """Keys of the job types this user may launch again."""
+    return [key for key, job_type in JOB_TYPES.items() if job_type.may_create(user)]
 
 
 def label_for(key: str) -> str:

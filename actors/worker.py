@@ -116,7 +116,7 @@ def run_worker(app: Flask, threads: int, stop: threading.Event) -> int:
         db.session.commit()
     runtime.tracking.worker_id = worker_id
     runtime.broker.emit_after("process_boot")  # starts the time-limit watchdog, as Dramatiq's CLI does
-    worker = dramatiq.Worker(runtime.broker, worker_threads=threads, worker_timeout=1000)
+    worker = dramatiq.Worker(runtime.broker, worker_threads=threads, worker_timeout=app.config["WORKER_POLL_MS"])
     heartbeat = Heartbeat(app, worker_id, stop)
     worker.start()
     heartbeat.beat()

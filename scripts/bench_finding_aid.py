@@ -26,7 +26,7 @@ LOREM = (
 )
 
 
-def make_app(db_path: Path):
+def make_app(db_path: Path, **config):
     """A bare Flask app with the project's templates and db: all the renderer needs."""
     from flask import Flask
 
@@ -35,6 +35,7 @@ def make_app(db_path: Path):
 
     app = Flask("archive_jobs_bench", root_path=str(PROJECT), template_folder="templates")
     app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    app.config.update(config)
     db.init_app(app)
     return app
 
@@ -110,6 +111,73 @@ def _render(db_path: str, fmt: str, out: str, queue) -> None:
         seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     queue.put((seconds, pages, peak_kib, len(calls), calls[-1]))
+
+
+def _variant(db_path: str, variant: str, out: str, queue) -> None:
+    """One render in a child process: ours (helpers), ours sequential, or naive (one document)."""
+    app = make_app(Path(db_path), FINDING_AID_PROCESSES=2 if variant == "helpers" else 1)
+    with app.app_context():
+        started = time.perf_counter()
+        if variant == "naive":
+            pages = _naive(out)
+        else:
+            from actors.rendering import render_finding_aid
+
+            pages = render_finding_aid(1, "pdf", Path(out), lambda done, total: None)
+        queue.put((time.perf_counter() - started, pages))
+
+
+def _naive(out: str) -> int:
+    """The same content as one WeasyPrint document: every description in one HTML."""
+    from flask import render_template
+    from weasyprint import CSS, HTML
+
+    from extensions import db
+    from models import ArchivalDescription
+
+    root = db.session.get(ArchivalDescription, 1)
+    units = [unit for unit in db.session.scalars(root.subtree()) if unit.id != root.id]
+    html = render_template("finding_aid/chunk.html", units=units, first=True, root=root, generated="today",
+                           has_descendants=bool(units))
+    document = HTML(string=html, base_url=str(PROJECT)).render(
+        stylesheets=[CSS(string=render_template("finding_aid/style.css"))])
+    document.write_pdf(out)
+    return len(document.pages)
+
+
+def run_comparison(quick: bool = False) -> list[dict]:
+    """scripts/bench finding-aid: ours vs a naive single document, time and peak RSS of the process tree."""
+    from bench_common import PeakSampler
+
+    n = 600 if quick else 3000
+    rows: dict[str, tuple[float, int, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-finding-aid-") as work:
+        db_path = Path(work) / "bench.db"
+        build(db_path, n)
+        context = multiprocessing.get_context("spawn")
+        for variant in ("ours", "naive", "helpers"):
+            queue = context.Queue()
+            child = context.Process(target=_variant, args=(str(db_path), variant, str(Path(work) / f"{variant}.pdf"), queue))
+            child.start()
+            with PeakSampler(child.pid) as sampler:
+                seconds, pages = queue.get()
+            child.join()
+            rows[variant] = (seconds, pages, sampler.peak / 2**20)
+            print(f"  {variant}: {seconds:.1f} s, {pages} pages, peak {sampler.peak / 2**20:.0f} MB", flush=True)
+    ours, naive, helpers = rows["ours"], rows["naive"], rows["helpers"]
+    ratio = ours[0] / naive[0]
+    return [
+        {"bench": "finding-aid", "figure": f"{n} descriptions: ours (default, 1 process), s", "value": round(ours[0], 1),
+         "unit": "s", "baseline": round(naive[0], 1), "ratio": round(ratio, 2),
+         "baseline_text": f"naive {naive[0]:.1f} s (ratio {ratio:.2f}, target <= 0.5)", "ok": ratio <= 0.5},
+        {"bench": "finding-aid", "figure": f"{n} descriptions: peak RSS of ours (all processes)", "value": round(ours[2]),
+         "unit": "MB", "baseline": round(naive[2]), "baseline_text": f"naive {naive[2]:.0f} MB (target <= 300)",
+         "ok": ours[2] <= 300},
+        {"bench": "finding-aid", "figure": f"{n} descriptions: ours, 2 helper processes, s", "value": round(helpers[0], 1),
+         "unit": "s", "baseline_text": f"peak {helpers[2]:.0f} MB, {helpers[1]} pages"},
+        {"bench": "finding-aid", "figure": f"{n} descriptions: pages ours / naive", "value": ours[1], "unit": "pages",
+         "baseline_text": f"naive {naive[1]} pages", "ok": ours[1] == naive[1]},
+    ]
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
-// Auto refresh for the Jobs page: replaces the table in place every 5 s,
-// keeps the toggle state in the URL, and pauses while the tab is hidden.
+// Auto refresh for the Jobs page: replaces the table in place every 5 s (filters and the
+// keyset page come from the URL), keeps the toggle state in the URL and the links, and
+// pauses while the tab is hidden.
 (function () {
   const toggle = document.getElementById("auto-refresh");
   const live = document.getElementById("jobs-live");
@@ -15,16 +16,32 @@
     return url;
   }
 
+  let lastHtml = null;
+
+  // Swap in the new table only when it changed, in one step (no flicker), keeping the
+  // page's scroll position, open <details> and the focused link.
   async function refresh() {
     try {
       const response = await fetch(pageUrl(true), { credentials: "same-origin" });
       if (response.redirected || !response.ok) { window.location.reload(); return; }
+      const html = await response.text();
+      if (html === lastHtml) return;
+      lastHtml = html;
       const open = Array.from(live.querySelectorAll("details[open]"), function (d) { return d.className; });
-      live.innerHTML = await response.text();
+      const focused = live.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
+      const scrollX = window.scrollX, scrollY = window.scrollY;
+      const fresh = document.createElement("template");
+      fresh.innerHTML = html;
       open.forEach(function (name) {
-        const details = live.querySelector("details." + name);
+        const details = fresh.content.querySelector("details." + name);
         if (details) details.open = true;
       });
+      live.replaceChildren(fresh.content);
+      if (focused) {
+        const again = Array.from(live.querySelectorAll("a[href]")).find(function (a) { return a.getAttribute("href") === focused; });
+        if (again) again.focus({ preventScroll: true });
+      }
+      window.scrollTo(scrollX, scrollY);
     } catch (error) { /* network blip: try again on the next tick */ }
   }
 
@@ -36,11 +53,20 @@
 
   function syncLinks() {
     const on = toggle.getAttribute("aria-pressed") === "true";
-    document.querySelectorAll(".tabs a, [data-refresh]").forEach(function (link) {
+    document.querySelectorAll(".tabs a, [data-refresh], .pagination a").forEach(function (link) {
       const url = new URL(link.href);
       if (on) url.searchParams.set("autorefresh", "1"); else url.searchParams.delete("autorefresh");
       link.href = url.toString();
     });
+    const form = document.querySelector("form.filters");
+    if (form) {
+      let hidden = form.querySelector('input[name="autorefresh"]');
+      if (on && !hidden) {
+        hidden = document.createElement("input");
+        hidden.type = "hidden"; hidden.name = "autorefresh"; hidden.value = "1";
+        form.prepend(hidden);
+      } else if (!on && hidden) hidden.remove();
+    }
     history.replaceState(null, "", pageUrl(false));
   }
 

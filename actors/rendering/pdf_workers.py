@@ -14,7 +14,6 @@ import multiprocessing
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any, Callable
 
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
-from blueprints.jobs import create, views  # noqa: E402,F401  (routes register on bp)
+from blueprints.jobs import create, results, views  # noqa: E402,F401  (routes register on bp)

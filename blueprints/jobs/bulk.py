@@ -15,7 +15,7 @@ from sqlalchemy import Select, exists, func, update
 from sqlalchemy.orm import aliased
 
 from actors.jobs import launch
-from actors.registry import JOB_TYPES
+from actors.registry import cancelable_by, retryable_by
 from blueprints.jobs import bp
 from blueprints.jobs.filters import JobFilter
 from blueprints.jobs.queries import delete_jobs, jobs_for
@@ -48,14 +48,14 @@ def eligible(action: str, query: Select) -> Select:
     """The jobs of query that action applies to, with the single-job rules."""
     if action == "cancel":
         return query.where(
-            (Job.status == JobStatus.QUEUED)
-            | ((Job.status == JobStatus.RUNNING) & Job.cancel_requested_at.is_(None))
+            Job.type.in_(cancelable_by(current_user)),
+            (Job.status == JobStatus.QUEUED) | ((Job.status == JobStatus.RUNNING) & Job.cancel_requested_at.is_(None)),
         )
     if action == "retry":
         retried = aliased(Job)
         return query.where(
             Job.status.in_((JobStatus.ERROR, JobStatus.CANCELED)),
-            Job.type.in_(list(JOB_TYPES)),  # a type no longer installed cannot run again
+            Job.type.in_(retryable_by(current_user)),  # not a type no longer installed, or not this user's
             ~exists().where(retried.retry_of_id == Job.id),
         )
     return query.where(Job.status.in_(JobStatus.inactive()))

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Iterator
+from datetime import datetime, timezone
+from typing import Callable, Iterator
+from zoneinfo import ZoneInfo
 
-from flask import Response, stream_with_context
-from sqlalchemy import Select
+from flask import Response, current_app, stream_with_context
+from sqlalchemy import Select, String, type_coerce
 
 from actors.registry import label_for
-from blueprints.formatting import site_time
 from extensions import db
-from models import Job, User
+from models import Job, JobStatus, User
 
 HEADER = ("startDate", "endDate", "jobName", "jobStatus", "jobInfo", "jobUser")
 # A cell a spreadsheet would run as a formula is prefixed with a quote.
@@ -23,6 +24,8 @@ def neutralize(value: str) -> str:
 
 
 def _rows(query: Select) -> Iterator[str]:
+    """Per-row work kept to formatting: status labels and type labels come from small
+    caches, dates go through one time-zone object, the status is read as its raw value."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -34,24 +37,36 @@ def _rows(query: Select) -> Iterator[str]:
 
     writer.writerow(HEADER)
     yield take()
+    statuses = {status.value: status.label for status in JobStatus}
+    labels: dict[str, str] = {}
+    when = _formatter(ZoneInfo(current_app.config["SITE_TIMEZONE"]))
     columns = query.with_only_columns(
-        Job.created_at, Job.finished_at, Job.type, Job.status, Job.info, User.username
+        Job.created_at, Job.finished_at, Job.type, type_coerce(Job.status, String), Job.info, User.username
     ).outerjoin(User, User.id == Job.user_id)
-    result = db.session.execute(columns.execution_options(yield_per=2000))
-    for n, (created, finished, type_key, status, info, username) in enumerate(result, start=1):
-        writer.writerow(
+    # Plain rows from a server-side cursor: no ORM loading per row.
+    result = db.session.connection().execution_options(stream_results=True, yield_per=5000).execute(columns)
+    for partition in result.partitions():
+        writer.writerows(
             (
-                site_time(created),
-                site_time(finished),
-                neutralize(label_for(type_key)),
-                status.label,
-                neutralize(info or ""),
-                neutralize(username or ""),
+                when(created),
+                when(finished),
+                labels.get(type_key) or labels.setdefault(type_key, neutralize(label_for(type_key))),
+                statuses.get(status, status),
+                neutralize(info) if info else "",
+                neutralize(username) if username else "",
             )
+            for created, finished, type_key, status, info, username in partition
         )
-        if n % 500 == 0:
-            yield take()
-    yield take()
+        yield take()
+
+
+def _formatter(zone: ZoneInfo) -> Callable[[datetime | None], str]:
+    """site_time's format ('2026-11-23 16:05:01'), several times faster than strftime per cell:
+    str() of a datetime is ISO with a space; UTC needs no conversion at all."""
+    if zone.key == "UTC":
+        return lambda value: "" if value is None else str(value)[:19]
+    utc = timezone.utc
+    return lambda value: "" if value is None else str(value.replace(tzinfo=utc).astimezone(zone))[:19]
 
 
 def csv_response(query: Select) -> Response:

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from sqlalchemy import update
 
 from actors.jobs import launch
-from actors.registry import label_for
+from actors.registry import cancelable_by, label_for, retryable_by
 from blueprints.jobs import bp
 from blueprints.jobs.export import csv_response
 from blueprints.jobs.filters import JobFilter, type_choices
@@ -94,7 +94,13 @@ def _visible_job_or_404(job_id: int) -> Job:
 @bp.get("/<int:job_id>")
 def detail(job_id: int):
     job = _visible_job_or_404(job_id)
-    return render_template("jobs/detail.html", job=job, queue_position=queue_position(job))
+    return render_template(
+        "jobs/detail.html",
+        job=job,
+        queue_position=queue_position(job),
+        may_cancel=_may_act_on(job, cancelable_by(current_user)),
+        may_retry=_may_act_on(job, retryable_by(current_user)),
+    )
 
 
 @bp.get("/<int:job_id>/status.json")
@@ -155,15 +161,16 @@ def clear():
     return redirect(url_for("jobs.index"))
 
 
-def _may_manage(job: Job) -> bool:
-    return current_user.is_admin or job.user_id == current_user.id
+def _may_act_on(job: Job, allowed_types: list[str]) -> bool:
+    """Own jobs (admins: anyone's), of a type the user's role may cancel / launch again."""
+    return (current_user.is_admin or job.user_id == current_user.id) and job.type in allowed_types
 
 
 @bp.post("/<int:job_id>/cancel")
 def cancel(job_id: int):
     job = _visible_job_or_404(job_id)
-    if not _may_manage(job):
-        abort(403)
+    if not _may_act_on(job, cancelable_by(current_user)):
+        abort(403, description="Your role does not allow you to cancel this job.")
     canceled = db.session.execute(
         update(Job)
         .where(Job.id == job.id, Job.status == JobStatus.QUEUED)
@@ -195,8 +202,8 @@ def cancel(job_id: int):
 def retry(job_id: int):
     """A new job with the same parameters, linked to the original."""
     job = _visible_job_or_404(job_id)
-    if not _may_manage(job):
-        abort(403)
+    if not _may_act_on(job, retryable_by(current_user)):
+        abort(403, description="Your role does not allow you to launch this job again.")
     if job.status not in (JobStatus.ERROR, JobStatus.CANCELED):
         flash("Only jobs that ended in Error or were Canceled can be retried.", "error")
         return redirect(url_for("jobs.detail", job_id=job.id))

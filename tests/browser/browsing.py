@@ -14,5 +14,5 @@ def log_in(driver, base: str, username: str = "admin") -> None:
     driver.get(f"{base}/login")
     driver.find_element(By.NAME, "username").send_keys(username)
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
 

@@ -90,3 +90,17 @@ def test_types_a_user_may_not_create_are_refused_on_get_and_post(as_user, post, 
 def test_unknown_type_is_a_readable_404(as_user):
     page = as_user("alice").get("/jobs/new/teleport", status=404)
     assert "There is no job type “teleport”." in page.text
+
+
+def test_contributors_cannot_cancel_even_their_own_jobs(as_user, post, make_job, roles, db):
+    job = make_job("carol", JobStatus.QUEUED)
+    page = as_user("carol").get(f"/jobs/{job.id}")
+    assert page.html.find("button", string="Cancel job") is None
+    post(f"/jobs/{job.id}/cancel", status=403)
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == JobStatus.QUEUED
+    as_user("alice")  # an editor cancels their own
+    own = make_job("alice", JobStatus.QUEUED)
+    post(f"/jobs/{own.id}/cancel")
+    db.session.expire_all()
+    assert db.session.get(Job, own.id).status == JobStatus.CANCELED

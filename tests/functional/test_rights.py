@@ -37,6 +37,7 @@ def tree(db, fonds):
         statement(items[0].id, start_date=date(1950, 1, 1), note="Crown copyright"),  # a duplicate
         statement(items[0].id, basis=RightsBasis.DONOR, act=RightsAct.REPLICATE, restriction=RightsRestriction.DISALLOW),
     ])
+    db.session.execute(update(D).values(has_digital_object=False))  # only these three have one here
     db.session.execute(update(D).where(D.id.in_([i.id for i in items[:3]])).values(has_digital_object=True))
     db.session.commit()
     return root, items

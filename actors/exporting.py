@@ -1,0 +1,129 @@
+"""Export descriptions: one or more sub-trees as AtoM CSV or EAD 2002, in a zip.
+
+The zip is written (streamed: rows go straight from the database cursor into the
+compressed member) under the instance folder with a random name, first as ``.part`` and
+renamed when complete, so a failed or re-run export never leaves half a file to download.
+``Job.result_path`` points at it; ``GET /jobs/<id>/result`` serves it to who may see the job.
+"""
+from __future__ import annotations
+
+import io
+import secrets
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import update
+from wtforms import SelectField, StringField
+from wtforms.fields import SelectChoice
+from wtforms.validators import InputRequired, ValidationError
+
+from actors.exporting_formats import CsvExport, EadExport, subtree_rows
+from actors.forms import JobForm
+from extensions import db
+from models import ArchivalDescription, Job
+
+FORMATS = {"csv": "AtoM CSV", "ead": "EAD 2002 XML"}
+
+
+def parse_slugs(text: str) -> list[str]:
+    """Comma- (or space-) separated slugs, in order, without repeats."""
+    return list(dict.fromkeys(s.strip() for s in text.replace(",", " ").split() if s.strip()))
+
+
+def _resolve_records(form: ExportForm, field: StringField) -> None:
+    slugs = parse_slugs(field.data or "")
+    found = {d.slug: d for d in db.session.scalars(db.select(ArchivalDescription).where(ArchivalDescription.slug.in_(slugs)))}
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        raise ValidationError(f"There is no description with the slug {', '.join(f'“{s}”' for s in missing)}.")
+    if not slugs:
+        raise ValidationError("Choose at least one description.")
+    form.description = found[slugs[0]]
+    form.slugs = slugs
+
+
+class ExportForm(JobForm):
+    record = StringField(
+        "Descriptions",
+        validators=[InputRequired(message="Choose the description(s) to export (their slugs)."), _resolve_records],
+        description="One or more slugs, separated by commas; each is exported with all its descendants.",
+    )
+    format = SelectField(
+        "Format", choices=[SelectChoice(key, label) for key, label in FORMATS.items()], default="csv",
+        validators=[InputRequired()],
+    )
+    slugs: list[str] = []
+
+    def job_arguments(self) -> tuple[ArchivalDescription | None, dict[str, Any]]:
+        description, parameters = super().job_arguments()
+        parameters["slugs"] = self.slugs
+        return description, parameters
+
+
+def export_dir() -> Path:
+    return Path(current_app.instance_path) / "exports"
+
+
+def export_roots(slugs: list[str]) -> list[ArchivalDescription]:
+    """The records to export, in the order asked; one inside another is exported once, with it."""
+    roots: list[ArchivalDescription] = []
+    for slug in slugs:
+        record = ArchivalDescription.by_slug(slug)
+        if record is None:
+            raise LookupError(f"The description “{slug}” no longer exists.")
+        roots.append(record)
+    return [r for r in roots if not any(o.lft < r.lft and r.rgt < o.rgt for o in roots)]
+
+
+def export_descriptions(job_id: int) -> None:
+    """The "Export descriptions" actor."""
+    from actors.jobs import report_progress, set_info
+
+    job = db.session.get(Job, job_id)
+    fmt = job.parameters.get("format", "csv")
+    if fmt not in FORMATS:
+        raise ValueError(f"Unknown export format {fmt!r}; use csv or ead.")
+    slugs = job.parameters.get("slugs") or ([job.description.slug] if job.description else [])
+    roots = export_roots(slugs)
+    if not roots:
+        raise LookupError("There is nothing to export: no description was chosen.")
+    total = sum(root.descendant_count + 1 for root in roots)
+    print(f"Exporting {total} descriptions ({', '.join(r.slug for r in roots)}) as {FORMATS[fmt]}.", flush=True)
+
+    directory = export_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{secrets.token_urlsafe(18)}.zip"
+    partial = target.with_suffix(".part")
+    done, step = 0, max(1, total // 100)
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, root_group in _members(roots, fmt):
+                with archive.open(name, "w", force_zip64=True) as member:
+                    stream = io.TextIOWrapper(member, encoding="utf-8", newline="")
+                    writer = CsvExport(stream) if fmt == "csv" else EadExport(stream)
+                    for root in root_group:
+                        for _ in writer.write_tree(db.session.execute(subtree_rows(root)), root.id):
+                            done += 1
+                            if done % step == 0:
+                                report_progress(done, total, f"Exported {done} of {total} descriptions...")
+                    stream.flush()
+                    stream.detach()
+        partial.rename(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    db.session.execute(update(Job).where(Job.id == job_id).values(result_path=str(target)))
+    db.session.commit()
+    report_progress(total, total, f"Exported {total} of {total} descriptions.")
+    size_kib = target.stat().st_size / 1024
+    print(f"Zip written ({size_kib:.0f} KiB): download it from /jobs/{job_id}/result.")
+    set_info(f"Exported {total} descriptions ({FORMATS[fmt]}, zip).")
+
+
+def _members(roots: list[ArchivalDescription], fmt: str) -> list[tuple[str, list[ArchivalDescription]]]:
+    """CSV: one file with every tree (parentId links them); EAD: one finding aid per tree."""
+    if fmt == "csv":
+        return [(f"{roots[0].slug}.csv", roots)]
+    return [(f"{root.slug}.xml", [root]) for root in roots]

@@ -1,0 +1,188 @@
+"""Import descriptions (AtoM CSV or EAD 2002) and Validate CSV: forms and actors.
+
+An import reads its file twice: pass 1 checks every row and plans the tree (writing
+nothing, so a bad file costs no rollback of half an import), pass 2 inserts. Both run in
+the job's one transaction, committed at the very end: any problem, a cancel or a crash
+leaves the database as it was.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_wtf.file import FileField
+from sqlalchemy import update
+from wtforms import SelectField, StringField
+from wtforms.fields import SelectChoice
+from wtforms.validators import Optional, ValidationError
+
+from actors.forms import JobForm, _resolve_record
+from actors.importing_csv import CsvReader
+from actors.importing_ead import EadReader
+from actors.importing_plan import KEPT_PROBLEMS, MATCH_MODES, Plan
+from actors.importing_rows import ImportFailed, clean
+from actors.importing_write import Writer
+from actors.uploads import UploadError, check_upload, format_for
+from extensions import db
+from models import ArchivalDescription, Job
+
+MATCH_LABELS = {
+    "skip": "Skip it (and report it)",
+    "update": "Update it with the file's values",
+    "new": "Import it as a new record anyway",
+}
+
+
+def validate_upload(form: JobForm, field: FileField, requested: str | None) -> str:
+    """The web form's file checks (see actors.uploads); returns the file's format."""
+    upload = field.data
+    if not upload or not getattr(upload, "filename", None):
+        raise ValidationError("Choose a file to upload.")
+    limit = current_app.config.get("IMPORT_MAX_FILE_BYTES") or current_app.config.get("MAX_CONTENT_LENGTH")
+    try:
+        return check_upload(upload.stream, upload.filename, requested, limit)
+    except UploadError as error:
+        raise ValidationError(str(error)) from None
+
+
+class ImportForm(JobForm):
+    file = FileField("File", description="An AtoM archival-description CSV (.csv) or an EAD 2002 finding aid (.xml).")
+    format = SelectField(
+        "Format",
+        choices=[SelectChoice("auto", "From the file name"), SelectChoice("csv", "AtoM CSV"), SelectChoice("ead", "EAD 2002 XML")],
+        default="auto",
+    )
+    record = StringField(
+        "Parent description",
+        validators=[Optional(), _resolve_record],
+        description="Optional: the slug of the description to import under; empty imports at the top level.",
+    )
+    match = SelectField(
+        "When a record with the same identifier exists under the same parent",
+        choices=[SelectChoice(key, label) for key, label in MATCH_LABELS.items()],
+        default="skip",
+    )
+
+    def validate_file(self, field: FileField) -> None:
+        self.format.data = validate_upload(self, field, None if self.format.data == "auto" else self.format.data)
+
+    def job_arguments(self) -> tuple[ArchivalDescription | None, dict[str, Any]]:
+        description, parameters = super().job_arguments()
+        parameters["parent"] = description.slug if description else None
+        return description, parameters
+
+
+class ValidateCsvForm(JobForm):
+    file = FileField("CSV file", description="An AtoM archival-description CSV file (.csv).")
+
+    def validate_file(self, field: FileField) -> None:
+        validate_upload(self, field, "csv")
+
+
+def open_reader(path: str, fmt: str) -> CsvReader | EadReader:
+    if not Path(path).is_file():
+        raise ImportFailed("The uploaded file is no longer there; upload it again.")
+    return CsvReader(path) if fmt == "csv" else EadReader(path)
+
+
+def check_rows(reader: CsvReader | EadReader, plan: Plan) -> None:
+    """Pass 1: every row is checked and planned; problems are printed as they are found."""
+    from actors.jobs import report_progress
+
+    step = max(1, reader.size // 100)
+    next_report = step
+    for row in reader.rows():
+        shown = plan.problem_count
+        plan.add(row, clean(row))
+        for problem in plan.problems[shown:]:
+            print(problem)
+        if reader.bytes_read() >= next_report:
+            next_report = reader.bytes_read() + step
+            report_progress(reader.bytes_read(), reader.size, f"Checked {plan.count} rows...")
+    if plan.problem_count > KEPT_PROBLEMS:
+        print(f"... {plan.problem_count - KEPT_PROBLEMS} more problems not shown.")
+    print(f"Checked {plan.count} rows: {plan.problem_count or 'no'} problem{'s' if plan.problem_count != 1 else ''}.", flush=True)
+
+
+def describe_columns(reader: CsvReader | EadReader) -> list[str]:
+    """Print which columns are not imported; returns the unknown ones for the summary."""
+    if reader.not_stored:
+        print(f"AtoM columns not stored here (ignored): {', '.join(reader.not_stored)}.")
+    if reader.unknown:
+        print(f"Unknown columns (ignored): {', '.join(reader.unknown)}.")
+    return reader.unknown
+
+
+def import_descriptions(job_id: int) -> None:
+    """The "Import descriptions" actor: all rows or none."""
+    from actors.jobs import report_progress, set_info
+
+    job = db.session.get(Job, job_id)
+    params = job.parameters
+    upload = params.get("file") or {}
+    fmt = params.get("format") or "auto"
+    fmt = format_for(upload.get("filename", ""), None if fmt == "auto" else fmt)
+    match_mode = params.get("match") or "skip"
+    if match_mode not in MATCH_MODES:
+        raise ImportFailed(f"Unknown match option {match_mode!r}; use skip, update or new.")
+    parent = None
+    if params.get("parent"):
+        parent = ArchivalDescription.by_slug(params["parent"])
+        if parent is None:
+            raise ImportFailed(f"The parent description “{params['parent']}” no longer exists.")
+    reader = open_reader(upload.get("path", ""), fmt)
+    where = f"under “{parent.title}”" if parent else "at the top level"
+    print(f"Importing {upload.get('filename')} ({fmt.upper()}) {where}; existing matches: {match_mode}.", flush=True)
+    unknown = describe_columns(reader)
+
+    plan = Plan(parent.id if parent else None, match_mode)
+    check_rows(reader, plan)
+    if plan.problem_count:
+        more = f" (and {plan.problem_count - 1} more problems: see the output)" if plan.problem_count > 1 else ""
+        raise ImportFailed(f"{plan.problems[0]}{more}. Nothing was imported.")
+    if plan.count == 0:
+        raise ImportFailed("The file holds no records. Nothing was imported.")
+
+    writer = Writer(plan)
+    writer.begin()
+    step = max(1, plan.count // 100)
+    for i, row in enumerate(reader.rows()):
+        writer.add(i, row, clean(row))
+        if (i + 1) % step == 0:
+            report_progress(i + 1, plan.count, f"Imported {i + 1} of {plan.count} rows...")
+    writer.finish()
+    report_progress(plan.count, plan.count, f"Imported {plan.count} of {plan.count} rows.")
+    if parent is None and plan.first_top_level is not None:
+        first = plan.first_top_level
+        record_id = first if first > 0 else writer.record_id(-first - 1)
+        db.session.execute(update(Job).where(Job.id == job_id).values(description_id=record_id))
+    db.session.commit()
+    summary = f"Created {writer.created}, updated {writer.updated}, skipped {writer.skipped} descriptions."
+    if unknown:
+        summary += f" Unknown columns ignored: {', '.join(unknown)}."
+    print(summary)
+    set_info(summary)
+
+
+def validate_csv(job_id: int) -> None:
+    """The "Validate CSV" actor: the import's checks, every problem reported, nothing written."""
+    from actors.jobs import set_info
+
+    job = db.session.get(Job, job_id)
+    upload = job.parameters.get("file") or {}
+    reader = open_reader(upload.get("path", ""), "csv")
+    print(f"Validating {upload.get('filename')}.", flush=True)
+    unknown = describe_columns(reader)
+    plan = Plan(None, "new")
+    try:
+        check_rows(reader, plan)
+    except ImportFailed as error:  # the file stops being readable: that is one more problem
+        plan.report(str(error))
+        print(error)
+    db.session.rollback()
+    count = plan.problem_count
+    info = f"{count} problem{'s' if count != 1 else ''} found." if count else "No problems found."
+    if unknown:
+        info += f" Unknown columns: {', '.join(unknown)}."
+    set_info(info)

@@ -1,0 +1,175 @@
+"""Read an EAD 2002 finding aid as a stream of rows, parent before children.
+
+``iterparse`` (through defusedxml: no entities, no external references) with every
+finished component and container detached from the tree, so memory stays flat however
+many components the file holds. A component is emitted as soon as its ``<did>`` is
+complete and its first child component starts (or when it ends, for a leaf).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterator
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+
+from actors.importing_rows import ImportFailed, Row
+from actors.uploads import describe_xml_error, safe_iterparse
+
+_NUMBERED = re.compile(r"^c(0[1-9]|1[0-2])$")
+# Elements whose text we read, by the tag of their parent.
+_DID_FIELDS = {"unitid": "identifier", "unittitle": "title", "unitdate": "dates"}
+_NOTES = {"scopecontent": "scope_and_content", "arrangement": "arrangement"}
+
+
+def local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def is_component(tag: str) -> bool:
+    return tag in ("archdesc", "c") or bool(_NUMBERED.match(tag))
+
+
+def one_line(element: Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def paragraphs(element: Element) -> str:
+    """The text of its <p>s, one paragraph each; its own text when it has none."""
+    texts = [one_line(p) for p in element.iter() if local(p.tag) == "p"]
+    return "\n\n".join(t for t in texts if t) or one_line(element)
+
+
+class _Open:
+    """An element being read: its path and, for a component, the row it becomes."""
+
+    __slots__ = ("element", "tag", "path", "counts", "row", "emitted")
+
+    def __init__(self, element: Element, tag: str, path: str, row: Row | None) -> None:
+        self.element, self.tag, self.path, self.row = element, tag, path, row
+        self.counts: dict[str, int] = {}
+        self.emitted = False
+
+
+class EadReader:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.size = self.path.stat().st_size
+        self.header: list[str] = []
+        self.unknown: list[str] = []
+        self.not_stored: list[str] = []
+        self._file = None
+
+    def bytes_read(self) -> int:
+        return self._file.tell() if self._file else 0
+
+    def rows(self) -> Iterator[Row]:
+        with self.path.open("rb") as source:
+            self._file = source
+            stack: list[_Open] = []
+            try:
+                for event, element in safe_iterparse(source):
+                    if event == "start":
+                        yield from self._start(stack, element)
+                    else:
+                        yield from self._end(stack)
+            except (DefusedXmlException, ParseError) as error:
+                raise ImportFailed(describe_xml_error(error)) from None
+            finally:
+                self._file = None
+
+    def _start(self, stack: list[_Open], element: Element) -> Iterator[Row]:
+        tag = local(element.tag)
+        parent = stack[-1] if stack else None
+        if parent is None and tag != "ead":
+            raise ImportFailed(f"/{tag}: the root element must be <ead>")
+        segment = tag
+        row = None
+        if is_component(tag) and parent is not None:
+            parent.counts[tag] = parent.counts.get(tag, 0) + 1
+            segment = f"{tag}[{parent.counts[tag]}]" if tag != "archdesc" else tag
+            path = f"{parent.path}/{segment}"
+            owner = self._component(stack)
+            _check_nesting(tag, owner, path)
+            if owner is not None and not owner.emitted:
+                owner.emitted = True
+                yield owner.row
+            row = Row(where=path, key=path, parent_key=owner.row.key if owner else None)
+            level = element.get("level", "")
+            row.raw["level_of_description"] = element.get("otherlevel", "") if level == "otherlevel" else level
+            row.sources["level_of_description"] = (path, "level attribute")
+            row.raw["publication_status"] = "published" if element.get("audience") == "external" else ""
+            for name, child in (("title", "unittitle"), ("identifier", "unitid")):
+                row.sources[name] = (f"{path}/did/{child}", "")
+        path = f"{parent.path}/{segment}" if parent else f"/{segment}"
+        stack.append(_Open(element, tag, path, row))
+
+    def _end(self, stack: list[_Open]) -> Iterator[Row]:
+        node = stack.pop()
+        parent = stack[-1] if stack else None
+        if parent is None:
+            return
+        grandparent = stack[-2] if len(stack) >= 2 else None
+        if node.row is not None:
+            if not node.emitted:  # a leaf component
+                node.emitted = True
+                yield node.row
+        elif parent.row is not None:  # did, scopecontent, dsc, ...: a direct part of a component
+            self._component_field(parent.row, node)
+        elif parent.tag == "did" and grandparent is not None and grandparent.row is not None:
+            self._did_field(grandparent.row, node)
+            return  # kept until its <did> ends
+        elif parent.tag != "ead":
+            return  # inside a part we read whole when it ends
+        node.element.clear()  # finished: drop it, and detach it, so nothing piles up
+        parent.element.remove(node.element)
+
+    @staticmethod
+    def _component(stack: list[_Open]) -> _Open | None:
+        return next((node for node in reversed(stack) if node.row is not None), None)
+
+    @staticmethod
+    def _did_field(row: Row, node: _Open) -> None:
+        if node.tag in _DID_FIELDS:
+            name = _DID_FIELDS[node.tag]
+            if name not in row.raw:
+                row.raw[name] = one_line(node.element)
+                row.sources[name] = (node.path, "")
+                if node.tag == "unitdate":
+                    _normal_dates(row, node)
+        elif node.tag == "physdesc" and "extent_and_medium" not in row.raw:
+            extents = [one_line(e) for e in node.element.iter() if local(e.tag) == "extent"]
+            row.raw["extent_and_medium"] = "; ".join(e for e in extents if e) or one_line(node.element)
+
+    @staticmethod
+    def _component_field(row: Row, node: _Open) -> None:
+        name = _NOTES.get(node.tag)
+        if name and name not in row.raw:
+            row.raw[name] = paragraphs(node.element)
+            row.sources[name] = (node.path, "")
+
+
+def _normal_dates(row: Row, node: _Open) -> None:
+    """unitdate/@normal "1900/1950" (or ISO dates): the start and end dates."""
+    normal = (node.element.get("normal") or "").strip()
+    if not normal:
+        return
+    start, slash, end = normal.partition("/")
+    row.raw["start_date"], row.raw["end_date"] = start, end if slash else start
+    row.sources["start_date"] = row.sources["end_date"] = (node.path, "normal attribute")
+
+
+def _check_nesting(tag: str, owner: _Open | None, path: str) -> None:
+    """c01 under archdesc/dsc, c02 under c01, ...; archdesc only once, at the top."""
+    if tag == "archdesc":
+        if owner is not None:
+            raise ImportFailed(f"{path}: <archdesc> inside a component")
+        return
+    if owner is None:
+        raise ImportFailed(f"{path}: a component outside <archdesc>")
+    numbered = _NUMBERED.match(tag)
+    if numbered:
+        expected = "archdesc" if tag == "c01" else f"c{int(numbered.group(1)) - 1:02d}"
+        if owner.tag != expected:
+            raise ImportFailed(f"{path}: <{tag}> must be inside <{expected}>, not <{owner.tag}>")

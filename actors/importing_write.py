@@ -1,0 +1,171 @@
+"""Pass 2 of an import: insert the new records in batches with their final tree numbers.
+
+When every new sub-tree hangs from one place (the chosen parent, or the top level —
+every import with match "new" and most others), the gap is opened once with
+``open_gap`` and each row is inserted with its final lft/rgt/depth: no other row of the
+tree is touched again, which matters on a big tree. Only when new records land under
+several existing records (merging into matched records) are they inserted provisionally
+after everything and the tree renumbered from parent_id in one pass of batched UPDATEs.
+"""
+from __future__ import annotations
+
+from array import array
+from collections import deque
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, text, update
+
+from actors.importing_plan import Plan
+from actors.importing_rows import Row
+from actors.importing_slugs import SlugAllocator
+from extensions import db
+from models.base import utcnow
+from models.description import ArchivalDescription as D
+from models.tree import open_gap
+
+BATCH = 1000
+SHOWN_SKIPS = 100
+
+
+class Writer:
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.ids = array("q", [0]) * plan.count  # the record each row became (new or matched)
+        self.lft, self.rgt, self.depth = plan.number()
+        self.single_place = len(plan.attachments) <= 1
+        self.slugs = SlugAllocator()
+        self.inserts: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
+        self.created = self.updated = self.skipped = 0
+        self._free_ids: deque[int] = deque()
+        self._next_id = 0
+        self.base = self.base_depth = 0
+
+    def begin(self) -> None:
+        """Take the write lock first (SQLite), then find where the new records go and make room."""
+        db.session.execute(update(D).where(D.id == -1).values(rgt=D.rgt))
+        self._next_id = (db.session.scalar(select(func.max(D.id))) or 0) + 1
+        place = next(iter(self.plan.attachments), 0)
+        if self.single_place and place:
+            node = db.session.get(D, place)
+            self.base, self.base_depth = node.rgt, node.depth + 1
+            open_gap(node.rgt, 2 * self.plan.new_count)
+            db.session.expire(node)
+        else:
+            self.base = (db.session.scalar(select(func.max(D.rgt))) or 0) + 1
+
+    def add(self, i: int, row: Row, values: dict[str, Any]) -> None:
+        plan = self.plan
+        if plan.match[i]:
+            self.ids[i] = plan.match[i]
+            if plan.match_mode == "update":
+                self.updates.append({"b_id": plan.match[i], **{f"b_{k}": v for k, v in values.items()}, "b_updated_at": utcnow()})
+                self.updated += 1
+            else:
+                self.skipped += 1
+                if self.skipped <= SHOWN_SKIPS:
+                    print(f"{row.where}: skipped “{values['title']}”: {values['identifier']} is already there.")
+            if len(self.updates) >= BATCH:
+                self._flush_updates()
+            return
+        parent = plan.parent[i]
+        record_id = self._allocate_id()
+        self.ids[i] = record_id
+        now = utcnow()
+        self.inserts.append(
+            {
+                **values,
+                "id": record_id,
+                "parent_id": self.ids[parent] if parent >= 0 else (plan.anchor[i] or None),
+                "lft": self.base + self.lft[i],
+                "rgt": self.base + self.rgt[i],
+                "depth": self.base_depth + self.depth[i],
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        self.created += 1
+        if len(self.inserts) >= BATCH:
+            self._flush_inserts()
+
+    def finish(self) -> None:
+        self._flush_inserts()
+        self._flush_updates()
+        if self.skipped > SHOWN_SKIPS:
+            print(f"... and {self.skipped - SHOWN_SKIPS} more rows skipped.")
+        if not self.single_place:
+            print("New records were added under several existing records: renumbering the tree.", flush=True)
+            renumber_tree()
+
+    def record_id(self, i: int) -> int:
+        return self.ids[i]
+
+    def _flush_inserts(self) -> None:
+        if not self.inserts:
+            return
+        for record, slug in zip(self.inserts, self.slugs.assign([r["title"] for r in self.inserts])):
+            record["slug"] = slug
+        db.session.connection().execute(insert(D), self.inserts)
+        self.inserts = []
+
+    def _flush_updates(self) -> None:
+        if not self.updates:
+            return
+        columns = {name[2:]: bindparam(name) for name in self.updates[0] if name != "b_id"}
+        db.session.connection().execute(update(D).where(D.id == bindparam("b_id")).values(columns), self.updates)
+        self.updates = []
+
+    def _allocate_id(self) -> int:
+        """Ids are chosen here so children can point at parents still in the unsent batch.
+
+        PostgreSQL: blocks from the table's sequence (safe beside other inserts). Others:
+        after the current maximum, under the write lock ``begin`` took.
+        """
+        if db.engine.dialect.name != "postgresql":
+            self._next_id += 1
+            return self._next_id - 1
+        if not self._free_ids:
+            self._free_ids.extend(
+                sorted(
+                    db.session.scalars(
+                        text("SELECT nextval(pg_get_serial_sequence('archival_descriptions', 'id')) "
+                             "FROM generate_series(1, :n)"),
+                        {"n": BATCH},
+                    )
+                )
+            )
+        return self._free_ids.popleft()
+
+
+def renumber_tree() -> int:
+    """lft/rgt/depth of every description from parent_id, siblings kept in their lft order.
+
+    Reads (id, parent_id) only and rewrites just the rows whose numbers changed, in
+    batched executemany UPDATEs (``models.tree.rebuild`` uses one CASE per batch, which
+    grows quadratically with the batch on SQLite).
+    """
+    rows = db.session.execute(select(D.id, D.parent_id, D.lft, D.rgt, D.depth).order_by(D.lft, D.id)).all()
+    children: dict[int | None, list[int]] = {}
+    current: dict[int, tuple[int, int, int]] = {}
+    for node_id, parent_id, lft, rgt, depth in rows:
+        children.setdefault(parent_id, []).append(node_id)
+        current[node_id] = (lft, rgt, depth)
+    changed: list[dict[str, int]] = []
+    counter = 1
+    stack: list[tuple[int, int, int]] = [(n, 0, -1) for n in reversed(children.get(None, []))]
+    while stack:
+        node_id, depth, lft = stack.pop()
+        if lft >= 0:  # closing: every descendant is numbered
+            if current[node_id] != (lft, counter, depth):
+                changed.append({"b_id": node_id, "b_lft": lft, "b_rgt": counter, "b_depth": depth})
+            counter += 1
+            continue
+        stack.append((node_id, depth, counter))
+        counter += 1
+        stack.extend((child, depth + 1, -1) for child in reversed(children.get(node_id, [])))
+    statement = update(D).where(D.id == bindparam("b_id")).values(
+        lft=bindparam("b_lft"), rgt=bindparam("b_rgt"), depth=bindparam("b_depth")
+    )
+    for start in range(0, len(changed), 5000):
+        db.session.connection().execute(statement, changed[start : start + 5000])
+    return len(changed)

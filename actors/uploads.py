@@ -1,0 +1,171 @@
+"""Checks on uploaded import files, run in the web request (and by the CLI) before a job exists.
+
+Why here and not only in the job: a user who picks the wrong file should read the reason
+on the form, at once, instead of finding a failed job later. Every check streams the file
+in chunks, so a 64 MB upload never sits in memory as one string. XML is parsed with
+defusedxml, which refuses entity declarations outright: no external entities (XXE) and
+no entity expansion (billion laughs), before any expansion can start.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from pathlib import Path
+from typing import IO, Iterator
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+from xml.etree.ElementTree import ParseError
+
+CHUNK = 64 * 1024
+EXTENSIONS = {"csv": (".csv",), "ead": (".xml", ".ead")}
+FORMAT_NAMES = {"csv": "AtoM CSV", "ead": "EAD 2002 XML"}
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_BINARY_MAGIC = {
+    b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook is one: save it as “CSV UTF-8” instead)",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an old Microsoft Office file (save it as “CSV UTF-8” instead)",
+}
+
+
+class UploadError(ValueError):
+    """The file cannot be imported; the message is for the person who chose it."""
+
+
+def format_for(filename: str, requested: str | None) -> str:
+    """The format to read the file as: the requested one, or guessed from the extension."""
+    suffix = Path(filename or "").suffix.lower()
+    if requested in EXTENSIONS:
+        if suffix not in EXTENSIONS[requested]:
+            allowed = " or ".join(EXTENSIONS[requested])
+            raise UploadError(f"The {FORMAT_NAMES[requested]} file must end in {allowed} (got “{filename}”).")
+        return requested
+    for fmt, suffixes in EXTENSIONS.items():
+        if suffix in suffixes:
+            return fmt
+    raise UploadError(f"Choose a .csv (AtoM CSV) or .xml (EAD 2002) file (got “{filename or 'no name'}”).")
+
+
+def check_upload(stream: IO[bytes], filename: str, requested: str | None, max_bytes: int | None) -> str:
+    """Raise UploadError with a clear reason, or return the file's format. Leaves the stream at 0."""
+    fmt = format_for(filename, requested)
+    try:
+        _check_size(stream, max_bytes)
+        head = stream.read(CHUNK)
+        stream.seek(0)
+        _check_not_binary(stream, head)
+        if fmt == "csv":
+            _check_utf8(stream)
+            _check_csv_header(stream)
+        else:
+            declared = _XML_ENCODING.match(head.lstrip(codecs.BOM_UTF8))
+            if declared is None or declared.group(1).lower().replace(b"_", b"-") in (b"utf-8", b"utf8"):
+                _check_utf8(stream)
+            stream.seek(0)
+            check_ead_xml(stream)
+    finally:
+        stream.seek(0)
+    return fmt
+
+
+def _check_size(stream: IO[bytes], max_bytes: int | None) -> None:
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    if size == 0:
+        raise UploadError("The file is empty.")
+    if max_bytes and size > max_bytes:
+        raise UploadError(f"The file is too large ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB).")
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    stream.seek(0)
+    while chunk := stream.read(CHUNK):
+        yield chunk
+
+
+def _check_not_binary(stream: IO[bytes], head: bytes) -> None:
+    for magic, what in _BINARY_MAGIC.items():
+        if head.startswith(magic):
+            raise UploadError(f"This is {what}, not a text file.")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UploadError("The file is UTF-16 text; save it as UTF-8 (in Excel: “CSV UTF-8”).")
+    for chunk in _chunks(stream):
+        if b"\x00" in chunk:
+            raise UploadError("This is a binary file, not text (it contains NUL bytes).")
+
+
+def _check_utf8(stream: IO[bytes]) -> None:
+    """Decode incrementally; name the line of the first invalid byte. A UTF-8 BOM is accepted."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    for chunk in _chunks(stream):
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as error:
+            bad = chunk[error.start]
+            line += chunk.count(b"\n", 0, error.start)
+            raise UploadError(
+                f"The file is not UTF-8 text (byte 0x{bad:02X} on line {line}). Save it as UTF-8 "
+                "(in Excel: “CSV UTF-8”); Windows-1252 and Latin-1 files are not accepted."
+            ) from None
+        line += chunk.count(b"\n")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise UploadError("The file is not UTF-8 text (it ends in the middle of a character).") from None
+
+
+def _check_csv_header(stream: IO[bytes]) -> None:
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    try:
+        header = next(csv.reader(text), [])
+    except csv.Error as error:
+        raise UploadError(f"The first line of the file is not valid CSV: {error}.") from None
+    finally:
+        text.detach()
+    if header and header[0].lstrip().startswith("<"):
+        raise UploadError("This looks like an XML file, not CSV: to import it as EAD, give it a .xml name.")
+    if "title" not in (name.strip() for name in header):
+        raise UploadError("This does not look like an AtoM CSV file: its first line has no “title” column.")
+
+
+def safe_iterparse(source, events=("start", "end")):
+    """ElementTree.iterparse that refuses entity declarations and external references."""
+    return iterparse(source, events=events, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+
+
+def describe_xml_error(error: Exception) -> str:
+    """A reader's message for what defusedxml or expat refused."""
+    if isinstance(error, DefusedXmlException):
+        return (
+            "The XML declares or uses entities (<!ENTITY ...>) or external references, which are refused "
+            "for security reasons (external entities, entity expansion). Remove the DOCTYPE's internal "
+            "declarations and try again."
+        )
+    position = getattr(error, "position", None)
+    where = f"line {position[0]}, column {position[1] + 1}: " if position else ""
+    reason = str(error).split(":")[0]
+    return f"The XML is not well-formed ({where}{reason})."
+
+
+def check_ead_xml(stream: IO[bytes]) -> None:
+    """Well-formed, entity-free XML whose root element is <ead>. Streams; keeps no tree."""
+    open_elements: list = []
+    try:
+        for event, element in safe_iterparse(stream, events=("start", "end")):
+            if event == "start":
+                if not open_elements and element.tag.rsplit("}", 1)[-1] != "ead":
+                    local = element.tag.rsplit("}", 1)[-1]
+                    raise UploadError(f"The XML file is not an EAD finding aid: its root element is <{local}>, not <ead>.")
+                open_elements.append(element)
+                continue
+            open_elements.pop()
+            element.clear()
+            if open_elements:  # detach it too, or a million empty elements pile up under the root
+                open_elements[-1].remove(element)
+    except (DefusedXmlException, ParseError) as error:
+        raise UploadError(describe_xml_error(error)) from None

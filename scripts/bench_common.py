@@ -1,0 +1,111 @@
+"""What every benchmark shares: a private PostgreSQL schema, a private Redis namespace,
+the app on them, timing helpers and the resident memory of a process tree."""
+from __future__ import annotations
+
+import contextlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Callable, Iterator
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+@contextlib.contextmanager
+def private_schema() -> Iterator[str]:
+    """A fresh schema in the benchmark database, dropped afterwards; yields its URL."""
+    import sqlalchemy as sa
+
+    schema = f"aj_bench_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def bench_env(database_url: str, namespace: str | None = None) -> dict[str, str]:
+    """Environment for the app and its worker processes on the private services."""
+    instance = tempfile.mkdtemp(prefix="aj-bench-instance-")
+    return {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "JOBS_NAMESPACE": namespace or f"aj-bench-{uuid.uuid4().hex[:8]}",
+        "ARCHIVE_JOBS_INSTANCE": instance,
+        "SECRET_KEY": "bench",
+        "LOGIN_MAX_FAILURES": "1000",
+    }
+
+
+def make_app(env: dict[str, str], **config):
+    os.environ.update(env)
+    from app import create_app
+
+    return create_app({"WTF_CSRF_ENABLED": False, **config})
+
+
+def timed(function: Callable[[], object], runs: int, warmup: int = 2) -> dict[str, float]:
+    """Median and p95 wall time of function() in ms, after warm-up runs."""
+    for _ in range(warmup):
+        function()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {"p50_ms": statistics.median(samples), "p95_ms": samples[max(0, round(0.95 * len(samples)) - 1)]}
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+def tree_rss_bytes(pid: int) -> int:
+    """Resident memory of a process and all its descendants (from /proc)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/statm") as statm:
+                total += int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pending += [int(child) for child in children.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+class PeakSampler:
+    """Samples a process tree's RSS every 20 ms in a thread; .peak is the highest seen."""
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, tree_rss_bytes(self.pid))
+
+    def __enter__(self) -> PeakSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()

@@ -1,0 +1,125 @@
+"""Import benchmark: rows/s and peak memory of "Import descriptions" on an AtoM CSV.
+
+    .venv/bin/python scripts/bench_import.py [--rows 10000 100000] [--db sqlite postgresql] [--json FILE]
+
+Each (database, size) runs in a fresh process, so peak RSS belongs to that import alone.
+The actor runs in-process inside its own transaction (as in a worker thread, minus the
+broker), on a database already holding a 1,000-description fonds.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_common import bench_env, make_app, private_schema
+
+LEVELS = ("Fonds", "Series", "File", "Item")
+
+
+def depths(rows: int):
+    """Depths of a fonds > series > file > item tree of ``rows`` nodes, in tree order."""
+    fanout = max(2, math.ceil((rows - 1) ** (1 / 3)))
+    emitted = 0
+
+    def walk(depth: int):
+        nonlocal emitted
+        if emitted >= rows:
+            return
+        emitted += 1
+        yield depth
+        if depth < len(LEVELS) - 1:
+            for _ in range(fanout):
+                yield from walk(depth + 1)
+
+    yield from walk(0)
+
+
+def write_csv(path: Path, rows: int) -> None:
+    """The tree in file (tree) order, with AtoM's columns; parentId links each row to its parent."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["legacyId", "parentId", "identifier", "title", "levelOfDescription", "extentAndMedium",
+                         "scopeAndContent", "eventDates", "eventStartDates", "eventEndDates", "publicationStatus"])
+        open_ids: list[int] = []
+        for n, depth in enumerate(depths(rows), start=1):
+            del open_ids[depth:]
+            year = 1850 + n % 100
+            writer.writerow([n, open_ids[-1] if open_ids else "", f"B-{n:07d}", f"{LEVELS[depth]} {n % 997} of the board",
+                             LEVELS[depth], "3 folders", "Correspondence and minutes. " * 3, f"{year}-{year + 5}",
+                             str(year), str(year + 5), "Published"])
+            open_ids.append(n)
+
+
+def run_one(database: str, rows: int) -> dict:
+    """In this process: import a generated CSV of ``rows`` rows; returns the measurements."""
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / "bench.csv"
+        write_csv(csv_path, rows)
+        if database == "postgresql":
+            with private_schema() as url:
+                return _import(url, csv_path, rows, database)
+        return _import(f"sqlite:///{tmp}/bench.db", csv_path, rows, database)
+
+
+def _import(url: str, csv_path: Path, rows: int, database: str) -> dict:
+    app = make_app(bench_env(url), JOBS_BROKER="stub")
+    with app.app_context():
+        from actors.importing import import_descriptions
+        from extensions import db
+        from models import ArchivalDescription, Job
+        from models.demo_data import insert_demo_fonds
+
+        db.create_all()
+        insert_demo_fonds(1000)
+        job = Job(type="import_descriptions", parameters={"file": {"path": str(csv_path), "filename": "bench.csv"},
+                                                          "format": "csv", "match": "skip", "parent": None})
+        db.session.add(job)
+        db.session.commit()
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        import_descriptions(job.id)
+        seconds = time.perf_counter() - started
+        count = db.session.scalar(db.select(db.func.count()).select_from(ArchivalDescription))
+        assert count == rows + 1000, count
+        db.session.remove()
+        db.engine.dispose()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"database": database, "rows": rows, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds),
+            "file_mb": round(csv_path.stat().st_size / 2**20, 1), "peak_rss_mb": round(peak / 1024),
+            "rss_growth_mb": round((peak - rss_before) / 1024)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--db", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
+    parser.add_argument("--json", type=Path, help="Also save the results here.")
+    parser.add_argument("--one", nargs=2, metavar=("DB", "ROWS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one[0], int(args.one[1]))))
+        return
+    results = []
+    print(f"{'database':<11}{'rows':>9}{'seconds':>9}{'rows/s':>9}{'file MB':>9}{'peak RSS MB':>13}{'RSS growth MB':>15}")
+    for database in args.db:
+        for rows in args.rows:
+            out = subprocess.run([sys.executable, __file__, "--one", database, str(rows)], capture_output=True,
+                                 text=True, check=True).stdout
+            result = json.loads(out.strip().splitlines()[-1])
+            results.append(result)
+            print(f"{database:<11}{rows:>9}{result['seconds']:>9}{result['rows_per_s']:>9}{result['file_mb']:>9}"
+                  f"{result['peak_rss_mb']:>13}{result['rss_growth_mb']:>15}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""Throughput and launch latency of tracked jobs vs raw Dramatiq, same Redis, same worker
+processes and threads, on PostgreSQL (private schema) and Redis (private namespace)."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from bench_common import bench_env, percentile, private_schema
+
+PROCESSES, THREADS = 2, 2
+PRODUCERS = 4  # launching threads, for both sides
+TARGET_RATIO = 0.5
+TARGET_P50_MS, TARGET_P99_MS = 20.0, 100.0
+TUNED_TIMEOUT_MS = 20  # what we suggest for the idle consumer's back-off
+
+
+@contextmanager
+def workers(mode: str, env: dict[str, str], timeout_ms: int | None = None) -> Iterator[None]:
+    extra = {"BENCH_WORKER_TIMEOUT_MS": str(timeout_ms)} if timeout_ms else {}
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("bench_worker.py")), mode, str(PROCESSES), str(THREADS)],
+        env={**os.environ, **env, **extra}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("benchmark workers did not finish in time")
+        time.sleep(0.005)
+
+
+class Tracked:
+    """launch() bench_noop jobs on the app; done = Completed rows."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        from bench_worker import create_bench_app
+
+        os.environ.update(env)
+        self.app = create_bench_app()
+        self.context = self.app.app_context()
+        self.context.push()
+        from extensions import db
+
+        db.create_all()
+
+    def completed(self) -> int:
+        from extensions import db
+        from models import Job, JobStatus
+
+        db.session.rollback()
+        return db.session.scalar(db.select(db.func.count()).select_from(Job).where(Job.status == JobStatus.COMPLETED))
+
+    def launch(self):
+        from actors.jobs import launch
+
+        job, sent = launch("bench_noop")
+        assert sent, "Redis refused the message"
+        return job.id
+
+    def launch_many(self, count: int) -> None:
+        with self.app.app_context():  # a session of this thread's own
+            for _ in range(count):
+                self.launch()
+
+    def started_after(self, job_id: int, launched_at: float) -> float | None:
+        """ms from launch to Running (started_at is written by the worker; same host clock)."""
+        from datetime import timezone
+
+        from extensions import db
+        from models import Job
+
+        db.session.rollback()
+        started = db.session.scalar(db.select(Job.started_at).where(Job.id == job_id))
+        return None if started is None else (started.replace(tzinfo=timezone.utc).timestamp() - launched_at) * 1000
+
+    def close(self) -> None:
+        from extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+        self.context.pop()
+
+
+class Raw:
+    def __init__(self, env: dict[str, str]) -> None:
+        os.environ.update(env)
+        from bench_worker import raw_broker, raw_keys
+
+        self.broker, self.actor = raw_broker()
+        self.done_key, self.started_key = raw_keys()
+        self.sent = 0
+        self.lock = threading.Lock()
+
+    def completed(self) -> int:
+        return int(self.broker.client.get(self.done_key) or 0)
+
+    def launch(self) -> int:
+        with self.lock:
+            self.sent += 1
+            n = self.sent
+        self.actor.send(n)
+        return n
+
+    def launch_many(self, count: int) -> None:
+        for _ in range(count):
+            self.launch()
+
+    def started_after(self, n: int, launched_at: float) -> float | None:
+        value = self.broker.client.hget(self.started_key, n)
+        return None if value is None else (float(value) - launched_at) * 1000
+
+    def close(self) -> None:
+        self.broker.client.delete(self.done_key, self.started_key)
+        self.broker.flush_all()
+
+
+def _rate(side, count: int) -> float:
+    """Launch count jobs from PRODUCERS threads (as concurrent web requests would) and wait for all."""
+    side.launch()  # warm-up: workers are up and consuming
+    wait_until(lambda: side.completed() >= 1)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(PRODUCERS) as pool:
+        list(pool.map(lambda share: side.launch_many(share), [count // PRODUCERS] * PRODUCERS))
+    wait_until(lambda: side.completed() >= count + 1)
+    return count / (time.perf_counter() - started)
+
+
+def _latencies(side, count: int) -> list[float]:
+    side.launch()
+    wait_until(lambda: side.completed() >= 1)
+    samples = []
+    for n in range(count):
+        time.sleep(0.3)  # idle worker: its consumer has backed off as it would in real life
+        launched_at = time.time()
+        key = side.launch()
+        wait_until(lambda: side.completed() >= n + 2)
+        samples.append(side.started_after(key, launched_at))
+    return samples
+
+
+def _measure(measure: Callable, count: int, timeout_ms: int | None = None) -> dict:
+    with private_schema() as url:
+        env = bench_env(url)
+        out = {}
+        for mode, side_class in (("tracked", Tracked), ("raw", Raw)):
+            side = side_class(env)
+            try:
+                with workers(mode, env, timeout_ms):
+                    out[mode] = measure(side, count)
+            finally:
+                side.close()
+        return out
+
+
+def run_throughput(quick: bool = False) -> list[dict]:
+    count = 400 if quick else 2000
+    rates = _measure(_rate, count)
+    ratio = rates["tracked"] / rates["raw"]
+    return [{"bench": "throughput", "figure": f"no-op jobs/s, {count} jobs, {PROCESSES} proc x {THREADS} thr",
+             "value": round(rates["tracked"], 1), "unit": "jobs/s", "baseline": round(rates["raw"], 1),
+             "ratio": round(ratio, 2), "baseline_text": f"raw {rates['raw']:.0f}/s ratio {ratio:.2f} (>=0.5)",
+             "ok": ratio >= TARGET_RATIO}]
+
+
+def run_latency(quick: bool = False) -> list[dict]:
+    count = 15 if quick else 60
+    rows = []
+    for timeout_ms, label in ((None, "worker_timeout 1000 ms (now)"), (TUNED_TIMEOUT_MS, f"worker_timeout {TUNED_TIMEOUT_MS} ms")):
+        samples = _measure(_latencies, count, timeout_ms)
+        tracked, raw = samples["tracked"], samples["raw"]
+        p50, p99 = percentile(tracked, 0.5), percentile(tracked, 0.99)
+        rows.append({"bench": "latency", "figure": f"launch->Running p50, {label}", "value": round(p50, 1), "unit": "ms",
+                     "baseline": round(percentile(raw, 0.5), 1), "baseline_text": f"raw {percentile(raw, 0.5):.1f} ms (<=20)",
+                     "ok": p50 <= TARGET_P50_MS})
+        rows.append({"bench": "latency", "figure": f"launch->Running p99, {label}", "value": round(p99, 1), "unit": "ms",
+                     "baseline": round(percentile(raw, 0.99), 1), "baseline_text": f"raw {percentile(raw, 0.99):.1f} ms (<=100)",
+                     "ok": p99 <= TARGET_P99_MS})
+    return rows

@@ -1,0 +1,201 @@
+"""Import descriptions: AtoM CSV and EAD through the web form; all or nothing; matches; permissions."""
+from __future__ import annotations
+
+import pytest
+from import_export_support import (
+    assert_consistent, description_count, everything, fixture_bytes, last_job, roles, run_form, submit, tree,
+)
+
+from models import ArchivalDescription as D
+from models import JobStatus
+
+__all__ = ["roles"]
+
+HARBOUR_TREE = [
+    (0, "HB", "Harbour Board fonds", "fonds"),
+    (1, "HB-1", "Minutes", "series"),
+    (2, "HB-1-1", "Minute book, 1890-1900", "file"),
+    (2, "HB-1-2", "Minute book, 1901-1920", "file"),
+    (1, "HB-2", "Correspondence", "subfonds"),
+    (2, "HB-2-1", "Correspondence", "item"),
+]
+
+
+def shape(rows):
+    return [row[:4] for row in rows]
+
+
+def test_csv_import_through_the_form(as_user, run_jobs):
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("harbour.csv", fixture_bytes("harbour.csv")))
+    assert job.status == JobStatus.COMPLETED, job.output
+    assert job.info == "Created 6, updated 0, skipped 0 descriptions. Unknown columns ignored: shoeSize."
+    assert "Unknown columns (ignored): shoeSize." in job.output
+    assert "AtoM columns not stored here (ignored): eventTypes, culture, repository." in job.output
+    assert "Imported 6 of 6 rows" in job.output and (job.progress_done, job.progress_total) == (6, 6)
+    assert shape(tree("harbour-board-fonds")) == HARBOUR_TREE
+    assert job.description.slug == "harbour-board-fonds"  # the record link: the first top-level record
+    fonds = D.by_slug("harbour-board-fonds")
+    assert (fonds.dates, str(fonds.start_date), str(fonds.end_date)) == ("1890-1950", "1890-01-01", "1950-12-31")
+    assert fonds.scope_and_content == "Records of the harbour board.\n\nSecond paragraph."
+    assert fonds.publication_status.value == "published"
+    minutes = D.by_slug("minutes")  # "1890-1920|1921-1930": the first event's dates
+    assert (minutes.dates, str(minutes.start_date), str(minutes.end_date)) == ("1890-1920", "1890-01-01", "1920-06-30")
+    item = D.by_slug("correspondence-2")  # two "Correspondence" titles: unique slugs
+    assert item.scope_and_content == "=SUM(A1:A2)"  # an export's formula guard is taken off again
+    assert_consistent()
+
+
+def test_ead_import_under_a_parent(as_user, run_jobs, fonds):
+    before = tree(fonds)
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("harbour.xml", fixture_bytes("harbour.xml")),
+                   record=fonds, format="auto")
+    assert job.status == JobStatus.COMPLETED, job.output
+    assert job.description.slug == fonds
+    assert job.info == "Created 6, updated 0, skipped 0 descriptions."
+    after = tree(fonds)
+    assert after[: len(before)] == before  # existing records first, untouched, then the import as the last child
+    imported = [(depth - 1, *rest) for depth, *rest in after[len(before) :]]
+    assert shape(imported) == [
+        (0, "HB", "Harbour Board fonds", "fonds"), (1, "HB-1", "Minutes", "series"),
+        (2, "HB-1-1", "Minute book, 1890-1900", "file"), (2, "HB-1-2", "Minute book, 1901-1920", "file"),
+        (3, "HB-1-2-1", "Loose page", "item"), (1, "HB-2", "Correspondence", "subfonds"),
+    ]
+    assert imported[1][4:] == ("1890-1930", __import__("datetime").date(1890, 1, 1), __import__("datetime").date(1930, 12, 31))
+    assert D.by_slug("harbour-board-fonds").parent_id == D.by_slug(fonds).id
+    assert_consistent()
+
+
+def test_ead_with_unnumbered_nested_components_and_a_namespace(as_user, run_jobs):
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("nested_c.xml", fixture_bytes("nested_c.xml")))
+    assert job.status == JobStatus.COMPLETED, job.output
+    assert [(d, t) for d, _, t, *_ in tree("namespaced-fonds")] == [
+        (0, "Namespaced fonds"), (1, "Series A"), (2, "File A1"), (2, "File A2"), (1, "Series B"),
+    ]
+
+
+def test_a_bad_csv_fails_naming_the_line_and_changes_nothing(as_user, run_jobs, fonds):
+    before = everything()
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("bad.csv", fixture_bytes("bad_parent.csv")), record=fonds)
+    assert job.status == JobStatus.ERROR
+    assert "line 14: parentId 99 refers to no earlier row (and 1 more problems: see the output)" in job.info
+    assert "line 15: missing title" in job.output
+    assert "Nothing was imported." in job.info
+    assert everything() == before
+
+
+def test_a_bad_ead_names_the_element_path(as_user, run_jobs):
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("bad.xml", fixture_bytes("missing_title.xml")))
+    assert job.status == JobStatus.ERROR
+    assert "/ead/archdesc/dsc/c01[2]/did/unittitle: missing title" in job.info
+    assert description_count() == 0
+
+
+def test_badly_nested_ead_components_are_refused(as_user, run_jobs):
+    xml = b'<ead><archdesc level="fonds"><did><unittitle>F</unittitle></did><dsc><c01><did><unittitle>S</unittitle></did><c03><did><unittitle>X</unittitle></did></c03></c01></dsc></archdesc></ead>'
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("n.xml", xml))
+    assert job.status == JobStatus.ERROR
+    assert "/ead/archdesc/dsc/c01[1]/c03[1]: <c03> must be inside <c02>, not <c01>" in job.info
+    assert description_count() == 0
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ("1,,F,Fonds,Fonds,1990-13,,", "line 2: eventStartDates “1990-13” is not a date"),
+        ("1,,F,Fonds,Shelf,,,", "line 2: levelOfDescription “Shelf” is not a level of description"),
+        ("1,,F,Fonds,Fonds,2000,1990,", "line 2: eventEndDates “1990-12-31” is before the start date “2000-01-01”"),
+        ("1,,F,Fonds,Fonds,,,Secret", "line 2: publicationStatus “Secret” is not a publication status"),
+        ("1,,F,Fonds,Fonds,,,\n1,,G,Again,Fonds,,,", "line 3: legacyId 1 is used by an earlier row too"),
+    ],
+)
+def test_field_problems_name_line_and_column(as_user, run_jobs, cells, message):
+    csv = f"legacyId,parentId,identifier,title,levelOfDescription,eventStartDates,eventEndDates,publicationStatus\n{cells}\n"
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("f.csv", csv.encode()))
+    assert job.status == JobStatus.ERROR
+    assert message in job.info
+    assert description_count() == 0
+
+
+def test_existing_records_are_skipped_updated_or_imported_anew(as_user, run_jobs):
+    client = as_user("alice")
+    original = fixture_bytes("harbour.csv")
+    run_form(client, run_jobs, "import_descriptions", ("harbour.csv", original))
+    before = everything()
+
+    skipped = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", original), match="skip")
+    assert skipped.info.startswith("Created 0, updated 0, skipped 6 descriptions.")
+    assert "line 5: skipped “Minutes”: HB-1 is already there." in skipped.output
+    assert everything() == before
+
+    changed = original.replace(b",Minutes,", b",Minutes of the board,")
+    updated = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", changed), match="update")
+    assert updated.info.startswith("Created 0, updated 6, skipped 0 descriptions.")
+    assert D.by_slug("minutes").title == "Minutes of the board"
+    assert description_count() == 6
+
+    anew = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", original), match="new")
+    assert anew.info.startswith("Created 6, updated 0, skipped 0 descriptions.")
+    assert D.by_slug("harbour-board-fonds-2").identifier == "HB"
+    assert anew.description.slug == "harbour-board-fonds-2"
+    assert_consistent()
+
+
+def test_new_rows_under_matched_records_are_merged_into_the_tree(as_user, run_jobs):
+    client = as_user("alice")
+    run_form(client, run_jobs, "import_descriptions", ("harbour.csv", fixture_bytes("harbour.csv")))
+    merge = (
+        "legacyId,parentId,identifier,title,levelOfDescription\n"
+        "a,,HB,Harbour Board fonds,Fonds\n"
+        "b,a,HB-1,Minutes,Series\n"
+        "c,b,HB-1-3,Minute book 1921-1930,File\n"
+        "d,a,HB-2,Correspondence,Subfonds\n"
+        "e,d,HB-2-2,Letters received,File\n"
+        "f,e,HB-2-2-1,Letter from the mayor,Item\n"
+    )
+    job = run_form(client, run_jobs, "import_descriptions", ("merge.csv", merge.encode()), match="skip")
+    assert job.info.startswith("Created 3, updated 0, skipped 3 descriptions."), job.output
+    assert [(d, i) for d, i, *_ in tree("harbour-board-fonds")] == [
+        (0, "HB"), (1, "HB-1"), (2, "HB-1-1"), (2, "HB-1-2"), (2, "HB-1-3"),
+        (1, "HB-2"), (2, "HB-2-1"), (2, "HB-2-2"), (3, "HB-2-2-1"),
+    ]
+    assert_consistent()
+
+
+def test_rows_out_of_tree_order_still_build_the_right_tree(as_user, run_jobs, fonds):
+    lines = ["legacyId,parentId,identifier,title,levelOfDescription"]
+    lines += ["s1,,S1,Series one,Series", "s2,,S2,Series two,Series"]
+    lines += [f"f{n},{'s1' if n % 2 else 's2'},F{n},File {n},File" for n in range(1, 301)]  # alternating parents
+    lines += ["i1,f1,I1,Item under file 1,Item"]
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("o.csv", "\n".join(lines).encode()), record=fonds)
+    assert job.status == JobStatus.COMPLETED, job.output
+    assert "Imported 3 of 303 rows..." in job.output  # about every 1 %
+    series_one = D.by_slug("series-one")
+    children = [d.identifier for d in series_one.children()]
+    assert children == [f"F{n}" for n in range(1, 301, 2)]  # file order is sibling order
+    assert [d.identifier for d in D.by_slug("file-1").children()] == ["I1"]
+    assert_consistent()
+
+
+def test_permissions(as_user, roles, post, db):
+    menu = lambda page: [a.get_text(strip=True) for a in page.html.select("ul.job-types a")]  # noqa: E731
+    assert {"Import descriptions", "Validate CSV", "Export descriptions"} <= set(menu(as_user("alice").get("/jobs/new")))
+    carol = as_user("carol")
+    labels = menu(carol.get("/jobs/new"))
+    assert "Import descriptions" not in labels and "Validate CSV" not in labels and "Export descriptions" in labels
+    carol.get("/jobs/new/import_descriptions", status=403)
+    assert post("/jobs/new/import_descriptions", {"match": "skip"}).status_int == 403
+    assert post("/jobs/new/validate_csv", {}).status_int == 403
+    victor = as_user("victor")
+    assert menu(victor.get("/jobs/new")) == []
+    for key in ("import_descriptions", "export_descriptions", "validate_csv"):
+        victor.get(f"/jobs/new/{key}", status=403)
+    assert last_job() is None
+
+
+def test_the_form_requires_a_file_and_a_known_parent(as_user, db):
+    client = as_user("alice")
+    page = submit(client, "import_descriptions", None, status=400)
+    assert "Choose a file to upload." in page.text
+    page = submit(client, "import_descriptions", ("h.csv", fixture_bytes("harbour.csv")), record="nowhere", status=400)
+    assert "There is no description with the slug “nowhere”." in page.text
+    assert last_job() is None
