@@ -42,15 +42,16 @@ def launch(
         retry_of_id=retry_of_id,
     )
     db.session.add(job)
+    db.session.flush()
+    job_id = job.id  # read before the commit expires the object
     db.session.commit()
-    return job, send(job.id)
+    return job, send(job_id, type_key)
 
 
-def send(job_id: int) -> bool:
+def send(job_id: int, type_key: str) -> bool:
     """Send the message for a committed, queued job and record that it was sent."""
-    job = db.session.get(Job, job_id)
     try:
-        runtime().actors[job.type].send(job.id)
+        runtime().actors[type_key].send(job_id)
     except Exception as error:  # broker unreachable: the dispatcher will send it later
         logger.warning("Job %s saved but not sent: %s", job_id, error)
         return False
@@ -64,8 +65,8 @@ def dispatch_unsent(grace_seconds: float = 5, limit: int = 500) -> int:
 
     The grace period leaves alone jobs whose launching request is still sending them.
     """
-    ids = db.session.scalars(
-        select(Job.id)
+    pending = db.session.execute(
+        select(Job.id, Job.type)
         .where(
             Job.status == JobStatus.QUEUED,
             Job.sent_at.is_(None),
@@ -75,8 +76,10 @@ def dispatch_unsent(grace_seconds: float = 5, limit: int = 500) -> int:
         .limit(limit)
     ).all()
     sent = 0
-    for job_id in ids:
-        if not send(job_id):
+    for job_id, type_key in pending:
+        if type_key not in runtime().actors:
+            continue  # a type no longer installed: it stays Queued, visible, until cleared or killed
+        if not send(job_id, type_key):
             break  # the broker is still away: try again at the next beat
         sent += 1
     return sent

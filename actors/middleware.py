@@ -121,7 +121,7 @@ class JobTracking(Middleware):
         if locks.is_guarded(job_type):
             locks.serialize_guarded_claims()
             conditions.append(locks.way_is_clear(job_id, job_type))
-        claimed = db.session.execute(
+        earlier = db.session.execute(
             update(Job)
             .where(*conditions)
             .values(
@@ -131,11 +131,10 @@ class JobTracking(Middleware):
                 worker_id=self.worker_id,
                 output_path=str(output_path(self.app, job_id)),
             )
-        ).rowcount
+            .returning(Job.output)  # one round trip: claimed or not, and what earlier attempts printed
+        ).first()
         db.session.commit()
-        if claimed != 1:
-            return None
-        return db.session.scalar(select(Job.output).where(Job.id == job_id)) or ""
+        return None if earlier is None else earlier.output or ""
 
     def _wait_for_blocker(self, job_id: int, job_type: JobType | None) -> bool:
         """If a running job blocks this one, say so on the row and look again in a while.

@@ -66,7 +66,7 @@ def test_job_canceled_before_the_worker_gets_it_never_runs(as_user, launch_job, 
 
 def test_job_whose_message_arrives_twice_runs_once(launch_job, start_worker, reload, probe):
     job = launch_job("test_count", "alice")
-    assert send(job.id)  # a second delivery of the same job
+    assert send(job.id, job.type)  # a second delivery of the same job
     start_worker()
     assert probe.runs[job.id] == 1
     job = reload(job.id)
@@ -78,7 +78,7 @@ def test_message_for_a_finished_job_is_ignored(launch_job, run_jobs, reload, pro
     job = launch_job("test_count", "alice")
     run_jobs()
     finished_at = reload(job.id).finished_at
-    assert send(job.id)
+    assert send(job.id, job.type)
     run_jobs()
     assert probe.runs[job.id] == 1
     assert reload(job.id).finished_at == finished_at
