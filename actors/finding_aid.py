@@ -7,11 +7,12 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import update
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired
 
 from actors.forms import JobForm, RecordJobForm
+from actors.rendering.scope import Scope
 from extensions import db
 from models import ArchivalDescription, FindingAid, Job
 from models.base import utcnow
@@ -25,6 +26,13 @@ class FindingAidOptions(JobForm):
     format = SelectField(
         _l("Format"), choices=[SelectChoice(f, f.upper()) for f in FORMATS], default="pdf", validators=[InputRequired()]
     )
+    model = SelectField(
+        _l("Model"),
+        choices=[SelectChoice("full", _l("Full details")), SelectChoice("summary", _l("Inventory summary"))],
+        default="full",
+        validators=[InputRequired()],
+    )
+    public = BooleanField(_l("Only what the public sees (published descriptions)"), default=False)
 
 
 class FindingAidForm(RecordJobForm, FindingAidOptions):
@@ -51,8 +59,11 @@ def generate_finding_aid(job_id: int) -> None:
     root = db.session.get(ArchivalDescription, job.description_id) if job.description_id else None
     if root is None:
         raise LookupError("The description of this job no longer exists.")
-    total = root.descendant_count + 1
-    print(f"Generating a {fmt.upper()} finding aid for \"{root.title}\" ({total} descriptions).", flush=True)
+    scope = Scope(public_only=bool(job.parameters.get("public")), summary=job.parameters.get("model") == "summary")
+    kind = "inventory summary" if scope.summary else "finding aid"
+    audience = ", published descriptions only" if scope.public_only else ""
+    print(f"Generating a {fmt.upper()} {kind} for \"{root.title}\" ({scope.count(root)} descriptions{audience}).",
+          flush=True)
 
     directory = finding_aid_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -64,6 +75,7 @@ def generate_finding_aid(job_id: int) -> None:
             fmt,
             target,
             lambda done, total: report_progress(done, total, f"Rendering {done} of {total} descriptions..."),
+            scope,
         )
     except BaseException:
         target.unlink(missing_ok=True)

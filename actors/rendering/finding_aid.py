@@ -22,9 +22,10 @@ from functools import partial
 from flask import current_app, render_template
 
 from actors.rendering import pdf_pages, rtf
+from actors.rendering.scope import Scope
 from actors.rendering.pdf_workers import ChunkPool, ChunkTask, LocalPool
 from extensions import db
-from models import ArchivalDescription
+from models import ArchivalDescription, PublicationStatus
 
 # Descriptions per WeasyPrint document: big enough that chunk overhead (fonts, one
 # partly filled last page) stays small, small enough to keep a chunk's layout ~100 MB.
@@ -40,7 +41,9 @@ PROCESSES = 1
 ProgressCallback = Callable[[int, int], None]
 
 
-def render_finding_aid(root_id: int, fmt: str, dest: Path, on_progress: ProgressCallback) -> int | None:
+def render_finding_aid(
+    root_id: int, fmt: str, dest: Path, on_progress: ProgressCallback, scope: Scope = Scope()
+) -> int | None:
     """Render description root_id and its sub-tree, in tree order, to dest (pdf or rtf).
 
     Writes next to dest and renames into place at the end, so dest is either absent or
@@ -51,13 +54,16 @@ def render_finding_aid(root_id: int, fmt: str, dest: Path, on_progress: Progress
     root = db.session.get(ArchivalDescription, root_id)
     if root is None:
         raise LookupError(f"Description {root_id} does not exist.")
+    if scope.public_only and root.publication_status != PublicationStatus.PUBLISHED:
+        raise ValueError(f"“{root.title}” is a draft: the public sees nothing of it.")
     dest = Path(dest)
     partial = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.partial")
     try:
         if fmt == "pdf":
-            pages: int | None = _render_pdf(root, partial, on_progress)
+            pages: int | None = _render_pdf(root, partial, on_progress, scope)
         else:
-            rtf.write_finding_aid(root, _descriptions(root), partial, _generated(), on_progress)
+            rows = _descriptions(root, scope)
+            rtf.write_finding_aid(root, rows, partial, _generated(), on_progress, scope.count(root), scope.summary)
             pages = None
         os.replace(partial, dest)
     finally:
@@ -65,21 +71,21 @@ def render_finding_aid(root_id: int, fmt: str, dest: Path, on_progress: Progress
     return pages
 
 
-def _descriptions(root: ArchivalDescription, batch: int = CHUNK_SIZE) -> Iterator[ArchivalDescription]:
+def _descriptions(root: ArchivalDescription, scope: Scope, batch: int = CHUNK_SIZE) -> Iterator[ArchivalDescription]:
     """Root and descendants in tree order, fetched batch by batch (never the whole tree).
 
     One query keeps the read consistent even if someone edits the tree meanwhile; the
     session's identity map holds rows weakly, so rendered ones are freed.
     """
-    query = root.subtree().execution_options(yield_per=batch)
+    query = scope.select(root).execution_options(yield_per=batch)
     yield from db.session.execute(query).scalars()
 
 
-def _chunks(root: ArchivalDescription, size: int) -> Iterator[list[ArchivalDescription]]:
+def _chunks(root: ArchivalDescription, scope: Scope, size: int) -> Iterator[list[ArchivalDescription]]:
     """The descendants (not the root) in lists of at most size; at least one list."""
     chunk: list[ArchivalDescription] = []
     yielded = False
-    for description in _descriptions(root, size):
+    for description in _descriptions(root, scope, size):
         if description.id == root.id:
             continue
         chunk.append(description)
@@ -94,15 +100,15 @@ def chunk_size(total: int) -> int:
     return min(CHUNK_SIZE, max(MIN_CHUNK_SIZE, -(-total // PROGRESS_STEPS)))
 
 
-def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCallback) -> int:
+def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCallback, scope: Scope) -> int:
     """Lay the tree out chunk by chunk into a scratch folder beside dest, then join the chunks.
 
     With FINDING_AID_PROCESSES > 1, layouts run in turn on helper processes (pdf_workers):
     each chunk's carry must be known before the next starts, but writing a chunk overlaps
     laying out the next.
     """
-    total = root.descendant_count + 1
-    context = {"root": root, "generated": _generated(), "has_descendants": total > 1}
+    total = scope.count(root)
+    context = {"root": root, "generated": _generated(), "has_descendants": total > 1, "summary": scope.summary}
     css, base_url = render_template("finding_aid/style.css"), current_app.root_path
     chunks: list[pdf_pages.Chunk] = []
     outline: list[tuple[str, int]] = []
@@ -112,7 +118,7 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
     size = chunk_size(total)
     with tempfile.TemporaryDirectory(prefix="finding-aid-", dir=dest.parent) as work, \
             _pool(total, size, css, base_url) as pool:
-        batches = _chunks(root, size)
+        batches = _chunks(root, scope, size)
         batch: list[ArchivalDescription] | None = next(batches)
         while batch is not None:
             following = next(batches, None)

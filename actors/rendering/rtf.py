@@ -61,23 +61,25 @@ def write_finding_aid(
     dest: Path,
     generated: str,
     on_progress: Callable[[int, int], None],
+    total: int,
+    summary: bool = False,
 ) -> None:
-    """Write root's finding aid to dest; descriptions is root then its descendants in tree order."""
-    total = root.descendant_count + 1
+    """Write root's finding aid to dest; descriptions is root then its descendants in tree order.
+    ``summary``: identifiers, titles, dates and levels only (an inventory summary)."""
     done = 0
     with open(dest, "w", encoding="ascii", newline="\n") as out:
-        _write_front(out, root, generated)
+        _write_front(out, root, generated, summary)
         for description in descriptions:
             done += 1
             if description.id != root.id:
-                _write_unit(out, description, description.depth - root.depth)
+                _write_unit(out, description, description.depth - root.depth, summary)
             if done % PROGRESS_EVERY == 0 and done < total:
                 on_progress(done, total)
         out.write("}\n")
     on_progress(done, max(done, total))
 
 
-def _write_front(out: TextIO, root: ArchivalDescription, generated: str) -> None:
+def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary: bool) -> None:
     """Document settings, running header/footer, title page and the root's ISAD(G) fields."""
     title = escape(root.title)
     out.write(HEADER)
@@ -107,15 +109,19 @@ def _write_front(out: TextIO, root: ArchivalDescription, generated: str) -> None
         + escape(root.level_of_description)
         + r"\par" "\n"
     )
-    for label, value in (
+    fields = [
         ("Reference code", root.identifier),
         ("Title", root.title),
         ("Dates", root.dates),
         ("Level of description", (root.level_of_description or "").capitalize()),
-        ("Extent and medium", root.extent_and_medium),
-        ("Scope and content", root.scope_and_content),
-        ("Arrangement", root.arrangement),
-    ):
+    ]
+    if not summary:
+        fields += [
+            ("Extent and medium", root.extent_and_medium),
+            ("Scope and content", root.scope_and_content),
+            ("Arrangement", root.arrangement),
+        ]
+    for label, value in fields:
         out.write(_field(label, value or "\u2014"))
     if root.descendant_count:
         out.write(r"\pard\plain\s2\outlinelevel1\f1\fs30\b\sb400\sa200 Detailed description\par" "\n")
@@ -128,7 +134,7 @@ def _field(label: str, value: str) -> str:
     )
 
 
-def _write_unit(out: TextIO, unit: ArchivalDescription, depth: int) -> None:
+def _write_unit(out: TextIO, unit: ArchivalDescription, depth: int, summary: bool) -> None:
     """One descendant: level and reference, title as a heading, then its fields, indented by depth."""
     indent = rf"\li{INDENT_PER_LEVEL * max(depth - 1, 0)}"
     style = r"\s3\outlinelevel2" if depth == 1 else ""
@@ -140,8 +146,9 @@ def _write_unit(out: TextIO, unit: ArchivalDescription, depth: int) -> None:
         + r"\par" "\n"
     )
     out.write(r"\pard\plain" + style + indent + rf"\keepn\f1\b\fs{size} " + escape(unit.title) + r"\par" "\n")
-    for label, value in (("Dates", unit.dates), ("Extent and medium", unit.extent_and_medium)):
+    details = (("Dates", unit.dates),) if summary else (("Dates", unit.dates), ("Extent and medium", unit.extent_and_medium))
+    for label, value in details:
         if value:
             out.write(r"\pard\plain" + indent + r"\f0\fs18{\i " + escape(label) + r":} " + escape(value) + r"\par" "\n")
-    if unit.scope_and_content:
+    if unit.scope_and_content and not summary:
         out.write(r"\pard\plain" + indent + r"\sb60\f0\fs20 " + escape(unit.scope_and_content) + r"\par" "\n")

@@ -57,7 +57,7 @@ def test_a_valid_form_launches_the_job_and_shows_it(as_user, fonds, db):
     details = form.submit().follow()
     job = db.session.scalars(db.select(Job)).one()
     assert details.request.path == f"/jobs/{job.id}"
-    assert (job.type, job.parameters, job.description.slug, job.status) == ("finding_aid", {"format": "rtf"}, fonds, JobStatus.QUEUED)
+    assert (job.type, job.parameters["format"], job.description.slug, job.status) == ("finding_aid", "rtf", fonds, JobStatus.QUEUED)
     assert "Launched" in details.text
 
 

@@ -1,0 +1,36 @@
+"""What a finding aid shows: every description or only what the public sees; full details or
+an inventory summary (identifiers, titles, dates and levels only)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import aliased
+
+from extensions import db
+from models import ArchivalDescription, PublicationStatus
+
+
+@dataclass(frozen=True)
+class Scope:
+    public_only: bool = False
+    summary: bool = False
+
+    def select(self, root: ArchivalDescription) -> Select:
+        """Root and descendants in tree order; public_only drops drafts and everything under one."""
+        query = root.subtree()
+        if self.public_only:
+            draft = aliased(ArchivalDescription)
+            query = query.where(
+                ~exists().where(
+                    draft.lft.between(root.lft, ArchivalDescription.lft),
+                    draft.rgt >= ArchivalDescription.rgt,
+                    draft.publication_status == PublicationStatus.DRAFT,
+                )
+            )
+        return query
+
+    def count(self, root: ArchivalDescription) -> int:
+        if not self.public_only:
+            return root.descendant_count + 1
+        return db.session.scalar(select(func.count()).select_from(self.select(root).order_by(None).subquery()))
