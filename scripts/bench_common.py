@@ -10,7 +10,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
@@ -19,21 +19,11 @@ POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgr
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
-@contextlib.contextmanager
-def private_schema() -> Iterator[str]:
+def private_schema() -> contextlib.AbstractContextManager[str]:
     """A fresh schema in the benchmark database, dropped afterwards; yields its URL."""
-    import sqlalchemy as sa
+    from models.pg_schema import private_schema as schema
 
-    schema = f"aj_bench_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(POSTGRES_URL)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    return schema(POSTGRES_URL, "aj_bench")
 
 
 def bench_env(database_url: str, namespace: str | None = None) -> dict[str, str]:

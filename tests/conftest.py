@@ -17,6 +17,7 @@ from blueprints.users import create_user
 from extensions import db as _db
 from models import User
 from models.demo_data import insert_demo_fonds
+from models.pg_schema import private_schema
 
 
 @pytest.fixture
@@ -131,18 +132,8 @@ def postgres_base_url() -> str:
 @pytest.fixture
 def postgres_url(postgres_base_url) -> Iterator[str]:
     """A private schema in the `test` database, dropped afterwards."""
-    import sqlalchemy as sa
-
-    schema = f"aj_test_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(postgres_base_url)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{postgres_base_url}?options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with private_schema(postgres_base_url, "aj_test") as url:
+        yield url
 
 
 @pytest.fixture
