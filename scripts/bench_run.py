@@ -10,7 +10,8 @@ from pathlib import Path
 
 from bench_common import PROJECT
 
-SUBCOMMANDS = ("throughput", "latency", "jobs-page", "finding-aid")
+SUBCOMMANDS = ("throughput", "latency", "jobs-page", "finding-aid", "import", "tree")
+IMPORT_TARGET, TREE_TARGET_S = 5_000, 2.0
 
 
 def _run(name: str, quick: bool) -> list[dict]:
@@ -22,9 +23,42 @@ def _run(name: str, quick: bool) -> list[dict]:
         import bench_jobs_page
 
         return bench_jobs_page.run(quick)
+    if name == "import":
+        return _import_rows(10_000 if quick else 100_000)
+    if name == "tree":
+        return _tree_rows(10_000 if quick else 100_000)
     import bench_finding_aid
 
     return bench_finding_aid.run_comparison(quick)
+
+
+def _import_rows(rows: int) -> list[dict]:
+    """AtoM CSV import, each run in a fresh process (its peak memory is its own)."""
+    import json
+    import subprocess
+
+    results = []
+    for database in ("sqlite", "postgresql"):
+        out = subprocess.run([sys.executable, str(Path(__file__).with_name("bench_import.py")), "--one", database,
+                              str(rows)], capture_output=True, text=True, check=True).stdout
+        run = json.loads(out.strip().splitlines()[-1])
+        results.append({"bench": "import", "figure": f"{database} CSV import, {rows:,} rows", "value": run["rows_per_s"],
+                        "unit": "rows/s", "target": f">= {IMPORT_TARGET:,}", "ok": run["rows_per_s"] >= IMPORT_TARGET})
+        results.append({"bench": "import", "figure": f"{database} memory growth, {rows:,} rows",
+                        "value": run["rss_growth_mb"], "unit": "MB", "target": "flat in file size"})
+    return results
+
+
+def _tree_rows(total: int) -> list[dict]:
+    """Publication status and rights inheritance over a tree of ``total`` descendants."""
+    import bench_tree
+
+    return [
+        {"bench": "tree", "figure": f"{database}: {label}", "value": round(seconds, 2), "unit": "s",
+         "target": f"<= {TREE_TARGET_S} s", "ok": seconds <= TREE_TARGET_S}
+        for database, timings in bench_tree.run_both(total, statements=1).items()
+        for label, seconds in timings
+    ]
 
 
 def table(results: list[dict]) -> str:
@@ -32,7 +66,7 @@ def table(results: list[dict]) -> str:
     lines = [f"{'bench':<12} {'figure':<52} {'value':>12} {'unit':<7} {'baseline / target':<28} ok"]
     for row in results:
         value = row["value"]
-        shown = f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
+        shown = (f"{value:,.2f}" if value < 10 else f"{value:,.1f}") if isinstance(value, float) else f"{value:,}"
         against = row.get("baseline_text") or row.get("target", "")
         ok = {True: "yes", False: "NO"}.get(row.get("ok"), "")
         lines.append(f"{row['bench']:<12} {row['figure'][:52]:<52} {shown:>12} {row['unit']:<7} {against[:28]:<28} {ok}")

@@ -17,7 +17,6 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -106,7 +105,9 @@ def run_step(type_key: str, description_id: int, parameters: dict) -> tuple[floa
     return elapsed, output.getvalue().strip().splitlines()[-1]
 
 
-def bench(name: str, url: str, total: int, statements: int) -> None:
+def bench(name: str, url: str, total: int, statements: int) -> list[tuple[str, float]]:
+    """Time every step on a fresh tree; returns (label, seconds) and prints them as it goes."""
+    timings: list[tuple[str, float]] = []
     print(f"{name}: N = {total:,} descendants, K = {statements} rights statements on the fonds", flush=True)
     with tempfile.TemporaryDirectory() as instance:
         app = make_app(url, Path(instance))
@@ -119,9 +120,25 @@ def bench(name: str, url: str, total: int, statements: int) -> None:
                 if before:
                     before()
                 seconds, last = run_step(type_key, root_id, parameters)
+                timings.append((label, seconds))
                 print(f"  {seconds:6.2f} s  {label}  [{last}]", flush=True)
             db.session.remove()
             db.engine.dispose()
+    return timings
+
+
+def run_both(total: int, statements: int, sqlite: bool = True, postgres: bool = True) -> dict[str, list]:
+    """The same steps on SQLite (a temporary file) and PostgreSQL (a private schema)."""
+    from models.pg_schema import private_schema
+
+    results: dict[str, list] = {}
+    if sqlite:
+        with tempfile.TemporaryDirectory() as directory:
+            results["SQLite"] = bench("SQLite", f"sqlite:///{directory}/bench.db", total, statements)
+    if postgres:
+        with private_schema(POSTGRES_URL, "bench_tree") as url:
+            results["PostgreSQL"] = bench("PostgreSQL", url, total, statements)
+    return results
 
 
 def main() -> None:
@@ -132,22 +149,7 @@ def main() -> None:
     group.add_argument("--sqlite-only", action="store_true")
     group.add_argument("--postgres-only", action="store_true")
     args = parser.parse_args()
-    if not args.postgres_only:
-        with tempfile.TemporaryDirectory() as directory:
-            bench("SQLite", f"sqlite:///{directory}/bench.db", args.n, args.statements)
-    if not args.sqlite_only:
-        import sqlalchemy as sa
-
-        schema = f"bench_tree_{uuid.uuid4().hex[:8]}"
-        engine = sa.create_engine(POSTGRES_URL)
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            bench("PostgreSQL", f"{POSTGRES_URL}?options=-csearch_path%3D{schema}", args.n, args.statements)
-        finally:
-            with engine.begin() as connection:
-                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            engine.dispose()
+    run_both(args.n, args.statements, sqlite=not args.postgres_only, postgres=not args.sqlite_only)
 
 
 if __name__ == "__main__":
