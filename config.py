@@ -65,6 +65,8 @@ def load(instance: Path) -> dict:
         "JOBS_WAIT_RETRY_SECONDS": float(env("JOBS_WAIT_RETRY_SECONDS", "2")),
         "WORKER_HEARTBEAT_SECONDS": float(env("WORKER_HEARTBEAT_SECONDS", "5")),
         # Longest pause of an idle worker between queue polls: bounds launch-to-Running latency.
+        # Queues this worker consumes (comma-separated); empty: all of them.
+        "WORKER_QUEUES": [q.strip() for q in env("WORKER_QUEUES", "").split(",") if q.strip()],
         "WORKER_POLL_MS": int(env("WORKER_POLL_MS", "20")),
         "JOBS_SEARCH_WINDOW": int(env("JOBS_SEARCH_WINDOW", "20000")),
         "JOBS_BULK_RETRY_LIMIT": int(env("JOBS_BULK_RETRY_LIMIT", "1000")),

@@ -29,8 +29,7 @@ def init_app(app: Flask) -> None:
     tracking = JobTracking(app, set(JOB_TYPES))
     broker.add_middleware(tracking)
     dramatiq.set_broker(broker)  # nothing may fall back to Dramatiq's default broker
-    queue = queue_name(app)
-    actors = {job_type.key: _declare(broker, job_type, queue) for job_type in JOB_TYPES.values()}
+    actors = {job_type.key: _declare(broker, job_type, queue_name(app, job_type.queue)) for job_type in JOB_TYPES.values()}
     app.extensions["archive_jobs"] = JobsRuntime(broker, tracking, actors)
 
 

@@ -16,12 +16,12 @@ if TYPE_CHECKING:
 QUEUE_NAME = "jobs"
 
 
-def queue_name(app: Flask) -> str:
+def queue_name(app: Flask, queue: str = QUEUE_NAME) -> str:
     """Redis keys carry the namespace already; RabbitMQ queues are shared by a vhost, so
     the namespace goes into the queue name (two installs never take each other's jobs)."""
     if app.config["JOBS_BROKER"] == "rabbitmq":
-        return f"{app.config['JOBS_NAMESPACE']}.{QUEUE_NAME}"
-    return QUEUE_NAME
+        return f"{app.config['JOBS_NAMESPACE']}.{queue}"
+    return queue
 
 
 def _middleware() -> list:

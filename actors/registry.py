@@ -18,6 +18,7 @@ from actors.exporting import ExportForm, export_descriptions
 from actors.importing import ImportForm, ValidateCsvForm, import_descriptions, validate_csv
 from actors.move import MoveDescriptionForm, move_description
 from actors.publication import PublicationStatusForm, update_publication_status
+from actors.reports import ReportForm, generate_report
 from actors.rights import InheritRightsForm, inherit_rights_job
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ class JobType:
     create_permissions: tuple[str, ...] = ()  # needed on top of create_job
     cancel_permissions: tuple[str, ...] = ()  # needed on top of cancel_job
     time_limit_seconds: int = 3600
+    # The broker queue: workers can be dedicated to some queues (flask jobs worker --queues).
+    queue: str = "jobs"
     # Safe to run again from the start after its worker died or shut down mid-run.
     rerun_safe: bool = False
     # Rewrites its record's sub-tree: never runs beside another such job on an overlapping one.
@@ -134,6 +137,15 @@ BUILT_IN = (
         form=ExportForm,
         create_permissions=("export_descriptions",),
         rerun_safe=True,  # writes a new file and switches to it at the end
+        run_concurrently=True,
+    ),
+    JobType(
+        key="report",
+        label="Generate report",
+        perform=generate_report,
+        description="A file list, item list (CSV or PDF) or box labels (CSV) of a description's sub-tree.",
+        form=ReportForm,
+        rerun_safe=True,  # reads only; writes a new file and points the job at it at the end
         run_concurrently=True,
     ),
 )

@@ -21,7 +21,7 @@ import dramatiq
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from actors.broker import ping
+from actors.broker import ping, queue_name
 from actors.jobs import dispatch_unsent
 from actors.reaper import reap_lost_jobs
 from extensions import db
@@ -116,7 +116,10 @@ def run_worker(app: Flask, threads: int, stop: threading.Event) -> int:
         db.session.commit()
     runtime.tracking.worker_id = worker_id
     runtime.broker.emit_after("process_boot")  # starts the time-limit watchdog, as Dramatiq's CLI does
-    worker = dramatiq.Worker(runtime.broker, worker_threads=threads, worker_timeout=app.config["WORKER_POLL_MS"])
+    queues = {queue_name(app, queue) for queue in app.config["WORKER_QUEUES"]} or None  # None: every queue
+    worker = dramatiq.Worker(
+        runtime.broker, queues=queues, worker_threads=threads, worker_timeout=app.config["WORKER_POLL_MS"]
+    )
     heartbeat = Heartbeat(app, worker_id, stop)
     worker.start()
     heartbeat.beat()

@@ -1,6 +1,7 @@
 """`flask jobs ...`: the administrator's commands."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -103,8 +104,11 @@ def reap() -> None:
 @jobs_cli.command("worker")
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64))
-def worker(processes: int, threads: int) -> None:
+@click.option("--queues", default="", help="Comma-separated queues to consume (default: all, or WORKER_QUEUES).")
+def worker(processes: int, threads: int, queues: str) -> None:
     """Run a worker (what the Procfile's worker line calls). Ctrl-C or SIGTERM stops it cleanly."""
+    if queues:
+        os.environ["WORKER_QUEUES"] = queues  # the spawned worker processes read it through the config
     from actors.worker import serve
     from app import create_app
 
