@@ -88,10 +88,11 @@ def _redirect_home():
 
 def register_commands(app: Flask) -> None:
     from blueprints.demo import demo_cli
+    from blueprints.descriptions_cli import descriptions_cli
     from blueprints.jobs.cli import jobs_cli
     from blueprints.users import users_cli
 
-    for group in (jobs_cli, users_cli, demo_cli):
+    for group in (jobs_cli, users_cli, demo_cli, descriptions_cli):
         app.cli.add_command(group)
 
 
@@ -142,8 +143,10 @@ def _error_text(error: HTTPException) -> tuple[str, str]:
 
 def register_template_helpers(app: Flask) -> None:
     from blueprints.formatting import format_datetime
+    from models.description import level_label
 
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["level"] = level_label
 
     @app.context_processor
     def language_picker() -> dict:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from wtforms import SelectField, StringField
 from wtforms.fields import SelectChoice
@@ -21,6 +23,7 @@ from wtforms.validators import InputRequired, ValidationError
 
 from actors.exporting_formats import CsvExport, EadExport, subtree_rows
 from actors.forms import JobForm
+from actors.tree_jobs import lock_tree
 from extensions import db
 from models import ArchivalDescription, Job
 
@@ -34,24 +37,26 @@ def parse_slugs(text: str) -> list[str]:
 
 def _resolve_records(form: ExportForm, field: StringField) -> None:
     slugs = parse_slugs(field.data or "")
-    found = {d.slug: d for d in db.session.scalars(db.select(ArchivalDescription).where(ArchivalDescription.slug.in_(slugs)))}
+    query = db.select(ArchivalDescription).where(ArchivalDescription.slug.in_(slugs))
+    found = {d.slug: d for d in db.session.scalars(query)}
     missing = [slug for slug in slugs if slug not in found]
     if missing:
-        raise ValidationError(f"There is no description with the slug {', '.join(f'“{s}”' for s in missing)}.")
+        raise ValidationError(_("There is no description with the slug %(slugs)s.",
+                                slugs=", ".join(f"“{s}”" for s in missing)))
     if not slugs:
-        raise ValidationError("Choose at least one description.")
+        raise ValidationError(_("Choose at least one description."))
     form.description = found[slugs[0]]
     form.slugs = slugs
 
 
 class ExportForm(JobForm):
     record = StringField(
-        "Descriptions",
-        validators=[InputRequired(message="Choose the description(s) to export (their slugs)."), _resolve_records],
-        description="One or more slugs, separated by commas; each is exported with all its descendants.",
+        _l("Descriptions"),
+        validators=[InputRequired(message=_l("Choose the description(s) to export (their slugs).")), _resolve_records],
+        description=_l("One or more slugs, separated by commas; each is exported with all its descendants."),
     )
     format = SelectField(
-        "Format", choices=[SelectChoice(key, label) for key, label in FORMATS.items()], default="csv",
+        _l("Format"), choices=[SelectChoice(key, label) for key, label in FORMATS.items()], default="csv",
         validators=[InputRequired()],
     )
     slugs: list[str] = []
@@ -86,6 +91,8 @@ def export_descriptions(job_id: int) -> None:
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; use csv or ead.")
     slugs = job.parameters.get("slugs") or ([job.description.slug] if job.description else [])
+    if db.engine.dialect.name == "postgresql":  # no move renumbers the tree while we read it
+        lock_tree(0)  # (shared; on SQLite it would block every writer for the whole export)
     roots = export_roots(slugs)
     if not roots:
         raise LookupError("There is nothing to export: no description was chosen.")

@@ -129,7 +129,8 @@ class EadExport:
 
     @staticmethod
     def _attributes(row: SqlRow) -> str:
-        audience = "external" if PublicationStatus(row.publication_status) == PublicationStatus.PUBLISHED else "internal"
+        published = PublicationStatus(row.publication_status) == PublicationStatus.PUBLISHED
+        audience = "external" if published else "internal"
         return f" level={_attr(row.level_of_description)} audience={_attr(audience)}"
 
     @staticmethod

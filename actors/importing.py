@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from sqlalchemy import update
 from wtforms import SelectField, StringField
@@ -23,14 +25,14 @@ from actors.importing_ead import EadReader
 from actors.importing_plan import KEPT_PROBLEMS, MATCH_MODES, Plan
 from actors.importing_rows import ImportFailed, clean
 from actors.importing_write import Writer
-from actors.uploads import UploadError, check_upload, format_for
+from actors.uploads import FORMAT_NAMES, UploadError, check_upload, format_for
 from extensions import db
 from models import ArchivalDescription, Job
 
 MATCH_LABELS = {
-    "skip": "Skip it (and report it)",
-    "update": "Update it with the file's values",
-    "new": "Import it as a new record anyway",
+    "skip": _l("Skip it (and report it)"),
+    "update": _l("Update it with the file's values"),
+    "new": _l("Import it as a new record anyway"),
 }
 
 
@@ -38,7 +40,7 @@ def validate_upload(form: JobForm, field: FileField, requested: str | None) -> s
     """The web form's file checks (see actors.uploads); returns the file's format."""
     upload = field.data
     if not upload or not getattr(upload, "filename", None):
-        raise ValidationError("Choose a file to upload.")
+        raise ValidationError(_("Choose a file to upload."))
     limit = current_app.config.get("IMPORT_MAX_FILE_BYTES") or current_app.config.get("MAX_CONTENT_LENGTH")
     try:
         return check_upload(upload.stream, upload.filename, requested, limit)
@@ -47,19 +49,20 @@ def validate_upload(form: JobForm, field: FileField, requested: str | None) -> s
 
 
 class ImportForm(JobForm):
-    file = FileField("File", description="An AtoM archival-description CSV (.csv) or an EAD 2002 finding aid (.xml).")
+    file = FileField(_l("File"),
+                     description=_l("An AtoM archival-description CSV (.csv) or an EAD 2002 finding aid (.xml)."))
     format = SelectField(
-        "Format",
-        choices=[SelectChoice("auto", "From the file name"), SelectChoice("csv", "AtoM CSV"), SelectChoice("ead", "EAD 2002 XML")],
+        _l("Format"),
+        choices=[SelectChoice("auto", _l("From the file name"))] + [SelectChoice(k, v) for k, v in FORMAT_NAMES.items()],
         default="auto",
     )
     record = StringField(
-        "Parent description",
+        _l("Parent description"),
         validators=[Optional(), _resolve_record],
-        description="Optional: the slug of the description to import under; empty imports at the top level.",
+        description=_l("Optional: the slug of the description to import under; empty imports at the top level."),
     )
     match = SelectField(
-        "When a record with the same identifier exists under the same parent",
+        _l("When a record with the same identifier exists under the same parent"),
         choices=[SelectChoice(key, label) for key, label in MATCH_LABELS.items()],
         default="skip",
     )
@@ -74,7 +77,7 @@ class ImportForm(JobForm):
 
 
 class ValidateCsvForm(JobForm):
-    file = FileField("CSV file", description="An AtoM archival-description CSV file (.csv).")
+    file = FileField(_l("CSV file"), description=_l("An AtoM archival-description CSV file (.csv)."))
 
     def validate_file(self, field: FileField) -> None:
         validate_upload(self, field, "csv")
@@ -102,7 +105,8 @@ def check_rows(reader: CsvReader | EadReader, plan: Plan) -> None:
             report_progress(reader.bytes_read(), reader.size, f"Checked {plan.count} rows...")
     if plan.problem_count > KEPT_PROBLEMS:
         print(f"... {plan.problem_count - KEPT_PROBLEMS} more problems not shown.")
-    print(f"Checked {plan.count} rows: {plan.problem_count or 'no'} problem{'s' if plan.problem_count != 1 else ''}.", flush=True)
+    plural = "s" if plan.problem_count != 1 else ""
+    print(f"Checked {plan.count} rows: {plan.problem_count or 'no'} problem{plural}.", flush=True)
 
 
 def describe_columns(reader: CsvReader | EadReader) -> list[str]:
@@ -139,7 +143,8 @@ def import_descriptions(job_id: int) -> None:
     plan = Plan(parent.id if parent else None, match_mode)
     check_rows(reader, plan)
     if plan.problem_count:
-        more = f" (and {plan.problem_count - 1} more problems: see the output)" if plan.problem_count > 1 else ""
+        more = plan.problem_count - 1
+        more = f" (and {more} more problem{'s' if more > 1 else ''}: see the output)" if more else ""
         raise ImportFailed(f"{plan.problems[0]}{more}. Nothing was imported.")
     if plan.count == 0:
         raise ImportFailed("The file holds no records. Nothing was imported.")

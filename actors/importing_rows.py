@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from models.description import LEVELS, ArchivalDescription, PublicationStatus
+from models.description import LEVELS, PublicationStatus
 
 # Spreadsheets run cells starting with these as formulas; exports prefix them with "'".
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_LENGTHS = {"identifier": 255, "title": 1024, "dates": 255}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _LEVEL_ALIASES = {level.replace("-", ""): level for level in LEVELS}
-HAS_DIGITAL_OBJECT = hasattr(ArchivalDescription, "has_digital_object")
 
 
 class ImportFailed(Exception):
@@ -92,8 +91,7 @@ def clean(row: Row) -> dict[str, Any]:
     if values["start_date"] and values["end_date"] and values["end_date"] < values["start_date"]:
         row.problem("end_date", f"“{values['end_date']}” is before the start date “{values['start_date']}”")
     values["publication_status"] = _status(row, raw.get("publication_status", ""))
-    if HAS_DIGITAL_OBJECT:
-        values["has_digital_object"] = bool((raw.get("digital_object") or "").strip())
+    values["has_digital_object"] = bool((raw.get("digital_object") or "").strip())
     return values
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, func, insert, select, text, update
 from actors.importing_plan import Plan
 from actors.importing_rows import Row
 from actors.importing_slugs import SlugAllocator
+from actors.tree_jobs import lock_tree
 from extensions import db
 from models.base import utcnow
 from models.description import ArchivalDescription as D
@@ -42,8 +43,9 @@ class Writer:
         self.base = self.base_depth = 0
 
     def begin(self) -> None:
-        """Take the write lock first (SQLite), then find where the new records go and make room."""
-        db.session.execute(update(D).where(D.id == -1).values(rgt=D.rgt))
+        """Take the tree lock (exclusively, as a move does: the gap renumbers other trees), then
+        find where the new records go and make room."""
+        lock_tree(0, exclusive=True)
         self._next_id = (db.session.scalar(select(func.max(D.id))) or 0) + 1
         place = next(iter(self.plan.attachments), 0)
         if self.single_place and place:
@@ -59,7 +61,8 @@ class Writer:
         if plan.match[i]:
             self.ids[i] = plan.match[i]
             if plan.match_mode == "update":
-                self.updates.append({"b_id": plan.match[i], **{f"b_{k}": v for k, v in values.items()}, "b_updated_at": utcnow()})
+                changes = {f"b_{name}": value for name, value in values.items()}  # (b_: not a column name)
+                self.updates.append({"b_id": plan.match[i], **changes, "b_updated_at": utcnow()})
                 self.updated += 1
             else:
                 self.skipped += 1

@@ -6,6 +6,8 @@ changed between the request and the run.
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
 from wtforms.validators import ValidationError
 
@@ -18,23 +20,23 @@ from models.tree import move_subtree
 
 class MoveDescriptionForm(RecordJobForm):
     new_parent = StringField(
-        "New parent",
-        description="The slug of the description to move it under (the moved one becomes its last child).",
+        _l("New parent"),
+        description=_l("The slug of the description to move it under (the moved one becomes its last child)."),
     )
-    top_level = BooleanField("Move to top level instead")
+    top_level = BooleanField(_l("Move to top level instead"))
 
     def validate_new_parent(self, field) -> None:
         slug = (field.data or "").strip()
         field.data = slug
         if self.top_level.data:
             if slug:
-                raise ValidationError("Give a new parent or tick “Move to top level”, not both.")
+                raise ValidationError(_("Give a new parent or tick “Move to top level”, not both."))
             return
         if not slug:
-            raise ValidationError("Choose the new parent (its slug), or tick “Move to top level”.")
+            raise ValidationError(_("Choose the new parent (its slug), or tick “Move to top level”."))
         parent = D.by_slug(slug)
         if parent is None:
-            raise ValidationError(f"There is no description with the slug “{slug}”.")
+            raise ValidationError(_("There is no description with the slug “%(slug)s”.", slug=slug))
         record = self.description
         if record is not None:
             refusal = move_refusal(record, parent)
@@ -43,15 +45,18 @@ class MoveDescriptionForm(RecordJobForm):
 
     def validate_top_level(self, field) -> None:
         if field.data and self.description is not None and self.description.parent_id is None:
-            raise ValidationError(f"“{self.description.title}” is already at top level.")
+            raise ValidationError(_("“%(title)s” is already at top level.", title=self.description.title))
 
 
 def move_refusal(record: D, parent: D) -> str | None:
-    """Why ``record`` cannot go under ``parent``, or None (the same rule as move_subtree)."""
+    """Why ``record`` cannot go under ``parent``, or None (the same rule as move_subtree).
+
+    In the page's language on the form; the worker has no request, so a job's Info stays English."""
     if record.id == parent.id:
-        return f"“{record.title}” cannot be moved under itself."
+        return _("“%(title)s” cannot be moved under itself.", title=record.title)
     if record.lft < parent.lft < record.rgt:
-        return f"“{record.title}” cannot be moved under one of its own descendants (“{parent.title}”)."
+        return _("“%(title)s” cannot be moved under one of its own descendants (“%(parent)s”).",
+                 title=record.title, parent=parent.title)
     return None
 
 

@@ -1,6 +1,7 @@
 """Update publication status: draft or published, for a description and optionally its descendants."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired
@@ -15,12 +16,12 @@ from models.base import utcnow
 
 class PublicationStatusForm(RecordJobForm):
     status = SelectField(
-        "Publication status",
-        choices=[(s.value, s.label) for s in PublicationStatus],
+        _l("Publication status"),
+        choices=[(s.value, s.lazy_label) for s in PublicationStatus],
         default=PublicationStatus.PUBLISHED.value,
         validators=[InputRequired()],
     )
-    include_descendants = BooleanField("Update descendants too", default=False)
+    include_descendants = BooleanField(_l("Update descendants too"), default=False)
 
 
 def set_publication_status(record: D, status: PublicationStatus, include_descendants: bool) -> int:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from flask_babel import lazy_gettext as _l
+
 from actors.finding_aid import FindingAidForm, generate_finding_aid
 from actors.descendant_dates import DescendantDatesForm, calculate_descendant_dates
 from actors.forms import JobForm
@@ -31,7 +33,7 @@ PLUGIN_GROUP = "archive_jobs.job_types"
 @dataclass(frozen=True)
 class JobType:
     key: str  # the Dramatiq actor name and Job.type
-    label: str  # what the Jobs page and the CSV show
+    label: str  # what the Jobs page and the CSV show (lazy_gettext: translated when shown; the CSV forces English)
     perform: Callable[[int], None]  # runs in the worker with the job id
     description: str = ""
     form: type[JobForm] = JobForm  # its parameters; fields become Job.parameters
@@ -58,9 +60,9 @@ class JobType:
 BUILT_IN = (
     JobType(
         key="finding_aid",
-        label="Generate finding aid",
+        label=_l("Generate finding aid"),
         perform=generate_finding_aid,
-        description="A PDF or RTF finding aid of a description and all its descendants.",
+        description=_l("A PDF or RTF finding aid of a description and all its descendants."),
         form=FindingAidForm,
         time_limit_seconds=6 * 3600,
         rerun_safe=True,  # renders to a fresh file and switches to it only at the end
@@ -68,18 +70,18 @@ BUILT_IN = (
     ),
     JobType(
         key="move_description",
-        label="Move description",
+        label=_l("Move description"),
         perform=move_description,
-        description="Move a description and its sub-tree under a new parent, or to top level.",
+        description=_l("Move a description and its sub-tree under a new parent, or to top level."),
         form=MoveDescriptionForm,
         create_permissions=("edit_descriptions",),
         locks_record=True,  # renumbers the tree: also takes the tree lock exclusively (actors.tree_jobs)
     ),
     JobType(
         key="publication_status",
-        label="Update publication status",
+        label=_l("Update publication status"),
         perform=update_publication_status,
-        description="Set a description, and optionally all its descendants, to draft or published.",
+        description=_l("Set a description, and optionally all its descendants, to draft or published."),
         form=PublicationStatusForm,
         create_permissions=("publish_descriptions",),
         rerun_safe=True,  # one transaction, idempotent
@@ -88,9 +90,9 @@ BUILT_IN = (
     ),
     JobType(
         key="descendant_dates",
-        label="Calculate descendant dates",
+        label=_l("Calculate descendant dates"),
         perform=calculate_descendant_dates,
-        description="Set a description's date range from the earliest and latest dates of its descendants.",
+        description=_l("Set a description's date range from the earliest and latest dates of its descendants."),
         form=DescendantDatesForm,
         create_permissions=("edit_descriptions",),
         rerun_safe=True,
@@ -99,9 +101,9 @@ BUILT_IN = (
     ),
     JobType(
         key="inherit_rights",
-        label="Inherit rights",
+        label=_l("Inherit rights"),
         perform=inherit_rights_job,
-        description="Copy a description's rights statements to its descendants (overwrite or combine).",
+        description=_l("Copy a description's rights statements to its descendants (overwrite or combine)."),
         form=InheritRightsForm,
         create_permissions=("edit_descriptions",),
         rerun_safe=True,  # one transaction; overwrite and combine both give the same result twice
@@ -110,9 +112,9 @@ BUILT_IN = (
     ),
     JobType(
         key="import_descriptions",
-        label="Import descriptions",
+        label=_l("Import descriptions"),
         perform=import_descriptions,
-        description="Import an AtoM archival-description CSV or an EAD 2002 finding aid: all records or none.",
+        description=_l("Import an AtoM archival-description CSV or an EAD 2002 finding aid: all records or none."),
         form=ImportForm,
         create_permissions=("import_descriptions",),
         time_limit_seconds=6 * 3600,
@@ -121,9 +123,9 @@ BUILT_IN = (
     ),
     JobType(
         key="validate_csv",
-        label="Validate CSV",
+        label=_l("Validate CSV"),
         perform=validate_csv,
-        description="Check an AtoM CSV file as an import would, and list every problem; imports nothing.",
+        description=_l("Check an AtoM CSV file as an import would, and list every problem; imports nothing."),
         form=ValidateCsvForm,
         create_permissions=("import_descriptions",),
         rerun_safe=True,  # reads only
@@ -131,9 +133,9 @@ BUILT_IN = (
     ),
     JobType(
         key="export_descriptions",
-        label="Export descriptions",
+        label=_l("Export descriptions"),
         perform=export_descriptions,
-        description="Export descriptions and their descendants as AtoM CSV or EAD 2002 XML, in a zip to download.",
+        description=_l("Export descriptions and their descendants as AtoM CSV or EAD 2002 XML, in a zip to download."),
         form=ExportForm,
         create_permissions=("export_descriptions",),
         rerun_safe=True,  # writes a new file and switches to it at the end
@@ -141,9 +143,9 @@ BUILT_IN = (
     ),
     JobType(
         key="report",
-        label="Generate report",
+        label=_l("Generate report"),
         perform=generate_report,
-        description="A file list, item list (CSV or PDF) or box labels (CSV) of a description's sub-tree.",
+        description=_l("A file list, item list (CSV or PDF) or box labels (CSV) of a description's sub-tree."),
         form=ReportForm,
         rerun_safe=True,  # reads only; writes a new file and points the job at it at the end
         run_concurrently=True,
@@ -184,6 +186,9 @@ def retryable_by(user: User) -> list[str]:
 
 
 def label_for(key: str) -> str:
-    """The human label of a job type; the raw key for a type no longer installed."""
+    """The human label of a job type; the raw key for a type no longer installed.
+
+    Lazy for built-in types: it becomes text in the locale of wherever it is shown (str() it
+    in a request for its language; the worker and the CLI have no request, so English)."""
     job_type = JOB_TYPES.get(key)
     return job_type.label if job_type else key

@@ -6,6 +6,8 @@ the others); "combine" keeps theirs. Both skip exact duplicates (NOT EXISTS). Sc
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, func, insert, literal, select
 from sqlalchemy.orm import aliased
 from wtforms import SelectField
@@ -24,18 +26,19 @@ from models import ArchivalDescription as D
 from models.base import utcnow
 from models.rights import RightsStatement as R
 
-MODES = {"combine": "Combine (keep their statements, skip duplicates)", "overwrite": "Overwrite (replace their statements)"}
-SCOPES = {"all": "All descendants", "digital_objects": "Only descendants with digital objects"}
+MODES = {"combine": _l("Combine (keep their statements, skip duplicates)"),
+         "overwrite": _l("Overwrite (replace their statements)")}
+SCOPES = {"all": _l("All descendants"), "digital_objects": _l("Only descendants with digital objects")}
 
 
 class InheritRightsForm(RecordJobForm):
-    mode = SelectField("Mode", choices=list(MODES.items()), default="combine", validators=[InputRequired()])
-    scope = SelectField("Apply to", choices=list(SCOPES.items()), default="all", validators=[InputRequired()])
+    mode = SelectField(_l("Mode"), choices=list(MODES.items()), default="combine", validators=[InputRequired()])
+    scope = SelectField(_l("Apply to"), choices=list(SCOPES.items()), default="all", validators=[InputRequired()])
 
     def validate_record(self, field) -> None:
         require_descendants(self, field)
         if self.description is not None and statement_count(self.description.id) == 0:
-            raise ValidationError(f"“{self.description.title}” has no rights statements to inherit.")
+            raise ValidationError(_("“%(title)s” has no rights statements to inherit.", title=self.description.title))
 
 
 def statement_count(description_id: int) -> int:

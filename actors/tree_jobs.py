@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import text, update
 from wtforms.validators import ValidationError
 
@@ -68,7 +69,7 @@ def require_descendants(form, field) -> None:
     """Form validator (after the record resolved): the job needs a record that has descendants."""
     record = getattr(form, "description", None)
     if record is not None and record.descendant_count == 0:
-        raise ValidationError(f"“{record.title}” has no descendants.")
+        raise ValidationError(_("“%(title)s” has no descendants.", title=record.title))
 
 
 def no_descendants_error(record: ArchivalDescription) -> ValueError:

@@ -14,24 +14,28 @@ import io
 import re
 from pathlib import Path
 from typing import IO, Iterator
+from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from defusedxml.ElementTree import iterparse
-from xml.etree.ElementTree import ParseError
 
 CHUNK = 64 * 1024
 EXTENSIONS = {"csv": (".csv",), "ead": (".xml", ".ead")}
 FORMAT_NAMES = {"csv": "AtoM CSV", "ead": "EAD 2002 XML"}
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _BINARY_MAGIC = {
-    b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook is one: save it as “CSV UTF-8” instead)",
-    b"%PDF": "a PDF document",
-    b"\xd0\xcf\x11\xe0": "an old Microsoft Office file (save it as “CSV UTF-8” instead)",
+    b"PK\x03\x04": _l("This is a ZIP archive (an Excel .xlsx workbook is one: save it as “CSV UTF-8” instead), not a "
+                     "text file."),
+    b"%PDF": _l("This is a PDF document, not a text file."),
+    b"\xd0\xcf\x11\xe0": _l("This is an old Microsoft Office file (save it as “CSV UTF-8” instead), not a text file."),
 }
 
 
 class UploadError(ValueError):
-    """The file cannot be imported; the message is for the person who chose it."""
+    """The file cannot be imported; the message is for the person who chose it (in the page's
+    language on the web form; English for the CLI and the worker, which have no request)."""
 
 
 def format_for(filename: str, requested: str | None) -> str:
@@ -40,12 +44,14 @@ def format_for(filename: str, requested: str | None) -> str:
     if requested in EXTENSIONS:
         if suffix not in EXTENSIONS[requested]:
             allowed = " or ".join(EXTENSIONS[requested])
-            raise UploadError(f"The {FORMAT_NAMES[requested]} file must end in {allowed} (got “{filename}”).")
+            raise UploadError(_("The %(format)s file must end in %(allowed)s (got “%(filename)s”).",
+                                format=FORMAT_NAMES[requested], allowed=allowed, filename=filename))
         return requested
     for fmt, suffixes in EXTENSIONS.items():
         if suffix in suffixes:
             return fmt
-    raise UploadError(f"Choose a .csv (AtoM CSV) or .xml (EAD 2002) file (got “{filename or 'no name'}”).")
+    raise UploadError(_("Choose a .csv (AtoM CSV) or .xml (EAD 2002) file (got “%(filename)s”).",
+                        filename=filename or _("no name")))
 
 
 def check_upload(stream: IO[bytes], filename: str, requested: str | None, max_bytes: int | None) -> str:
@@ -75,9 +81,10 @@ def _check_size(stream: IO[bytes], max_bytes: int | None) -> None:
     size = stream.tell()
     stream.seek(0)
     if size == 0:
-        raise UploadError("The file is empty.")
+        raise UploadError(_("The file is empty."))
     if max_bytes and size > max_bytes:
-        raise UploadError(f"The file is too large ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB).")
+        raise UploadError(_("The file is too large (%(size).1f MB; the limit is %(limit).0f MB).",
+                            size=size / 2**20, limit=max_bytes / 2**20))
 
 
 def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
@@ -87,14 +94,14 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
 
 
 def _check_not_binary(stream: IO[bytes], head: bytes) -> None:
-    for magic, what in _BINARY_MAGIC.items():
+    for magic, message in _BINARY_MAGIC.items():
         if head.startswith(magic):
-            raise UploadError(f"This is {what}, not a text file.")
+            raise UploadError(str(message))
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise UploadError("The file is UTF-16 text; save it as UTF-8 (in Excel: “CSV UTF-8”).")
+        raise UploadError(_("The file is UTF-16 text; save it as UTF-8 (in Excel: “CSV UTF-8”)."))
     for chunk in _chunks(stream):
         if b"\x00" in chunk:
-            raise UploadError("This is a binary file, not text (it contains NUL bytes).")
+            raise UploadError(_("This is a binary file, not text (it contains NUL bytes)."))
 
 
 def _check_utf8(stream: IO[bytes]) -> None:
@@ -108,14 +115,15 @@ def _check_utf8(stream: IO[bytes]) -> None:
             bad = chunk[error.start]
             line += chunk.count(b"\n", 0, error.start)
             raise UploadError(
-                f"The file is not UTF-8 text (byte 0x{bad:02X} on line {line}). Save it as UTF-8 "
-                "(in Excel: “CSV UTF-8”); Windows-1252 and Latin-1 files are not accepted."
+                _("The file is not UTF-8 text (byte 0x%(byte)s on line %(line)d). Save it as UTF-8 "
+                  "(in Excel: “CSV UTF-8”); Windows-1252 and Latin-1 files are not accepted.",
+                  byte=f"{bad:02X}", line=line)
             ) from None
         line += chunk.count(b"\n")
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        raise UploadError("The file is not UTF-8 text (it ends in the middle of a character).") from None
+        raise UploadError(_("The file is not UTF-8 text (it ends in the middle of a character).")) from None
 
 
 def _check_csv_header(stream: IO[bytes]) -> None:
@@ -124,13 +132,13 @@ def _check_csv_header(stream: IO[bytes]) -> None:
     try:
         header = next(csv.reader(text), [])
     except csv.Error as error:
-        raise UploadError(f"The first line of the file is not valid CSV: {error}.") from None
+        raise UploadError(_("The first line of the file is not valid CSV: %(error)s.", error=error)) from None
     finally:
         text.detach()
     if header and header[0].lstrip().startswith("<"):
-        raise UploadError("This looks like an XML file, not CSV: to import it as EAD, give it a .xml name.")
+        raise UploadError(_("This looks like an XML file, not CSV: to import it as EAD, give it a .xml name."))
     if "title" not in (name.strip() for name in header):
-        raise UploadError("This does not look like an AtoM CSV file: its first line has no “title” column.")
+        raise UploadError(_("This does not look like an AtoM CSV file: its first line has no “title” column."))
 
 
 def safe_iterparse(source, events=("start", "end")):
@@ -141,15 +149,17 @@ def safe_iterparse(source, events=("start", "end")):
 def describe_xml_error(error: Exception) -> str:
     """A reader's message for what defusedxml or expat refused."""
     if isinstance(error, DefusedXmlException):
-        return (
+        return _(
             "The XML declares or uses entities (<!ENTITY ...>) or external references, which are refused "
             "for security reasons (external entities, entity expansion). Remove the DOCTYPE's internal "
             "declarations and try again."
         )
     position = getattr(error, "position", None)
-    where = f"line {position[0]}, column {position[1] + 1}: " if position else ""
     reason = str(error).split(":")[0]
-    return f"The XML is not well-formed ({where}{reason})."
+    if position:
+        return _("The XML is not well-formed (line %(line)s, column %(column)s: %(reason)s).",
+                 line=position[0], column=position[1] + 1, reason=reason)
+    return _("The XML is not well-formed (%(reason)s).", reason=reason)
 
 
 def check_ead_xml(stream: IO[bytes]) -> None:
@@ -158,9 +168,12 @@ def check_ead_xml(stream: IO[bytes]) -> None:
     try:
         for event, element in safe_iterparse(stream, events=("start", "end")):
             if event == "start":
-                if not open_elements and element.tag.rsplit("}", 1)[-1] != "ead":
-                    local = element.tag.rsplit("}", 1)[-1]
-                    raise UploadError(f"The XML file is not an EAD finding aid: its root element is <{local}>, not <ead>.")
+                local = element.tag.rsplit("}", 1)[-1]
+                if not open_elements and local != "ead":
+                    raise UploadError(
+                        _("The XML file is not an EAD finding aid: its root element is <%(root)s>, not <ead>.",
+                          root=local)
+                    )
                 open_elements.append(element)
                 continue
             open_elements.pop()

@@ -13,6 +13,8 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
@@ -42,7 +44,7 @@ def require_login() -> None:
 def description_or_404(slug: str) -> ArchivalDescription:
     description = ArchivalDescription.by_slug(slug)
     if description is None:
-        abort(404, description=f"There is no archival description {slug!r}.")
+        abort(404, description=_("There is no archival description “%(slug)s”.", slug=slug))
     return description
 
 
@@ -53,22 +55,22 @@ def index():
 
 
 def _choices(cls) -> list[tuple[str, str]]:
-    return [(member.value, member.label) for member in cls]
+    return [(member.value, member.lazy_label) for member in cls]
 
 
 class RightsStatementForm(FlaskForm):
     """Add one rights statement to a description (editors)."""
 
-    basis = SelectField("Basis", choices=_choices(RightsBasis), validators=[InputRequired()])
-    act = SelectField("Act", choices=_choices(RightsAct), validators=[InputRequired()])
-    restriction = SelectField("Restriction", choices=_choices(RightsRestriction), validators=[InputRequired()])
-    start_date = DateField("Start date", validators=[Optional()])
-    end_date = DateField("End date", validators=[Optional()])
-    note = TextAreaField("Note", validators=[Optional()])
+    basis = SelectField(_l("Basis"), choices=_choices(RightsBasis), validators=[InputRequired()])
+    act = SelectField(_l("Act"), choices=_choices(RightsAct), validators=[InputRequired()])
+    restriction = SelectField(_l("Restriction"), choices=_choices(RightsRestriction), validators=[InputRequired()])
+    start_date = DateField(_l("Start date"), validators=[Optional()])
+    end_date = DateField(_l("End date"), validators=[Optional()])
+    note = TextAreaField(_l("Note"), validators=[Optional()])
 
     def validate_end_date(self, field) -> None:
         if field.data and self.start_date.data and field.data < self.start_date.data:
-            raise ValidationError("The end date is before the start date.")
+            raise ValidationError(_("The end date is before the start date."))
 
 
 def record_job_types() -> list[JobType]:
@@ -124,7 +126,8 @@ def generate_finding_aid(slug: str):
     description = description_or_404(slug)
     form = FindingAidOptions()
     if not form.validate_on_submit():
-        flash(f"Choose a finding aid format: PDF or RTF (got “{request.form.get('format', '')}”).", "error")
+        flash(_("Choose a finding aid format: PDF or RTF (got “%(format)s”).", format=request.form.get("format", "")),
+              "error")
         return _render_view(description, form, status=400)
     form.description = description
     record, parameters = form.job_arguments()
@@ -139,7 +142,7 @@ def download_finding_aid(slug: str):
     aid = FindingAid.for_description(description.id)
     path = finding_aid_dir() / aid.file_name if aid else None
     if path is None or not Path(path).is_file():
-        abort(404, description="No finding aid has been generated for this description yet.")
+        abort(404, description=_("No finding aid has been generated for this description yet."))
     return send_file(
         path, mimetype=aid.mime_type, as_attachment=True, download_name=f"{description.slug}.{aid.format}"
     )
@@ -149,10 +152,10 @@ def download_finding_aid(slug: str):
 def add_rights_statement(slug: str):
     description = description_or_404(slug)
     if not current_user.can(EDIT_RIGHTS):
-        abort(403, description="You may not edit rights statements.")
+        abort(403, description=_("You may not edit rights statements."))
     rights_form = RightsStatementForm()
     if not rights_form.validate_on_submit():
-        flash("The rights statement was not added: please correct the fields below.", "error")
+        flash(_("The rights statement was not added: please correct the fields below."), "error")
         return _render_view(description, FindingAidOptions(), status=400, rights_form=rights_form)
     data = rights_form.data
     db.session.add(
@@ -167,7 +170,7 @@ def add_rights_statement(slug: str):
         )
     )
     db.session.commit()
-    flash("Rights statement added.", "success")
+    flash(_("Rights statement added."), "success")
     return redirect(url_for("descriptions.view", slug=description.slug) + "#rights-heading")
 
 

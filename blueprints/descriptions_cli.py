@@ -148,4 +148,5 @@ def list_command(root: str | None) -> None:
         record = _record(root)
         query = query.where(D.lft.between(record.lft, record.rgt))
     for depth, level, identifier, title, status, slug in db.session.execute(query.execution_options(yield_per=2000)):
-        click.echo("\t".join((str(depth), level, _cell(identifier), _cell(title), PublicationStatus(status).label, slug)))
+        cells = (str(depth), level, _cell(identifier), _cell(title), PublicationStatus(status).label, slug)
+        click.echo("\t".join(cells))

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import get_timezone
+from flask_babel import gettext as _
 
 
 def site_time(value: datetime | None, zone: str | None = None) -> str:
@@ -17,6 +18,8 @@ def site_time(value: datetime | None, zone: str | None = None) -> str:
     return value.replace(tzinfo=timezone.utc).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def format_datetime(value: datetime | None, missing: str = "N/A") -> str:
-    """Jinja filter: in the user's time zone, with 'N/A' for a missing date."""
-    return site_time(value, str(get_timezone())) or missing
+def format_datetime(value: datetime | None, missing: str | None = None) -> str:
+    """Jinja filter: in the user's time zone, with 'N/A' (translated) for a missing date.
+
+    The format stays ISO in every language: `YYYY-MM-DD HH:MM:SS`."""
+    return site_time(value, str(get_timezone())) or (missing if missing is not None else _("N/A"))

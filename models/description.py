@@ -11,6 +11,8 @@ import re
 import unicodedata
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, false, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -20,13 +22,36 @@ from models.base import utcnow
 LEVELS = ("fonds", "subfonds", "series", "subseries", "file", "item")
 
 
+def level_label(level: str | None) -> str:
+    """The level of description in the current language, for pages (data, exports and finding
+    aids keep the stored English word); an unknown level as stored, capitalized."""
+    # A context, because "File" the level is not "File" the upload.
+    labels = {
+        "fonds": pgettext("level of description", "Fonds"),
+        "subfonds": pgettext("level of description", "Subfonds"),
+        "series": pgettext("level of description", "Series"),
+        "subseries": pgettext("level of description", "Subseries"),
+        "file": pgettext("level of description", "File"),
+        "item": pgettext("level of description", "Item"),
+    }
+    return labels.get((level or "").lower()) or (level or "").capitalize()
+
+
 class PublicationStatus(enum.Enum):
     DRAFT = "draft"
     PUBLISHED = "published"
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """In the current language (exports run in the worker, in English)."""
+        return str(PUBLICATION_LABELS[self])
+
+    @property
+    def lazy_label(self):
+        return PUBLICATION_LABELS[self]
+
+
+PUBLICATION_LABELS = {PublicationStatus.DRAFT: _l("Draft"), PublicationStatus.PUBLISHED: _l("Published")}
 
 
 class ArchivalDescription(db.Model):

@@ -5,6 +5,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, delete, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,7 +24,13 @@ class JobStatus(enum.Enum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """In the current language (the CSV and the CLI use English: see blueprints.jobs.export)."""
+        return str(STATUS_LABELS[self])
+
+    @property
+    def lazy_label(self):
+        """The label translated when shown: for lists built at import time."""
+        return STATUS_LABELS[self]
 
     @classmethod
     def active(cls) -> tuple[JobStatus, ...]:
@@ -32,6 +39,15 @@ class JobStatus(enum.Enum):
     @classmethod
     def inactive(cls) -> tuple[JobStatus, ...]:
         return (cls.COMPLETED, cls.ERROR, cls.CANCELED)
+
+
+STATUS_LABELS = {
+    JobStatus.QUEUED: _l("Queued"),
+    JobStatus.RUNNING: _l("Running"),
+    JobStatus.COMPLETED: _l("Completed"),
+    JobStatus.ERROR: _l("Error"),
+    JobStatus.CANCELED: _l("Canceled"),
+}
 
 
 class Job(db.Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum, ForeignKey, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,7 +19,13 @@ from models.base import utcnow
 class _Labelled(enum.Enum):
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """In the current language."""
+        return str(RIGHTS_LABELS[self.value])
+
+    @property
+    def lazy_label(self):
+        """Translated when shown: for form choices built at import time."""
+        return RIGHTS_LABELS[self.value]
 
 
 class RightsBasis(_Labelled):
@@ -44,6 +51,29 @@ class RightsRestriction(_Labelled):
     ALLOW = "allow"
     DISALLOW = "disallow"
     CONDITIONAL = "conditional"
+
+
+RIGHTS_LABELS = {
+    # basis
+    "copyright": _l("Copyright"),
+    "license": _l("License"),
+    "statute": _l("Statute"),
+    "policy": _l("Policy"),
+    "donor": _l("Donor"),
+    # act
+    "delete": _l("Delete"),
+    "discover": _l("Discover"),
+    "display": _l("Display"),
+    "disseminate": _l("Disseminate"),
+    "migrate": _l("Migrate"),
+    "modify": _l("Modify"),
+    "publish": _l("Publish"),
+    "replicate": _l("Replicate"),
+    # restriction
+    "allow": _l("Allow"),
+    "disallow": _l("Disallow"),
+    "conditional": _l("Conditional"),
+}
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:

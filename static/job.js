@@ -11,17 +11,26 @@
   const queueEl = document.getElementById("job-queue");
   // The server counts characters as Python does; keep its offset rather than textContent.length.
   let offset = parseInt(fields.dataset.offset || "0", 10);
+  // Words in the page's language, from the template (data-text-*).
+  const text = fields.dataset;
+  // The status arrives as its label in the page's language; its class comes from the value.
+  const statusClasses = JSON.parse(fields.dataset.statusClasses || "{}");
 
   function queueText(ahead) {
-    if (ahead === null || ahead === undefined) return "N/A";
-    if (ahead === 0) return "Next to run";
-    return ahead + " queued job" + (ahead === 1 ? "" : "s") + " ahead";
+    if (ahead === null || ahead === undefined) return text.textNone;
+    if (ahead === 0) return text.textNext;
+    return ahead === 1 ? text.textAheadOne : text.textAheadMany.replace("{num}", String(ahead));
+  }
+
+  function progressText(data) {
+    return text.textProgress.replace("{done}", String(data.progress_done))
+      .replace("{total}", String(data.progress_total)).replace("{percent}", String(data.progress_percent));
   }
 
   function showOutput(data) {
     const atBottom = output.scrollTop + output.clientHeight >= output.scrollHeight - 8;
     if (data.reset) {
-      if (output.textContent !== data.output) output.textContent = data.output || "(no output yet)";
+      if (output.textContent !== data.output) output.textContent = data.output || text.textNoOutput;
     } else if (data.output) {
       if (offset === 0) output.textContent = "";  // drop the "(no output yet)" placeholder
       output.appendChild(document.createTextNode(data.output));
@@ -41,11 +50,11 @@
     } catch (error) { return schedule(); }
     showOutput(data);
     statusEl.textContent = data.status;
-    statusEl.className = "status status-" + data.status.toLowerCase();
+    statusEl.className = "status status-" + (statusClasses[data.status] || "");
     infoEl.textContent = data.info;
     if (queueEl) queueEl.textContent = queueText(data.queue_position);
     if (data.progress_total) {
-      progressEl.textContent = data.progress_done + " of " + data.progress_total + " (" + data.progress_percent + "%)";
+      progressEl.textContent = progressText(data);
     }
     if (data.active) schedule(); else window.location.reload();
   }

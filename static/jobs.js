@@ -4,6 +4,7 @@
 (function () {
   const toggle = document.getElementById("auto-refresh");
   const live = document.getElementById("jobs-live");
+  const announcer = document.getElementById("jobs-announcer");
   if (!toggle || !live) return;
   const INTERVAL_MS = 5000;
   let timer = null;
@@ -42,7 +43,16 @@
         if (again) again.focus({ preventScroll: true });
       }
       window.scrollTo(scrollX, scrollY);
+      announce();
     } catch (error) { /* network blip: try again on the next tick */ }
+  }
+
+  // A short polite summary (in the page's language, from data-text) instead of the whole table.
+  function announce() {
+    const health = live.querySelector(".health");
+    if (!announcer || !health) return;
+    announcer.textContent = announcer.dataset.text
+      .replace("{queued}", health.dataset.queued).replace("{running}", health.dataset.running);
   }
 
   function schedule() {

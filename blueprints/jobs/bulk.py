@@ -7,9 +7,13 @@ meanwhile are never swept up by a confirmation given before they existed.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import Select, exists, func, update
 from sqlalchemy.orm import aliased
@@ -29,18 +33,25 @@ BULK_RETRY_LIMIT = 1000
 
 @dataclass(frozen=True)
 class BulkAction:
-    verb: str  # button and title
-    done: str  # past tense for the message
+    verb: str  # button and title (templates/jobs/bulk.html words each action's sentences whole)
+    done: Callable[[int], str]  # the message once done, for a count
     explains: str
 
 
 ACTIONS = {
-    "retry": BulkAction("Retry", "Retried", "Each job that ended in Error or was Canceled, and was not retried yet, "
-                        "is launched again as a new job linked to it."),
-    "cancel": BulkAction("Cancel", "Canceled", "Queued jobs are canceled at once and never run; running jobs stop "
-                         "at their next checkpoint."),
-    "clear": BulkAction("Clear", "Cleared", "Completed, failed and canceled jobs are deleted with their output "
-                        "files. Active jobs are never cleared."),
+    "retry": BulkAction(
+        _l("Retry"), lambda n: ngettext("Retried %(num)d job.", "Retried %(num)d jobs.", n),
+        _l("Each job that ended in Error or was Canceled, and was not retried yet, is launched again as a new job "
+           "linked to it."),
+    ),
+    "cancel": BulkAction(
+        _l("Cancel"), lambda n: ngettext("Canceled %(num)d job.", "Canceled %(num)d jobs.", n),
+        _l("Queued jobs are canceled at once and never run; running jobs stop at their next checkpoint."),
+    ),
+    "clear": BulkAction(
+        _l("Clear"), lambda n: ngettext("Cleared %(num)d job.", "Cleared %(num)d jobs.", n),
+        _l("Completed, failed and canceled jobs are deleted with their output files. Active jobs are never cleared."),
+    ),
 }
 
 
@@ -63,7 +74,7 @@ def eligible(action: str, query: Select) -> Select:
 
 def _selection(action: str) -> tuple[JobFilter, str, Select]:
     if action not in ACTIONS:
-        abort(404, description=f"There is no bulk action {action!r}.")
+        abort(404, description=_("There is no bulk action “%(action)s”.", action=action))
     filters = JobFilter.from_args(request.args, current_user)
     tab = "active" if request.args.get("tab") == "active" else "all"
     return filters, tab, eligible(action, jobs_for(current_user, tab, filters))
@@ -84,12 +95,11 @@ def bulk_apply(action: str):
     filters, tab, query = _selection(action)
     upto = request.form.get("upto", type=int)
     if upto is None:
-        flash("Nothing was changed: the confirmation did not say which jobs.", "info")
+        flash(_("Nothing was changed: the confirmation did not say which jobs."), "info")
     else:
         query = query.where(Job.id <= upto)
         count = {"cancel": _cancel, "retry": _retry, "clear": delete_jobs}[action](query)
-        noun = "job" if count == 1 else "jobs"
-        flash(f"{ACTIONS[action].done} {count} {noun}." if count else "No job matched: nothing was changed.",
+        flash(ACTIONS[action].done(count) if count else _("No job matched: nothing was changed."),
               "success" if count else "info")
     back = "jobs.active" if tab == "active" else "jobs.index"
     return redirect(url_for(back, **filters.args()))
@@ -125,6 +135,6 @@ def _retry(query: Select) -> int:
                          parameters=dict(job.parameters), retry_of_id=job.id)
         unsent += not sent
     if unsent:
-        flash(f"{unsent} of the new jobs are saved but the queue is not reachable: they start when it is back.",
-              "warning")
+        flash(_("%(count)s of the new jobs are saved but the queue is not reachable: they start when it is back.",
+                count=unsent), "warning")
     return len(originals)

@@ -8,9 +8,10 @@ from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, stream_with_context
+from flask_babel import force_locale
 from sqlalchemy import Select, String, type_coerce
 
-from actors.registry import label_for
+from actors.registry import JOB_TYPES
 from extensions import db
 from models import Job, JobStatus, User
 
@@ -37,8 +38,11 @@ def _rows(query: Select) -> Iterator[str]:
 
     writer.writerow(HEADER)
     yield take()
-    statuses = {status.value: status.label for status in JobStatus}
-    labels: dict[str, str] = {}
+    # The contract's vocabulary whatever the user's language: English labels, made plain
+    # strings here once (a lazy label would be translated when written).
+    with force_locale("en"):
+        statuses = {status.value: str(status.label) for status in JobStatus}
+        labels = {key: neutralize(str(job_type.label)) for key, job_type in JOB_TYPES.items()}
     when = _formatter(ZoneInfo(current_app.config["SITE_TIMEZONE"]))
     columns = query.with_only_columns(
         Job.created_at, Job.finished_at, Job.type, type_coerce(Job.status, String), Job.info, User.username
@@ -50,7 +54,7 @@ def _rows(query: Select) -> Iterator[str]:
             (
                 when(created),
                 when(finished),
-                labels.get(type_key) or labels.setdefault(type_key, neutralize(label_for(type_key))),
+                labels.get(type_key) or labels.setdefault(type_key, neutralize(type_key)),  # uninstalled: its key
                 statuses.get(status, status),
                 neutralize(info) if info else "",
                 neutralize(username) if username else "",

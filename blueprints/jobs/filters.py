@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import String, cast, false, func, or_, select
 
 from actors.registry import JOB_TYPES
@@ -43,11 +44,11 @@ class JobFilter:
         if viewer.is_admin:  # others only ever see their own jobs
             found.user = args.get("user", "").strip()[:80]
         found.record = args.get("record", "").strip()[:255]
-        found.created_from = found._date(args, "from", "Created from")
-        found.created_to = found._date(args, "to", "Created to")
+        found.created_from = found._date(args, "from", _("Created from"))
+        found.created_to = found._date(args, "to", _("Created to"))
         q = " ".join(args.get("q", "").split())[:200]
         if q and len(q) < MIN_SEARCH:
-            found.problems.append(f"Search needs at least {MIN_SEARCH} characters; it was ignored.")
+            found.problems.append(_("Search needs at least %(min)d characters; it was ignored.", min=MIN_SEARCH))
         elif q:
             found.q = q
         return found
@@ -59,7 +60,7 @@ class JobFilter:
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            self.problems.append(f"{label} is not a date (YYYY-MM-DD); it was ignored.")
+            self.problems.append(_("%(label)s is not a date (YYYY-MM-DD); it was ignored.", label=label))
             return None
 
     def args(self) -> dict[str, str]:

@@ -15,6 +15,8 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import update
@@ -87,7 +89,7 @@ def active():
 def _visible_job_or_404(job_id: int) -> Job:
     job = Job.get_visible(job_id, current_user)
     if job is None:
-        abort(404, description=f"There is no job {job_id} that you can see.")
+        abort(404, description=_("There is no job %(id)s that you can see.", id=job_id))
     return job
 
 
@@ -100,6 +102,7 @@ def detail(job_id: int):
         queue_position=queue_position(job),
         may_cancel=_may_act_on(job, cancelable_by(current_user)),
         may_retry=_may_act_on(job, retryable_by(current_user)),
+        status_classes={status.label: status.value for status in JobStatus},
     )
 
 
@@ -115,7 +118,7 @@ def status(job_id: int):
     job = _visible_job_or_404(job_id)
     text = job.output or ""
     data = {
-        "status": job.status.label,
+        "status": job.status.label,  # in the page's language (job.js maps it back to its status-* class)
         "active": job.is_active,
         "info": job.info or "",
         "output": text,
@@ -155,9 +158,9 @@ def clear():
     """Clear the current user's inactive jobs — never anyone else's, never active ones."""
     count = delete_jobs(Job.inactive_of(current_user.id))
     if count:
-        flash(f"Cleared {count} inactive job{'s' if count != 1 else ''}.", "success")
+        flash(ngettext("Cleared %(num)d inactive job.", "Cleared %(num)d inactive jobs.", count), "success")
     else:
-        flash("There are no inactive jobs of yours to clear.", "info")
+        flash(_("There are no inactive jobs of yours to clear."), "info")
     return redirect(url_for("jobs.index"))
 
 
@@ -170,7 +173,7 @@ def _may_act_on(job: Job, allowed_types: list[str]) -> bool:
 def cancel(job_id: int):
     job = _visible_job_or_404(job_id)
     if not _may_act_on(job, cancelable_by(current_user)):
-        abort(403, description="Your role does not allow you to cancel this job.")
+        abort(403, description=_("Your role does not allow you to cancel this job."))
     canceled = db.session.execute(
         update(Job)
         .where(Job.id == job.id, Job.status == JobStatus.QUEUED)
@@ -190,11 +193,11 @@ def cancel(job_id: int):
     db.session.commit()
     db.session.refresh(job)
     if canceled:
-        flash(f"Job {job.id} was canceled; it will not run.", "success")
+        flash(_("Job %(id)s was canceled; it will not run.", id=job.id), "success")
     elif requested or (job.status == JobStatus.RUNNING and job.cancel_requested_at):
-        flash(f"Cancel requested: job {job.id} stops at its next checkpoint.", "success")
+        flash(_("Cancel requested: job %(id)s stops at its next checkpoint.", id=job.id), "success")
     else:
-        flash(f"Job {job.id} has already ended ({job.status.label}).", "info")
+        flash(_("Job %(id)s has already ended (%(status)s).", id=job.id, status=job.status.label), "info")
     return redirect(url_for("jobs.detail", job_id=job.id))
 
 
@@ -203,9 +206,9 @@ def retry(job_id: int):
     """A new job with the same parameters, linked to the original."""
     job = _visible_job_or_404(job_id)
     if not _may_act_on(job, retryable_by(current_user)):
-        abort(403, description="Your role does not allow you to launch this job again.")
+        abort(403, description=_("Your role does not allow you to launch this job again."))
     if job.status not in (JobStatus.ERROR, JobStatus.CANCELED):
-        flash("Only jobs that ended in Error or were Canceled can be retried.", "error")
+        flash(_("Only jobs that ended in Error or were Canceled can be retried."), "error")
         return redirect(url_for("jobs.detail", job_id=job.id))
     new_job, sent = launch(
         job.type, user=current_user, description=job.description, parameters=dict(job.parameters),
@@ -217,14 +220,17 @@ def retry(job_id: int):
 
 def flash_launched(job: Job, sent: bool) -> None:
     """The message after launching a job, honest about a queue that is down."""
-    link = Markup('<a href="{}">job {}</a> ({})').format(url_for("jobs.detail", job_id=job.id), job.id, label_for(job.type))
+    link = Markup('<a href="{}">{}</a> ({})').format(
+        url_for("jobs.detail", job_id=job.id), _("job %(id)s", id=job.id), str(label_for(job.type))
+    )
     if sent:
-        flash(Markup("Launched {}. Follow it on the Jobs page.").format(link), "success")
+        flash(Markup(_("Launched %(job)s. Follow it on the Jobs page.", job=link)), "success")
     else:
         flash(
             Markup(
-                "Saved {}, but the job queue is not reachable right now: it will start as soon as the queue is back."
-            ).format(link),
+                _("Saved %(job)s, but the job queue is not reachable right now: it will start as soon as the queue "
+                  "is back.", job=link)
+            ),
             "warning",
         )
 

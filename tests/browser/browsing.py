@@ -10,9 +10,11 @@ OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
 
 def log_in(driver, base: str, username: str = "admin") -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(f"{base}/login")
     driver.find_element(By.NAME, "username").send_keys(username)
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
+    WebDriverWait(driver, 20, 0.1).until(lambda d: "/login" not in d.current_url)  # the POST has landed
 

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 from defusedxml.ElementTree import fromstring
-from import_export_support import assert_consistent, description_count, last_job, roles, run_form, tree
+from import_export_support import (
+    assert_consistent,
+    description_count,
+    last_job,
+    roles,
+    run_form,
+    tree,
+)
 from webtest import Upload
 
 from actors.jobs import launch

@@ -1,9 +1,19 @@
 """Import descriptions: AtoM CSV and EAD through the web form; all or nothing; matches; permissions."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from import_export_support import (
-    assert_consistent, description_count, everything, fixture_bytes, last_job, roles, run_form, submit, tree,
+    assert_consistent,
+    description_count,
+    everything,
+    fixture_bytes,
+    last_job,
+    roles,
+    run_form,
+    submit,
+    tree,
 )
 
 from models import ArchivalDescription as D
@@ -60,7 +70,7 @@ def test_ead_import_under_a_parent(as_user, run_jobs, fonds):
         (2, "HB-1-1", "Minute book, 1890-1900", "file"), (2, "HB-1-2", "Minute book, 1901-1920", "file"),
         (3, "HB-1-2-1", "Loose page", "item"), (1, "HB-2", "Correspondence", "subfonds"),
     ]
-    assert imported[1][4:] == ("1890-1930", __import__("datetime").date(1890, 1, 1), __import__("datetime").date(1930, 12, 31))
+    assert imported[1][4:] == ("1890-1930", date(1890, 1, 1), date(1930, 12, 31))
     assert D.by_slug("harbour-board-fonds").parent_id == D.by_slug(fonds).id
     assert_consistent()
 
@@ -77,7 +87,7 @@ def test_a_bad_csv_fails_naming_the_line_and_changes_nothing(as_user, run_jobs, 
     before = everything()
     job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("bad.csv", fixture_bytes("bad_parent.csv")), record=fonds)
     assert job.status == JobStatus.ERROR
-    assert "line 14: parentId 99 refers to no earlier row (and 1 more problems: see the output)" in job.info
+    assert "line 14: parentId 99 refers to no earlier row (and 1 more problem: see the output)" in job.info
     assert "line 15: missing title" in job.output
     assert "Nothing was imported." in job.info
     assert everything() == before
@@ -91,7 +101,10 @@ def test_a_bad_ead_names_the_element_path(as_user, run_jobs):
 
 
 def test_badly_nested_ead_components_are_refused(as_user, run_jobs):
-    xml = b'<ead><archdesc level="fonds"><did><unittitle>F</unittitle></did><dsc><c01><did><unittitle>S</unittitle></did><c03><did><unittitle>X</unittitle></did></c03></c01></dsc></archdesc></ead>'
+    xml = (
+        b'<ead><archdesc level="fonds"><did><unittitle>F</unittitle></did><dsc><c01><did><unittitle>S</unittitle></did>'
+        b"<c03><did><unittitle>X</unittitle></did></c03></c01></dsc></archdesc></ead>"
+    )
     job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("n.xml", xml))
     assert job.status == JobStatus.ERROR
     assert "/ead/archdesc/dsc/c01[1]/c03[1]: <c03> must be inside <c02>, not <c01>" in job.info

@@ -50,7 +50,9 @@ def test_a_declared_xml_encoding_is_honoured(as_user, run_jobs):
 
 
 def test_the_format_must_match_the_file_name(as_user):
-    assert "The AtoM CSV file must end in .csv" in form_error(as_user("alice"), "h.xml", fixture_bytes("harbour.xml"), format="csv")
+    assert "The AtoM CSV file must end in .csv" in form_error(
+        as_user("alice"), "h.xml", fixture_bytes("harbour.xml"), format="csv"
+    )
 
 
 def test_a_utf8_bom_is_accepted(as_user, run_jobs):

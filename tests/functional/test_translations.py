@@ -1,0 +1,48 @@
+"""The French catalogue is complete and compiled: a string added without its translation fails."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+FRENCH = ROOT / "translations" / "fr" / "LC_MESSAGES"
+
+
+def extracted(tmp_path: Path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [str(Path(sys.executable).parent / "pybabel"), "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k",
+         "lazy_gettext", "-o", str(pot), "."],
+        cwd=ROOT, check=True,
+    )
+    with pot.open("rb") as handle:
+        return read_po(handle)
+
+
+def test_every_ui_string_has_a_french_translation(tmp_path):
+    template = extracted(tmp_path)
+    with (FRENCH / "messages.po").open("rb") as handle:
+        french = read_po(handle, locale="fr")
+    missing = []
+    for message in template:
+        if not message.id:
+            continue
+        translated = french.get(message.id, context=message.context)
+        strings = translated.string if translated else None
+        complete = all(strings) if isinstance(strings, tuple) else bool(strings)
+        if translated is None or not complete or translated.fuzzy:
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    assert not missing, f"{len(missing)} strings lack a French translation: {missing[:20]}"
+
+
+def test_the_compiled_catalogue_matches_the_po_file():
+    with (FRENCH / "messages.po").open("rb") as handle:
+        french = read_po(handle, locale="fr")
+    compiled = BytesIO()
+    write_mo(compiled, french)
+    assert (FRENCH / "messages.mo").read_bytes() == compiled.getvalue(), "run scripts/i18n compile"
