@@ -64,17 +64,17 @@ def test_a_job_on_a_locked_sub_tree_waits_and_says_for_whom(db, worker, two_fond
     first, second = two_fonds
     descendant = db.session.scalars(first.subtree().where(ArchivalDescription.depth == 2).limit(1)).one()
     holder, _ = launch("rewrite", description=first)
-    wait_for(lambda: status_of(db, holder.id).status == JobStatus.RUNNING, timeout=10)
+    wait_for(lambda: status_of(db, holder.id).status == JobStatus.RUNNING, timeout=30)
 
     waiting, _ = launch("rewrite_quick", description=descendant)
     elsewhere, _ = launch("rewrite_quick", description=second)
-    wait_for(lambda: status_of(db, elsewhere.id).status == JobStatus.COMPLETED, timeout=10)  # other tree: no wait
-    job = wait_for(lambda: (j := status_of(db, waiting.id)).info and j, timeout=10)
+    wait_for(lambda: status_of(db, elsewhere.id).status == JobStatus.COMPLETED, timeout=30)  # other tree: no wait
+    job = wait_for(lambda: (j := status_of(db, waiting.id)).info and j, timeout=30)
     assert job.status == JobStatus.QUEUED
     assert job.info == f"Waiting for job {holder.id} on this record."
 
     gates[holder.id].set()
-    wait_for(lambda: status_of(db, waiting.id).status == JobStatus.COMPLETED, timeout=10)
+    wait_for(lambda: status_of(db, waiting.id).status == JobStatus.COMPLETED, timeout=30)
     assert runs[waiting.id][0] >= runs[holder.id][1]
     assert status_of(db, waiting.id).info == "Completed."
 
@@ -83,13 +83,13 @@ def test_a_job_on_a_locked_sub_tree_waits_and_says_for_whom(db, worker, two_fond
 def test_a_type_that_does_not_run_concurrently_waits_for_its_own_kind(db, worker):
     first, _ = launch("serial")
     second, _ = launch("serial")
-    wait_for(lambda: status_of(db, first.id).status == JobStatus.RUNNING, timeout=10)
-    job = wait_for(lambda: (j := status_of(db, second.id)).info and j, timeout=10)
+    wait_for(lambda: status_of(db, first.id).status == JobStatus.RUNNING, timeout=30)
+    job = wait_for(lambda: (j := status_of(db, second.id)).info and j, timeout=30)
     assert job.status == JobStatus.QUEUED and job.info == f"Waiting for job {first.id} (One at a time) to finish."
     gates[first.id].set()
-    wait_for(lambda: status_of(db, second.id).status == JobStatus.RUNNING, timeout=10)
+    wait_for(lambda: status_of(db, second.id).status == JobStatus.RUNNING, timeout=30)
     gates[second.id].set()
-    wait_for(lambda: status_of(db, second.id).status == JobStatus.COMPLETED, timeout=10)
+    wait_for(lambda: status_of(db, second.id).status == JobStatus.COMPLETED, timeout=30)
     assert runs[second.id][0] >= runs[first.id][1]
 
 
@@ -97,12 +97,12 @@ def test_a_type_that_does_not_run_concurrently_waits_for_its_own_kind(db, worker
 def test_a_canceled_waiting_job_never_runs(db, worker, two_fonds, users):
     first, _ = two_fonds
     holder, _ = launch("rewrite", description=first)
-    wait_for(lambda: status_of(db, holder.id).status == JobStatus.RUNNING, timeout=10)
+    wait_for(lambda: status_of(db, holder.id).status == JobStatus.RUNNING, timeout=30)
     waiting, _ = launch("rewrite", description=first)
-    wait_for(lambda: status_of(db, waiting.id).info, timeout=10)
+    wait_for(lambda: status_of(db, waiting.id).info, timeout=30)
     db.session.execute(db.update(Job).where(Job.id == waiting.id).values(status=JobStatus.CANCELED))
     db.session.commit()
     gates[holder.id].set()
-    wait_for(lambda: status_of(db, holder.id).status == JobStatus.COMPLETED, timeout=10)
+    wait_for(lambda: status_of(db, holder.id).status == JobStatus.COMPLETED, timeout=30)
     assert status_of(db, waiting.id).status == JobStatus.CANCELED
     assert waiting.id not in gates  # its function never started
