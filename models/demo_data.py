@@ -23,7 +23,7 @@ FORMS = ("Correspondence", "Minutes", "Ledgers", "Photographs", "Plans", "Report
 BATCH = 2000
 
 
-def _shape(total: int) -> Iterator[int]:
+def tree_shape(total: int) -> Iterator[int]:
     """Depths of a fonds > series > file > item tree of ``total`` nodes, in tree order."""
     fanout = max(2, math.ceil((total - 1) ** (1 / 3)))
     emitted = 0
@@ -44,7 +44,7 @@ def _shape(total: int) -> Iterator[int]:
 def insert_demo_fonds(total: int, title: str = "Port Ellis Harbour Commission fonds") -> str:
     """Insert a fonds of ``total`` descriptions with consistent nested-set values; returns its slug."""
     rng = random.Random(total)
-    depths = list(_shape(total))
+    depths = list(tree_shape(total))
     first_id = (db.session.scalar(select(func.max(ArchivalDescription.id))) or 0) + 1
     lft = ArchivalDescription.next_free_lft()
     slug_base = unique_slug(title)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import resource
 import subprocess
 import sys
@@ -21,25 +20,9 @@ from pathlib import Path
 
 from bench_common import bench_env, make_app, private_schema
 
+from models.demo_data import tree_shape
+
 LEVELS = ("Fonds", "Series", "File", "Item")
-
-
-def depths(rows: int):
-    """Depths of a fonds > series > file > item tree of ``rows`` nodes, in tree order."""
-    fanout = max(2, math.ceil((rows - 1) ** (1 / 3)))
-    emitted = 0
-
-    def walk(depth: int):
-        nonlocal emitted
-        if emitted >= rows:
-            return
-        emitted += 1
-        yield depth
-        if depth < len(LEVELS) - 1:
-            for _ in range(fanout):
-                yield from walk(depth + 1)
-
-    yield from walk(0)
 
 
 def write_csv(path: Path, rows: int) -> None:
@@ -49,7 +32,7 @@ def write_csv(path: Path, rows: int) -> None:
         writer.writerow(["legacyId", "parentId", "identifier", "title", "levelOfDescription", "extentAndMedium",
                          "scopeAndContent", "eventDates", "eventStartDates", "eventEndDates", "publicationStatus"])
         open_ids: list[int] = []
-        for n, depth in enumerate(depths(rows), start=1):
+        for n, depth in enumerate(tree_shape(rows), start=1):
             del open_ids[depth:]
             year = 1850 + n % 100
             writer.writerow([n, open_ids[-1] if open_ids else "", f"B-{n:07d}", f"{LEVELS[depth]} {n % 997} of the board",
