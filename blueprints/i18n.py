@@ -1,8 +1,21 @@
 """Language and time zone: chosen per user, else the browser's Accept-Language."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, has_request_context, redirect, request, session
-from flask_login import current_user
+from zoneinfo import available_timezones
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from blueprints.auth import safe_next
 from extensions import db
@@ -38,3 +51,26 @@ def set_language():
             current_user.locale = chosen
             db.session.commit()
     return redirect(safe_next(request.form.get("next")))
+
+
+def _time_zones() -> list[str]:
+    return sorted(available_timezones())
+
+
+@bp.route("/preferences/time-zone", methods=["GET", "POST"])
+@login_required
+def time_zone():
+    """Each user sees dates in their own time zone (the site's by default)."""
+    if request.method == "POST":
+        chosen = request.form.get("timezone", "")
+        if chosen and chosen not in available_timezones():
+            flash(_("Unknown time zone “%(zone)s”.", zone=chosen), "error")
+        else:
+            current_user.timezone = chosen or None
+            db.session.commit()
+            flash(_("Dates are now shown in %(zone)s.", zone=chosen or current_app.config["SITE_TIMEZONE"]), "success")
+            return redirect(url_for("i18n.time_zone"))
+    return render_template(
+        "i18n/time_zone.html", zones=_time_zones(), current=current_user.timezone,
+        site_zone=current_app.config["SITE_TIMEZONE"],
+    )
