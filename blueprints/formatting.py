@@ -3,6 +3,7 @@ exports, in the user's own time zone on pages."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -10,12 +11,20 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 
 
+def time_formatter(zone: ZoneInfo) -> Callable[[datetime | None], str]:
+    """Stored naive-UTC datetime -> '2026-11-23 16:05:01' in ``zone``; '' for None.
+
+    Several times faster than strftime per value (the CSV export formats millions):
+    str() of a datetime is ISO with a space; UTC needs no conversion at all."""
+    if zone.key == "UTC":
+        return lambda value: "" if value is None else str(value)[:19]
+    utc = timezone.utc
+    return lambda value: "" if value is None else str(value.replace(tzinfo=utc).astimezone(zone))[:19]
+
+
 def site_time(value: datetime | None, zone: str | None = None) -> str:
     """'2026-11-23 16:05:01' in ``zone`` (default SITE_TIMEZONE); '' when there is no date."""
-    if value is None:
-        return ""
-    tz = ZoneInfo(zone or current_app.config["SITE_TIMEZONE"])
-    return value.replace(tzinfo=timezone.utc).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+    return time_formatter(ZoneInfo(zone or current_app.config["SITE_TIMEZONE"]))(value)
 
 
 def format_datetime(value: datetime | None, missing: str | None = None) -> str:

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
-from typing import Callable, Iterator
+from typing import Iterator
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, stream_with_context
@@ -12,6 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import Select, String, type_coerce
 
 from actors.registry import JOB_TYPES
+from blueprints.formatting import time_formatter
 from extensions import db
 from models import Job, JobStatus, User
 
@@ -43,7 +43,7 @@ def _rows(query: Select) -> Iterator[str]:
     with force_locale("en"):
         statuses = {status.value: str(status.label) for status in JobStatus}
         labels = {key: neutralize(str(job_type.label)) for key, job_type in JOB_TYPES.items()}
-    when = _formatter(ZoneInfo(current_app.config["SITE_TIMEZONE"]))
+    when = time_formatter(ZoneInfo(current_app.config["SITE_TIMEZONE"]))
     columns = query.with_only_columns(
         Job.created_at, Job.finished_at, Job.type, type_coerce(Job.status, String), Job.info, User.username
     ).outerjoin(User, User.id == Job.user_id)
@@ -62,15 +62,6 @@ def _rows(query: Select) -> Iterator[str]:
             for created, finished, type_key, status, info, username in partition
         )
         yield take()
-
-
-def _formatter(zone: ZoneInfo) -> Callable[[datetime | None], str]:
-    """site_time's format ('2026-11-23 16:05:01'), several times faster than strftime per cell:
-    str() of a datetime is ISO with a space; UTC needs no conversion at all."""
-    if zone.key == "UTC":
-        return lambda value: "" if value is None else str(value)[:19]
-    utc = timezone.utc
-    return lambda value: "" if value is None else str(value.replace(tzinfo=utc).astimezone(zone))[:19]
 
 
 def csv_response(query: Select) -> Response:
