@@ -205,9 +205,6 @@ def start(output: JobOutput) -> None:
     _installed_router().local.output = output
 
 
-def stop() -> JobOutput | None:
-    """Stop routing this thread; returns the output that was being captured."""
-    router = _installed_router()
-    output = router.target
-    router.local.output = None
-    return output
+def stop() -> None:
+    """Stop routing this thread's stdout and log records (the middleware keeps the output)."""
+    _installed_router().local.output = None
