@@ -81,16 +81,17 @@ def test_a_job_on_a_locked_sub_tree_waits_and_says_for_whom(db, worker, two_fond
 
 @pytest.mark.app_config(JOBS_WAIT_RETRY_SECONDS=0.05)
 def test_a_type_that_does_not_run_concurrently_waits_for_its_own_kind(db, worker):
-    first, _ = launch("serial")
-    second, _ = launch("serial")
-    wait_for(lambda: status_of(db, first.id).status == JobStatus.RUNNING, timeout=30)
-    job = wait_for(lambda: (j := status_of(db, second.id)).info and j, timeout=30)
-    assert job.status == JobStatus.QUEUED and job.info == f"Waiting for job {first.id} (One at a time) to finish."
-    gates[first.id].set()
-    wait_for(lambda: status_of(db, second.id).status == JobStatus.RUNNING, timeout=30)
-    gates[second.id].set()
-    wait_for(lambda: status_of(db, second.id).status == JobStatus.COMPLETED, timeout=30)
-    assert runs[second.id][0] >= runs[first.id][1]
+    jobs = [launch("serial")[0].id, launch("serial")[0].id]
+    # two worker threads: either job may be claimed first, the other must wait for it
+    running = wait_for(lambda: next((i for i in jobs if status_of(db, i).status == JobStatus.RUNNING), None), timeout=30)
+    waiting = next(i for i in jobs if i != running)
+    job = wait_for(lambda: (j := status_of(db, waiting)).info and j, timeout=30)
+    assert job.status == JobStatus.QUEUED and job.info == f"Waiting for job {running} (One at a time) to finish."
+    gates[running].set()
+    wait_for(lambda: status_of(db, waiting).status == JobStatus.RUNNING, timeout=30)
+    gates[waiting].set()
+    wait_for(lambda: status_of(db, waiting).status == JobStatus.COMPLETED, timeout=30)
+    assert runs[waiting][0] >= runs[running][1]
 
 
 @pytest.mark.app_config(JOBS_WAIT_RETRY_SECONDS=0.05)
