@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-import actors
+from actors.runtime import init_app as init_jobs
 import config
 from extensions import babel, csrf, db, login_manager, migrate
 
@@ -44,7 +44,7 @@ def register_extensions(app: Flask) -> None:
     from blueprints.i18n import select_locale, select_timezone
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    actors.init_app(app)
+    init_jobs(app)
     _tune_sqlite(app)
 
 

@@ -43,6 +43,11 @@ def _secret_key(instance: Path) -> str:
     return key_file.read_text().strip()
 
 
+def finding_aid_processes() -> int:
+    """WeasyPrint helper processes for big finding aids: two where there are two cores (lanes side by side)."""
+    return int(os.environ.get("FINDING_AID_PROCESSES") or min(2, os.cpu_count() or 1))
+
+
 def load(instance: Path) -> dict:
     """Settings every process (web, worker, CLI) agrees on."""
     env = os.environ.get
@@ -70,7 +75,7 @@ def load(instance: Path) -> dict:
         "WORKER_POLL_MS": int(env("WORKER_POLL_MS", "20")),
         "JOBS_SEARCH_WINDOW": int(env("JOBS_SEARCH_WINDOW", "20000")),
         "JOBS_BULK_RETRY_LIMIT": int(env("JOBS_BULK_RETRY_LIMIT", "1000")),
-        "FINDING_AID_PROCESSES": int(env("FINDING_AID_PROCESSES", "1")),
+        "FINDING_AID_PROCESSES": finding_aid_processes(),
         "WORKER_BROKER_WAIT_SECONDS": float(env("WORKER_BROKER_WAIT_SECONDS", "30")),
         "WORKER_MAX_JOBS": int(env("WORKER_MAX_JOBS", "500")),
         "WORKER_MAX_MEMORY_MB": int(env("WORKER_MAX_MEMORY_MB", "1024")),

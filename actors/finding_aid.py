@@ -50,7 +50,7 @@ def generate_finding_aid(job_id: int) -> None:
     re-delivered run never leaves a half-written finding aid in place.
     """
     from actors.jobs import report_progress, set_info
-    from actors.rendering import render_finding_aid
+    from actors.rendering.finding_aid import render_finding_aid
 
     job = db.session.get(Job, job_id)
     fmt = job.parameters.get("format", "pdf")

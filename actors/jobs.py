@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from actors import runtime
+from actors.runtime import runtime
 from actors.errors import JobCanceled
 from actors.registry import JOB_TYPES
 from extensions import db

@@ -64,6 +64,49 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
 
 
+def _tree(pid: int) -> list[int]:
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pending += [int(child) for child in children.read().split()]
+            found.append(current)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far (from /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_groups(worker_pid: int) -> dict[str, list[int]]:
+    """Who does the work in a throughput run: the worker tree, PostgreSQL, Redis, this process (producers)."""
+    named: dict[str, list[int]] = {"postgres": [], "redis": []}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as comm:
+                    name = comm.read().strip()
+            except OSError:
+                continue
+            if name == "postgres":
+                named["postgres"].append(int(entry))
+            elif name.startswith("redis-server"):
+                named["redis"].append(int(entry))
+    return {"workers": _tree(worker_pid), **named, "producers": [os.getpid()]}
+
+
 def tree_rss_bytes(pid: int) -> int:
     """Resident memory of a process and all its descendants (from /proc)."""
     total, pending = 0, [pid]

@@ -1,4 +1,3 @@
-"""Renderers for files jobs produce (finding aids, reports)."""
-from actors.rendering.finding_aid import render_finding_aid
+"""Renderers for files jobs produce (finding aids, reports).
 
-__all__ = ["render_finding_aid"]
+Imports nothing: WeasyPrint helper processes load only pdf_workers and what it needs."""

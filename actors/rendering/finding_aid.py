@@ -4,8 +4,11 @@ Big fonds run to tens of thousands of descriptions. WeasyPrint's memory and time
 with the size of a document (3,000 descriptions in one document: ~46 s, ~950 MB), so
 the tree is streamed from the database in tree order and laid out in chunks of
 CHUNK_SIZE descriptions, each written to its own temporary PDF and released before the
-next; pdf_pages then joins them and stamps continuous "Page N of M" footers. WeasyPrint
-can run in helper processes (pdf_workers) so one chunk is written while the next is laid out.
+next; pdf_pages then joins them and stamps continuous "Page N of M" footers.
+
+A long series (SECTION_MIN_DESCENDANTS or more below it) starts on a new page, as in
+printed registers. That makes each one an independent lane (see lanes): with
+FINDING_AID_PROCESSES helper processes, series are laid out side by side.
 """
 from __future__ import annotations
 
@@ -17,26 +20,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from functools import partial
-
 from flask import current_app, render_template
 
 from actors.rendering import pdf_pages, rtf
+from actors.rendering.lanes import Lane, batched, footer_overlays, lay_out_lanes
+from actors.rendering.pdf_workers import ChunkPool, LocalPool
 from actors.rendering.scope import Scope
-from actors.rendering.pdf_workers import ChunkPool, ChunkTask, LocalPool
 from extensions import db
 from models import ArchivalDescription, PublicationStatus
 
 # Descriptions per WeasyPrint document: big enough that chunk overhead (fonts, one
-# partly filled last page) stays small, small enough to keep a chunk's layout ~100 MB.
-CHUNK_SIZE = 250
+# partly filled last page) stays small, small enough to keep a chunk's layout ~50 MB
+# (with two helper processes, 3,000 descriptions peak at ~290 MB for all processes).
+CHUNK_SIZE = 120
 # Smaller trees use smaller chunks so the job still reports progress about ten times.
 MIN_CHUNK_SIZE = 50
 PROGRESS_STEPS = 10
-# Helper processes for WeasyPrint (FINDING_AID_PROCESSES). 1 = in this process. 2 lets one
-# helper write a chunk while the other lays out the next: measured ~12% faster at 3,000
-# descriptions but ~2.4x the memory (each helper loads WeasyPrint and a chunk), so not the default.
-PROCESSES = 1
+# A child of the root with at least this many descendants starts on a new page (and a lane).
+SECTION_MIN_DESCENDANTS = 100
+# Below this, starting helper processes (~1 s, ~100 MB each) costs about what they save.
+PARALLEL_MIN_DESCRIPTIONS = 500
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -81,98 +84,70 @@ def _descriptions(root: ArchivalDescription, scope: Scope, batch: int = CHUNK_SI
     yield from db.session.execute(query).scalars()
 
 
-def _chunks(root: ArchivalDescription, scope: Scope, size: int) -> Iterator[list[ArchivalDescription]]:
-    """The descendants (not the root) in lists of at most size; at least one list."""
-    chunk: list[ArchivalDescription] = []
-    yielded = False
-    for description in _descriptions(root, scope, size):
-        if description.id == root.id:
-            continue
-        chunk.append(description)
-        if len(chunk) >= size:
-            yield chunk
-            yielded, chunk = True, []
-    if chunk or not yielded:
-        yield chunk
-
-
 def chunk_size(total: int) -> int:
     return min(CHUNK_SIZE, max(MIN_CHUNK_SIZE, -(-total // PROGRESS_STEPS)))
 
 
-def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCallback, scope: Scope) -> int:
-    """Lay the tree out chunk by chunk into a scratch folder beside dest, then join the chunks.
+def starts_section(root: ArchivalDescription, unit: ArchivalDescription) -> bool:
+    """Whether unit opens a section: a child of the root with a long list below it."""
+    return unit.depth == root.depth + 1 and unit.rgt - unit.lft - 1 >= 2 * SECTION_MIN_DESCENDANTS
 
-    With FINDING_AID_PROCESSES > 1, layouts run in turn on helper processes (pdf_workers):
-    each chunk's carry must be known before the next starts, but writing a chunk overlaps
-    laying out the next.
-    """
+
+def _lane_bounds(root: ArchivalDescription, scope: Scope) -> list[tuple[int, int]]:
+    """[from, to) lft ranges of the lanes: the root's own part, then one per section.
+
+    A section right after the "Detailed description" heading stays in the first lane
+    (the template does not break the page there)."""
+    lft = ArchivalDescription.lft
+    descendants = scope.select(root).where(lft > root.lft).with_only_columns(lft)
+    first = db.session.scalar(descendants.limit(1))
+    starts = db.session.scalars(descendants.where(
+        ArchivalDescription.depth == root.depth + 1,
+        ArchivalDescription.rgt - lft - 1 >= 2 * SECTION_MIN_DESCENDANTS,
+        lft != first,
+    )).all()
+    edges = [root.lft + 1, *starts, root.rgt]
+    return list(zip(edges, edges[1:]))
+
+
+def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCallback, scope: Scope) -> int:
+    """Lay the lanes out chunk by chunk into a scratch folder beside dest, then join the chunks."""
     total = scope.count(root)
-    context = {"root": root, "generated": _generated(), "has_descendants": total > 1, "summary": scope.summary}
+    context = {"root": root, "generated": _generated(), "has_descendants": total > 1, "summary": scope.summary,
+               "starts_section": lambda unit: starts_section(root, unit)}
     css, base_url = render_template("finding_aid/style.css"), current_app.root_path
-    chunks: list[pdf_pages.Chunk] = []
-    outline: list[tuple[str, int]] = []
-    done = 1  # the root
-    page_offset = 0
-    carried: list[ArchivalDescription] = []
     size = chunk_size(total)
-    with tempfile.TemporaryDirectory(prefix="finding-aid-", dir=dest.parent) as work, \
-            _pool(total, size, css, base_url) as pool:
-        batches = _chunks(root, scope, size)
-        batch: list[ArchivalDescription] | None = next(batches)
-        while batch is not None:
-            following = next(batches, None)
-            units = carried + batch
-            html = render_template("finding_aid/chunk.html", units=units, first=not chunks, **context)
-            path = Path(work) / f"chunk-{len(chunks):05d}.pdf"
-            task = ChunkTask(html, [unit.id for unit in units], following is not None, str(path))
-            laid = pool.lay_out(task, partial(_add_bookmarks, outline, page_offset))
-            carried = units[len(units) - laid.carried:] if laid.carried else []
-            chunks.append(pdf_pages.Chunk(path, laid.pages))
-            page_offset += laid.pages
-            done += len(units) - len(carried)
-            del html, units, task
-            if done < total:  # the last call waits until the file is assembled
-                on_progress(done, total)
-            batch = following
-        pool.finish()
-        outline.sort(key=lambda bookmark: bookmark[1])  # stable: chunk order within a page
-        footers = dict(zip(_first_pages(chunks), pool.footers(_footer_pages(chunks, page_offset))))
-        pages = pdf_pages.assemble(
-            chunks, dest, lambda first, _count, _total: footers[first], title=root.title, outline=outline
-        )
+    bounds = _lane_bounds(root, scope)
+    done = 1  # the root
+
+    def finished(units: int) -> None:
+        nonlocal done
+        done += units
+        if done < total:  # the last call waits until the file is assembled
+            on_progress(done, total)
+
+    def lane(index: int, low: int, high: int, work: Path) -> Lane:
+        rows = scope.select(root).where(ArchivalDescription.lft >= low, ArchivalDescription.lft < high)
+        batches = batched(db.session.execute(rows.execution_options(yield_per=size)).scalars(), size)
+        return Lane(batches, lambda units, first: render_template(
+            "finding_aid/chunk.html", units=units, first=first and index == 0, **context), work, f"lane-{index:05d}")
+
+    with tempfile.TemporaryDirectory(prefix="finding-aid-", dir=dest.parent) as work:
+        with _pool(total, css, base_url) as pool:  # helpers exit before the assembly
+            lanes = (lane(index, low, high, Path(work)) for index, (low, high) in enumerate(bounds))
+            chunks = lay_out_lanes(pool, lanes, finished)
+            footers = footer_overlays(pool, chunks)
+        pages = pdf_pages.assemble(chunks, dest, lambda first, _count, _total: footers[first], title=root.title)
     on_progress(done, max(done, total))
     return pages
 
 
-def _pool(total: int, size: int, css: str, base_url: str) -> ChunkPool | LocalPool:
-    """Helper processes when there are several chunks and FINDING_AID_PROCESSES > 1."""
-    processes = int(current_app.config.get("FINDING_AID_PROCESSES", PROCESSES))
-    if processes <= 1 or total <= size + 1:
+def _pool(total: int, css: str, base_url: str) -> ChunkPool | LocalPool:
+    """FINDING_AID_PROCESSES helper processes for a big tree, else this process."""
+    processes = int(current_app.config.get("FINDING_AID_PROCESSES", 1))
+    if processes <= 1 or total < PARALLEL_MIN_DESCRIPTIONS:
         return LocalPool(css, base_url)
     return ChunkPool(processes, css, base_url)
-
-
-def _add_bookmarks(outline: list[tuple[str, int]], page_offset: int, bookmarks: list[tuple[str, int]]) -> None:
-    """A chunk's top-level bookmarks, at absolute page indexes."""
-    outline.extend((label, page_offset + page) for label, page in bookmarks)
-
-
-def _first_pages(chunks: list[pdf_pages.Chunk]) -> list[int]:
-    firsts, first = [], 1
-    for chunk in chunks:
-        firsts.append(first)
-        first += chunk.page_count
-    return firsts
-
-
-def _footer_pages(chunks: list[pdf_pages.Chunk], total_pages: int) -> list[str]:
-    """One footer document per chunk: "Page N of M" for each of its pages."""
-    return [
-        render_template("finding_aid/page_numbers.html", first_page=first, page_count=chunk.page_count,
-                        total_pages=total_pages)
-        for first, chunk in zip(_first_pages(chunks), chunks)
-    ]
 
 
 def _generated() -> str:

@@ -9,7 +9,7 @@ nothing but a footer per page) and merged over the chunk pages here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
@@ -20,10 +20,13 @@ from pypdf import PdfReader, PdfWriter
 FooterRenderer = Callable[[int, int, int], bytes]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Chunk:
+    """One chunk's PDF; page_count and bookmarks arrive once it is laid out and written."""
+
     path: Path
-    page_count: int
+    page_count: int = 0
+    bookmarks: list[tuple[str, int]] = field(default_factory=list)  # (label, page index in the chunk)
 
 
 def assemble(
@@ -33,18 +36,18 @@ def assemble(
     *,
     title: str,
     skip_first_page: bool = True,
-    outline: list[tuple[str, int]] | None = None,
 ) -> int:
     """Write the chunks, in order, to dest with page numbers; return the page count.
 
     Pages are appended chunk by chunk and each chunk's reader is dropped as soon as
     its pages are copied, so only the output (compressed streams) stays in memory.
     skip_first_page leaves the title page unnumbered (it still counts as page 1).
-    outline is (title, absolute 0-based page index) pairs for PDF bookmarks.
+    Each chunk's bookmarks become PDF outline items, in order.
     """
     total_pages = sum(chunk.page_count for chunk in chunks)
     writer = PdfWriter()
     first_page = 1
+    outline: list[tuple[str, int]] = []
     for chunk in chunks:
         reader = PdfReader(chunk.path)
         if len(reader.pages) != chunk.page_count:
@@ -55,9 +58,10 @@ def assemble(
             if not (skip_first_page and first_page + index == 1):
                 added.merge_page(overlay.pages[index])
                 added.compress_content_streams()  # merging leaves the page's contents uncompressed
+        outline.extend((label, first_page - 1 + index) for label, index in chunk.bookmarks)
         first_page += chunk.page_count
         del reader, overlay
-    for text, page_index in outline or ():
+    for text, page_index in outline:
         if 0 <= page_index < total_pages:
             writer.add_outline_item(title=text, page_number=page_index)
     writer.add_metadata({"/Title": title, "/Producer": "Archive Jobs (WeasyPrint, pypdf)"})

@@ -1,28 +1,34 @@
-"""WeasyPrint in helper processes, so laying out chunk N+1 overlaps writing chunk N.
+"""WeasyPrint in helper processes, one chunk at a time on each, several chunks at once.
 
-A chunk's layout decides which units move to the next chunk (those on its partly
-filled last page, see finding_aid._units_to_carry), so layouts run one after another;
-but as soon as a helper has laid a chunk out it reports the carry and the next chunk
-starts on the other helper while this one writes its PDF. Footers (known only at the
-end) are drawn by both helpers at once. The helpers receive only HTML strings and send
-back small answers; the main process keeps streaming rows and assembling.
+The pools run what lanes.lay_out_lanes asks: start(slot, task, chunk) hands a chunk to
+a slot, next_laid() returns the first slot whose chunk is laid out (its carry and page
+count, needed before that lane's next chunk), and the chunk's bookmarks arrive once its
+PDF is written. LocalPool is one slot in this process; ChunkPool is one helper process
+per slot, so independent lanes lay out side by side and a helper writes its chunk
+while the main process prepares the next. Helpers get the chunk's HTML as a file and
+send back small answers; the main process keeps streaming rows and assembling.
 """
 from __future__ import annotations
 
 import gc
 import multiprocessing
 import traceback
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from typing import Any, Callable
+from collections import deque
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from actors.rendering.pdf_pages import Chunk
 
 
 @dataclass
 class ChunkTask:
-    html: str
+    html: str  # the chunk's HTML, or (html_file set) empty
     unit_ids: list[int]  # in order: anchors u<id> / e<id> mark each unit's start / end
-    may_carry: bool  # False for the last chunk: nothing follows it
+    may_carry: bool  # False for the last chunk of a lane: nothing follows it
     path: str  # where to write the chunk's PDF
+    html_file: str | None = None  # read the HTML from here (what helper processes get)
 
 
 @dataclass
@@ -47,7 +53,8 @@ class ChunkRenderer:
 
         if self._stylesheet is None:
             self._stylesheet = CSS(string=self.css)
-        document = HTML(string=task.html, base_url=self.base_url).render(stylesheets=[self._stylesheet])
+        html = Path(task.html_file).read_text(encoding="utf-8") if task.html_file else task.html
+        document = HTML(string=html, base_url=self.base_url).render(stylesheets=[self._stylesheet])
         carried = units_to_carry(document, task.unit_ids) if task.may_carry else 0
         if carried:
             document = document.copy(document.pages[:-1])
@@ -70,21 +77,32 @@ class ChunkRenderer:
 
 
 class LocalPool:
-    """The ChunkPool interface in this process: one step after the other."""
+    """One slot, in this process: a chunk is laid out and written when next_laid() asks."""
+
+    slots = 1
 
     def __init__(self, css: str, base_url: str) -> None:
         self.renderer = ChunkRenderer(css, base_url)
+        self._started: tuple[int, ChunkTask, Chunk] | None = None
 
-    def lay_out(self, task: ChunkTask, on_bookmarks: Callable[[list[tuple[str, int]]], None]) -> Laid:
+    def start(self, slot: int, task: ChunkTask, chunk: Chunk) -> None:
+        self._started = (slot, task, chunk)
+
+    def backlog(self, slot: int) -> int:
+        return 0
+
+    def next_laid(self) -> tuple[int, Laid]:
+        assert self._started is not None, "no chunk started"
+        (slot, task, chunk), self._started = self._started, None
         laid = self.renderer.render(task)
-        on_bookmarks(self.renderer.write())
-        return laid
+        chunk.bookmarks = self.renderer.write()
+        return slot, laid
 
     def footers(self, pages_html: list[str]) -> list[bytes]:
         return [self.renderer.footer(html) for html in pages_html]
 
     def finish(self) -> None:
-        """Nothing outstanding: every step already ran."""
+        """Nothing outstanding: next_laid() also wrote the chunk."""
 
     def __enter__(self) -> LocalPool:
         return self
@@ -124,62 +142,77 @@ def _serve(connection: Connection, css: str, base_url: str) -> None:
             connection.send(("error", traceback.format_exc()))
 
 
+_LAID = object()  # marks the answer next_laid() returns, among a helper's awaited answers
+
+
 class _Helper:
     def __init__(self, context: Any, css: str, base_url: str) -> None:
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child, css, base_url), daemon=True)
         self.process.start()
         child.close()
-        self.awaiting: list[Any] = []  # callbacks for answers still to come, in order
+        self.awaiting: deque[Any] = deque()  # _LAID or a callback, for each answer still to come
 
     def answer(self) -> Any:
-        status, value = self.connection.recv()
+        try:
+            status, value = self.connection.recv()
+        except (EOFError, OSError) as lost:  # killed (out of memory, an operator) mid-chunk
+            self.process.join(timeout=5)
+            raise RuntimeError(f"PDF helper process ended unexpectedly (exit code {self.process.exitcode}).") from lost
         if status == "error":
             raise RuntimeError(f"PDF helper process failed:\n{value}")
         return value
 
-    def drain(self) -> None:
-        while self.awaiting:
-            self.awaiting.pop(0)(self.answer())
-
 
 class ChunkPool:
-    """Two (or more) helper processes, used in turn. A context manager: helpers stop at exit.
-
-    lay_out() returns as soon as the chunk is laid out; its bookmarks are delivered later
-    to on_bookmarks (call finish() to collect everything still outstanding).
-    """
+    """One helper process per slot. A context manager: helpers stop at exit."""
 
     def __init__(self, processes: int, css: str, base_url: str) -> None:
         context = multiprocessing.get_context("spawn")  # never fork a process with DB connections and threads
         self.helpers = [_Helper(context, css, base_url) for _ in range(processes)]
-        self.turn = 0
+        self.slots = processes
 
-    def _next(self) -> _Helper:
-        helper = self.helpers[self.turn % len(self.helpers)]
-        self.turn += 1
-        helper.drain()
-        return helper
+    def start(self, slot: int, task: ChunkTask, chunk: Chunk) -> None:
+        """Hand the chunk to the slot's helper; the HTML goes through a file so a busy helper never blocks us."""
+        html_file = Path(task.path).with_suffix(".html")
+        html_file.write_text(task.html, encoding="utf-8")
+        helper = self.helpers[slot]
+        helper.connection.send(("chunk", replace(task, html="", html_file=str(html_file))))
+        helper.awaiting.extend((_LAID, lambda bookmarks: setattr(chunk, "bookmarks", bookmarks)))
 
-    def lay_out(self, task: ChunkTask, on_bookmarks: Callable[[list[tuple[str, int]]], None]) -> Laid:
-        helper = self._next()
-        helper.connection.send(("chunk", task))
-        laid = helper.answer()
-        helper.awaiting.append(on_bookmarks)
-        return laid
+    def backlog(self, slot: int) -> int:
+        """Answers the slot's helper still owes: a helper still writing is not the best choice."""
+        return len(self.helpers[slot].awaiting)
+
+    def next_laid(self) -> tuple[int, Laid]:
+        """Wait for the first helper to lay its chunk out, handling the other answers meanwhile."""
+        while True:
+            waiting = {helper.connection: slot for slot, helper in enumerate(self.helpers) if helper.awaiting}
+            assert waiting, "no chunk started"
+            for connection in wait(list(waiting)):
+                helper = self.helpers[waiting[connection]]
+                value, handler = helper.answer(), helper.awaiting.popleft()
+                if handler is _LAID:
+                    return waiting[connection], value
+                handler(value)
 
     def footers(self, pages_html: list[str]) -> list[bytes]:
         results: list[bytes] = [b""] * len(pages_html)
         for index, html in enumerate(pages_html):
-            helper = self._next()
+            helper = self.helpers[index % self.slots]
             helper.connection.send(("footer", html))
             helper.awaiting.append(lambda value, index=index: results.__setitem__(index, value))
         self.finish()
         return results
 
     def finish(self) -> None:
+        """Collect every answer still to come (bookmarks of the last chunks, footers)."""
         for helper in self.helpers:
-            helper.drain()
+            while helper.awaiting:
+                handler = helper.awaiting.popleft()
+                value = helper.answer()
+                assert handler is not _LAID, "finish() with a chunk still being laid out"
+                handler(value)
 
     def __enter__(self) -> ChunkPool:
         return self
@@ -194,4 +227,3 @@ class ChunkPool:
             if helper.process.is_alive():
                 helper.process.kill()
                 helper.process.join()
-

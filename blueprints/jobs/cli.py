@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select, update
 
-from actors import runtime
+from actors.runtime import runtime
 from actors.jobs import dispatch_unsent
 from actors.reaper import reap_lost_jobs
 from actors.registry import label_for

@@ -64,12 +64,12 @@ def test_the_job_fails_clearly_when_its_record_has_no_descendants(db, fonds, run
     assert subtree_snapshot(fonds) == before
 
 
-def test_the_job_fails_clearly_when_its_record_was_deleted(db, fonds, run_jobs, users):
+def test_the_job_fails_clearly_when_its_record_was_deleted(db, fonds, start_worker, users):
     series = D.by_slug(fonds).children()[0]
     job, _ = launch("descendant_dates", user=users["alice"], description=series)
-    db.session.delete(series)  # and its sub-tree's rows (ON DELETE CASCADE); the job keeps running
+    db.session.delete(series)  # and its sub-tree's rows (ON DELETE CASCADE) while the job waits in the queue
     db.session.commit()
-    run_jobs()
+    start_worker()
     job = finished(job.id)
     assert job.status == JobStatus.ERROR
     assert "The description of this job no longer exists." in job.info

@@ -1,16 +1,19 @@
-"""Finding aids rendered with WeasyPrint helper processes are the same PDF as in-process."""
+"""Finding aids rendered with WeasyPrint helper processes (series side by side) are the same PDF as in-process."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from test_finding_aid_rendering import CHUNK_SIZE, add_tree, page_texts, tree_spec
+from test_finding_aid_rendering import CHUNK_SIZE, add_tree, assert_progress, page_texts, tree_spec
 
-from actors.rendering import finding_aid
+from actors.rendering import finding_aid, lanes, pdf_workers
 from actors.rendering.pdf_workers import ChunkTask
 
 
 def test_helper_processes_give_the_same_pages_bookmarks_and_progress(app, tmp_path, monkeypatch):
     monkeypatch.setattr(finding_aid, "CHUNK_SIZE", CHUNK_SIZE)
+    monkeypatch.setattr(finding_aid, "PARALLEL_MIN_DESCRIPTIONS", 0)  # 304 descriptions, 3 lanes of chunks
     rows = add_tree(tree_spec())
     results = {}
     for processes in (1, 2):
@@ -19,21 +22,43 @@ def test_helper_processes_give_the_same_pages_bookmarks_and_progress(app, tmp_pa
         calls: list[tuple[int, int]] = []
         pages = finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda *call: calls.append(call))
         reader = PdfReader(dest)
-        results[processes] = (pages, page_texts(reader), [item.title for item in reader.outline], calls)
+        results[processes] = (pages, page_texts(reader), [item.title for item in reader.outline])
+        assert_progress(calls, len(rows))  # lanes finish in any order: progress still only grows
     assert results[1] == results[2]
     assert results[2][0] > 6
 
 
 def test_a_failing_helper_fails_the_render_with_its_traceback(app, tmp_path, monkeypatch):
     monkeypatch.setattr(finding_aid, "CHUNK_SIZE", CHUNK_SIZE)
+    monkeypatch.setattr(finding_aid, "PARALLEL_MIN_DESCRIPTIONS", 0)
     rows = add_tree(tree_spec())
     app.config["FINDING_AID_PROCESSES"] = 2
-    monkeypatch.setattr(finding_aid, "ChunkTask", _unwritable)
+    monkeypatch.setattr(lanes, "ChunkTask", _unwritable)
     with pytest.raises(RuntimeError, match="PDF helper process failed"):
         finding_aid.render_finding_aid(rows[0].id, "pdf", tmp_path / "aid.pdf", lambda *call: None)
     assert not (tmp_path / "aid.pdf").exists()
 
 
-def _unwritable(html, unit_ids, may_carry, path) -> ChunkTask:
-    """A task whose PDF cannot be written: the helper fails while writing it."""
-    return ChunkTask(html, unit_ids, may_carry, "/nonexistent-directory/chunk.pdf")
+def _unwritable(html, unit_ids, may_carry, path, html_file=None) -> ChunkTask:
+    """A task whose PDF cannot be written (its path is a folder): the helper fails while writing it."""
+    Path(path).mkdir()
+    return ChunkTask(html, unit_ids, may_carry, path, html_file)
+
+
+def test_a_killed_helper_fails_the_render_with_a_clear_message(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(finding_aid, "CHUNK_SIZE", CHUNK_SIZE)
+    monkeypatch.setattr(finding_aid, "PARALLEL_MIN_DESCRIPTIONS", 0)
+    rows = add_tree(tree_spec())
+    app.config["FINDING_AID_PROCESSES"] = 2
+    start = pdf_workers.ChunkPool.start
+
+    def start_then_kill(pool, slot, task, chunk):
+        start(pool, slot, task, chunk)
+        pool.helpers[slot].process.kill()  # as the kernel's out-of-memory killer would
+
+    monkeypatch.setattr(pdf_workers.ChunkPool, "start", start_then_kill)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(RuntimeError, match=r"PDF helper process ended unexpectedly \(exit code -9\)"):
+        finding_aid.render_finding_aid(rows[0].id, "pdf", out / "aid.pdf", lambda *call: None)
+    assert list(out.iterdir()) == []  # no partial file, no chunk folder

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import current_app, render_template
 from pypdf import PdfReader
+from weasyprint import CSS, HTML
 
 from actors.rendering import finding_aid, rtf
 from extensions import db
@@ -134,15 +136,42 @@ def test_pdf_page_numbers_run_on_across_chunks(pdf):
     assert texts[-1].rstrip().endswith(f"Page {pages} of {pages}")
 
 
-def test_pdf_chunk_joins_are_invisible(tree, pdf, monkeypatch):
-    """Same pages, text and numbers as one single WeasyPrint document: no half-empty page at joins."""
+def test_pdf_is_the_same_as_one_single_weasyprint_document(tree, pdf):
+    """Chunks and lanes do not show: same pages, each with the same text, as the whole fonds in one document."""
     rows, work = tree
     reader, pages, _, _ = pdf
-    monkeypatch.setattr(finding_aid, "CHUNK_SIZE", 10_000)
-    monkeypatch.setattr(finding_aid, "MIN_CHUNK_SIZE", 10_000)
-    dest = work / "single.pdf"
-    assert finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda *call: None) == pages
-    assert page_texts(PdfReader(dest)) == page_texts(reader)
+    root = rows[0]
+    html = render_template(
+        "finding_aid/chunk.html", units=rows[1:], first=True, root=root, generated=finding_aid._generated(),
+        has_descendants=True, summary=False, starts_section=lambda unit: finding_aid.starts_section(root, unit),
+    )
+    single = work / "single.pdf"
+    HTML(string=html, base_url=current_app.root_path).write_pdf(
+        single, stylesheets=[CSS(string=render_template("finding_aid/style.css"))])
+    ours = [re.sub(r"Page \d+ of \d+", "", text).strip() for text in page_texts(reader)]
+    assert ours == [text.strip() for text in page_texts(PdfReader(single))]
+    assert len(ours) == pages
+
+
+def page_of(texts: list[str], title: str) -> int:
+    return next(number for number, text in enumerate(texts) if re.search(rf"^{re.escape(title)}$", text, re.M))
+
+
+def test_pdf_starts_each_long_series_on_a_new_page(pdf):
+    reader, *_ = pdf
+    texts = page_texts(reader)
+    assert "Detailed description" in texts[page_of(texts, "Series 1")]  # the first one follows the heading
+    for series in (2, 3):
+        assert page_of(texts, f"Series {series}") == page_of(texts, f"Letter {series - 1}.10.9") + 1
+
+
+def test_pdf_runs_short_series_on(tree, monkeypatch):
+    rows, work = tree
+    monkeypatch.setattr(finding_aid, "SECTION_MIN_DESCENDANTS", 1_000)  # 110 descriptions: a short series
+    dest = work / "short-series.pdf"
+    finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda *call: None)
+    texts = page_texts(PdfReader(dest))
+    assert page_of(texts, "Series 2") == page_of(texts, "Letter 1.10.9")
 
 
 def test_pdf_header_repeats_the_root_title(pdf):

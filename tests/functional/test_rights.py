@@ -119,12 +119,12 @@ def test_an_unknown_mode_fails_with_its_message_and_changes_nothing(db, tree, ru
     assert total_statements(db) == before
 
 
-def test_the_job_fails_when_the_statements_were_deleted_meanwhile(db, tree, run_jobs, users):
+def test_the_job_fails_when_the_statements_were_deleted_meanwhile(db, tree, start_worker, users):
     root, items = tree
     job, _ = launch("inherit_rights", user=users["alice"], description=root, parameters={"mode": "overwrite", "scope": "all"})
     db.session.execute(RightsStatement.__table__.delete().where(RightsStatement.description_id == root.id))
-    db.session.commit()
-    run_jobs()
+    db.session.commit()  # while the job waits in the queue
+    start_worker()
     job = finished(job.id)
     assert job.status == JobStatus.ERROR and "has no rights statements to inherit." in job.info
     assert len(rights_of(db, items[0].id)) == 2  # overwrite did not wipe the descendants

@@ -9,7 +9,7 @@ import dramatiq
 import pytest
 from sqlalchemy import func, select
 
-from actors import runtime
+from actors.runtime import runtime
 from actors.embedded_redis import redis_server_binary
 from actors.jobs import dispatch_unsent, launch
 from actors.registry import JOB_TYPES, JobType

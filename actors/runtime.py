@@ -1,0 +1,48 @@
+"""This app's Dramatiq broker, tracking middleware and one actor per job type."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import dramatiq
+from dramatiq import Actor, Broker
+from flask import Flask, current_app
+
+from actors.broker import make_broker, queue_name
+from actors.middleware import JobTracking
+from actors.registry import JOB_TYPES, JobType, load_plugins
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class JobsRuntime:
+    broker: Broker
+    tracking: JobTracking
+    actors: dict[str, Actor]
+
+
+def init_app(app: Flask) -> None:
+    """Build this app's broker and declare one actor per job type on it."""
+    load_plugins()
+    broker = make_broker(app)
+    tracking = JobTracking(app, set(JOB_TYPES))
+    broker.add_middleware(tracking)
+    dramatiq.set_broker(broker)  # nothing may fall back to Dramatiq's default broker
+    actors = {job_type.key: _declare(broker, job_type, queue_name(app, job_type.queue)) for job_type in JOB_TYPES.values()}
+    app.extensions["archive_jobs"] = JobsRuntime(broker, tracking, actors)
+
+
+def _declare(broker: Broker, job_type: JobType, queue: str) -> Actor:
+    return dramatiq.actor(
+        job_type.perform,
+        actor_name=job_type.key,
+        queue_name=queue,
+        broker=broker,
+        time_limit=job_type.time_limit_seconds * 1000,
+        notify_shutdown=True,  # a stopping worker interrupts the job; outcomes re-queue or fail it
+    )
+
+
+def runtime() -> JobsRuntime:
+    return current_app.extensions["archive_jobs"]
