@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from dramatiq import Middleware
 from dramatiq.middleware import SkipMessage
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from actors import capture, locks, outcomes
 from actors.registry import JOB_TYPES, JobType
-from extensions import db
+from extensions import autocommit, db
 from models import Job, JobStatus
 from models.base import utcnow
 
@@ -28,6 +28,17 @@ if TYPE_CHECKING:
     from flask import Flask
 
 logger = logging.getLogger(__name__)
+
+_jobs = Job.__table__
+# Built once (a Core statement, not the ORM's bulk UPDATE) and run in autocommit: the claim
+# runs for every job, and building it and BEGIN/COMMIT cost more than the UPDATE itself.
+_CLAIM = (
+    update(_jobs)
+    .where(_jobs.c.id == bindparam("job_id"), _jobs.c.status == JobStatus.QUEUED)
+    .values(status=JobStatus.RUNNING, started_at=bindparam("now"), info=None,
+            worker_id=bindparam("worker"), output_path=bindparam("path"))
+    .returning(_jobs.c.output)  # one round trip: claimed or not, and what earlier attempts printed
+)
 
 
 class _Running:
@@ -117,23 +128,14 @@ class JobTracking(Middleware):
 
     def _claim(self, job_id: int, job_type: JobType | None) -> str | None:
         """Queued -> Running in one conditional UPDATE; returns earlier attempts' output, or None."""
-        conditions = [Job.id == job_id, Job.status == JobStatus.QUEUED]
-        if locks.is_guarded(job_type):
+        values = {"job_id": job_id, "now": utcnow(), "worker": self.worker_id, "path": str(output_path(self.app, job_id))}
+        if locks.is_guarded(job_type):  # the lock check and the claim share one locked transaction
             locks.serialize_guarded_claims()
-            conditions.append(locks.way_is_clear(job_id, job_type))
-        earlier = db.session.execute(
-            update(Job)
-            .where(*conditions)
-            .values(
-                status=JobStatus.RUNNING,
-                started_at=utcnow(),
-                info=None,
-                worker_id=self.worker_id,
-                output_path=str(output_path(self.app, job_id)),
-            )
-            .returning(Job.output)  # one round trip: claimed or not, and what earlier attempts printed
-        ).first()
-        db.session.commit()
+            earlier = db.session.execute(_CLAIM.where(locks.way_is_clear(job_id, job_type)), values).first()
+            db.session.commit()
+        else:
+            with autocommit() as connection:
+                earlier = connection.execute(_CLAIM, values).first()
         return None if earlier is None else earlier.output or ""
 
     def _wait_for_blocker(self, job_id: int, job_type: JobType | None) -> bool:
@@ -166,7 +168,7 @@ class JobTracking(Middleware):
         if progress:
             values["progress_done"], values["progress_total"] = progress
         try:
-            with engine.begin() as connection:
+            with autocommit(engine) as connection:
                 connection.execute(
                     update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING).values(**values)
                 )

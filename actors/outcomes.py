@@ -9,14 +9,17 @@ import traceback
 from typing import Any
 
 from dramatiq.middleware import Shutdown, TimeLimitExceeded
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
 from actors.capture import JobOutput
 from actors.errors import JobCanceled
 from actors.registry import JOB_TYPES
-from extensions import db
+from extensions import autocommit, db
 from models import Job, JobStatus
 from models.base import utcnow
+
+_jobs = Job.__table__
+_FINISH = update(_jobs).where(_jobs.c.id == bindparam("job_id"), _jobs.c.status == JobStatus.RUNNING)
 
 MAX_ATTEMPTS = 2
 # By convention job code raises these, with a message for the user, on bad input.
@@ -42,8 +45,8 @@ def finish(job_id: int, job_type: str, output: JobOutput, exception: BaseExcepti
     if values["status"] != JobStatus.QUEUED:
         values["finished_at"] = utcnow()
     values["info"] = values["info"][:1024]
-    db.session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING).values(**values))
-    db.session.commit()
+    with autocommit() as connection:
+        connection.execute(_FINISH.values(**values), {"job_id": job_id})
 
 
 def _after_shutdown(job_id: int, job_type: str, output: JobOutput) -> dict[str, Any]:

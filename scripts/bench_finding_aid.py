@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import resource
 import sys
 import tempfile
 import time
@@ -102,15 +101,15 @@ def build(db_path: Path, n: int) -> int:
 
 def _render(db_path: str, fmt: str, out: str, queue) -> None:
     from actors.rendering.finding_aid import render_finding_aid
+    from config import finding_aid_processes
 
-    app = make_app(Path(db_path))
+    app = make_app(Path(db_path), FINDING_AID_PROCESSES=finding_aid_processes())
     calls: list[tuple[int, int]] = []
     with app.app_context():
         started = time.perf_counter()
         pages = render_finding_aid(1, fmt, Path(out), lambda done, total: calls.append((done, total)))
         seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    queue.put((seconds, pages, peak_kib, len(calls), calls[-1]))
+    queue.put((seconds, pages, len(calls), calls[-1]))
 
 
 def _variant(db_path: str, variant: str, out: str, queue) -> None:
@@ -187,6 +186,8 @@ def run_comparison(quick: bool = False) -> list[dict]:
 
 
 def main() -> None:
+    from bench_common import PeakSampler
+
     parser = argparse.ArgumentParser()
     parser.add_argument("n", type=int, nargs="?", default=3000)
     parser.add_argument("fmt", nargs="?", default="pdf", choices=("pdf", "rtf"))
@@ -202,14 +203,15 @@ def main() -> None:
         queue = context.Queue()
         child = context.Process(target=_render, args=(str(db_path), args.fmt, str(out), queue))
         child.start()
-        child.join()
+        with PeakSampler(child.pid) as sampler:
+            child.join()
         if child.exitcode != 0 or queue.empty():
             sys.exit(f"render failed (exit code {child.exitcode})")
-        seconds, pages, peak_kib, progress_calls, last = queue.get()
+        seconds, pages, progress_calls, last = queue.get()
         size_mib = out.stat().st_size / 2**20
         print(
             f"{args.fmt} n={args.n}: {seconds:.1f} s, pages={pages}, size={size_mib:.1f} MiB, "
-            f"peak RSS={peak_kib / 1024:.0f} MiB, progress calls={progress_calls}, last={last}"
+            f"peak RSS (all processes)={sampler.peak / 2**20:.0f} MiB, progress calls={progress_calls}, last={last}"
         )
 
 
