@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import dramatiq
 from dramatiq import Actor, Broker
+from dramatiq.middleware import TimeLimit
 from flask import Flask, current_app
 
 from actors.broker import make_broker, queue_name
@@ -27,7 +28,10 @@ def init_app(app: Flask) -> None:
     load_plugins()
     broker = make_broker(app)
     tracking = JobTracking(app, set(JOB_TYPES))
-    broker.add_middleware(tracking)
+    # Before TimeLimit and ShutdownNotifications: they raise into a thread only between their
+    # own before and after hooks, so a time limit or a stopping worker interrupts the job,
+    # never the claim or the writing of its outcome (which would leave it Running).
+    broker.add_middleware(tracking, before=TimeLimit)
     dramatiq.set_broker(broker)  # nothing may fall back to Dramatiq's default broker
     actors = {job_type.key: _declare(broker, job_type, queue_name(app, job_type.queue)) for job_type in JOB_TYPES.values()}
     app.extensions["archive_jobs"] = JobsRuntime(broker, tracking, actors)

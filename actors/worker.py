@@ -129,7 +129,7 @@ def run_worker(app: Flask, threads: int, stop: threading.Event) -> int:
         stop.wait()
     finally:
         heartbeat.stopping.set()
-        _let_running_jobs_finish(runtime.tracking, app.config["WORKER_SHUTDOWN_SECONDS"])
+        drain(worker, app.config["WORKER_SHUTDOWN_SECONDS"])
         worker.stop()  # interrupts jobs still running: they are re-queued or marked Error
         with app.app_context():
             db.session.execute(update(WorkerProcess).where(WorkerProcess.id == worker_id).values(stopped_at=utcnow()))
@@ -138,10 +138,17 @@ def run_worker(app: Flask, threads: int, stop: threading.Event) -> int:
     return EXIT_RECYCLE if heartbeat.recycle_reason else 0
 
 
-def _let_running_jobs_finish(tracking, grace_seconds: float) -> None:
+def drain(worker: dramatiq.Worker, grace_seconds: float) -> None:
+    """Start no new job, and give the running ones until the deadline to finish.
+
+    Each worker thread is paused: it finishes the message in hand, then takes no other
+    (what is left in memory goes back to the queue at stop), so a worker that stops or
+    recycles never starts a job only to interrupt it."""
+    for thread in worker.workers:
+        thread.pause()
     deadline = time.monotonic() + grace_seconds
-    while tracking.running_job_ids() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    while not all(thread.paused_event.is_set() for thread in worker.workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _stop_on_signals() -> threading.Event:

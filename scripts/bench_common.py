@@ -77,34 +77,42 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time the processes have used so far (from /proc)."""
+def cpu_seconds(roots: list[int], tree: bool = True) -> float:
+    """CPU time (user + system) used so far by these process trees, including children that
+    have already exited (a recycled worker, a closed PostgreSQL backend): their time moves
+    into their parent's cutime/cstime when it reaps them. tree=False: the roots alone."""
     total = 0
-    for pid in pids:
+    for pid in (member for root in roots for member in (_tree(root) if tree else [root])):
         try:
             with open(f"/proc/{pid}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            total += sum(int(field) for field in fields[11:15 if tree else 13])  # utime, stime(, cutime, cstime)
         except (FileNotFoundError, ProcessLookupError):
             continue
     return total / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_groups(worker_pid: int) -> dict[str, list[int]]:
-    """Who does the work in a throughput run: the worker tree, PostgreSQL, Redis, this process (producers)."""
+    """Roots of who does the work in a throughput run: the worker supervisor, PostgreSQL's
+    postmaster, Redis, and this process (the producers: count it with tree=False, its
+    children include the workers)."""
     named: dict[str, list[int]] = {"postgres": [], "redis": []}
+    parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                with open(f"/proc/{entry}/comm") as comm:
-                    name = comm.read().strip()
-            except OSError:
+                with open(f"/proc/{entry}/stat") as stat:
+                    head, tail = stat.read().rsplit(")", 1)
+                name, parent = head.split("(", 1)[1], int(tail.split()[1])
+            except (OSError, ValueError):
                 continue
             if name == "postgres":
                 named["postgres"].append(int(entry))
+                parents[int(entry)] = parent
             elif name.startswith("redis-server"):
                 named["redis"].append(int(entry))
-    return {"workers": _tree(worker_pid), **named, "producers": [os.getpid()]}
+    postmasters = [pid for pid in named["postgres"] if parents[pid] not in parents]
+    return {"workers": [worker_pid], "postgres": postmasters, "redis": named["redis"], "producers": [os.getpid()]}
 
 
 def tree_rss_bytes(pid: int) -> int:

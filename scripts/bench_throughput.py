@@ -140,13 +140,14 @@ def _rate(side, count: int, worker_pid: int) -> tuple[float, dict[str, float]]:
     side.launch()  # warm-up: workers are up and consuming
     wait_until(lambda: side.completed() >= 1)
     groups = cpu_groups(worker_pid)
-    cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
+    cpu_before = {name: cpu_seconds(pids, tree=name != "producers") for name, pids in groups.items()}
     started = time.perf_counter()
     with ThreadPoolExecutor(PRODUCERS) as pool:
         list(pool.map(lambda share: side.launch_many(share), [count // PRODUCERS] * PRODUCERS))
     wait_until(lambda: side.completed() >= count + 1)
     rate = count / (time.perf_counter() - started)
-    return rate, {name: (cpu_seconds(pids) - cpu_before[name]) * 1000 / count for name, pids in groups.items()}
+    return rate, {name: (cpu_seconds(pids, tree=name != "producers") - cpu_before[name]) * 1000 / count
+                  for name, pids in groups.items()}
 
 
 def _latencies(side, count: int, _worker_pid: int) -> list[float]:

@@ -1,0 +1,80 @@
+"""A worker that stops or recycles: running jobs finish, new ones wait in the queue, and
+nothing a stop interrupts is left half-recorded (Running for ever, then "worker lost")."""
+from __future__ import annotations
+
+import threading
+import time
+
+import dramatiq
+import pytest
+
+from actors import outcomes
+from actors.jobs import launch
+from actors.registry import JobType
+from actors.worker import drain
+from helpers import wait_for
+from models import Job, JobStatus
+
+release = threading.Event()
+
+
+def held(job_id: int) -> None:
+    print(f"job {job_id} holds")
+    assert release.wait(timeout=20), "the test never released the job"
+
+
+def quick(job_id: int) -> None:
+    print(f"job {job_id} ran")
+
+
+@pytest.fixture
+def extra_job_types() -> dict[str, JobType]:
+    release.clear()
+    return {
+        "held": JobType(key="held", label="Held job", perform=held, run_concurrently=True),
+        "quick": JobType(key="quick", label="Quick job", perform=quick, run_concurrently=True),
+    }
+
+
+@pytest.fixture
+def one_thread(broker):
+    broker.emit_after("process_boot")
+    worker = dramatiq.Worker(broker, worker_threads=1, worker_timeout=50)
+    worker.start()
+    yield worker
+    release.set()
+    worker.stop()
+
+
+def status_of(db, job_id: int) -> Job:
+    db.session.expire_all()
+    return db.session.get(Job, job_id)
+
+
+def test_a_draining_worker_finishes_the_running_job_and_starts_no_other(db, one_thread):
+    running, _ = launch("held")
+    wait_for(lambda: status_of(db, running.id).status == JobStatus.RUNNING, timeout=30)
+    waiting, _ = launch("quick")
+    threading.Timer(0.3, release.set).start()
+    drain(one_thread, grace_seconds=30)
+    one_thread.stop()
+    assert status_of(db, running.id).status == JobStatus.COMPLETED
+    assert status_of(db, waiting.id).status == JobStatus.QUEUED  # back in the queue, for the next worker
+
+
+def test_a_stop_during_the_outcome_never_leaves_the_job_running(db, one_thread, monkeypatch):
+    """Dramatiq's stop raises Shutdown into threads it thinks run a job: not into our bookkeeping."""
+    in_finish, finish = threading.Event(), outcomes.finish
+
+    def slow_finish(*args) -> None:
+        in_finish.set()
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline:  # Python bytecode: where an asynchronous exception lands
+            time.sleep(0.01)
+        finish(*args)
+
+    monkeypatch.setattr(outcomes, "finish", slow_finish)
+    job, _ = launch("quick")
+    assert in_finish.wait(timeout=30)
+    one_thread.stop()  # notifies shutdown while the outcome is being written
+    assert status_of(db, job.id).status == JobStatus.COMPLETED
