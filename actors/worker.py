@@ -1,21 +1,20 @@
-"""The worker: Dramatiq worker processes on the app's broker, supervised, with heartbeats.
+"""One worker process: a Dramatiq worker on the app's broker, with its heartbeat.
 
-`serve` runs N child processes and restarts any that exits: a crash, or a worker
-that recycled itself after WORKER_MAX_JOBS jobs or WORKER_MAX_MEMORY_MB of memory
-(long-lived workers grow; AtoM's admins restart theirs by hand).
+It recycles itself after WORKER_MAX_JOBS jobs or WORKER_MAX_MEMORY_MB of memory
+(long-lived workers grow; AtoM's admins restart theirs by hand); actors.supervisor
+runs N of them and starts a replacement before a recycling one stops.
 """
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-import signal
 import socket
 import sys
 import threading
 import time
 import uuid
-from typing import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import dramatiq
 from flask import Flask
@@ -31,8 +30,22 @@ from models.base import utcnow
 logger = logging.getLogger(__name__)
 EXIT_RECYCLE = 3
 EXIT_NO_BROKER = 4
-CRASH_LIMIT = 5  # restarts within CRASH_WINDOW seconds before the supervisor gives up
-CRASH_WINDOW = 60
+HANDOVER_SECONDS = 60  # a recycling worker stops then even if its replacement never came up
+
+
+@dataclass
+class Handover:
+    """Events a worker process shares with its supervisor, so that recycling leaves no gap:
+    the worker says it is recycling and goes on working; the supervisor starts a replacement
+    and releases the old worker once the replacement consumes."""
+
+    recycling: Any  # set by the worker
+    ready: Any  # set by the worker once it consumes
+    released: Any  # set by the supervisor
+
+    @classmethod
+    def create(cls, context: Any = threading) -> Handover:
+        return cls(context.Event(), context.Event(), context.Event())
 
 
 def wait_for_broker(app: Flask, timeout: float) -> None:
@@ -60,14 +73,15 @@ def resident_memory_bytes() -> int:
 
 class Heartbeat(threading.Thread):
     """Says this worker is alive, sends jobs the web could not send, reaps lost workers' jobs,
-    and asks for a recycle when the worker has done enough or grown too big."""
+    and recycles the worker when it has done enough or grown too big."""
 
-    def __init__(self, app: Flask, worker_id: str, stop: threading.Event) -> None:
+    def __init__(self, app: Flask, worker_id: str, stop: threading.Event, handover: Handover | None = None) -> None:
         super().__init__(name="archive-jobs-heartbeat", daemon=True)
-        self.app, self.worker_id, self.stop = app, worker_id, stop
+        self.app, self.worker_id, self.stop, self.handover = app, worker_id, stop, handover
         self.interval = app.config["WORKER_HEARTBEAT_SECONDS"]
         self.stopping = threading.Event()
         self.recycle_reason: str | None = None
+        self.recycling_since = 0.0
 
     def beat(self) -> None:
         config, tracking = self.app.config, self.app.extensions["archive_jobs"].tracking
@@ -88,15 +102,25 @@ class Heartbeat(threading.Thread):
             requeued, failed = reap_lost_jobs(silent_seconds=self.interval * 3)
             if requeued or failed:
                 logger.warning("Lost workers: %d job(s) re-queued, %d marked Error.", requeued, failed)
-        if config["WORKER_MAX_JOBS"] and done >= config["WORKER_MAX_JOBS"]:
-            self.recycle(f"{done} jobs done")
-        elif config["WORKER_MAX_MEMORY_MB"] and rss >= config["WORKER_MAX_MEMORY_MB"] * 1024 * 1024:
-            self.recycle(f"{rss // (1024 * 1024)} MB resident")
+        if self.recycle_reason is None:
+            if config["WORKER_MAX_JOBS"] and done >= config["WORKER_MAX_JOBS"]:
+                self.recycle(f"{done} jobs done")
+            elif config["WORKER_MAX_MEMORY_MB"] and rss >= config["WORKER_MAX_MEMORY_MB"] * 1024 * 1024:
+                self.recycle(f"{rss // (1024 * 1024)} MB resident")
+        self._stop_once_replaced()
 
     def recycle(self, reason: str) -> None:
         logger.info("Recycling worker %s (%s).", self.worker_id, reason)
-        self.recycle_reason = reason
-        self.stop.set()
+        self.recycle_reason, self.recycling_since = reason, time.monotonic()
+        if self.handover:
+            self.handover.recycling.set()  # the supervisor starts a replacement; we go on meanwhile
+
+    def _stop_once_replaced(self) -> None:
+        if self.recycle_reason is None:
+            return
+        if self.handover is None or self.handover.released.is_set() or \
+                time.monotonic() - self.recycling_since >= HANDOVER_SECONDS:
+            self.stop.set()
 
     def run(self) -> None:
         while not self.stopping.wait(self.interval):
@@ -106,7 +130,7 @@ class Heartbeat(threading.Thread):
                 logger.exception("Heartbeat failed")
 
 
-def run_worker(app: Flask, threads: int, stop: threading.Event) -> int:
+def run_worker(app: Flask, threads: int, stop: threading.Event, handover: Handover | None = None) -> int:
     """Consume jobs with ``threads`` threads until ``stop`` is set; returns the exit code."""
     runtime = app.extensions["archive_jobs"]
     wait_for_broker(app, app.config["WORKER_BROKER_WAIT_SECONDS"])
@@ -120,10 +144,12 @@ def run_worker(app: Flask, threads: int, stop: threading.Event) -> int:
     worker = dramatiq.Worker(
         runtime.broker, queues=queues, worker_threads=threads, worker_timeout=app.config["WORKER_POLL_MS"]
     )
-    heartbeat = Heartbeat(app, worker_id, stop)
+    heartbeat = Heartbeat(app, worker_id, stop, handover)
     worker.start()
     heartbeat.beat()
     heartbeat.start()
+    if handover:
+        handover.ready.set()
     logger.info("Worker %s (pid %d) consuming with %d thread(s).", worker_id, os.getpid(), threads)
     try:
         stop.wait()
@@ -149,79 +175,3 @@ def drain(worker: dramatiq.Worker, grace_seconds: float) -> None:
     deadline = time.monotonic() + grace_seconds
     while not all(thread.paused_event.is_set() for thread in worker.workers) and time.monotonic() < deadline:
         time.sleep(0.05)
-
-
-def _stop_on_signals() -> threading.Event:
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    return stop
-
-
-def _child(create_app: Callable[[], Flask], threads: int) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for chatty in ("weasyprint", "fontTools"):  # page-by-page progress: noise in the worker's log
-        logging.getLogger(chatty).setLevel(logging.WARNING)
-    sys.exit(run_worker(create_app(), threads, _stop_on_signals()))
-
-
-class Supervisor:
-    """Keeps N worker processes running: replaces one that exits, restarts all on SIGHUP,
-    stops all on SIGTERM/SIGINT, and gives up (exit 1) when the broker is unreachable or
-    workers keep crashing — so systemd's restart policy can take over."""
-
-    def __init__(self, create_app: Callable[[], Flask], processes: int, threads: int) -> None:
-        self.context = multiprocessing.get_context("spawn")
-        self.create_app, self.threads = create_app, threads
-        self.stop = _stop_on_signals()
-        self.reload = threading.Event()
-        signal.signal(signal.SIGHUP, lambda *_: self.reload.set())
-        self.crashes: list[float] = []
-        self.failed = False
-        self.children = [self._start() for _ in range(processes)]
-
-    def _start(self) -> multiprocessing.Process:
-        child = self.context.Process(target=_child, args=(self.create_app, self.threads), name="archive-jobs-worker")
-        child.start()
-        return child
-
-    def _replace_exited(self) -> None:
-        for index, child in enumerate(self.children):
-            if child.is_alive():
-                continue
-            if child.exitcode == EXIT_NO_BROKER:
-                logger.critical("The job queue is unreachable; stopping all workers.")
-                self.failed = True
-                return self.stop.set()
-            if child.exitcode != EXIT_RECYCLE:
-                now = time.monotonic()
-                self.crashes = [t for t in self.crashes if now - t < CRASH_WINDOW] + [now]
-                logger.error("Worker process %s exited with %s.", child.pid, child.exitcode)
-                if len(self.crashes) > CRASH_LIMIT:
-                    logger.critical("Workers keep failing (%d exits in %d s); giving up.", len(self.crashes), CRASH_WINDOW)
-                    self.failed = True
-                    return self.stop.set()
-            self.children[index] = self._start()
-
-    def _stop_children(self) -> None:
-        for child in self.children:
-            if child.is_alive():
-                child.terminate()  # SIGTERM: each child stops its worker cleanly
-        for child in self.children:
-            child.join()
-
-    def run(self) -> int:
-        while not self.stop.wait(0.5):
-            if self.reload.is_set():
-                self.reload.clear()
-                logger.info("SIGHUP: restarting %d worker process(es).", len(self.children))
-                self._stop_children()
-                self.children = [self._start() for _ in self.children]
-            self._replace_exited()
-        self._stop_children()
-        return 1 if self.failed else 0
-
-
-def serve(create_app: Callable[[], Flask], processes: int, threads: int) -> int:
-    """Run and supervise ``processes`` worker processes until SIGTERM/SIGINT."""
-    return Supervisor(create_app, processes, threads).run()

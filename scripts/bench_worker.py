@@ -98,7 +98,7 @@ def _raw_child(threads: int) -> None:
 def main() -> int:
     mode, processes, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     if mode == "tracked":
-        from actors.worker import serve
+        from actors.supervisor import serve
 
         return serve(create_bench_app, processes, threads)
     context = multiprocessing.get_context("spawn")

@@ -109,7 +109,7 @@ def worker(processes: int, threads: int, queues: str) -> None:
     """Run a worker (what the Procfile's worker line calls). Ctrl-C or SIGTERM stops it cleanly."""
     if queues:
         os.environ["WORKER_QUEUES"] = queues  # the spawned worker processes read it through the config
-    from actors.worker import serve
+    from actors.supervisor import serve
     from app import create_app
 
     current_app.logger.info("Starting %d worker process(es) with %d thread(s).", processes, threads)

@@ -91,6 +91,45 @@ def test_two_worker_processes_share_the_load_and_restart_on_sighup(tmp_path, mon
         db.engine.dispose()
 
 
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_a_recycling_worker_keeps_working_until_its_replacement_consumes(tmp_path, monkeypatch, postgres_url,
+                                                                        redis_url, namespace):
+    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url, JOBS_BROKER="redis",
+                   REDIS_URL=redis_url, JOBS_NAMESPACE=namespace)
+    env = worker_env(tmp_path, DATABASE_URL=postgres_url, REDIS_URL=redis_url, JOBS_NAMESPACE=namespace,
+                     WORKER_MAX_JOBS="3")
+    with app.app_context():
+        db.create_all()
+        fonds = [ArchivalDescription.by_slug(insert_demo_fonds(10, title=f"Fonds {n}")) for n in range(8)]
+        worker = start_worker(env, "--processes", "1", "--threads", "1")
+
+        def workers() -> list[WorkerProcess]:
+            db.session.expire_all()
+            return db.session.scalars(select(WorkerProcess).order_by(WorkerProcess.started_at)).all()
+
+        try:
+            for record in fonds[:4]:
+                launch("finding_aid", description=record, parameters={"format": "rtf"})
+            wait_for(lambda: completed_count() == 4, timeout=120)
+            wait_for(lambda: workers()[0].stopped_at is not None, timeout=60)  # 4 jobs done: it recycles
+            first, replacement = workers()[:2]
+            assert replacement.started_at < first.stopped_at, "the recycling worker stopped before its replacement was up"
+            for record in fonds[4:]:
+                launch("finding_aid", description=record, parameters={"format": "rtf"})
+            wait_for(lambda: completed_count() == len(fonds), timeout=120)
+            assert db.session.scalar(select(func.count()).select_from(Job).where(Job.status != JobStatus.COMPLETED)) == 0
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            output, _ = worker.communicate(timeout=60)
+            print(output[-6000:])  # shown when the test fails
+        assert worker.returncode == 0, output
+        assert "Recycling worker" in output
+        app.extensions["archive_jobs"].broker.flush_all()
+        db.session.remove()
+        db.engine.dispose()
+
+
 def rabbit_echo(job_id: int) -> None:
     print(f"rabbit ran job {job_id}")
 

@@ -1,0 +1,122 @@
+"""Runs N worker processes (`flask jobs worker`): replaces any that exits, hands over
+from a recycling worker to its replacement without a gap, restarts all on SIGHUP."""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import signal
+import sys
+import threading
+import time
+from typing import Callable
+
+from flask import Flask
+
+from actors.worker import EXIT_NO_BROKER, EXIT_RECYCLE, Handover, run_worker
+
+logger = logging.getLogger(__name__)
+CRASH_LIMIT = 5  # restarts within CRASH_WINDOW seconds before the supervisor gives up
+CRASH_WINDOW = 60
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def _child(create_app: Callable[[], Flask], threads: int, handover: Handover) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("weasyprint", "fontTools"):  # page-by-page progress: noise in the worker's log
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    sys.exit(run_worker(create_app(), threads, _stop_on_signals(), handover))
+
+
+class Supervisor:
+    """Keeps N worker processes running: replaces one that exits, restarts all on SIGHUP,
+    stops all on SIGTERM/SIGINT, and gives up (exit 1) when the broker is unreachable or
+    workers keep crashing — so systemd's restart policy can take over.
+
+    A worker that recycles says so first (see Handover) and goes on working until its
+    replacement consumes: recycling never leaves a slot without a worker."""
+
+    def __init__(self, create_app: Callable[[], Flask], processes: int, threads: int) -> None:
+        self.context = multiprocessing.get_context("spawn")
+        self.create_app, self.threads = create_app, threads
+        self.stop = _stop_on_signals()
+        self.reload = threading.Event()
+        signal.signal(signal.SIGHUP, lambda *_: self.reload.set())
+        self.crashes: list[float] = []
+        self.failed = False
+        self.handovers: dict[int, Handover] = {}  # by child pid
+        self.leaving: list[tuple[multiprocessing.Process, multiprocessing.Process]] = []  # (recycling, replacement)
+        self.children = [self._start() for _ in range(processes)]
+
+    def _start(self) -> multiprocessing.Process:
+        handover = Handover.create(self.context)
+        child = self.context.Process(target=_child, args=(self.create_app, self.threads, handover),
+                                     name="archive-jobs-worker")
+        child.start()
+        self.handovers[child.pid] = handover
+        return child
+
+    def _replace_recycling(self) -> None:
+        """Start a replacement for each recycling worker; release it once the replacement consumes."""
+        for index, child in enumerate(self.children):
+            if child.is_alive() and self.handovers[child.pid].recycling.is_set():
+                self.children[index] = self._start()
+                self.leaving.append((child, self.children[index]))
+        for old, new in list(self.leaving):
+            if self.handovers[new.pid].ready.is_set() or not new.is_alive():
+                self.handovers[old.pid].released.set()
+            if not old.is_alive():
+                old.join()
+                self.leaving.remove((old, new))
+                self.handovers.pop(old.pid, None)
+
+    def _replace_exited(self) -> None:
+        for index, child in enumerate(self.children):
+            if child.is_alive():
+                continue
+            self.handovers.pop(child.pid, None)
+            if child.exitcode == EXIT_NO_BROKER:
+                logger.critical("The job queue is unreachable; stopping all workers.")
+                self.failed = True
+                return self.stop.set()
+            if child.exitcode != EXIT_RECYCLE:
+                now = time.monotonic()
+                self.crashes = [t for t in self.crashes if now - t < CRASH_WINDOW] + [now]
+                logger.error("Worker process %s exited with %s.", child.pid, child.exitcode)
+                if len(self.crashes) > CRASH_LIMIT:
+                    logger.critical("Workers keep failing (%d exits in %d s); giving up.", len(self.crashes), CRASH_WINDOW)
+                    self.failed = True
+                    return self.stop.set()
+            self.children[index] = self._start()
+
+    def _stop_children(self) -> None:
+        everyone = self.children + [old for old, _new in self.leaving]
+        for child in everyone:
+            if child.is_alive():
+                child.terminate()  # SIGTERM: each child stops its worker cleanly
+        for child in everyone:
+            child.join()
+            self.handovers.pop(child.pid, None)
+        self.leaving = []
+
+    def run(self) -> int:
+        while not self.stop.wait(0.5):
+            if self.reload.is_set():
+                self.reload.clear()
+                logger.info("SIGHUP: restarting %d worker process(es).", len(self.children))
+                self._stop_children()
+                self.children = [self._start() for _ in self.children]
+            self._replace_recycling()
+            self._replace_exited()
+        self._stop_children()
+        return 1 if self.failed else 0
+
+
+def serve(create_app: Callable[[], Flask], processes: int, threads: int) -> int:
+    """Run and supervise ``processes`` worker processes until SIGTERM/SIGINT."""
+    return Supervisor(create_app, processes, threads).run()
