@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, cast, func, select
 
 from actors.capture import TRUNCATION_MARKER
 from blueprints.jobs.filters import JobFilter
@@ -161,17 +161,39 @@ def health() -> Health:
 
 
 def delete_jobs(query) -> int:
-    """Delete the jobs a query selects, with their files, in batches. Returns how many."""
+    """Delete the jobs a query selects, with their files, in batches. Returns how many.
+
+    Their uploaded files go too, unless a job that remains (a retry) still reads them."""
     deleted = 0
     while True:
-        batch = db.session.execute(query.with_only_columns(Job.id, Job.output_path, Job.result_path).limit(500)).all()
+        batch = db.session.execute(
+            query.with_only_columns(Job.id, Job.type, Job.output_path, Job.result_path, Job.parameters).limit(500)
+        ).all()
         if not batch:
             return deleted
-        for _, *paths in batch:
-            for path in filter(None, paths):
+        uploads: dict[str, str] = {}  # path -> job type
+        for row in batch:
+            for path in filter(None, (row.output_path, row.result_path)):
                 Path(path).unlink(missing_ok=True)
+            uploads.update((path, row.type) for path in uploaded_files(row.parameters))
         deleted += Job.delete_where(Job.id.in_([row.id for row in batch]))
         db.session.commit()
+        for path, job_type in uploads.items():
+            if not _still_read(path, job_type):
+                Path(path).unlink(missing_ok=True)
+
+
+def uploaded_files(parameters: dict[str, Any] | None) -> list[str]:
+    """Paths of the files a job's parameters point to (actors.forms.store_upload)."""
+    return [value["path"] for value in (parameters or {}).values() if isinstance(value, dict) and value.get("path")]
+
+
+def _still_read(path: str, job_type: str) -> bool:
+    """Whether a remaining job of that type names the file (its random name; few jobs have uploads)."""
+    name = Path(path).name
+    return db.session.scalar(
+        select(Job.id).where(Job.type == job_type, cast(Job.parameters, String).contains(name, autoescape=True)).limit(1)
+    ) is not None
 
 
 def is_truncated(output: str) -> bool:

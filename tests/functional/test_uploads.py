@@ -122,3 +122,27 @@ def test_check_upload_leaves_the_stream_at_the_start():
     stream = io.BytesIO(GOOD_CSV)
     assert check_upload(stream, "a.csv", None, None) == "csv"
     assert stream.tell() == 0
+
+
+def test_clearing_jobs_removes_their_upload_once_no_retry_reads_it(as_user, post, run_jobs, db):
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from blueprints.jobs.queries import delete_jobs
+    from models import Job
+
+    client = as_user("alice")
+    submit(client, "import_descriptions", ("orphans.csv", b"legacyId,parentId,title\n1,999,Lost file\n"), status=302)
+    run_jobs()
+    original = last_job()
+    assert original.status == JobStatus.ERROR  # its parent 999 is nowhere: the user may fix things and retry
+    upload = Path(original.parameters["file"]["path"])
+    assert post(f"/jobs/{original.id}/retry").status_int == 302
+    run_jobs()
+    delete_jobs(select(Job).where(Job.id == original.id))
+    assert upload.is_file(), "the retry still reads the file"
+    assert post("/jobs/clear").status_int == 302  # Clear inactive jobs: the retry goes too
+    assert db.session.scalar(select(Job.id)) is None
+    assert not upload.exists()
+    assert not any(upload.parent.iterdir())
