@@ -128,7 +128,10 @@ def _serve(connection: Connection, css: str, base_url: str) -> None:
     """Helper process: answer ("chunk", task) with Laid then bookmarks, ("footer", html) with bytes."""
     renderer = ChunkRenderer(css, base_url)
     while True:
-        request = connection.recv()
+        try:
+            request = connection.recv()
+        except EOFError:  # the job's process died (killed worker): nothing to answer, just go
+            return
         if request is None:
             return
         kind, payload = request

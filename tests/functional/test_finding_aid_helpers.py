@@ -62,3 +62,12 @@ def test_a_killed_helper_fails_the_render_with_a_clear_message(app, tmp_path, mo
     with pytest.raises(RuntimeError, match=r"PDF helper process ended unexpectedly \(exit code -9\)"):
         finding_aid.render_finding_aid(rows[0].id, "pdf", out / "aid.pdf", lambda *call: None)
     assert list(out.iterdir()) == []  # no partial file, no chunk folder
+
+
+def test_a_helper_whose_job_process_died_exits_quietly():
+    """When the worker running the job is killed, its helpers see the pipe close and go."""
+    with pdf_workers.ChunkPool(1, "", "/") as pool:
+        helper = pool.helpers[0]
+        helper.connection.close()  # what the kernel does to the pipe of a killed process
+        helper.process.join(timeout=30)
+        assert helper.process.exitcode == 0
