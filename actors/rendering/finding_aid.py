@@ -74,14 +74,18 @@ def render_finding_aid(
     return pages
 
 
-def _descriptions(root: ArchivalDescription, scope: Scope, batch: int = CHUNK_SIZE) -> Iterator[ArchivalDescription]:
-    """Root and descendants in tree order, fetched batch by batch (never the whole tree).
+def _descriptions(root: ArchivalDescription, scope: Scope, batch: int = CHUNK_SIZE,
+                  lft_range: tuple[int, int] | None = None) -> Iterator[ArchivalDescription]:
+    """Root and descendants in tree order (or those with lft in [from, to)), fetched batch
+    by batch (never the whole tree).
 
     One query keeps the read consistent even if someone edits the tree meanwhile; the
     session's identity map holds rows weakly, so rendered ones are freed.
     """
-    query = scope.select(root).execution_options(yield_per=batch)
-    yield from db.session.execute(query).scalars()
+    query = scope.select(root)
+    if lft_range:
+        query = query.where(ArchivalDescription.lft >= lft_range[0], ArchivalDescription.lft < lft_range[1])
+    yield from db.session.execute(query.execution_options(yield_per=batch)).scalars()
 
 
 def chunk_size(total: int) -> int:
@@ -126,15 +130,14 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
         if done < total:  # the last call waits until the file is assembled
             on_progress(done, total)
 
-    def lane(index: int, low: int, high: int, work: Path) -> Lane:
-        rows = scope.select(root).where(ArchivalDescription.lft >= low, ArchivalDescription.lft < high)
-        batches = batched(db.session.execute(rows.execution_options(yield_per=size)).scalars(), size)
+    def lane(index: int, lft_range: tuple[int, int], work: Path) -> Lane:
+        batches = batched(_descriptions(root, scope, size, lft_range), size)
         return Lane(batches, lambda units, first: render_template(
             "finding_aid/chunk.html", units=units, first=first and index == 0, **context), work, f"lane-{index:05d}")
 
     with tempfile.TemporaryDirectory(prefix="finding-aid-", dir=dest.parent) as work:
         with _pool(total, css, base_url) as pool:  # helpers exit before the assembly
-            lanes = (lane(index, low, high, Path(work)) for index, (low, high) in enumerate(bounds))
+            lanes = (lane(index, lft_range, Path(work)) for index, lft_range in enumerate(bounds))
             chunks = lay_out_lanes(pool, lanes, finished)
             footers = footer_overlays(pool, chunks)
         pages = pdf_pages.assemble(chunks, dest, lambda first, _count, _total: footers[first], title=root.title)

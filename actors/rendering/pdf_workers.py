@@ -166,6 +166,10 @@ class _Helper:
             raise RuntimeError(f"PDF helper process failed:\n{value}")
         return value
 
+    def next_answer(self) -> tuple[Any, Any]:
+        """(what awaited it: _LAID or a callback, the answer), in the order they were asked."""
+        return self.awaiting.popleft(), self.answer()
+
 
 class ChunkPool:
     """One helper process per slot. A context manager: helpers stop at exit."""
@@ -193,8 +197,7 @@ class ChunkPool:
             waiting = {helper.connection: slot for slot, helper in enumerate(self.helpers) if helper.awaiting}
             assert waiting, "no chunk started"
             for connection in wait(list(waiting)):
-                helper = self.helpers[waiting[connection]]
-                value, handler = helper.answer(), helper.awaiting.popleft()
+                handler, value = self.helpers[waiting[connection]].next_answer()
                 if handler is _LAID:
                     return waiting[connection], value
                 handler(value)
@@ -212,8 +215,7 @@ class ChunkPool:
         """Collect every answer still to come (bookmarks of the last chunks, footers)."""
         for helper in self.helpers:
             while helper.awaiting:
-                handler = helper.awaiting.popleft()
-                value = helper.answer()
+                handler, value = helper.next_answer()
                 assert handler is not _LAID, "finish() with a chunk still being laid out"
                 handler(value)
 
