@@ -115,7 +115,7 @@ def checkpoint(min_interval: float = 0.5) -> None:
     if running is None or time.monotonic() - running.last_checkpoint < min_interval:
         return
     running.last_checkpoint = time.monotonic()
-    with db.engine.connect() as connection:
+    with autocommit() as connection:
         row = connection.execute(
             select(Job.cancel_requested_at, Job.canceled_by).where(Job.id == running.job_id)
         ).one_or_none()

@@ -168,10 +168,7 @@ class JobTracking(Middleware):
         if progress:
             values["progress_done"], values["progress_total"] = progress
         try:
-            with autocommit(engine) as connection:
-                connection.execute(
-                    update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING).values(**values)
-                )
+            outcomes.update_while_running(job_id, values, engine)
         except SQLAlchemyError as error:  # the database is busy: the next flush carries it
             logger.warning("Could not save output of job %s yet: %s", job_id, error)
 

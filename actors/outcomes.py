@@ -9,7 +9,7 @@ import traceback
 from typing import Any
 
 from dramatiq.middleware import Shutdown, TimeLimitExceeded
-from sqlalchemy import bindparam, update
+from sqlalchemy import Engine, bindparam, update
 
 from actors.capture import JobOutput
 from actors.errors import JobCanceled
@@ -19,7 +19,7 @@ from models import Job, JobStatus
 from models.base import utcnow
 
 _jobs = Job.__table__
-_FINISH = update(_jobs).where(_jobs.c.id == bindparam("job_id"), _jobs.c.status == JobStatus.RUNNING)
+_WHILE_RUNNING = update(_jobs).where(_jobs.c.id == bindparam("job_id"), _jobs.c.status == JobStatus.RUNNING)
 
 MAX_ATTEMPTS = 2
 # By convention job code raises these, with a message for the user, on bad input.
@@ -45,8 +45,15 @@ def finish(job_id: int, job_type: str, output: JobOutput, exception: BaseExcepti
     if values["status"] != JobStatus.QUEUED:
         values["finished_at"] = utcnow()
     values["info"] = values["info"][:1024]
-    with autocommit() as connection:
-        connection.execute(_FINISH.values(**values), {"job_id": job_id})
+    update_while_running(job_id, values)
+
+
+def update_while_running(job_id: int, values: dict[str, Any], engine: Engine | None = None) -> None:
+    """Write values on the job's row only while it is still Running, in autocommit.
+
+    engine: where there is no app context (the output flusher's thread)."""
+    with autocommit(engine) as connection:
+        connection.execute(_WHILE_RUNNING.values(**values), {"job_id": job_id})
 
 
 def _after_shutdown(job_id: int, job_type: str, output: JobOutput) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from sqlalchemy import func, insert, select, text
 
-from extensions import db
+from extensions import autocommit, db
 from models.base import utcnow
 from models.description import ArchivalDescription, PublicationStatus, unique_slug
 from models.job import Job, JobStatus
@@ -175,5 +175,5 @@ def _insert_jobs_postgres(count: int, user_ids: list[int]) -> None:
     )
     db.session.commit()
     # What autovacuum would do soon: statistics, and the visibility map index-only scans need.
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    with autocommit() as connection:
         connection.execute(text("VACUUM ANALYZE jobs"))
