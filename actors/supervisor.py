@@ -49,7 +49,6 @@ class Supervisor:
         signal.signal(signal.SIGHUP, lambda *_: self.reload.set())
         self.crashes: list[float] = []
         self.failed = False
-        self.handovers: dict[int, Handover] = {}  # by child pid
         self.leaving: list[tuple[multiprocessing.Process, multiprocessing.Process]] = []  # (recycling, replacement)
         self.children = [self._start() for _ in range(processes)]
 
@@ -58,28 +57,26 @@ class Supervisor:
         child = self.context.Process(target=_child, args=(self.create_app, self.threads, handover),
                                      name="archive-jobs-worker")
         child.start()
-        self.handovers[child.pid] = handover
+        child.handover = handover  # type: ignore[attr-defined]  # the supervisor's side of the events
         return child
 
     def _replace_recycling(self) -> None:
         """Start a replacement for each recycling worker; release it once the replacement consumes."""
         for index, child in enumerate(self.children):
-            if child.is_alive() and self.handovers[child.pid].recycling.is_set():
+            if child.is_alive() and child.handover.recycling.is_set():
                 self.children[index] = self._start()
                 self.leaving.append((child, self.children[index]))
         for old, new in list(self.leaving):
-            if self.handovers[new.pid].ready.is_set() or not new.is_alive():
-                self.handovers[old.pid].released.set()
+            if new.handover.ready.is_set() or not new.is_alive():
+                old.handover.released.set()
             if not old.is_alive():
                 old.join()
                 self.leaving.remove((old, new))
-                self.handovers.pop(old.pid, None)
 
     def _replace_exited(self) -> None:
         for index, child in enumerate(self.children):
             if child.is_alive():
                 continue
-            self.handovers.pop(child.pid, None)
             if child.exitcode == EXIT_NO_BROKER:
                 logger.critical("The job queue is unreachable; stopping all workers.")
                 self.failed = True
@@ -101,7 +98,6 @@ class Supervisor:
                 child.terminate()  # SIGTERM: each child stops its worker cleanly
         for child in everyone:
             child.join()
-            self.handovers.pop(child.pid, None)
         self.leaving = []
 
     def run(self) -> int:
