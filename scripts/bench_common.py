@@ -77,25 +77,25 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def cpu_seconds(roots: list[int], tree: bool = True) -> float:
-    """CPU time (user + system) used so far by these process trees, including children that
-    have already exited (a recycled worker, a closed PostgreSQL backend): their time moves
-    into their parent's cutime/cstime when it reaps them. tree=False: the roots alone."""
+def _cpu_seconds(pids: list[int], stat_fields: slice) -> float:
     total = 0
-    for pid in (member for root in roots for member in (_tree(root) if tree else [root])):
+    for pid in pids:
         try:
             with open(f"/proc/{pid}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
-            total += sum(int(field) for field in fields[11:15 if tree else 13])  # utime, stime(, cutime, cstime)
+            total += sum(int(field) for field in fields[stat_fields])
         except (FileNotFoundError, ProcessLookupError):
             continue
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_groups(worker_pid: int) -> dict[str, list[int]]:
-    """Roots of who does the work in a throughput run: the worker supervisor, PostgreSQL's
-    postmaster, Redis, and this process (the producers: count it with tree=False, its
-    children include the workers)."""
+def cpu_by_group(worker_pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by who does the work in a throughput run: the
+    worker supervisor's tree, PostgreSQL's and Redis's, and this process (the producers).
+
+    Trees count children that have already exited (a recycled worker, a closed PostgreSQL
+    backend): their time moves into their parent's cutime/cstime when it reaps them. This
+    process counts alone: its children include the workers."""
     named: dict[str, list[int]] = {"postgres": [], "redis": []}
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -111,20 +111,22 @@ def cpu_groups(worker_pid: int) -> dict[str, list[int]]:
                 parents[int(entry)] = parent
             elif name.startswith("redis-server"):
                 named["redis"].append(int(entry))
-    postmasters = [pid for pid in named["postgres"] if parents[pid] not in parents]
-    return {"workers": [worker_pid], "postgres": postmasters, "redis": named["redis"], "producers": [os.getpid()]}
+    roots = {"workers": [worker_pid], "redis": named["redis"],
+             "postgres": [pid for pid in named["postgres"] if parents[pid] not in parents]}  # the postmaster
+    with_children = slice(11, 15)  # utime, stime, cutime, cstime
+    usage = {name: _cpu_seconds([member for root in pids for member in _tree(root)], with_children)
+             for name, pids in roots.items()}
+    usage["producers"] = _cpu_seconds([os.getpid()], slice(11, 13))  # utime, stime
+    return usage
 
 
 def tree_rss_bytes(pid: int) -> int:
     """Resident memory of a process and all its descendants (from /proc)."""
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
+    total = 0
+    for member in _tree(pid):
         try:
-            with open(f"/proc/{current}/statm") as statm:
+            with open(f"/proc/{member}/statm") as statm:
                 total += int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-            with open(f"/proc/{current}/task/{current}/children") as children:
-                pending += [int(child) for child in children.read().split()]
         except (FileNotFoundError, ProcessLookupError):
             continue
     return total

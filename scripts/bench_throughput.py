@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from bench_common import bench_env, cpu_groups, cpu_seconds, percentile, private_schema
+from bench_common import bench_env, cpu_by_group, percentile, private_schema
 
 PROCESSES, THREADS = 2, 2
 PRODUCERS = 4  # launching threads, for both sides
@@ -139,15 +139,14 @@ def _rate(side, count: int, worker_pid: int) -> tuple[float, dict[str, float]]:
     on two shared cores, CPU per job is what bounds throughput)."""
     side.launch()  # warm-up: workers are up and consuming
     wait_until(lambda: side.completed() >= 1)
-    groups = cpu_groups(worker_pid)
-    cpu_before = {name: cpu_seconds(pids, tree=name != "producers") for name, pids in groups.items()}
+    cpu_before = cpu_by_group(worker_pid)
     started = time.perf_counter()
     with ThreadPoolExecutor(PRODUCERS) as pool:
         list(pool.map(lambda share: side.launch_many(share), [count // PRODUCERS] * PRODUCERS))
     wait_until(lambda: side.completed() >= count + 1)
     rate = count / (time.perf_counter() - started)
-    return rate, {name: (cpu_seconds(pids, tree=name != "producers") - cpu_before[name]) * 1000 / count
-                  for name, pids in groups.items()}
+    cpu_after = cpu_by_group(worker_pid)
+    return rate, {name: (cpu_after[name] - cpu_before[name]) * 1000 / count for name in cpu_before}
 
 
 def _latencies(side, count: int, _worker_pid: int) -> list[float]:
