@@ -111,7 +111,7 @@ def export_descriptions(job_id: int) -> None:
                     stream = io.TextIOWrapper(member, encoding="utf-8", newline="")
                     writer = CsvExport(stream) if fmt == "csv" else EadExport(stream)
                     for root in root_group:
-                        for _ in writer.write_tree(db.session.execute(subtree_rows(root)), root.id):
+                        for _written in writer.write_tree(db.session.execute(subtree_rows(root)), root.id):
                             done += 1
                             if done % step == 0:
                                 report_progress(done, total, f"Exported {done} of {total} descriptions...")
