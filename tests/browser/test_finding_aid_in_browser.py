@@ -5,6 +5,7 @@ from __future__ import annotations
 from browsing import OUTPUT, log_in
 from helpers import wait_for
 from pypdf import PdfReader
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -22,7 +23,8 @@ def test_launch_follow_and_download_a_finding_aid(browser, live_server):
     toggle.click()
     assert toggle.get_attribute("aria-pressed") == "true"
     browser.execute_script("window.__sameDocument = true")  # gone if the page reloads
-    WebDriverWait(browser, 60, 0.2).until(
+    # auto refresh swaps the table in place: a table found just before a swap goes stale, look again
+    WebDriverWait(browser, 60, 0.2, ignored_exceptions=[StaleElementReferenceException]).until(
         lambda d: "Completed" in d.find_element(By.CSS_SELECTOR, "#jobs-live table").text
     )
     assert browser.execute_script("return window.__sameDocument") is True, "the page reloaded"

@@ -89,16 +89,16 @@ def test_a_top_level_record_cannot_move_to_top_level(as_user, two_fonds):
     assert "is already at top level." in page.text
 
 
-def test_the_job_refuses_when_the_tree_changed_meanwhile(as_user, db, two_fonds, run_jobs):
+def test_the_job_refuses_when_the_tree_changed_meanwhile(as_user, db, two_fonds, start_worker):
     """Valid when launched: the destination then became a descendant of the moved record."""
     first, second = two_fonds
     series = D.by_slug(first).children()[0]
     submit_job_form(as_user("alice"), "move_description", series.slug, new_parent=second)
     move_subtree(D.by_slug(second), D.by_slug(series.slug))  # the other fonds goes under the series
-    db.session.commit()
+    db.session.commit()  # while the job waits in the queue
     before = snapshot(db)
 
-    run_jobs()
+    start_worker()
 
     job = finished(only_job().id)
     assert job.status == JobStatus.ERROR
