@@ -9,7 +9,7 @@ from sqlalchemy import update
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField
 from wtforms.fields import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import DataRequired, InputRequired
 
 from actors.forms import JobForm, RecordJobForm
 from actors.rendering.scope import Scope
@@ -30,7 +30,7 @@ class FindingAidOptions(JobForm):
         _l("Model"),
         choices=[SelectChoice("full", _l("Full details")), SelectChoice("summary", _l("Inventory summary"))],
         default="full",
-        validators=[InputRequired()],
+        validators=[DataRequired()],  # left out (the contract's POST sends only format): full details
     )
     public = BooleanField(_l("Only what the public sees (published descriptions)"), default=False)
 

@@ -158,3 +158,12 @@ def test_finding_aid_of_a_series_covers_only_its_subtree(as_user, fonds, form_fo
     assert f"Rendering {series.descendant_count + 1} of {series.descendant_count + 1} descriptions" in job.output
     _, text = pdf_text(client.get(f"/descriptions/{series.slug}/finding-aid").body)
     assert series.title in text
+
+
+def test_the_contract_post_with_only_the_format_launches_full_details(as_user, post, fonds, db):
+    """`POST /descriptions/<slug>/finding-aid` with field `format` alone, as scripts and the contract send it."""
+    as_user("alice")
+    response = post(f"/descriptions/{fonds}/finding-aid", {"format": "rtf"})
+    assert response.status_int == 302
+    job = db.session.scalars(db.select(Job)).one()
+    assert job.parameters["format"] == "rtf" and job.parameters["model"] == "full"
