@@ -2,6 +2,7 @@
 from a recycling worker to its replacement without a gap, restarts all on SIGHUP."""
 from __future__ import annotations
 
+import faulthandler
 import logging
 import multiprocessing
 import signal
@@ -17,6 +18,7 @@ from actors.worker import EXIT_NO_BROKER, EXIT_RECYCLE, Handover, run_worker
 logger = logging.getLogger(__name__)
 CRASH_LIMIT = 5  # restarts within CRASH_WINDOW seconds before the supervisor gives up
 CRASH_WINDOW = 60
+STOP_TIMEOUT = 60  # how long a worker process may take to stop before it is killed (the CLI: grace + 30 s)
 
 
 def _stop_on_signals() -> threading.Event:
@@ -27,6 +29,7 @@ def _stop_on_signals() -> threading.Event:
 
 
 def _child(create_app: Callable[[], Flask], threads: int, handover: Handover) -> None:
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 PID`: every thread's stack to the log
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for chatty in ("weasyprint", "fontTools"):  # page-by-page progress: noise in the worker's log
         logging.getLogger(chatty).setLevel(logging.WARNING)
@@ -41,9 +44,10 @@ class Supervisor:
     A worker that recycles says so first (see Handover) and goes on working until its
     replacement consumes: recycling never leaves a slot without a worker."""
 
-    def __init__(self, create_app: Callable[[], Flask], processes: int, threads: int) -> None:
+    def __init__(self, create_app: Callable[[], Flask], processes: int, threads: int,
+                 stop_timeout: float = STOP_TIMEOUT) -> None:
         self.context = multiprocessing.get_context("spawn")
-        self.create_app, self.threads = create_app, threads
+        self.create_app, self.threads, self.stop_timeout = create_app, threads, stop_timeout
         self.stop = _stop_on_signals()
         self.reload = threading.Event()
         signal.signal(signal.SIGHUP, lambda *_: self.reload.set())
@@ -92,12 +96,7 @@ class Supervisor:
             self.children[index] = self._start()
 
     def _stop_children(self) -> None:
-        everyone = self.children + [old for old, _new in self.leaving]
-        for child in everyone:
-            if child.is_alive():
-                child.terminate()  # SIGTERM: each child stops its worker cleanly
-        for child in everyone:
-            child.join()
+        stop_processes(self.children + [old for old, _new in self.leaving], self.stop_timeout)
         self.leaving = []
 
     def run(self) -> int:
@@ -113,6 +112,21 @@ class Supervisor:
         return 1 if self.failed else 0
 
 
-def serve(create_app: Callable[[], Flask], processes: int, threads: int) -> int:
+def stop_processes(processes: list[multiprocessing.Process], timeout: float) -> None:
+    """SIGTERM each (a worker then stops cleanly); SIGKILL any still there at the deadline, so a
+    stuck worker never holds up a deploy. The next worker's reaper settles a killed one's jobs."""
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            logger.error("Worker process %s did not stop within %.0f s; killing it.", process.pid, timeout)
+            process.kill()
+            process.join()
+
+
+def serve(create_app: Callable[[], Flask], processes: int, threads: int, stop_timeout: float = STOP_TIMEOUT) -> int:
     """Run and supervise ``processes`` worker processes until SIGTERM/SIGINT."""
-    return Supervisor(create_app, processes, threads).run()
+    return Supervisor(create_app, processes, threads, stop_timeout).run()

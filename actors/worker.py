@@ -31,6 +31,15 @@ logger = logging.getLogger(__name__)
 EXIT_RECYCLE = 3
 EXIT_NO_BROKER = 4
 HANDOVER_SECONDS = 60  # a recycling worker stops then even if its replacement never came up
+WAKE_SECONDS = 0.5
+
+
+def wait_until_set(event: threading.Event) -> None:
+    """Block until event is set, waking regularly. Python runs signal handlers only in the
+    main thread, and only when it runs: a SIGTERM the kernel hands to another thread (say,
+    one spawning a process) would never wake an untimed wait, and the worker would ignore it."""
+    while not event.wait(WAKE_SECONDS):
+        pass
 
 
 @dataclass
@@ -152,7 +161,7 @@ def run_worker(app: Flask, threads: int, stop: threading.Event, handover: Handov
         handover.ready.set()
     logger.info("Worker %s (pid %d) consuming with %d thread(s).", worker_id, os.getpid(), threads)
     try:
-        stop.wait()
+        wait_until_set(stop)
     finally:
         heartbeat.stopping.set()
         drain(worker, app.config["WORKER_SHUTDOWN_SECONDS"])

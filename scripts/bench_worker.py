@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_common  # noqa: E402,F401  (puts the project on sys.path)
+from actors.worker import wait_until_set  # noqa: E402
 
 
 
@@ -91,7 +92,7 @@ def _raw_child(threads: int) -> None:
     worker.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    stop.wait()
+    wait_until_set(stop)
     worker.stop()
 
 
@@ -107,7 +108,7 @@ def main() -> int:
         child.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    stop.wait()
+    wait_until_set(stop)
     for child in children:
         child.terminate()
         child.join()

@@ -113,4 +113,4 @@ def worker(processes: int, threads: int, queues: str) -> None:
     from app import create_app
 
     current_app.logger.info("Starting %d worker process(es) with %d thread(s).", processes, threads)
-    sys.exit(serve(create_app, processes, threads))
+    sys.exit(serve(create_app, processes, threads, stop_timeout=current_app.config["WORKER_SHUTDOWN_SECONDS"] + 30))

@@ -1,6 +1,7 @@
 """Real worker processes that die or are stopped mid-job: no job is ever left Running."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -9,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from actors.jobs import launch
 from extensions import db
@@ -31,8 +33,11 @@ def stack(tmp_path, monkeypatch, postgres_url, redis_url, namespace):
     processes: list[subprocess.Popen] = []
 
     def start_worker() -> subprocess.Popen:
-        process = subprocess.Popen([sys.executable, "-m", "flask", "jobs", "worker", "--threads", "1"], cwd=ROOT,
-                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log = tmp_path / f"worker-{len(processes)}.log"
+        with log.open("w") as stderr:
+            process = subprocess.Popen([sys.executable, "-m", "flask", "jobs", "worker", "--threads", "1"],
+                                       cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        process.log = log  # type: ignore[attr-defined]
         processes.append(process)
         return process
 
@@ -42,10 +47,28 @@ def stack(tmp_path, monkeypatch, postgres_url, redis_url, namespace):
         for process in processes:
             if process.poll() is None:
                 process.terminate()
-                process.wait(timeout=30)
+                exit_code(process, timeout=30)
         app.extensions["archive_jobs"].broker.flush_all()
         db.session.remove()
         db.engine.dispose()
+
+
+def exit_code(worker: subprocess.Popen, timeout: float) -> int:
+    """The worker's exit code; at the deadline, fail with every thread's stack from its log."""
+    try:
+        return worker.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        db.session.rollback()
+        pids = db.session.scalars(select(WorkerProcess.pid).where(WorkerProcess.stopped_at.is_(None))).all()
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGUSR1)  # faulthandler: every thread's stack to the log
+        with contextlib.suppress(pytest.fail.Exception):
+            wait_for(lambda: "most recent call first" in worker.log.read_text(), timeout=5)
+        for pid in [worker.pid, *pids]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        pytest.fail(f"worker still running after {timeout} s; its log ends:\n{worker.log.read_text()[-6000:]}")
 
 
 def fresh(job_id: int) -> Job:
@@ -87,7 +110,7 @@ def test_sigterm_mid_job_leaves_nothing_running(stack):
     worker = start_worker()
     running_worker_pid(job_id)
     worker.send_signal(signal.SIGTERM)
-    assert worker.wait(timeout=60) == 0
+    assert exit_code(worker, timeout=60) == 0
     job = fresh(job_id)
     assert job.status == JobStatus.QUEUED and job.attempt == 2, (job.status, job.info)
     assert "The worker shut down; re-queued as attempt 2" in job.output
