@@ -60,6 +60,8 @@ class JobTracking(Middleware):
         self.local = threading.local()
         self._running_ids: set[int] = set()
         self._running_lock = threading.Lock()
+        # Set by a stopping worker: running jobs end at their next checkpoint (actors.jobs.checkpoint).
+        self.stopping = threading.Event()
 
     # -- hooks ---------------------------------------------------------------
     def before_process_message(self, broker, message) -> None:

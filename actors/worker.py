@@ -32,6 +32,7 @@ EXIT_RECYCLE = 3
 EXIT_NO_BROKER = 4
 HANDOVER_SECONDS = 60  # a recycling worker stops then even if its replacement never came up
 WAKE_SECONDS = 0.5
+CHECKPOINT_SECONDS = 2  # after the grace period, how long running jobs have to reach a checkpoint
 
 
 def wait_until_set(event: threading.Event) -> None:
@@ -164,8 +165,8 @@ def run_worker(app: Flask, threads: int, stop: threading.Event, handover: Handov
         wait_until_set(stop)
     finally:
         heartbeat.stopping.set()
-        drain(worker, app.config["WORKER_SHUTDOWN_SECONDS"])
-        worker.stop()  # interrupts jobs still running: they are re-queued or marked Error
+        drain(worker, app.config["WORKER_SHUTDOWN_SECONDS"], runtime.tracking.stopping)
+        worker.stop()  # interrupts jobs that reached no checkpoint: they are re-queued or marked Error
         with app.app_context():
             db.session.execute(update(WorkerProcess).where(WorkerProcess.id == worker_id).values(stopped_at=utcnow()))
             db.session.commit()
@@ -173,14 +174,26 @@ def run_worker(app: Flask, threads: int, stop: threading.Event, handover: Handov
     return EXIT_RECYCLE if heartbeat.recycle_reason else 0
 
 
-def drain(worker: dramatiq.Worker, grace_seconds: float) -> None:
-    """Start no new job, and give the running ones until the deadline to finish.
+def drain(worker: dramatiq.Worker, grace_seconds: float, stopping: threading.Event) -> None:
+    """Start no new job, give the running ones until the deadline to finish, then ask them to
+    stop at their next checkpoint and give them CHECKPOINT_SECONDS more.
 
     Each worker thread is paused: it finishes the message in hand, then takes no other
     (what is left in memory goes back to the queue at stop), so a worker that stops or
-    recycles never starts a job only to interrupt it."""
+    recycles never starts a job only to interrupt it. A job stopped at a checkpoint ends
+    where its code chose; only one that reaches none is interrupted by Dramatiq's stop,
+    an exception raised into whatever the thread is doing."""
     for thread in worker.workers:
         thread.pause()
-    deadline = time.monotonic() + grace_seconds
-    while not all(thread.paused_event.is_set() for thread in worker.workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
+
+    def all_paused(seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while not all(thread.paused_event.is_set() for thread in worker.workers):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+    if not all_paused(grace_seconds):
+        stopping.set()
+        all_paused(CHECKPOINT_SECONDS)

@@ -9,7 +9,8 @@ import dramatiq
 import pytest
 
 from actors import outcomes
-from actors.jobs import launch
+from actors.jobs import launch, report_progress
+from actors.runtime import runtime
 from actors.registry import JobType
 from actors.worker import drain
 from helpers import wait_for
@@ -27,12 +28,22 @@ def quick(job_id: int) -> None:
     print(f"job {job_id} ran")
 
 
+def endless(job_id: int) -> None:
+    """Long work that reports progress (a checkpoint) as it goes."""
+    step = 0
+    while True:
+        step += 1
+        report_progress(step, 10**9, f"step {step}")
+        time.sleep(0.01)
+
+
 @pytest.fixture
 def extra_job_types() -> dict[str, JobType]:
     release.clear()
     return {
         "held": JobType(key="held", label="Held job", perform=held, run_concurrently=True),
         "quick": JobType(key="quick", label="Quick job", perform=quick, run_concurrently=True),
+        "endless": JobType(key="endless", label="Endless job", perform=endless, run_concurrently=True),
     }
 
 
@@ -56,10 +67,21 @@ def test_a_draining_worker_finishes_the_running_job_and_starts_no_other(db, one_
     wait_for(lambda: status_of(db, running.id).status == JobStatus.RUNNING, timeout=30)
     waiting, _ = launch("quick")
     threading.Timer(0.3, release.set).start()
-    drain(one_thread, grace_seconds=30)
+    drain(one_thread, grace_seconds=30, stopping=runtime().tracking.stopping)
     one_thread.stop()
     assert status_of(db, running.id).status == JobStatus.COMPLETED
     assert status_of(db, waiting.id).status == JobStatus.QUEUED  # back in the queue, for the next worker
+
+
+def test_after_the_grace_period_a_running_job_ends_at_its_next_checkpoint(db, one_thread):
+    """Not by an exception raised into whatever it is doing: it is settled before the worker stops."""
+    job, _ = launch("endless")
+    wait_for(lambda: "step 3" in (status_of(db, job.id).output or ""), timeout=30)
+    drain(one_thread, grace_seconds=0.2, stopping=runtime().tracking.stopping)
+    job = status_of(db, job.id)
+    assert job.status == JobStatus.ERROR and job.finished_at is not None
+    assert job.info == "Interrupted: the worker shut down before the job finished."
+    assert "The worker shut down before this job finished." in job.output
 
 
 def test_a_stop_during_the_outcome_never_leaves_the_job_running(db, one_thread, monkeypatch):
