@@ -126,14 +126,23 @@ def generate_finding_aid(slug: str):
     description = description_or_404(slug)
     form = FindingAidOptions()
     if not form.validate_on_submit():
-        flash(_("Choose a finding aid format: PDF or RTF (got “%(format)s”).", format=request.form.get("format", "")),
-              "error")
+        _flash_form_errors(form)
         return _render_view(description, form, status=400)
     form.description = description
     record, parameters = form.job_arguments()
     job, sent = launch("finding_aid", user=current_user, description=record, parameters=parameters)
     flash_launched(job, sent)
     return redirect(url_for("descriptions.view", slug=description.slug))
+
+
+def _flash_form_errors(form: FindingAidOptions) -> None:
+    """Say what was wrong with each field (the form on the page shows the same beside it)."""
+    for name, errors in form.errors.items():
+        if name == "format":
+            flash(_("Choose a finding aid format: PDF or RTF (got “%(format)s”).",
+                    format=request.form.get("format", "")), "error")
+        else:
+            flash(f"{form[name].label.text}: {' '.join(errors)}", "error")
 
 
 @bp.get("/<slug>/finding-aid")

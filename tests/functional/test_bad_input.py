@@ -50,6 +50,15 @@ def test_wrong_finding_aid_format_is_a_readable_400_and_creates_no_job(as_user, 
     assert job_count() == 0
 
 
+def test_a_wrong_model_says_what_is_wrong_with_the_model(as_user, fonds, post, job_count, readable_error):
+    as_user("alice")
+    response = post(f"/descriptions/{fonds}/finding-aid", {"format": "pdf", "model": "everything"})
+    readable_error(response, 400)
+    assert "Model: Not a valid choice." in response.text
+    assert "Choose a finding aid format" not in response.text
+    assert job_count() == 0
+
+
 def test_missing_format_is_a_readable_400(as_user, fonds, post, job_count, readable_error):
     as_user("alice")
     readable_error(post(f"/descriptions/{fonds}/finding-aid", {}), 400)
