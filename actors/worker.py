@@ -35,11 +35,11 @@ WAKE_SECONDS = 0.5
 CHECKPOINT_SECONDS = 2  # after the grace period, how long running jobs have to reach a checkpoint
 
 
-def wait_until_set(event: threading.Event) -> None:
-    """Block until event is set, waking regularly. Python runs signal handlers only in the
-    main thread, and only when it runs: a SIGTERM the kernel hands to another thread (say,
-    one spawning a process) would never wake an untimed wait, and the worker would ignore it."""
-    while not event.wait(WAKE_SECONDS):
+def wait_until_set(event: threading.Event, *others: threading.Event) -> None:
+    """Block until one of the events is set, waking regularly. Python runs signal handlers
+    only in the main thread, and only when it runs: a SIGTERM the kernel hands to another
+    thread (say, one spawning a process) would never wake an untimed wait."""
+    while not event.wait(WAKE_SECONDS) and not any(other.is_set() for other in others):
         pass
 
 
@@ -85,11 +85,12 @@ class Heartbeat(threading.Thread):
     """Says this worker is alive, sends jobs the web could not send, reaps lost workers' jobs,
     and recycles the worker when it has done enough or grown too big."""
 
-    def __init__(self, app: Flask, worker_id: str, stop: threading.Event, handover: Handover | None = None) -> None:
+    def __init__(self, app: Flask, worker_id: str, handover: Handover | None = None) -> None:
         super().__init__(name="archive-jobs-heartbeat", daemon=True)
-        self.app, self.worker_id, self.stop, self.handover = app, worker_id, stop, handover
+        self.app, self.worker_id, self.handover = app, worker_id, handover
         self.interval = app.config["WORKER_HEARTBEAT_SECONDS"]
         self.stopping = threading.Event()
+        self.replaced = threading.Event()  # recycling, and the replacement consumes: take no more jobs
         self.recycle_reason: str | None = None
         self.recycling_since = 0.0
 
@@ -130,7 +131,7 @@ class Heartbeat(threading.Thread):
             return
         if self.handover is None or self.handover.released.is_set() or \
                 time.monotonic() - self.recycling_since >= HANDOVER_SECONDS:
-            self.stop.set()
+            self.replaced.set()
 
     def run(self) -> None:
         while not self.stopping.wait(self.interval):
@@ -141,7 +142,8 @@ class Heartbeat(threading.Thread):
 
 
 def run_worker(app: Flask, threads: int, stop: threading.Event, handover: Handover | None = None) -> int:
-    """Consume jobs with ``threads`` threads until ``stop`` is set; returns the exit code."""
+    """Consume jobs with ``threads`` threads until ``stop`` is set (SIGTERM) or the worker has
+    recycled; returns the exit code."""
     runtime = app.extensions["archive_jobs"]
     wait_for_broker(app, app.config["WORKER_BROKER_WAIT_SECONDS"])
     worker_id = str(uuid.uuid4())
@@ -154,7 +156,7 @@ def run_worker(app: Flask, threads: int, stop: threading.Event, handover: Handov
     worker = dramatiq.Worker(
         runtime.broker, queues=queues, worker_threads=threads, worker_timeout=app.config["WORKER_POLL_MS"]
     )
-    heartbeat = Heartbeat(app, worker_id, stop, handover)
+    heartbeat = Heartbeat(app, worker_id, handover)
     worker.start()
     heartbeat.beat()
     heartbeat.start()
@@ -162,10 +164,12 @@ def run_worker(app: Flask, threads: int, stop: threading.Event, handover: Handov
         handover.ready.set()
     logger.info("Worker %s (pid %d) consuming with %d thread(s).", worker_id, os.getpid(), threads)
     try:
-        wait_until_set(stop)
+        wait_until_set(stop, heartbeat.replaced)
     finally:
+        # Recycling, running jobs may finish (a SIGTERM still cuts it short); heartbeats go on meanwhile.
+        hurry = None if stop.is_set() else stop
+        drain(worker, app.config["WORKER_SHUTDOWN_SECONDS"], runtime.tracking.stopping, hurry)
         heartbeat.stopping.set()
-        drain(worker, app.config["WORKER_SHUTDOWN_SECONDS"], runtime.tracking.stopping)
         worker.stop()  # interrupts jobs that reached no checkpoint: they are re-queued or marked Error
         with app.app_context():
             db.session.execute(update(WorkerProcess).where(WorkerProcess.id == worker_id).values(stopped_at=utcnow()))
@@ -174,9 +178,11 @@ def run_worker(app: Flask, threads: int, stop: threading.Event, handover: Handov
     return EXIT_RECYCLE if heartbeat.recycle_reason else 0
 
 
-def drain(worker: dramatiq.Worker, grace_seconds: float, stopping: threading.Event) -> None:
+def drain(worker: dramatiq.Worker, grace_seconds: float, stopping: threading.Event,
+          hurry: threading.Event | None = None) -> None:
     """Start no new job, give the running ones until the deadline to finish, then ask them to
-    stop at their next checkpoint and give them CHECKPOINT_SECONDS more.
+    stop at their next checkpoint and give them CHECKPOINT_SECONDS more. With ``hurry`` (a
+    recycling worker: its replacement already consumes) there is no deadline until it is set.
 
     Each worker thread is paused: it finishes the message in hand, then takes no other
     (what is left in memory goes back to the queue at stop), so a worker that stops or
@@ -194,6 +200,9 @@ def drain(worker: dramatiq.Worker, grace_seconds: float, stopping: threading.Eve
             time.sleep(0.05)
         return True
 
+    while hurry is not None and not hurry.is_set():
+        if all_paused(WAKE_SECONDS):
+            return
     if not all_paused(grace_seconds):
         stopping.set()
         all_paused(CHECKPOINT_SECONDS)

@@ -84,6 +84,24 @@ def test_after_the_grace_period_a_running_job_ends_at_its_next_checkpoint(db, on
     assert "The worker shut down before this job finished." in job.output
 
 
+def test_a_recycling_worker_lets_a_long_job_finish(db, one_thread):
+    """Its replacement already consumes: no grace deadline, unless a SIGTERM comes."""
+    running, _ = launch("held")
+    wait_for(lambda: status_of(db, running.id).status == JobStatus.RUNNING, timeout=30)
+    threading.Timer(1.0, release.set).start()  # well past the grace period
+    drain(one_thread, grace_seconds=0.1, stopping=runtime().tracking.stopping, hurry=threading.Event())
+    assert status_of(db, running.id).status == JobStatus.COMPLETED
+
+
+def test_a_sigterm_while_recycling_stops_the_long_job_at_its_checkpoint(db, one_thread):
+    job, _ = launch("endless")
+    wait_for(lambda: "step 3" in (status_of(db, job.id).output or ""), timeout=30)
+    sigterm = threading.Event()
+    threading.Timer(0.5, sigterm.set).start()
+    drain(one_thread, grace_seconds=0.1, stopping=runtime().tracking.stopping, hurry=sigterm)
+    assert status_of(db, job.id).status == JobStatus.ERROR
+
+
 def test_a_stop_during_the_outcome_never_leaves_the_job_running(db, one_thread, monkeypatch):
     """Dramatiq's stop raises Shutdown into threads it thinks run a job: not into our bookkeeping."""
     in_finish, finish = threading.Event(), outcomes.finish

@@ -1,7 +1,6 @@
 """Worker heartbeats on the Jobs page, the reaper's verdicts, and worker recycling."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -80,9 +79,8 @@ def test_heartbeat_records_memory_and_recycles_after_max_jobs(app, db, make_job)
     worker = add_worker(db, id="me")
     for _ in range(2):
         make_job("alice", JobStatus.COMPLETED, worker_id="me")
-    stop = threading.Event()
-    heartbeat = Heartbeat(app, "me", stop)
+    heartbeat = Heartbeat(app, "me")
     heartbeat.beat()
     db.session.expire_all()
     assert worker.rss_bytes > 10 * 1024 * 1024 and worker.jobs_done == 2
-    assert stop.is_set() and heartbeat.recycle_reason == "2 jobs done"
+    assert heartbeat.replaced.is_set() and heartbeat.recycle_reason == "2 jobs done"
