@@ -32,7 +32,7 @@ EXIT_RECYCLE = 3
 EXIT_NO_BROKER = 4
 HANDOVER_SECONDS = 60  # a recycling worker stops then even if its replacement never came up
 WAKE_SECONDS = 0.5
-CHECKPOINT_SECONDS = 2  # after the grace period, how long running jobs have to reach a checkpoint
+CHECKPOINT_SECONDS = 2  # the end of the grace period, when running jobs are asked to stop at a checkpoint
 
 
 def wait_until_set(event: threading.Event, *others: threading.Event) -> None:
@@ -180,8 +180,8 @@ def run_worker(app: Flask, threads: int, stop: threading.Event, handover: Handov
 
 def drain(worker: dramatiq.Worker, grace_seconds: float, stopping: threading.Event,
           hurry: threading.Event | None = None) -> None:
-    """Start no new job, give the running ones until the deadline to finish, then ask them to
-    stop at their next checkpoint and give them CHECKPOINT_SECONDS more. With ``hurry`` (a
+    """Start no new job and give the running ones ``grace_seconds``: to finish, then, for the
+    last part (at most CHECKPOINT_SECONDS), to stop at their next checkpoint. With ``hurry`` (a
     recycling worker: its replacement already consumes) there is no deadline until it is set.
 
     Each worker thread is paused: it finishes the message in hand, then takes no other
@@ -203,6 +203,7 @@ def drain(worker: dramatiq.Worker, grace_seconds: float, stopping: threading.Eve
     while hurry is not None and not hurry.is_set():
         if all_paused(WAKE_SECONDS):
             return
-    if not all_paused(grace_seconds):
+    to_checkpoint = min(CHECKPOINT_SECONDS, grace_seconds / 2)  # within the grace: honcho kills at 5 s
+    if not all_paused(grace_seconds - to_checkpoint):
         stopping.set()
-        all_paused(CHECKPOINT_SECONDS)
+        all_paused(to_checkpoint)
