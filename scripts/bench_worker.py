@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_common  # noqa: E402,F401  (puts the project on sys.path)
+from actors.supervisor import STOP_TIMEOUT, serve, stop_processes  # noqa: E402
 from actors.worker import wait_until_set  # noqa: E402
 
 
@@ -90,28 +91,26 @@ def _raw_child(threads: int) -> None:
     broker.emit_after("process_boot")
     worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=1000)  # as actors/worker.py
     worker.start()
+    _wait_for_sigterm()
+    worker.stop()
+
+
+def _wait_for_sigterm() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     wait_until_set(stop)
-    worker.stop()
 
 
 def main() -> int:
     mode, processes, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     if mode == "tracked":
-        from actors.supervisor import serve
-
         return serve(create_bench_app, processes, threads)
     context = multiprocessing.get_context("spawn")
     children = [context.Process(target=_raw_child, args=(threads,)) for _ in range(processes)]
     for child in children:
         child.start()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    wait_until_set(stop)
-    for child in children:
-        child.terminate()
-        child.join()
+    _wait_for_sigterm()
+    stop_processes(children, STOP_TIMEOUT)
     return 0
 
 
