@@ -18,7 +18,8 @@ from actors.worker import EXIT_NO_BROKER, EXIT_RECYCLE, Handover, run_worker
 logger = logging.getLogger(__name__)
 CRASH_LIMIT = 5  # restarts within CRASH_WINDOW seconds before the supervisor gives up
 CRASH_WINDOW = 60
-STOP_TIMEOUT = 60  # how long a worker process may take to stop before it is killed (the CLI: grace + 30 s)
+STOP_TIMEOUT = 60  # how long a worker process may take to stop before it is killed
+STOP_MARGIN_SECONDS = 30  # beyond its grace period: to interrupt jobs and record their outcome
 
 
 def _stop_on_signals() -> threading.Event:

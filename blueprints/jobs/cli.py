@@ -109,8 +109,9 @@ def worker(processes: int, threads: int, queues: str) -> None:
     """Run a worker (what the Procfile's worker line calls). Ctrl-C or SIGTERM stops it cleanly."""
     if queues:
         os.environ["WORKER_QUEUES"] = queues  # the spawned worker processes read it through the config
-    from actors.supervisor import serve
+    from actors.supervisor import STOP_MARGIN_SECONDS, serve
     from app import create_app
 
     current_app.logger.info("Starting %d worker process(es) with %d thread(s).", processes, threads)
-    sys.exit(serve(create_app, processes, threads, stop_timeout=current_app.config["WORKER_SHUTDOWN_SECONDS"] + 30))
+    stop_timeout = current_app.config["WORKER_SHUTDOWN_SECONDS"] + STOP_MARGIN_SECONDS
+    sys.exit(serve(create_app, processes, threads, stop_timeout))
