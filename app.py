@@ -10,7 +10,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from actors.runtime import init_app as init_jobs
+import models  # noqa: F401  (the models must be known before migrations look at them)
+from actors.engine.runtime import init_app as init_jobs
+from blueprints.auth import bp as auth_bp
+from blueprints.descriptions import bp as descriptions_bp
+from blueprints.formatting import format_datetime
+from blueprints.i18n import bp as i18n_bp
+from blueprints.i18n import select_locale, select_timezone
+from blueprints.jobs import bp as jobs_bp
+from blueprints.users import bp as users_bp
+from models.description import level_label
+import commands
 import config
 from extensions import babel, csrf, db, login_manager, migrate
 
@@ -32,8 +42,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    import models  # noqa: F401  (the models must be known before migrations look at them)
-
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(config.PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
@@ -41,8 +49,6 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     csrf.init_app(app)
-    from blueprints.i18n import select_locale, select_timezone
-
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     init_jobs(app)
     _tune_sqlite(app)
@@ -66,12 +72,6 @@ def _tune_sqlite(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from blueprints.auth import bp as auth_bp
-    from blueprints.descriptions import bp as descriptions_bp
-    from blueprints.i18n import bp as i18n_bp
-    from blueprints.jobs import bp as jobs_bp
-    from blueprints.users import bp as users_bp
-
     app.register_blueprint(auth_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(descriptions_bp)
@@ -87,13 +87,7 @@ def _redirect_home():
 
 
 def register_commands(app: Flask) -> None:
-    from blueprints.demo import demo_cli
-    from blueprints.descriptions_cli import descriptions_cli
-    from blueprints.jobs.cli import jobs_cli
-    from blueprints.users import users_cli
-
-    for group in (jobs_cli, users_cli, demo_cli, descriptions_cli):
-        app.cli.add_command(group)
+    commands.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -142,9 +136,6 @@ def _error_text(error: HTTPException) -> tuple[str, str]:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from blueprints.formatting import format_datetime
-    from models.description import level_label
-
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["level"] = level_label
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import func, select, update
 
+from actors.engine.context import report_progress, set_info
 from actors.forms import RecordJobForm
 from actors.tree_jobs import (
     job_and_record,
@@ -40,7 +41,6 @@ def display_dates(earliest: date, latest: date) -> str:
 
 
 def calculate_descendant_dates(job_id: int) -> None:
-    from actors.jobs import report_progress, set_info
 
     _, _, record = job_and_record(job_id)
     total = record.descendant_count

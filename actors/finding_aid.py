@@ -11,6 +11,7 @@ from wtforms import BooleanField, SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
+from actors.engine.context import report_progress, set_info
 from actors.forms import JobForm, RecordJobForm
 from actors.rendering.scope import Scope
 from extensions import db
@@ -49,8 +50,7 @@ def generate_finding_aid(job_id: int) -> None:
     Rendering to a fresh file and switching the pointer last means a failed or
     re-delivered run never leaves a half-written finding aid in place.
     """
-    from actors.jobs import report_progress, set_info
-    from actors.rendering.finding_aid import render_finding_aid
+    from actors.rendering.finding_aid import render_finding_aid  # WeasyPrint: imported where it renders, not by every web process
 
     job = db.session.get(Job, job_id)
     fmt = job.parameters.get("format", "pdf")

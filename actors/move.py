@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
 from wtforms.validators import ValidationError
 
+from actors.engine.context import report_progress, set_info
 from actors.forms import RecordJobForm
 from actors.tree_jobs import job_and_record, plural
 from extensions import db
@@ -61,7 +62,6 @@ def move_refusal(record: D, parent: D) -> str | None:
 
 
 def move_description(job_id: int) -> None:
-    from actors.jobs import report_progress, set_info
 
     _, parameters, record = job_and_record(job_id, exclusive=True)
     slug = (parameters.get("new_parent") or "").strip()

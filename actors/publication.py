@@ -6,6 +6,7 @@ from sqlalchemy import func, select, update
 from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired
 
+from actors.engine.context import report_progress, set_info
 from actors.forms import RecordJobForm
 from actors.tree_jobs import job_and_record, plural, within
 from extensions import db
@@ -39,7 +40,6 @@ def set_publication_status(record: D, status: PublicationStatus, include_descend
 
 
 def update_publication_status(job_id: int) -> None:
-    from actors.jobs import report_progress, set_info
 
     _, parameters, record = job_and_record(job_id)
     try:

@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from actors.finding_aid import FindingAidForm, generate_finding_aid
 from actors.descendant_dates import DescendantDatesForm, calculate_descendant_dates
 from actors.forms import JobForm
-from actors.exporting import ExportForm, export_descriptions
-from actors.importing import ImportForm, ValidateCsvForm, import_descriptions, validate_csv
+from actors.exporting.job import ExportForm, export_descriptions
+from actors.importing.job import ImportForm, ValidateCsvForm, import_descriptions, validate_csv
 from actors.move import MoveDescriptionForm, move_description
 from actors.publication import PublicationStatusForm, update_publication_status
 from actors.reports import ReportForm, generate_report

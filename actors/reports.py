@@ -23,8 +23,9 @@ from sqlalchemy import Row, func, select, update
 from wtforms import SelectField
 from wtforms.validators import InputRequired, ValidationError
 
+from actors.engine.context import report_progress, set_info
 from actors.forms import RecordJobForm
-from actors.importing_rows import guard_cell
+from actors.importing.rows import guard_cell
 from actors.rendering.report_pdf import ReportRow, render_report_pdf
 from extensions import db
 from models import Job
@@ -156,7 +157,6 @@ def write_csv(rows: Iterator[ReportRow], header: Sequence[str], dest: Path, on_r
 
 def generate_report(job_id: int) -> None:
     """The "Generate report" actor."""
-    from actors.jobs import report_progress, set_info
 
     job = db.session.get(Job, job_id)
     kind, fmt = KINDS.get(job.parameters.get("kind", "")), job.parameters.get("format", "csv")

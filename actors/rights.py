@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from wtforms import SelectField
 from wtforms.validators import InputRequired, ValidationError
 
+from actors.engine.context import report_progress, set_info
 from actors.forms import RecordJobForm
 from actors.tree_jobs import (
     job_and_record,
@@ -99,7 +100,6 @@ def inherit_rights(record: D, mode: str, scope: str) -> tuple[int, int]:
 
 
 def inherit_rights_job(job_id: int) -> None:
-    from actors.jobs import report_progress, set_info
 
     _, parameters, record = job_and_record(job_id)
     mode, scope = parameters.get("mode", "combine"), parameters.get("scope", "all")

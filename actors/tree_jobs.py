@@ -1,6 +1,6 @@
 """What the jobs that rewrite the description tree share: the tree lock, their record, their range.
 
-Per-record locks (actors.locks) keep two such jobs off overlapping sub-trees, but a
+Per-record locks (actors.engine.locks) keep two such jobs off overlapping sub-trees, but a
 move renumbers lft/rgt far beyond its own sub-tree. So every tree job also takes the
 tree lock in its own transaction before it reads any lft/rgt: a move takes it
 exclusively, the others shared. On PostgreSQL that is a transaction-scoped advisory

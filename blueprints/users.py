@@ -1,11 +1,7 @@
-"""Users: the administrators' page to set roles, and `flask users ...`."""
+"""Users: the administrators' page to set roles."""
 from __future__ import annotations
 
-import sys
-
-import click
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -18,16 +14,6 @@ from models import Role, User
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
-
-
-def create_user(
-    username: str, password: str, email: str | None = None, admin: bool = False, role: Role | None = None
-) -> User:
-    user = User(username=username, email=email, role=role or (Role.ADMINISTRATOR if admin else Role.EDITOR))
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
-    return user
 
 
 class RoleForm(FlaskForm):
@@ -62,41 +48,3 @@ def set_role(user_id: int):
         db.session.commit()
         flash(_("%(name)s is now %(role)s.", name=user.username, role=str(user.role.label).lower()), "success")
     return redirect(url_for("users.index"))
-
-
-users_cli = click.Group("users", help="Manage user accounts.")
-
-
-@users_cli.command("create")
-@click.argument("username")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--email")
-@click.option("--admin", is_flag=True, help="Administrators see and manage everyone's jobs.")
-@click.option("--role", type=click.Choice([r.value for r in Role]), help="Default: editor (administrator with --admin).")
-@with_appcontext
-def create(username: str, password: str, email: str | None, admin: bool, role: str | None) -> None:
-    """Create a user; fails if the username is taken."""
-    username = username.strip()
-    if not username or not password:
-        click.echo("A username and a non-empty password are required.", err=True)
-        sys.exit(2)
-    if User.by_username(username) is not None:
-        click.echo(f"User {username!r} already exists.", err=True)
-        sys.exit(1)
-    user = create_user(username, password, email, admin, Role(role) if role else None)
-    click.echo(f"Created {user.role.value} {username}.")
-
-
-@users_cli.command("set-role")
-@click.argument("username")
-@click.argument("role", type=click.Choice([r.value for r in Role]))
-@with_appcontext
-def set_role_command(username: str, role: str) -> None:
-    """Give a user a role: administrator, editor, contributor or viewer."""
-    user = User.by_username(username)
-    if user is None:
-        click.echo(f"There is no user {username!r}.", err=True)
-        sys.exit(1)
-    user.role = Role(role)
-    db.session.commit()
-    click.echo(f"{username} is now {user.role.value}.")

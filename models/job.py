@@ -9,10 +9,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, delete, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import autocommit, db
 from models.base import utcnow
 from models.description import ArchivalDescription
 from models.user import User
+
+
+# Where the stored output dropped its middle (beginning and end are kept; the log file has all).
+TRUNCATION_MARKER = "\n[... {skipped} characters omitted here; download the full output ...]\n"
+_MARKER_HEAD, _MARKER_TAIL = TRUNCATION_MARKER.split("{skipped}")
 
 
 class JobStatus(enum.Enum):
@@ -103,6 +108,23 @@ class Job(db.Model):
         if not self.progress_total:
             return None
         return min(100, round(100 * (self.progress_done or 0) / self.progress_total))
+
+    @property
+    def output_truncated(self) -> bool:
+        """Whether the stored output dropped its middle: its tail then moves, so it cannot be appended to."""
+        output = self.output or ""
+        start = output.find(_MARKER_HEAD)
+        return start >= 0 and _MARKER_TAIL in output[start:]
+
+    @classmethod
+    def cancel_request(cls, job_id: int) -> tuple[bool, str | None]:
+        """(whether someone asked to cancel the job, who), read on a fresh autocommit connection:
+        the running job's own transaction may hold an old snapshot."""
+        with autocommit() as connection:
+            row = connection.execute(
+                select(cls.cancel_requested_at, cls.canceled_by).where(cls.id == job_id)
+            ).one_or_none()
+        return (row is not None and row.cancel_requested_at is not None), (row.canceled_by if row else None)
 
     @classmethod
     def visible_to(cls, user: User):

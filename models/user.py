@@ -123,3 +123,14 @@ class LoginFailure(db.Model):
     def forget(cls, username: str) -> None:
         db.session.execute(delete(cls).where(cls.username == username))
         db.session.commit()
+
+
+def create_user(
+    username: str, password: str, email: str | None = None, admin: bool = False, role: Role | None = None
+) -> User:
+    """Create and commit a user (the CLI, the demo and the tests share it)."""
+    user = User(username=username, email=email, role=role or (Role.ADMINISTRATOR if admin else Role.EDITOR))
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user

@@ -21,7 +21,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 def private_schema() -> contextlib.AbstractContextManager[str]:
     """A fresh schema in the benchmark database, dropped afterwards; yields its URL."""
-    from models.pg_schema import private_schema as schema
+    from pg_schema import private_schema as schema
 
     return schema(POSTGRES_URL, "aj_bench")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench_common import bench_env, make_app, private_schema
 
-from models.demo_data import tree_shape
+from commands.demo_data import tree_shape
 
 LEVELS = ("Fonds", "Series", "File", "Item")
 
@@ -55,10 +55,10 @@ def run_one(database: str, rows: int) -> dict:
 def _import(url: str, csv_path: Path, rows: int, database: str) -> dict:
     app = make_app(bench_env(url), JOBS_BROKER="stub")
     with app.app_context():
-        from actors.importing import import_descriptions
+        from actors.importing.job import import_descriptions
         from extensions import db
         from models import ArchivalDescription, Job
-        from models.demo_data import insert_demo_fonds
+        from commands.demo_data import insert_demo_fonds
 
         db.create_all()
         insert_demo_fonds(1000)

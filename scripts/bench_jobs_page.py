@@ -22,10 +22,10 @@ def _client(app, username: str):
 
 
 def _setup(app, count: int, users: int) -> float:
-    from blueprints.users import create_user
+    from models.user import create_user
     from extensions import db
     from models import User
-    from models.demo_data import insert_historical_jobs
+    from commands.demo_data import insert_historical_jobs
 
     with app.app_context():
         db.create_all()

@@ -69,7 +69,7 @@ class Tracked:
         return db.session.scalar(db.select(db.func.count()).select_from(Job).where(Job.status == JobStatus.COMPLETED))
 
     def launch(self):
-        from actors.jobs import launch
+        from actors.engine.launching import launch
 
         job, sent = launch("bench_noop")
         assert sent, "Redis refused the message"

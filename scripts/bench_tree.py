@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/bench_tree.py [N=100000] [--statements K=1] [--sqlite-only | --postgres-only]
 
-Builds the fonds with models.demo_data.insert_demo_fonds(N + 1), flags every third
+Builds the fonds with commands.demo_data.insert_demo_fonds(N + 1), flags every third
 item as having a digital object, gives the fonds K rights statements, then runs
 each job's own perform function on a Job row (what a worker runs, minus the broker)
 and prints the wall time of each, commit included. PostgreSQL: 127.0.0.1:5432, db
@@ -68,7 +68,7 @@ def prepare(total: int, statements: int) -> int:
 
     from extensions import db
     from models import ArchivalDescription as D
-    from models.demo_data import insert_demo_fonds
+    from commands.demo_data import insert_demo_fonds
     from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
 
     started = time.perf_counter()
@@ -129,7 +129,7 @@ def bench(name: str, url: str, total: int, statements: int) -> list[tuple[str, f
 
 def run_both(total: int, statements: int, sqlite: bool = True, postgres: bool = True) -> dict[str, list]:
     """The same steps on SQLite (a temporary file) and PostgreSQL (a private schema)."""
-    from models.pg_schema import private_schema
+    from pg_schema import private_schema
 
     results: dict[str, list] = {}
     if sqlite:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_common  # noqa: E402,F401  (puts the project on sys.path)
-from actors.supervisor import STOP_TIMEOUT, serve, stop_processes  # noqa: E402
-from actors.worker import wait_until_set  # noqa: E402
+from actors.engine.worker.supervisor import STOP_TIMEOUT, serve, stop_processes  # noqa: E402
+from actors.engine.worker.process import wait_until_set  # noqa: E402
 
 
 
@@ -63,12 +63,12 @@ def _poll_override() -> None:
 
 
 def raw_broker():
-    """The same RedisBroker the app builds (actors.broker.make_broker), without tracking."""
+    """The same RedisBroker the app builds (actors.engine.broker.make_broker), without tracking."""
     import dramatiq
     import redis
     from dramatiq.brokers.redis import RedisBroker
 
-    from actors.broker import _middleware
+    from actors.engine.broker import _middleware
 
     client = redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=2, socket_timeout=10)
     broker = RedisBroker(client=client, namespace=os.environ["JOBS_NAMESPACE"] + "-raw", middleware=_middleware())
@@ -104,7 +104,7 @@ def _wait_for_sigterm() -> None:
 def main() -> int:
     mode, processes, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     if mode == "tracked":
-        return serve(create_bench_app, processes, threads)
+        return serve("bench_worker:create_bench_app", processes, threads)
     context = multiprocessing.get_context("spawn")
     children = [context.Process(target=_raw_child, args=(threads,)) for _ in range(processes)]
     for child in children:

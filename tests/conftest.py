@@ -11,13 +11,14 @@ import pytest
 from helpers import PASSWORD, FreshContext, POSTGRES_URL, REDIS_URL, login, make_app
 from webtest import TestApp
 
-from actors.broker import QUEUE_NAME
+from actors.engine.runtime import runtime
+from actors.engine.broker import QUEUE_NAME
 from actors.registry import JOB_TYPES, JobType
-from blueprints.users import create_user
+from models.user import create_user
 from extensions import db as _db
 from models import User
-from models.demo_data import insert_demo_fonds
-from models.pg_schema import private_schema
+from commands.demo_data import insert_demo_fonds
+from pg_schema import private_schema
 
 
 @pytest.fixture
@@ -79,7 +80,7 @@ def fonds(app) -> str:
 
 @pytest.fixture
 def broker(app):
-    return app.extensions["archive_jobs"].broker
+    return runtime(app).broker
 
 
 @pytest.fixture

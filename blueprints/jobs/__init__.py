@@ -1,6 +1,5 @@
-"""The Jobs page, job details, CSV export and the `flask jobs` CLI."""
-from flask import Blueprint
+"""The Jobs page, job details, "Create background job", bulk actions, CSV export."""
+from blueprints.jobs import bulk, create, results, views
+from blueprints.jobs.blueprint import bp
 
-bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-
-from blueprints.jobs import create, results, views  # noqa: E402,F401  (routes register on bp)
+__all__ = ["bp", "bulk", "create", "results", "views"]

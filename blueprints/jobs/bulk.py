@@ -15,17 +15,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import Select, exists, func, update
+from sqlalchemy import Select, exists, func
 from sqlalchemy.orm import aliased
 
-from actors.jobs import launch
+from actors.engine import lifecycle
+from actors.engine.launching import launch
 from actors.registry import cancelable_by, retryable_by
-from blueprints.jobs import bp
+from blueprints.jobs.blueprint import bp
 from blueprints.jobs.filters import JobFilter
-from blueprints.jobs.queries import delete_jobs, jobs_for
+from blueprints.jobs.queries import jobs_for
 from extensions import db
 from models import Job, JobStatus
-from models.base import utcnow
 
 # Retry sends one message per job: more than this per confirmation is done in several goes.
 BULK_RETRY_LIMIT = 1000
@@ -98,7 +98,7 @@ def bulk_apply(action: str):
         flash(_("Nothing was changed: the confirmation did not say which jobs."), "info")
     else:
         query = query.where(Job.id <= upto)
-        count = {"cancel": _cancel, "retry": _retry, "clear": delete_jobs}[action](query)
+        count = {"cancel": _cancel, "retry": _retry, "clear": lifecycle.delete_jobs}[action](query)
         flash(ACTIONS[action].done(count) if count else _("No job matched: nothing was changed."),
               "success" if count else "info")
     back = "jobs.active" if tab == "active" else "jobs.index"
@@ -106,23 +106,8 @@ def bulk_apply(action: str):
 
 
 def _cancel(query: Select) -> int:
-    """Set-based, like the single cancel: queued -> Canceled now, running -> cancel requested."""
-    ids = query.with_only_columns(Job.id)
-    name = current_user.username
-    canceled = db.session.execute(
-        update(Job)
-        .where(Job.id.in_(ids), Job.status == JobStatus.QUEUED)
-        .values(status=JobStatus.CANCELED, finished_at=utcnow(), info=f"Canceled by {name}.", canceled_by=name)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    requested = db.session.execute(
-        update(Job)
-        .where(Job.id.in_(ids), Job.status == JobStatus.RUNNING, Job.cancel_requested_at.is_(None))
-        .values(cancel_requested_at=utcnow(), canceled_by=name)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return canceled + requested
+    """As the single cancel: queued -> Canceled now, running -> cancel requested."""
+    return sum(lifecycle.cancel(query.with_only_columns(Job.id), current_user.username))
 
 
 def _retry(query: Select) -> int:

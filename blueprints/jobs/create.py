@@ -5,10 +5,10 @@ from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from actors.jobs import launch
+from actors.engine.launching import launch
 from actors.registry import JOB_TYPES, JobType, creatable_by
-from blueprints.jobs import bp
-from blueprints.jobs.views import flash_launched
+from blueprints.jobs.blueprint import bp
+from blueprints.launched import flash_launched
 
 
 def _creatable_or_abort(type_key: str) -> JobType:

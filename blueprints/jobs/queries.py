@@ -1,15 +1,13 @@
-"""Job queries the pages and the CLI share: filtered lists, keyset pages, counts, deletes."""
+"""Job queries of the Jobs page: filtered lists, keyset pages, counts, health."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, String, cast, func, select
+from sqlalchemy import Select, func, select
 
-from actors.capture import TRUNCATION_MARKER
 from blueprints.jobs.filters import JobFilter
 from extensions import db
 from models import Job, JobStatus, User, WorkerProcess
@@ -18,7 +16,6 @@ from models.base import utcnow
 # A search reads at most this many job ids per page (an id range), so a rare term never
 # scans a million rows in one request; "Older" searches further.
 SEARCH_WINDOW = 20_000
-_MARKER_HEAD, _MARKER_TAIL = TRUNCATION_MARKER.split("{skipped}")
 
 
 def jobs_for(user: User, tab: str, filters: JobFilter | None = None, *, search: bool = True) -> Select:
@@ -158,45 +155,3 @@ def health() -> Health:
         queued=counts.get(JobStatus.QUEUED, 0),
         running=counts.get(JobStatus.RUNNING, 0),
     )
-
-
-def delete_jobs(query) -> int:
-    """Delete the jobs a query selects, with their files, in batches. Returns how many.
-
-    Their uploaded files go too, unless a job that remains (a retry) still reads them."""
-    deleted = 0
-    while True:
-        batch = db.session.execute(
-            query.with_only_columns(Job.id, Job.type, Job.output_path, Job.result_path, Job.parameters).limit(500)
-        ).all()
-        if not batch:
-            return deleted
-        uploads: dict[str, str] = {}  # path -> job type
-        for row in batch:
-            for path in filter(None, (row.output_path, row.result_path)):
-                Path(path).unlink(missing_ok=True)
-            uploads.update((path, row.type) for path in uploaded_files(row.parameters))
-        deleted += Job.delete_where(Job.id.in_([row.id for row in batch]))
-        db.session.commit()
-        for path, job_type in uploads.items():
-            if not _still_read(path, job_type):
-                Path(path).unlink(missing_ok=True)
-
-
-def uploaded_files(parameters: dict[str, Any] | None) -> list[str]:
-    """Paths of the files a job's parameters point to (actors.forms.store_upload)."""
-    return [value["path"] for value in (parameters or {}).values() if isinstance(value, dict) and value.get("path")]
-
-
-def _still_read(path: str, job_type: str) -> bool:
-    """Whether a remaining job of that type names the file (its random name; few jobs have uploads)."""
-    name = Path(path).name
-    return db.session.scalar(
-        select(Job.id).where(Job.type == job_type, cast(Job.parameters, String).contains(name, autoescape=True)).limit(1)
-    ) is not None
-
-
-def is_truncated(output: str) -> bool:
-    """Whether the stored output dropped its middle: its tail then moves, so it cannot be appended to."""
-    start = output.find(_MARKER_HEAD)
-    return start >= 0 and _MARKER_TAIL in output[start:]

@@ -7,7 +7,7 @@ from flask import abort, current_app, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints.jobs import bp
+from blueprints.jobs.blueprint import bp
 from models import Job
 
 MIME_TYPES = {".zip": "application/zip", ".csv": "text/csv", ".xml": "application/xml", ".pdf": "application/pdf"}

@@ -18,20 +18,19 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from markupsafe import Markup
-from sqlalchemy import update
 
-from actors.jobs import launch
+from actors.engine import lifecycle
+from actors.engine.launching import launch
 from actors.registry import cancelable_by, label_for, retryable_by
-from blueprints.jobs import bp
+from blueprints.jobs.blueprint import bp
 from blueprints.jobs.export import csv_response
 from blueprints.jobs.filters import JobFilter, type_choices
+from blueprints.launched import flash_launched
 from blueprints.jobs.queries import (
-    SEARCH_WINDOW, counts, delete_jobs, health, is_truncated, jobs_for, keyset_page, queue_position,
+    SEARCH_WINDOW, counts, health, jobs_for, keyset_page, queue_position,
 )
 from extensions import db
 from models import Job, JobStatus
-from models.base import utcnow
 
 
 @bp.before_request
@@ -128,7 +127,7 @@ def status(job_id: int):
     }
     offset = request.args.get("offset", type=int)
     if offset is not None:  # the incremental protocol; plain polls keep the original fields
-        reset = not 0 <= offset <= len(text) or is_truncated(text)
+        reset = not 0 <= offset <= len(text) or job.output_truncated
         data.update(output=text if reset else text[offset:], offset=len(text), reset=reset,
                     queue_position=queue_position(job))
     return jsonify(data)
@@ -156,7 +155,7 @@ def export_csv():
 @bp.post("/clear")
 def clear():
     """Clear the current user's inactive jobs — never anyone else's, never active ones."""
-    count = delete_jobs(Job.inactive_of(current_user.id))
+    count = lifecycle.delete_jobs(Job.inactive_of(current_user.id))
     if count:
         flash(ngettext("Cleared %(num)d inactive job.", "Cleared %(num)d inactive jobs.", count), "success")
     else:
@@ -174,23 +173,8 @@ def cancel(job_id: int):
     job = _visible_job_or_404(job_id)
     if not _may_act_on(job, cancelable_by(current_user)):
         abort(403, description=_("Your role does not allow you to cancel this job."))
-    canceled = db.session.execute(
-        update(Job)
-        .where(Job.id == job.id, Job.status == JobStatus.QUEUED)
-        .values(
-            status=JobStatus.CANCELED,
-            finished_at=utcnow(),
-            info=f"Canceled by {current_user.username}.",
-            canceled_by=current_user.username,
-        )
-    ).rowcount
     # A running job is canceled cooperatively: it stops at its next checkpoint.
-    requested = 0 if canceled else db.session.execute(
-        update(Job)
-        .where(Job.id == job.id, Job.status == JobStatus.RUNNING, Job.cancel_requested_at.is_(None))
-        .values(cancel_requested_at=utcnow(), canceled_by=current_user.username)
-    ).rowcount
-    db.session.commit()
+    canceled, requested = lifecycle.cancel([job.id], current_user.username)
     db.session.refresh(job)
     if canceled:
         flash(_("Job %(id)s was canceled; it will not run.", id=job.id), "success")
@@ -216,23 +200,3 @@ def retry(job_id: int):
     )
     flash_launched(new_job, sent)
     return redirect(url_for("jobs.detail", job_id=new_job.id))
-
-
-def flash_launched(job: Job, sent: bool) -> None:
-    """The message after launching a job, honest about a queue that is down."""
-    link = Markup('<a href="{}">{}</a> ({})').format(
-        url_for("jobs.detail", job_id=job.id), _("job %(id)s", id=job.id), str(label_for(job.type))
-    )
-    if sent:
-        flash(Markup(_("Launched %(job)s. Follow it on the Jobs page.", job=link)), "success")
-    else:
-        flash(
-            Markup(
-                _("Saved %(job)s, but the job queue is not reachable right now: it will start as soon as the queue "
-                  "is back.", job=link)
-            ),
-            "warning",
-        )
-
-
-from blueprints.jobs import bulk  # noqa: E402,F401  (its routes register on bp)

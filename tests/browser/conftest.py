@@ -10,9 +10,10 @@ from browsing import OUTPUT
 from helpers import PASSWORD, make_app
 from werkzeug.serving import make_server
 
-from blueprints.users import create_user
+from actors.engine.runtime import runtime
+from models.user import create_user
 from extensions import db
-from models.demo_data import insert_demo_fonds
+from commands.demo_data import insert_demo_fonds
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
@@ -35,7 +36,7 @@ def live_server(tmp_path, monkeypatch):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    broker = app.extensions["archive_jobs"].broker
+    broker = runtime(app).broker
     broker.emit_after("process_boot")
     worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=50)
     worker.start()

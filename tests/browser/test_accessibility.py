@@ -17,7 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from actors.jobs import launch
+from actors.engine.launching import launch
 from extensions import db
 from models import ArchivalDescription, Job, JobStatus, User
 from models.base import utcnow

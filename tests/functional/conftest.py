@@ -24,7 +24,7 @@ from helpers import PASSWORD, wait_for
 from sqlalchemy import func, select
 from webtest import TestApp
 
-from actors.jobs import launch
+from actors.engine.launching import launch
 from actors.registry import JobType
 from extensions import db as _db
 from models import Job, JobStatus
@@ -94,7 +94,7 @@ def _wait_for_release(job_id: int) -> None:
 
 def _until_canceled(job_id: int) -> None:
     """Work in small steps, checking for a cancel request between them, until released."""
-    from actors.jobs import checkpoint
+    from actors.engine.context import checkpoint
 
     _probe.ran(job_id)
     print("working", flush=True)

@@ -8,7 +8,7 @@ from helpers import PASSWORD
 from sqlalchemy import func, select
 from webtest import Upload
 
-from blueprints.users import create_user
+from models.user import create_user
 from extensions import db
 from models import ArchivalDescription as D
 from models import Job, JobStatus, Role

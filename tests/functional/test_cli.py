@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from actors.broker import QUEUE_NAME
+from actors.engine.broker import QUEUE_NAME
 from models import ArchivalDescription, Job, JobStatus, User
 
 pytestmark = pytest.mark.test_jobs

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from actors.registry import JobType
-from blueprints.users import create_user
+from models.user import create_user
 from helpers import PASSWORD
 from models import Job, JobStatus, Role
 

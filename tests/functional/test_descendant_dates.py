@@ -12,7 +12,7 @@ from tree_jobs_support import (
     subtree_snapshot,
 )
 
-from actors.jobs import launch
+from actors.engine.launching import launch
 from models import ArchivalDescription as D
 from models import JobStatus
 

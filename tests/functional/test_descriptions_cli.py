@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from import_export_support import FIXTURES, description_count, last_job, tree
 
-from blueprints.descriptions_cli import descriptions_cli
+from commands.descriptions import descriptions_cli
 from models import ArchivalDescription as D
 from models import JobStatus
 

@@ -18,11 +18,11 @@ from import_export_support import (
 )
 from webtest import Upload
 
-from actors.jobs import launch
+from actors.engine.launching import launch
 from extensions import db
 from models import ArchivalDescription as D
 from models import JobStatus
-from models.demo_data import insert_demo_fonds
+from commands.demo_data import insert_demo_fonds
 
 __all__ = ["roles"]
 

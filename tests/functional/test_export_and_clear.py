@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from blueprints.users import create_user
+from models.user import create_user
 from models import JobStatus
 
 HEADER = "startDate,endDate,jobName,jobStatus,jobInfo,jobUser"

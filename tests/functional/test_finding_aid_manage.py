@@ -5,7 +5,7 @@ from pathlib import Path
 
 from webtest import Upload
 
-from blueprints.users import create_user
+from models.user import create_user
 from helpers import PASSWORD
 from models import ArchivalDescription, FindingAid, Role
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pypdf import PdfReader
 from sqlalchemy import update
 
-from actors.jobs import launch
+from actors.engine.launching import launch
 from models import ArchivalDescription as D
 from models import FindingAid, Job, JobStatus, PublicationStatus
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from actors.capture import TRUNCATION_MARKER
+from models.job import TRUNCATION_MARKER
 from models import JobStatus
 
 

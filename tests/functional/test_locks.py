@@ -6,11 +6,11 @@ import time
 
 import pytest
 
-from actors.jobs import launch
+from actors.engine.launching import launch
 from actors.registry import JobType
 from helpers import wait_for
 from models import ArchivalDescription, Job, JobStatus
-from models.demo_data import insert_demo_fonds
+from commands.demo_data import insert_demo_fonds
 
 gates: dict[int, threading.Event] = {}
 runs: dict[int, tuple[float, float]] = {}  # when each job's body really ran

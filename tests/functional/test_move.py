@@ -11,10 +11,10 @@ from tree_jobs_support import (
     submit_job_form,
 )
 
-from actors.jobs import launch
+from actors.engine.launching import launch
 from models import ArchivalDescription as D
 from models import Job, JobStatus
-from models.demo_data import insert_demo_fonds
+from commands.demo_data import insert_demo_fonds
 from models.tree import move_subtree
 
 

@@ -6,11 +6,11 @@ from sqlalchemy import select
 from test_tree import assert_consistent
 from tree_jobs_support import postgres_app, run_all  # noqa: F401  (postgres_app: a fixture)
 
-from actors.jobs import launch
+from actors.engine.launching import launch
 from extensions import db
 from models import ArchivalDescription as D
 from models import JobStatus, PublicationStatus
-from models.demo_data import insert_demo_fonds
+from commands.demo_data import insert_demo_fonds
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_app")]
 

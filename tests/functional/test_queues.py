@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from actors.jobs import launch
+from actors.engine.launching import launch
 from actors.registry import JobType
-from actors.worker import run_worker
+from actors.engine.worker.process import run_worker
 from helpers import wait_for
 from models import Job, JobStatus
 

@@ -14,7 +14,7 @@ from actors.rendering import report_pdf
 from extensions import db
 from models import ArchivalDescription as D
 from models import JobStatus
-from models.demo_data import insert_demo_fonds
+from commands.demo_data import insert_demo_fonds
 
 __all__ = ["roles"]
 

@@ -13,7 +13,7 @@ from tree_jobs_support import (
     submit_job_form,
 )
 
-from actors.jobs import launch
+from actors.engine.launching import launch
 from models import ArchivalDescription as D
 from models import Job, JobStatus
 from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement

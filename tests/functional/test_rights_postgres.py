@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import func, select, update
 from tree_jobs_support import postgres_app, run_all  # noqa: F401  (postgres_app: a fixture)
 
-from actors.jobs import launch
+from actors.engine.launching import launch
 from extensions import db
 from models import ArchivalDescription as D
 from models import JobStatus
-from models.demo_data import insert_demo_fonds
+from commands.demo_data import insert_demo_fonds
 from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_app")]

@@ -5,11 +5,11 @@ import time
 
 import pytest
 
-from actors.jobs import launch
+from actors.engine.launching import launch
 from actors.registry import JobType
 from helpers import PASSWORD, login
 from models import ArchivalDescription, Job, JobStatus
-from models.demo_data import insert_demo_fonds
+from commands.demo_data import insert_demo_fonds
 
 SCRIPT = "<script>alert('x')</script>"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from actors.jobs import send
+from actors.engine.launching import send
 from models import JobStatus
 
 pytestmark = pytest.mark.test_jobs

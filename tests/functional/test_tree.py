@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from models import ArchivalDescription as D
-from models.demo_data import insert_demo_fonds
+from commands.demo_data import insert_demo_fonds
 from models.tree import TreeError, move_subtree, rebuild
 
 

@@ -7,8 +7,8 @@ import time
 import pytest
 from import_export_support import FIXTURES, fixture_bytes, last_job, submit
 
-from actors.jobs import launch
-from actors.uploads import UploadError, check_upload
+from actors.engine.launching import launch
+from actors.importing.uploads import UploadError, check_upload
 from models import JobStatus
 
 GOOD_CSV = b"legacyId,title\n1,Fonds\n"
@@ -129,7 +129,7 @@ def test_clearing_jobs_removes_their_upload_once_no_retry_reads_it(as_user, post
 
     from sqlalchemy import select
 
-    from blueprints.jobs.queries import delete_jobs
+    from actors.engine.lifecycle import delete_jobs
     from models import Job
 
     client = as_user("alice")

@@ -9,7 +9,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from actors.supervisor import stop_processes
+from actors.engine.worker.supervisor import stop_processes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # so another thread always takes it (what happened at random while a job spawned helpers).
 MAIN_WAITS_FOR_SIGTERM = textwrap.dedent("""
     import signal, threading, time
-    from actors.worker import wait_until_set
+    from actors.engine.worker.process import wait_until_set
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     threading.Thread(target=time.sleep, args=(60,), daemon=True).start()

@@ -8,11 +8,12 @@ import time
 import dramatiq
 import pytest
 
-from actors import outcomes
-from actors.jobs import launch, report_progress
-from actors.runtime import runtime
+from actors.engine import lifecycle
+from actors.engine.launching import launch
+from actors.engine.context import report_progress
+from actors.engine.runtime import runtime
 from actors.registry import JobType
-from actors.worker import drain
+from actors.engine.worker.process import drain
 from helpers import wait_for
 from models import Job, JobStatus
 
@@ -104,7 +105,7 @@ def test_a_sigterm_while_recycling_stops_the_long_job_at_its_checkpoint(db, one_
 
 def test_a_stop_during_the_outcome_never_leaves_the_job_running(db, one_thread, monkeypatch):
     """Dramatiq's stop raises Shutdown into threads it thinks run a job: not into our bookkeeping."""
-    in_finish, finish = threading.Event(), outcomes.finish
+    in_finish, finish = threading.Event(), lifecycle.finish
 
     def slow_finish(*args) -> None:
         in_finish.set()
@@ -113,7 +114,7 @@ def test_a_stop_during_the_outcome_never_leaves_the_job_running(db, one_thread, 
             time.sleep(0.01)
         finish(*args)
 
-    monkeypatch.setattr(outcomes, "finish", slow_finish)
+    monkeypatch.setattr(lifecycle, "finish", slow_finish)
     job, _ = launch("quick")
     assert in_finish.wait(timeout=30)
     one_thread.stop()  # notifies shutdown while the outcome is being written

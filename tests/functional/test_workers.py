@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from actors.reaper import reap_lost_jobs
+from actors.engine.worker.reaper import reap_lost_jobs
 from actors.registry import JOB_TYPES, JobType
-from actors.worker import Heartbeat
+from actors.engine.worker.process import Heartbeat
 from models import JobStatus, WorkerProcess
 from models.base import utcnow
 
@@ -56,7 +56,7 @@ def test_reaper_fails_jobs_of_lost_workers_unless_safe_to_rerun(db, make_job, fr
     rerunnable = make_job("alice", JobStatus.RUNNING, type="finding_aid", worker_id=lost.id)
     healthy = make_job("bob", JobStatus.RUNNING, type="fragile", worker_id=alive.id)
 
-    assert reap_lost_jobs(silent_seconds=15) == (1, 1)
+    assert reap_lost_jobs(15, JOB_TYPES) == (1, 1)
     db.session.expire_all()
     assert fragile.status == JobStatus.ERROR and fragile.info.startswith("Worker lost at ")
     assert fragile.finished_at is not None
@@ -69,7 +69,7 @@ def test_reaper_fails_jobs_of_lost_workers_unless_safe_to_rerun(db, make_job, fr
 def test_a_job_is_re_queued_once_then_fails(db, make_job):
     lost = add_worker(db, stopped=True)
     job = make_job("alice", JobStatus.RUNNING, type="finding_aid", worker_id=lost.id, attempt=2)
-    assert reap_lost_jobs(silent_seconds=15) == (0, 1)
+    assert reap_lost_jobs(15, JOB_TYPES) == (0, 1)
     db.session.expire_all()
     assert job.status == JobStatus.ERROR
 

@@ -9,7 +9,8 @@ import pytest
 from helpers import PASSWORD
 from sqlalchemy import select
 
-from blueprints.users import create_user
+from actors.engine.runtime import runtime
+from models.user import create_user
 from extensions import db
 from models import ArchivalDescription as D
 from models import Job, JobStatus, Role, User
@@ -98,7 +99,7 @@ def postgres_app(tmp_path, monkeypatch, postgres_url):
     app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url, JOBS_WAIT_RETRY_SECONDS=0.05)
     with app.app_context():
         db.create_all()
-        worker = dramatiq.Worker(app.extensions["archive_jobs"].broker, worker_threads=4, worker_timeout=50)
+        worker = dramatiq.Worker(runtime(app).broker, worker_threads=4, worker_timeout=50)
         worker.start()
         try:
             yield app

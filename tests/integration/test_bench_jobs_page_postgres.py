@@ -10,11 +10,11 @@ from webtest import TestApp
 
 from blueprints.jobs.filters import JobFilter
 from blueprints.jobs.queries import counts, jobs_for
-from blueprints.users import create_user
+from models.user import create_user
 from extensions import db
 from helpers import PASSWORD, FreshContext, login, make_app
 from models import Job, User
-from models.demo_data import insert_historical_jobs
+from commands.demo_data import insert_historical_jobs
 
 pytestmark = pytest.mark.postgres
 ROWS = 30_000

@@ -5,9 +5,11 @@ import dramatiq
 import pytest
 from sqlalchemy import update
 
-from actors.jobs import checkpoint, launch
+from actors.engine.runtime import runtime
+from actors.engine.launching import launch
+from actors.engine.context import checkpoint
 from actors.registry import JOB_TYPES, JobType
-from blueprints.users import create_user
+from models.user import create_user
 from extensions import db
 from helpers import make_app, wait_for
 from models import Job, JobStatus, User
@@ -33,7 +35,7 @@ def test_canceled_running_job_rolls_back_its_writes(tmp_path, monkeypatch, postg
         db.create_all()
         alice = create_user("alice", "pw")
         job, _ = launch("writer", user=alice)
-        worker = dramatiq.Worker(app.extensions["archive_jobs"].broker, worker_threads=1, worker_timeout=50)
+        worker = dramatiq.Worker(runtime(app).broker, worker_threads=1, worker_timeout=50)
         worker.start()
         try:
             def current() -> Job:

@@ -6,12 +6,13 @@ import time
 import dramatiq
 import pytest
 
-from actors.jobs import launch
+from actors.engine.runtime import runtime
+from actors.engine.launching import launch
 from actors.registry import JOB_TYPES, JobType
 from extensions import db
 from helpers import make_app, wait_for
 from models import ArchivalDescription, Job, JobStatus
-from models.demo_data import insert_demo_fonds
+from commands.demo_data import insert_demo_fonds
 
 pytestmark = pytest.mark.postgres
 
@@ -35,7 +36,7 @@ def test_many_jobs_on_one_tree_never_overlap(tmp_path, monkeypatch, postgres_url
         root = ArchivalDescription.by_slug(insert_demo_fonds(20))
         children = root.children()
         job_ids = [launch("rewrite", description=record)[0].id for record in [root, *children] * 3]
-        worker = dramatiq.Worker(app.extensions["archive_jobs"].broker, worker_threads=4, worker_timeout=50)
+        worker = dramatiq.Worker(runtime(app).broker, worker_threads=4, worker_timeout=50)
         worker.start()
         try:
             def all_completed() -> bool:

@@ -9,17 +9,17 @@ import dramatiq
 import pytest
 from sqlalchemy import func, select
 
-from actors.runtime import runtime
-from actors.embedded_redis import redis_server_binary
-from actors.jobs import dispatch_unsent, launch
+from actors.engine.runtime import runtime
+from commands.embedded_redis import redis_server_binary
+from actors.engine.launching import dispatch_unsent, launch
 from actors.registry import JOB_TYPES, JobType
 from extensions import db
 from webtest import TestApp
 
-from blueprints.users import create_user
+from models.user import create_user
 from helpers import FreshContext, login, make_app, wait_for
 from models import Job, JobStatus
-from models.demo_data import insert_demo_fonds
+from commands.demo_data import insert_demo_fonds
 
 pytestmark = pytest.mark.postgres
 
@@ -97,7 +97,7 @@ def test_jobs_launched_while_redis_is_down_all_run_once_when_it_returns(tmp_path
             assert dispatch_unsent(grace_seconds=0) == 0  # sent once each
             for job_id in db.session.scalars(select(Job.id).where(Job.type == "echo").limit(10)):
                 runtime().actors["echo"].send(job_id)  # a duplicate message still runs the job once
-            worker = dramatiq.Worker(app.extensions["archive_jobs"].broker, worker_threads=2, worker_timeout=100)
+            worker = dramatiq.Worker(runtime(app).broker, worker_threads=2, worker_timeout=100)
             worker.start()
             try:
                 wait_for(all_done, timeout=120)
@@ -110,7 +110,7 @@ def test_jobs_launched_while_redis_is_down_all_run_once_when_it_returns(tmp_path
                 if job.type == "echo":
                     assert job.output.count("ran job") == 1
         finally:
-            app.extensions["archive_jobs"].broker.flush_all()
+            runtime(app).broker.flush_all()
             redis.stop()
             db.session.remove()
             db.engine.dispose()

@@ -13,12 +13,13 @@ import dramatiq
 import pytest
 from sqlalchemy import func, select
 
-from actors.jobs import launch
+from actors.engine.runtime import runtime
+from actors.engine.launching import launch
 from actors.registry import JOB_TYPES, JobType
 from extensions import db
 from helpers import make_app, wait_for
 from models import ArchivalDescription, Job, JobStatus, WorkerProcess
-from models.demo_data import insert_demo_fonds
+from commands.demo_data import insert_demo_fonds
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,7 +87,7 @@ def test_two_worker_processes_share_the_load_and_restart_on_sighup(tmp_path, mon
             output, _ = worker.communicate(timeout=60)
             print(output[-6000:])  # shown when the test fails
         assert worker.returncode == 0, output
-        app.extensions["archive_jobs"].broker.flush_all()
+        runtime(app).broker.flush_all()
         db.session.remove()
         db.engine.dispose()
 
@@ -125,7 +126,7 @@ def test_a_recycling_worker_keeps_working_until_its_replacement_consumes(tmp_pat
             print(output[-6000:])  # shown when the test fails
         assert worker.returncode == 0, output
         assert "Recycling worker" in output
-        app.extensions["archive_jobs"].broker.flush_all()
+        runtime(app).broker.flush_all()
         db.session.remove()
         db.engine.dispose()
 
@@ -147,7 +148,7 @@ def test_rabbitmq_broker_runs_jobs_and_clear_purges_its_queue(tmp_path, monkeypa
     monkeypatch.setitem(JOB_TYPES, "rabbit_echo", JobType(key="rabbit_echo", label="Echo", perform=rabbit_echo))
     monkeypatch.setenv("BROKER_URL", rabbitmq_url)
     app = make_app(tmp_path, monkeypatch, BROKER_URL=rabbitmq_url, JOBS_BROKER="rabbitmq", JOBS_NAMESPACE=namespace)
-    broker = app.extensions["archive_jobs"].broker
+    broker = runtime(app).broker
     queue = f"{namespace}.jobs"
     with app.app_context():
         db.create_all()

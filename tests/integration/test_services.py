@@ -12,11 +12,12 @@ import pytest
 from helpers import make_app, wait_for
 from sqlalchemy import inspect, select
 
-from actors.jobs import launch
+from actors.engine.runtime import runtime
+from actors.engine.launching import launch
 from actors.registry import JOB_TYPES, JobType
 from extensions import db
 from models import Job, JobStatus, WorkerProcess
-from models.demo_data import insert_demo_fonds
+from commands.demo_data import insert_demo_fonds
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,13 +42,13 @@ def service_app(tmp_path, monkeypatch, postgres_url, redis_url, namespace):
     with app.app_context():
         db.create_all()
         yield app
-        app.extensions["archive_jobs"].broker.flush_all()
+        runtime(app).broker.flush_all()
         db.session.remove()
         db.engine.dispose()
 
 
 def queued_messages(app) -> int:
-    broker = app.extensions["archive_jobs"].broker
+    broker = runtime(app).broker
     return broker.client.hlen(f"{broker.namespace}:jobs.msgs")
 
 
@@ -56,7 +57,7 @@ def queued_messages(app) -> int:
 def test_real_worker_thread_consumes_a_real_message(service_app):
     job, sent = launch("echo", parameters={"word": "hello"})
     assert sent and queued_messages(service_app) == 1
-    worker = dramatiq.Worker(service_app.extensions["archive_jobs"].broker, worker_threads=1, worker_timeout=100)
+    worker = dramatiq.Worker(runtime(service_app).broker, worker_threads=1, worker_timeout=100)
     worker.start()
     try:
         wait_for(lambda: job_status(job.id) == JobStatus.COMPLETED)
@@ -95,7 +96,7 @@ def test_namespaces_keep_two_installs_apart(tmp_path, monkeypatch, redis_url):
             db.create_all()
             job_ids.append(launch("echo", parameters={"word": "mine"})[0].id)
     first, second = apps
-    second_worker = dramatiq.Worker(second.extensions["archive_jobs"].broker, worker_threads=1, worker_timeout=100)
+    second_worker = dramatiq.Worker(runtime(second).broker, worker_threads=1, worker_timeout=100)
     second_worker.start()
     try:
         with second.app_context():  # the second install's worker is really consuming...
@@ -106,7 +107,7 @@ def test_namespaces_keep_two_installs_apart(tmp_path, monkeypatch, redis_url):
     finally:
         second_worker.stop()
         for app in apps:
-            app.extensions["archive_jobs"].broker.flush_all()
+            runtime(app).broker.flush_all()
 
 
 @pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

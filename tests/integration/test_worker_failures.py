@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from actors.jobs import launch
+from actors.engine.runtime import runtime
+from actors.engine.launching import launch
 from extensions import db
 from helpers import make_app, wait_for
 from models import ArchivalDescription, Job, JobStatus, WorkerProcess
-from models.demo_data import insert_demo_fonds
+from commands.demo_data import insert_demo_fonds
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
@@ -48,7 +49,7 @@ def stack(tmp_path, monkeypatch, postgres_url, redis_url, namespace):
             if process.poll() is None:
                 process.terminate()
                 exit_code(process, timeout=30)
-        app.extensions["archive_jobs"].broker.flush_all()
+        runtime(app).broker.flush_all()
         db.session.remove()
         db.engine.dispose()
 

@@ -21,7 +21,8 @@ from wtforms import SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
-from actors.exporting_formats import CsvExport, EadExport, subtree_rows
+from actors.engine.context import report_progress, set_info
+from actors.exporting.formats import CsvExport, EadExport, subtree_rows
 from actors.forms import JobForm
 from actors.tree_jobs import lock_tree
 from extensions import db
@@ -84,7 +85,6 @@ def export_roots(slugs: list[str]) -> list[ArchivalDescription]:
 
 def export_descriptions(job_id: int) -> None:
     """The "Export descriptions" actor."""
-    from actors.jobs import report_progress, set_info
 
     job = db.session.get(Job, job_id)
     fmt = job.parameters.get("format", "csv")

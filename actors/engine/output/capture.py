@@ -1,9 +1,9 @@
 """Capture what a job prints (stdout and log records), per worker thread.
 
 ``sys.stdout`` is replaced once per process by a router that sends each write
-to the ``JobOutput`` of the job running on the current thread, or to the real
-stdout when the thread runs no job. So several jobs printing at once in a
-multi-threaded worker never mix their output.
+to the ``JobOutput`` of the current job (``actors.engine.context``), or to the real
+stdout where no job runs. So several jobs printing at once in a multi-threaded
+worker never mix their output.
 """
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 from typing import Callable, TextIO
 
-from actors import flusher
-
-TRUNCATION_MARKER = "\n[... {skipped} characters omitted here; download the full output ...]\n"
+from actors.engine import context
+from actors.engine.output import flusher
+from models.job import TRUNCATION_MARKER
 
 FlushCallback = Callable[[str, "tuple[int, int] | None"], None]
 
@@ -126,25 +126,25 @@ class JobOutput:
                 self._file = None
 
 
-class _ThreadRouter(io.TextIOBase):
-    """A stdout stand-in: writes go to the current thread's job output, if any."""
+def _target() -> context.JobOutputSink | None:
+    running = context.current()
+    return None if running is None else running.output
+
+
+class _Router(io.TextIOBase):
+    """A stdout stand-in: writes go to the current job's output, if any."""
 
     def __init__(self, fallback: TextIO) -> None:
         self.fallback = fallback
-        self.local = threading.local()
-
-    @property
-    def target(self) -> JobOutput | None:
-        return getattr(self.local, "output", None)
 
     def write(self, text: str) -> int:
-        target = self.target
+        target = _target()
         if target is not None:
             return target.write(text)
         return self.fallback.write(text)
 
     def flush(self) -> None:
-        if self.target is None:
+        if _target() is None:
             self.fallback.flush()
 
     def writable(self) -> bool:
@@ -171,7 +171,7 @@ class _JobLogHandler(logging.Handler):
         self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
-        target = _router.target if _router is not None else None
+        target = _target()
         if target is None or record.name.startswith(self.IGNORED_PREFIXES):
             return
         if record.levelno < logging.ERROR and record.name.startswith(self.QUIET_PREFIXES):
@@ -183,28 +183,20 @@ class _JobLogHandler(logging.Handler):
 
 
 _install_lock = threading.Lock()
-_router: _ThreadRouter | None = None
+_router: _Router | None = None
 _log_handler = _JobLogHandler()
 
 
-def _installed_router() -> _ThreadRouter:
-    """Install the stdout router (again, if something replaced sys.stdout) and the log handler."""
+def start() -> None:
+    """Route stdout and log records to the current job's output from now on: install the
+    router (again, if something replaced sys.stdout) and the log handler."""
     global _router
+    if _router is not None and sys.stdout is _router and _log_handler in logging.getLogger().handlers:
+        return  # the common case, without the lock
     with _install_lock:
         if _router is None or sys.stdout is not _router:
-            _router = _ThreadRouter(sys.stdout)
+            _router = _Router(sys.stdout)
             sys.stdout = _router
         root = logging.getLogger()
         if _log_handler not in root.handlers:
             root.addHandler(_log_handler)
-        return _router
-
-
-def start(output: JobOutput) -> None:
-    """Route this thread's stdout and log records into ``output``."""
-    _installed_router().local.output = output
-
-
-def stop() -> None:
-    """Stop routing this thread's stdout and log records (the middleware keeps the output)."""
-    _installed_router().local.output = None

@@ -9,12 +9,16 @@ both decide that the way is clear.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, or_, select, text
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Select, and_, exists, or_, select, text
 from sqlalchemy.orm import aliased
 
-from actors.registry import JOB_TYPES, JobType
 from extensions import db
 from models import ArchivalDescription, Job, JobStatus
+
+if TYPE_CHECKING:
+    from actors.registry import JobType
 
 CLAIM_LOCK_KEY = 0x41_4A_4C_4B  # "AJLK": one advisory lock for all guarded claims
 
@@ -23,22 +27,22 @@ def is_guarded(job_type: JobType | None) -> bool:
     return bool(job_type and (job_type.locks_record or not job_type.run_concurrently))
 
 
-def _blockers(job_id: int, job_type: JobType):
-    """Running jobs that must end before ``job_id`` may start."""
+def _blockers(job_id: int, job_type: JobType, locking_types: list[str]) -> Select:
+    """Running jobs that must end before ``job_id`` may start (locking_types: the keys of the
+    types that lock their record)."""
     running, me = aliased(Job), aliased(Job)  # aliases: never correlated with the claiming UPDATE
     conditions = []
     if not job_type.run_concurrently:
         conditions.append(running.type == job_type.key)
     if job_type.locks_record:
         mine, theirs = aliased(ArchivalDescription), aliased(ArchivalDescription)
-        locking = [key for key, spec in JOB_TYPES.items() if spec.locks_record]
         overlapping = (
             select(theirs.id)
             .join(mine, and_(theirs.lft <= mine.rgt, mine.lft <= theirs.rgt))
             .join(me, me.description_id == mine.id)
             .where(me.id == job_id)
         )
-        conditions.append(and_(running.type.in_(locking), running.description_id.in_(overlapping)))
+        conditions.append(and_(running.type.in_(locking_types), running.description_id.in_(overlapping)))
     return select(running.id).where(running.status == JobStatus.RUNNING, running.id != job_id, or_(*conditions))
 
 
@@ -48,10 +52,10 @@ def serialize_guarded_claims() -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK_KEY})
 
 
-def way_is_clear(job_id: int, job_type: JobType):
+def way_is_clear(job_id: int, job_type: JobType, locking_types: list[str]):
     """A condition for the claiming UPDATE: no blocking job runs."""
-    return ~exists(_blockers(job_id, job_type))
+    return ~exists(_blockers(job_id, job_type, locking_types))
 
 
-def first_blocker(job_id: int, job_type: JobType) -> int | None:
-    return db.session.scalar(_blockers(job_id, job_type).limit(1))
+def first_blocker(job_id: int, job_type: JobType, locking_types: list[str]) -> int | None:
+    return db.session.scalar(_blockers(job_id, job_type, locking_types).limit(1))

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 from typing import Iterator
 
-from actors.importing_rows import ImportFailed, Row, unguard_cell
+from actors.importing.rows import ImportFailed, Row, unguard_cell
 
 # AtoM column -> model field.
 COLUMNS = {

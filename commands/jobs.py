@@ -7,17 +7,17 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from actors.runtime import runtime
-from actors.jobs import dispatch_unsent
-from actors.reaper import reap_lost_jobs
+from actors.engine import lifecycle
+from actors.engine.runtime import runtime
+from actors.engine.worker.supervisor import STOP_MARGIN_SECONDS, serve
+from actors.engine.launching import dispatch_unsent
+from actors.engine.worker.reaper import reap_lost_jobs
 from actors.registry import label_for
 from blueprints.formatting import site_time
-from blueprints.jobs.queries import delete_jobs
 from extensions import db
 from models import Job, JobStatus, User
-from models.base import utcnow
 
 jobs_cli = click.Group("jobs", help="Manage background jobs.")
 
@@ -60,7 +60,7 @@ def clear(yes: bool) -> None:
         runtime().broker.flush_all()
     except Exception as error:
         click.echo(f"Warning: the job queue could not be purged ({error}); cleared jobs will be ignored if sent.")
-    count = delete_jobs(select(Job))
+    count = lifecycle.delete_jobs(select(Job))
     click.echo(f"Cleared {count} job{'s' if count != 1 else ''}.")
 
 
@@ -73,13 +73,7 @@ def kill(job_id: int) -> None:
     if job is None:
         click.echo(f"There is no job {job_id}.", err=True)
         sys.exit(1)
-    killed = db.session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.status.in_(JobStatus.active()))
-        .values(status=JobStatus.ERROR, finished_at=utcnow(), info="Killed by administrator.")
-    ).rowcount
-    db.session.commit()
-    if not killed:
+    if not lifecycle.kill(job_id):
         click.echo(f"Job {job_id} has already ended ({job.status.label}); nothing to kill.", err=True)
         sys.exit(1)
     click.echo(f"Job {job_id} marked Error (killed by administrator).")
@@ -97,7 +91,7 @@ def dispatch() -> None:
 def reap() -> None:
     """Mark Error the running jobs of workers that stopped or stopped sending heartbeats."""
     silent = current_app.config["WORKER_HEARTBEAT_SECONDS"] * 3
-    requeued, failed = reap_lost_jobs(silent)
+    requeued, failed = reap_lost_jobs(silent, runtime().job_types)
     click.echo(f"Jobs of lost workers: {requeued} re-queued, {failed} marked Error.")
 
 
@@ -109,9 +103,7 @@ def worker(processes: int, threads: int, queues: str) -> None:
     """Run a worker (what the Procfile's worker line calls). Ctrl-C or SIGTERM stops it cleanly."""
     if queues:
         os.environ["WORKER_QUEUES"] = queues  # the spawned worker processes read it through the config
-    from actors.supervisor import STOP_MARGIN_SECONDS, serve
-    from app import create_app
-
     current_app.logger.info("Starting %d worker process(es) with %d thread(s).", processes, threads)
     stop_timeout = current_app.config["WORKER_SHUTDOWN_SECONDS"] + STOP_MARGIN_SECONDS
-    sys.exit(serve(create_app, processes, threads, stop_timeout))
+    # Each worker process builds its own app with the factory this one came from.
+    sys.exit(serve(f"{current_app.import_name}:create_app", processes, threads, stop_timeout))

@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     redirect,
@@ -15,15 +14,17 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from actors.finding_aid import FindingAidOptions, finding_aid_dir
-from actors.jobs import launch
+from actors.engine.launching import launch
 from actors.registry import JOB_TYPES, JobType
-from blueprints.jobs.views import flash_launched
+from blueprints.descriptions.blueprint import bp, description_or_404
+from blueprints.descriptions.finding_aids import FindingAidUploadForm
+from blueprints.launched import flash_launched
 from extensions import db
 from models import ArchivalDescription, FindingAid, Job, JobStatus
 from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
@@ -31,22 +32,6 @@ from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsState
 # Job types the description page links to (their form, with the record filled in).
 RECORD_JOB_TYPES = ("move_description", "publication_status", "descendant_dates", "inherit_rights")
 EDIT_RIGHTS = "edit_descriptions"
-
-bp = Blueprint("descriptions", __name__, url_prefix="/descriptions")
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Descriptions include drafts: staff only."""
-
-
-def description_or_404(slug: str) -> ArchivalDescription:
-    description = ArchivalDescription.by_slug(slug)
-    if description is None:
-        abort(404, description=_("There is no archival description “%(slug)s”.", slug=slug))
-    return description
-
 
 @bp.get("/")
 def index():
@@ -182,5 +167,3 @@ def add_rights_statement(slug: str):
     flash(_("Rights statement added."), "success")
     return redirect(url_for("descriptions.view", slug=description.slug) + "#rights-heading")
 
-
-from blueprints.finding_aids import FindingAidUploadForm  # noqa: E402  (registers its routes on bp)

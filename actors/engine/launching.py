@@ -1,18 +1,15 @@
-"""Launching jobs (row first, message after commit) and what actors call while they run."""
+"""Launching jobs: the row first (Queued, committed), the message after; the outbox sends
+what the broker could not take."""
 from __future__ import annotations
 
 import logging
-import time
 from datetime import timedelta
 from typing import Any
 
-from dramatiq.middleware import Shutdown
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy import bindparam, select, update
 
-from actors.runtime import runtime
-from actors.errors import JobCanceled
-from actors.registry import JOB_TYPES
+from actors.engine import lifecycle
+from actors.engine.runtime import runtime
 from extensions import autocommit, db
 from models import ArchivalDescription, Job, JobStatus, User
 from models.base import utcnow
@@ -20,10 +17,6 @@ from models.base import utcnow
 logger = logging.getLogger(__name__)
 
 _jobs = Job.__table__
-# Core statements built once, run in autocommit: every launch runs them, and the ORM's unit
-# of work, statement building and BEGIN/COMMIT round trips were most of its cost
-# (scripts/bench throughput prints the CPU per job).
-_INSERT = insert(_jobs).returning(_jobs.c.id)
 _MARK_SENT = update(_jobs).where(_jobs.c.id == bindparam("job_id")).values(sent_at=bindparam("now"))
 
 
@@ -40,11 +33,10 @@ def launch(
     Returns the job and whether the message reached the broker. When it did not, the
     job stays Queued with no ``sent_at`` and a dispatcher sends it later: nothing is lost.
     """
-    if type_key not in JOB_TYPES:
+    if type_key not in runtime().actors:
         raise KeyError(f"Unknown job type {type_key!r}")
     values = {
         "type": type_key,
-        "status": JobStatus.QUEUED,
         "user_id": user.id if user else None,
         "description_id": description.id if description else None,
         "parameters": parameters or {},
@@ -52,13 +44,8 @@ def launch(
         "created_at": utcnow(),
     }
     db.session.commit()  # what the caller changed first: the job may refer to it
-    with autocommit() as connection:
-        values["id"] = connection.execute(_INSERT, values).scalar_one()
-    sent = send(values["id"], type_key)
-    job = Job(**values)  # what we wrote, without reading it back; the rest loads on first use
-    make_transient_to_detached(job)
-    db.session.add(job)
-    return job, sent
+    job = lifecycle.queue(values)
+    return job, send(job.id, type_key)
 
 
 def send(job_id: int, type_key: str) -> bool:
@@ -96,42 +83,3 @@ def dispatch_unsent(grace_seconds: float = 5, limit: int = 500) -> int:
             break  # the broker is still away: try again at the next beat
         sent += 1
     return sent
-
-
-def report_progress(done: int, total: int, text: str) -> None:
-    """Print a progress line into the job's output, record done/total, and checkpoint."""
-    print(text, flush=True)
-    running = runtime().tracking.current()
-    if running is not None:
-        running.output.set_progress(done, total)
-    checkpoint()
-
-
-def checkpoint(min_interval: float = 0.5) -> None:
-    """Raise JobCanceled if someone asked to cancel this job, Shutdown if the worker is
-    stopping: the job ends here, at a point its code chose. Cheap to call often.
-
-    Reads on a fresh connection: the actor's own transaction may hold an old snapshot.
-    """
-    tracking = runtime().tracking
-    running = tracking.current()
-    if running is None:
-        return
-    if tracking.stopping.is_set():
-        raise Shutdown("The worker is stopping.")
-    if time.monotonic() - running.last_checkpoint < min_interval:
-        return
-    running.last_checkpoint = time.monotonic()
-    with autocommit() as connection:
-        row = connection.execute(
-            select(Job.cancel_requested_at, Job.canceled_by).where(Job.id == running.job_id)
-        ).one_or_none()
-    if row is not None and row.cancel_requested_at is not None:
-        raise JobCanceled(row.canceled_by)
-
-
-def set_info(text: str) -> None:
-    """The short message shown in the Info column when the job completes."""
-    running = runtime().tracking.current()
-    if running is not None:
-        running.info = text

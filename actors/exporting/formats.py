@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 from sqlalchemy import Row as SqlRow
 from sqlalchemy import select
 
-from actors.importing_rows import guard_cell
+from actors.importing.rows import guard_cell
 from models.description import ArchivalDescription as D
 from models.description import PublicationStatus
 

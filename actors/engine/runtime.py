@@ -9,8 +9,8 @@ from dramatiq import Actor, Broker
 from dramatiq.middleware import TimeLimit
 from flask import Flask, current_app
 
-from actors.broker import make_broker, queue_name
-from actors.middleware import JobTracking
+from actors.engine.broker import make_broker, queue_name
+from actors.engine.middleware import JobTracking
 from actors.registry import JOB_TYPES, JobType, load_plugins
 
 logger = logging.getLogger(__name__)
@@ -21,20 +21,21 @@ class JobsRuntime:
     broker: Broker
     tracking: JobTracking
     actors: dict[str, Actor]
+    job_types: dict[str, JobType]
 
 
 def init_app(app: Flask) -> None:
     """Build this app's broker and declare one actor per job type on it."""
     load_plugins()
     broker = make_broker(app)
-    tracking = JobTracking(app, set(JOB_TYPES))
+    tracking = JobTracking(app, JOB_TYPES)
     # Before TimeLimit and ShutdownNotifications: they raise into a thread only between their
     # own before and after hooks, so a time limit or a stopping worker interrupts the job,
     # never the claim or the writing of its outcome (which would leave it Running).
     broker.add_middleware(tracking, before=TimeLimit)
     dramatiq.set_broker(broker)  # nothing may fall back to Dramatiq's default broker
     actors = {job_type.key: _declare(broker, job_type, queue_name(app, job_type.queue)) for job_type in JOB_TYPES.values()}
-    app.extensions["archive_jobs"] = JobsRuntime(broker, tracking, actors)
+    app.extensions["archive_jobs"] = JobsRuntime(broker, tracking, actors, JOB_TYPES)
 
 
 def _declare(broker: Broker, job_type: JobType, queue: str) -> Actor:
@@ -48,5 +49,6 @@ def _declare(broker: Broker, job_type: JobType, queue: str) -> Actor:
     )
 
 
-def runtime() -> JobsRuntime:
-    return current_app.extensions["archive_jobs"]
+def runtime(app: Flask | None = None) -> JobsRuntime:
+    """The jobs runtime of ``app`` (default: the current app)."""
+    return (app or current_app).extensions["archive_jobs"]

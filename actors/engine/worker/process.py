@@ -1,7 +1,7 @@
 """One worker process: a Dramatiq worker on the app's broker, with its heartbeat.
 
 It recycles itself after WORKER_MAX_JOBS jobs or WORKER_MAX_MEMORY_MB of memory
-(long-lived workers grow; AtoM's admins restart theirs by hand); actors.supervisor
+(long-lived workers grow; AtoM's admins restart theirs by hand); actors.engine.worker.supervisor
 runs N of them and starts a replacement before a recycling one stops.
 """
 from __future__ import annotations
@@ -20,9 +20,10 @@ import dramatiq
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from actors.broker import ping, queue_name
-from actors.jobs import dispatch_unsent
-from actors.reaper import reap_lost_jobs
+from actors.engine.broker import ping, queue_name
+from actors.engine.launching import dispatch_unsent
+from actors.engine.runtime import runtime
+from actors.engine.worker.reaper import reap_lost_jobs
 from extensions import db
 from models import Job, WorkerProcess
 from models.base import utcnow
@@ -61,7 +62,7 @@ class Handover:
 def wait_for_broker(app: Flask, timeout: float) -> None:
     """The embedded Redis may still be starting beside us: poll the broker until the deadline,
     then exit with EXIT_NO_BROKER so the supervisor stops instead of restarting in a loop."""
-    broker = app.extensions["archive_jobs"].broker
+    broker = runtime(app).broker
     where = app.config["BROKER_URL"] or app.config["REDIS_URL"]
     deadline = time.monotonic() + timeout
     while True:
@@ -95,7 +96,7 @@ class Heartbeat(threading.Thread):
         self.recycling_since = 0.0
 
     def beat(self) -> None:
-        config, tracking = self.app.config, self.app.extensions["archive_jobs"].tracking
+        config, tracking = self.app.config, runtime(self.app).tracking
         with self.app.app_context():
             done = db.session.scalar(
                 select(func.count()).select_from(Job).where(Job.worker_id == self.worker_id, Job.finished_at.isnot(None))
@@ -110,7 +111,7 @@ class Heartbeat(threading.Thread):
             db.session.commit()
             if sent := dispatch_unsent():
                 logger.info("Sent %d job(s) that were waiting for the queue.", sent)
-            requeued, failed = reap_lost_jobs(silent_seconds=self.interval * 3)
+            requeued, failed = reap_lost_jobs(self.interval * 3, runtime(self.app).job_types)
             if requeued or failed:
                 logger.warning("Lost workers: %d job(s) re-queued, %d marked Error.", requeued, failed)
         if self.recycle_reason is None:
@@ -144,17 +145,17 @@ class Heartbeat(threading.Thread):
 def run_worker(app: Flask, threads: int, stop: threading.Event, handover: Handover | None = None) -> int:
     """Consume jobs with ``threads`` threads until ``stop`` is set (SIGTERM) or the worker has
     recycled; returns the exit code."""
-    runtime = app.extensions["archive_jobs"]
+    jobs = runtime(app)
     wait_for_broker(app, app.config["WORKER_BROKER_WAIT_SECONDS"])
     worker_id = str(uuid.uuid4())
     with app.app_context():
         db.session.add(WorkerProcess(id=worker_id, hostname=socket.gethostname(), pid=os.getpid(), threads=threads))
         db.session.commit()
-    runtime.tracking.worker_id = worker_id
-    runtime.broker.emit_after("process_boot")  # starts the time-limit watchdog, as Dramatiq's CLI does
+    jobs.tracking.worker_id = worker_id
+    jobs.broker.emit_after("process_boot")  # starts the time-limit watchdog, as Dramatiq's CLI does
     queues = {queue_name(app, queue) for queue in app.config["WORKER_QUEUES"]} or None  # None: every queue
     worker = dramatiq.Worker(
-        runtime.broker, queues=queues, worker_threads=threads, worker_timeout=app.config["WORKER_POLL_MS"]
+        jobs.broker, queues=queues, worker_threads=threads, worker_timeout=app.config["WORKER_POLL_MS"]
     )
     heartbeat = Heartbeat(app, worker_id, handover)
     worker.start()
@@ -168,7 +169,7 @@ def run_worker(app: Flask, threads: int, stop: threading.Event, handover: Handov
     finally:
         # Recycling, running jobs may finish (a SIGTERM still cuts it short); heartbeats go on meanwhile.
         hurry = None if stop.is_set() else stop
-        drain(worker, app.config["WORKER_SHUTDOWN_SECONDS"], runtime.tracking.stopping, hurry)
+        drain(worker, app.config["WORKER_SHUTDOWN_SECONDS"], jobs.tracking.stopping, hurry)
         heartbeat.stopping.set()
         worker.stop()  # interrupts jobs that reached no checkpoint: they are re-queued or marked Error
         with app.app_context():

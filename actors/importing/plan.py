@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from actors.importing_rows import Row
+from actors.importing.rows import Row
 from extensions import db
 from models.description import ArchivalDescription as D
 

@@ -8,10 +8,10 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from blueprints.users import create_user
+from models.user import create_user
 from extensions import db
 from models import ArchivalDescription, User
-from models.demo_data import insert_demo_fonds, insert_historical_jobs
+from commands.demo_data import insert_demo_fonds, insert_historical_jobs
 
 demo_cli = click.Group("demo", help="Demo data and benchmark data sets.")
 

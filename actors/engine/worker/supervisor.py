@@ -3,17 +3,17 @@ from a recycling worker to its replacement without a gap, restarts all on SIGHUP
 from __future__ import annotations
 
 import faulthandler
+import importlib
 import logging
 import multiprocessing
 import signal
 import sys
 import threading
 import time
-from typing import Callable
 
 from flask import Flask
 
-from actors.worker import EXIT_NO_BROKER, EXIT_RECYCLE, Handover, run_worker
+from actors.engine.worker.process import EXIT_NO_BROKER, EXIT_RECYCLE, Handover, run_worker
 
 logger = logging.getLogger(__name__)
 CRASH_LIMIT = 5  # restarts within CRASH_WINDOW seconds before the supervisor gives up
@@ -29,12 +29,18 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
-def _child(create_app: Callable[[], Flask], threads: int, handover: Handover) -> None:
+def load_app(factory: str) -> Flask:
+    """Build the app from "module:function" in a spawned process (what the CLI was started with)."""
+    module, _, function = factory.partition(":")
+    return getattr(importlib.import_module(module), function or "create_app")()
+
+
+def _child(factory: str, threads: int, handover: Handover) -> None:
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 PID`: every thread's stack to the log
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for chatty in ("weasyprint", "fontTools"):  # page-by-page progress: noise in the worker's log
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    sys.exit(run_worker(create_app(), threads, _stop_on_signals(), handover))
+    sys.exit(run_worker(load_app(factory), threads, _stop_on_signals(), handover))
 
 
 class Supervisor:
@@ -45,10 +51,10 @@ class Supervisor:
     A worker that recycles says so first (see Handover) and goes on working until its
     replacement consumes: recycling never leaves a slot without a worker."""
 
-    def __init__(self, create_app: Callable[[], Flask], processes: int, threads: int,
+    def __init__(self, factory: str, processes: int, threads: int,
                  stop_timeout: float = STOP_TIMEOUT) -> None:
         self.context = multiprocessing.get_context("spawn")
-        self.create_app, self.threads, self.stop_timeout = create_app, threads, stop_timeout
+        self.factory, self.threads, self.stop_timeout = factory, threads, stop_timeout
         self.stop = _stop_on_signals()
         self.reload = threading.Event()
         signal.signal(signal.SIGHUP, lambda *_: self.reload.set())
@@ -59,7 +65,7 @@ class Supervisor:
 
     def _start(self) -> multiprocessing.Process:
         handover = Handover.create(self.context)
-        child = self.context.Process(target=_child, args=(self.create_app, self.threads, handover),
+        child = self.context.Process(target=_child, args=(self.factory, self.threads, handover),
                                      name="archive-jobs-worker")
         child.start()
         child.handover = handover  # type: ignore[attr-defined]  # the supervisor's side of the events
@@ -128,6 +134,7 @@ def stop_processes(processes: list[multiprocessing.Process], timeout: float) -> 
             process.join()
 
 
-def serve(create_app: Callable[[], Flask], processes: int, threads: int, stop_timeout: float = STOP_TIMEOUT) -> int:
-    """Run and supervise ``processes`` worker processes until SIGTERM/SIGINT."""
-    return Supervisor(create_app, processes, threads, stop_timeout).run()
+def serve(factory: str, processes: int, threads: int, stop_timeout: float = STOP_TIMEOUT) -> int:
+    """Run and supervise ``processes`` worker processes, each building its app from
+    ``factory`` ("module:function"), until SIGTERM/SIGINT."""
+    return Supervisor(factory, processes, threads, stop_timeout).run()

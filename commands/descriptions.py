@@ -17,11 +17,11 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from actors.exporting import FORMATS, parse_slugs
+from actors.exporting.job import FORMATS, parse_slugs
 from actors.forms import store_upload
-from actors.importing_plan import MATCH_MODES
-from actors.jobs import launch
-from actors.uploads import UploadError, check_upload
+from actors.importing.plan import MATCH_MODES
+from actors.engine.launching import launch
+from actors.importing.uploads import UploadError, check_upload
 from extensions import db
 from models import ArchivalDescription as D
 from models import Job, JobStatus, PublicationStatus

@@ -14,8 +14,8 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 
-from actors.importing_rows import ImportFailed, Row
-from actors.uploads import describe_xml_error, safe_iterparse
+from actors.importing.rows import ImportFailed, Row
+from actors.importing.uploads import describe_xml_error, safe_iterparse
 
 _NUMBERED = re.compile(r"^c(0[1-9]|1[0-2])$")
 # Elements whose text we read, by the tag of their parent.

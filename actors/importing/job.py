@@ -19,13 +19,14 @@ from wtforms import SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
+from actors.engine.context import report_progress, set_info
 from actors.forms import JobForm, _resolve_record
-from actors.importing_csv import CsvReader
-from actors.importing_ead import EadReader
-from actors.importing_plan import KEPT_PROBLEMS, MATCH_MODES, Plan
-from actors.importing_rows import ImportFailed, clean
-from actors.importing_write import Writer
-from actors.uploads import FORMAT_NAMES, UploadError, check_upload, format_for
+from actors.importing.csv_reader import CsvReader
+from actors.importing.ead_reader import EadReader
+from actors.importing.plan import KEPT_PROBLEMS, MATCH_MODES, Plan
+from actors.importing.rows import ImportFailed, clean
+from actors.importing.write import Writer
+from actors.importing.uploads import FORMAT_NAMES, UploadError, check_upload, format_for
 from extensions import db
 from models import ArchivalDescription, Job
 
@@ -37,7 +38,7 @@ MATCH_LABELS = {
 
 
 def validate_upload(form: JobForm, field: FileField, requested: str | None) -> str:
-    """The web form's file checks (see actors.uploads); returns the file's format."""
+    """The web form's file checks (see actors.importing.uploads); returns the file's format."""
     upload = field.data
     if not upload or not getattr(upload, "filename", None):
         raise ValidationError(_("Choose a file to upload."))
@@ -91,7 +92,6 @@ def open_reader(path: str, fmt: str) -> CsvReader | EadReader:
 
 def check_rows(reader: CsvReader | EadReader, plan: Plan) -> None:
     """Pass 1: every row is checked and planned; problems are printed as they are found."""
-    from actors.jobs import report_progress
 
     step = max(1, reader.size // 100)
     next_report = step
@@ -120,7 +120,6 @@ def describe_columns(reader: CsvReader | EadReader) -> list[str]:
 
 def import_descriptions(job_id: int) -> None:
     """The "Import descriptions" actor: all rows or none."""
-    from actors.jobs import report_progress, set_info
 
     job = db.session.get(Job, job_id)
     params = job.parameters
@@ -172,7 +171,6 @@ def import_descriptions(job_id: int) -> None:
 
 def validate_csv(job_id: int) -> None:
     """The "Validate CSV" actor: the import's checks, every problem reported, nothing written."""
-    from actors.jobs import set_info
 
     job = db.session.get(Job, job_id)
     upload = job.parameters.get("file") or {}

@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, text, update
 
-from actors.importing_plan import Plan
-from actors.importing_rows import Row
-from actors.importing_slugs import SlugAllocator
+from actors.importing.plan import Plan
+from actors.importing.rows import Row
+from actors.importing.slugs import SlugAllocator
 from actors.tree_jobs import lock_tree
 from extensions import db
 from models.base import utcnow

@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from actors.capture import JobOutput
+    from actors.engine.output.capture import JobOutput
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,91 @@
+"""What a job's own code calls while it runs: progress, checkpoints, its Info line.
+
+"The current job" is one context variable, set by the middleware around each run; the
+output capture reads it too. Imports nothing of the project but the model, so every job
+type (and plugin) can use it without pulling in the engine."""
+from __future__ import annotations
+
+import threading
+import time
+from contextvars import ContextVar, Token
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from dramatiq.middleware import Shutdown
+
+from models import Job
+
+
+class JobOutputSink(Protocol):
+    """What the context needs of a job's output (``actors.engine.output.capture.JobOutput``)."""
+
+    def write(self, text: str) -> int: ...
+
+    def set_progress(self, done: int, total: int) -> None: ...
+
+
+class JobCanceled(Exception):
+    """Raised at a checkpoint when a user asked to cancel the running job."""
+
+    def __init__(self, canceled_by: str | None) -> None:
+        super().__init__(f"Canceled by {canceled_by}." if canceled_by else "Canceled.")
+        self.canceled_by = canceled_by
+
+
+@dataclass
+class RunningJob:
+    """The job running in this context (one worker thread)."""
+
+    job_id: int
+    job_type: str
+    output: JobOutputSink
+    stopping: threading.Event  # set by a stopping worker: end at the next checkpoint
+    info: str | None = None
+    last_checkpoint: float = field(default_factory=time.monotonic)
+
+
+_current: ContextVar[RunningJob | None] = ContextVar("archive_jobs_current_job", default=None)
+
+
+def current() -> RunningJob | None:
+    return _current.get()
+
+
+def enter(running: RunningJob) -> Token[RunningJob | None]:
+    return _current.set(running)
+
+
+def leave(token: Token[RunningJob | None]) -> None:
+    _current.reset(token)
+
+
+def report_progress(done: int, total: int, text: str) -> None:
+    """Print a progress line into the job's output, record done/total, and checkpoint."""
+    print(text, flush=True)
+    running = _current.get()
+    if running is not None:
+        running.output.set_progress(done, total)
+    checkpoint()
+
+
+def checkpoint(min_interval: float = 0.5) -> None:
+    """Raise JobCanceled if someone asked to cancel this job, Shutdown if the worker is
+    stopping: the job ends here, at a point its code chose. Cheap to call often."""
+    running = _current.get()
+    if running is None:
+        return
+    if running.stopping.is_set():
+        raise Shutdown("The worker is stopping.")
+    if time.monotonic() - running.last_checkpoint < min_interval:
+        return
+    running.last_checkpoint = time.monotonic()
+    canceled, canceled_by = Job.cancel_request(running.job_id)
+    if canceled:
+        raise JobCanceled(canceled_by)
+
+
+def set_info(text: str) -> None:
+    """The short message shown in the Info column when the job completes."""
+    running = _current.get()
+    if running is not None:
+        running.info = text

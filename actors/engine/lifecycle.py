@@ -1,0 +1,223 @@
+"""Every change of a job's status, in one place: queue, claim, wait, finish, re-queue, cancel,
+kill, settle a lost job, delete.
+
+Each change is one conditional UPDATE on a row still in the status it expects, so an
+administrator's kill or a reaper's verdict written meanwhile is never overwritten. Web
+views, the CLI, the middleware and the reaper call these; nothing else writes ``jobs.status``.
+"""
+from __future__ import annotations
+
+import traceback
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dramatiq.middleware import Shutdown
+from sqlalchemy import Engine, Select, String, bindparam, cast, insert, select, update
+from sqlalchemy.orm import make_transient_to_detached
+
+from actors.engine import locks
+from actors.engine.context import JobCanceled
+from actors.engine.errors import describe_failure
+from extensions import autocommit, db
+from models import Job, JobStatus
+from models.base import utcnow
+
+if TYPE_CHECKING:
+    from actors.engine.output.capture import JobOutput
+    from actors.registry import JobType
+
+MAX_ATTEMPTS = 2
+
+_jobs = Job.__table__
+# Core statements built once, run in autocommit: every job runs them, and the ORM's unit of
+# work, statement building and BEGIN/COMMIT round trips were most of their cost
+# (scripts/bench throughput prints the CPU per job).
+_INSERT = insert(_jobs).returning(_jobs.c.id)
+_CLAIM = (
+    update(_jobs)
+    .where(_jobs.c.id == bindparam("job_id"), _jobs.c.status == JobStatus.QUEUED)
+    .values(status=JobStatus.RUNNING, started_at=bindparam("now"), info=None,
+            worker_id=bindparam("worker"), output_path=bindparam("path"))
+    .returning(_jobs.c.output)  # one round trip: claimed or not, and what earlier attempts printed
+)
+_WHILE_RUNNING = update(_jobs).where(_jobs.c.id == bindparam("job_id"), _jobs.c.status == JobStatus.RUNNING)
+
+
+def queue(values: dict[str, Any]) -> Job:
+    """Insert a Queued job row, committed at once; returns it, added to the session as
+    written (not read back: the rest loads on first use)."""
+    values = {**values, "status": JobStatus.QUEUED}
+    with autocommit() as connection:
+        values["id"] = connection.execute(_INSERT, values).scalar_one()
+    job = Job(**values)
+    make_transient_to_detached(job)
+    db.session.add(job)
+    return job
+
+
+def claim(job_id: int, job_type: JobType | None, worker_id: str | None, output_path: str,
+          locking_types: list[str]) -> str | None:
+    """Queued -> Running in one conditional UPDATE; returns earlier attempts' output, or None
+    when the job is no longer queued or another job holds its way (see ``locks``)."""
+    values = {"job_id": job_id, "now": utcnow(), "worker": worker_id, "path": output_path}
+    if locks.is_guarded(job_type):  # the lock check and the claim share one locked transaction
+        locks.serialize_guarded_claims()
+        earlier = db.session.execute(_CLAIM.where(locks.way_is_clear(job_id, job_type, locking_types)), values).first()
+        db.session.commit()
+    else:
+        with autocommit() as connection:
+            earlier = connection.execute(_CLAIM, values).first()
+    return None if earlier is None else earlier.output or ""
+
+
+def wait_for_blocker(job_id: int, job_type: JobType, locking_types: list[str]) -> bool:
+    """A guarded job that could not be claimed: if it is still queued, say on its row which
+    job it waits for and return True (the caller sends it again later)."""
+    blocker = locks.first_blocker(job_id, job_type, locking_types)
+    if db.session.scalar(select(Job.status).where(Job.id == job_id)) != JobStatus.QUEUED:
+        db.session.commit()
+        return False
+    if blocker:  # (none when it ended a moment ago: then just look again soon)
+        waiting = (
+            f"Waiting for job {blocker} on this record."
+            if job_type.locks_record
+            else f"Waiting for job {blocker} ({job_type.label}) to finish."
+        )
+        db.session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED).values(info=waiting))
+    db.session.commit()
+    return True
+
+
+def finish(job_id: int, rerun_safe: bool, output: JobOutput, exception: BaseException | None, info: str | None,
+           time_limit_ms: int | None) -> None:
+    """Record how a run ended: Completed, Canceled, Error, or Queued again after a shutdown."""
+    db.session.rollback()  # whatever the actor left half-done is not ours to commit
+    if exception is None:
+        values = {"status": JobStatus.COMPLETED, "info": info or "Completed."}
+    elif isinstance(exception, JobCanceled):
+        output.write(f"\n{exception}\n")
+        values = {"status": JobStatus.CANCELED, "info": str(exception)}
+    elif isinstance(exception, Shutdown):
+        values = _after_shutdown(job_id, rerun_safe, output)
+    else:
+        output.write("".join(traceback.format_exception(exception)))
+        values = {"status": JobStatus.ERROR, "info": describe_failure(exception, time_limit_ms)}
+    output.close()
+    values["output"] = output.text()
+    if output.progress and values["status"] != JobStatus.QUEUED:
+        values["progress_done"], values["progress_total"] = output.progress
+    if values["status"] != JobStatus.QUEUED:
+        values["finished_at"] = utcnow()
+    values["info"] = values["info"][:1024]
+    update_while_running(job_id, values)
+
+
+def update_while_running(job_id: int, values: dict[str, Any], engine: Engine | None = None) -> None:
+    """Write values on the job's row only while it is still Running, in autocommit.
+
+    engine: where there is no app context (the output flusher's thread)."""
+    with autocommit(engine) as connection:
+        connection.execute(_WHILE_RUNNING.values(**values), {"job_id": job_id})
+
+
+def _after_shutdown(job_id: int, rerun_safe: bool, output: JobOutput) -> dict[str, Any]:
+    """A worker stopping mid-job: run it again if that is safe, else say what happened."""
+    attempt = db.session.scalar(select(Job.attempt).where(Job.id == job_id)) or 1
+    if rerun_safe and attempt < MAX_ATTEMPTS:
+        output.write(f"\n[{utcnow():%Y-%m-%d %H:%M:%S} UTC] The worker shut down; re-queued as attempt {attempt + 1}.\n")
+        return _requeue_values(attempt, "Re-queued after a worker shutdown.")
+    output.write("\nThe worker shut down before this job finished.\n")
+    return {"status": JobStatus.ERROR, "info": "Interrupted: the worker shut down before the job finished."}
+
+
+def _requeue_values(attempt: int, info: str) -> dict[str, Any]:
+    """Back to Queued as the next attempt; the dispatcher sends it again."""
+    return {"status": JobStatus.QUEUED, "attempt": attempt + 1, "info": info, "sent_at": None,
+            "started_at": None, "worker_id": None}
+
+
+def settle_lost(job_id: int, rerun_safe: bool, attempt: int, now: datetime) -> str | None:
+    """A running job whose worker died: re-queued once if safe to run again, else Error.
+    Returns "requeued", "failed", or None when it finished meanwhile. The caller commits."""
+    stamp = f"{now:%Y-%m-%d %H:%M:%S} UTC"
+    if rerun_safe and attempt < MAX_ATTEMPTS:
+        outcome, note = "requeued", f"\n[{stamp}] Worker lost; re-queued as attempt {attempt + 1}.\n"
+        values = _requeue_values(attempt, "Re-queued after its worker was lost.")
+    else:
+        outcome = "failed"
+        note = f"\n[{stamp}] Worker lost: the worker running this job stopped before it finished.\n"
+        values = {"status": JobStatus.ERROR, "finished_at": now, "info": f"Worker lost at {stamp}."}
+    settled = db.session.execute(
+        update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING).values(output=Job.output + note, **values)
+    ).rowcount
+    return outcome if settled else None
+
+
+def cancel(job_ids: Select | list[int], username: str) -> tuple[int, int]:
+    """Queued jobs -> Canceled now (they never run); running ones get a cancel request and stop
+    at their next checkpoint. Set-based for one job or a bulk selection. Commits; returns
+    (canceled, requested)."""
+    ids = job_ids if isinstance(job_ids, Select) else list(job_ids)
+    now = utcnow()
+    canceled = db.session.execute(
+        update(Job)
+        .where(Job.id.in_(ids), Job.status == JobStatus.QUEUED)
+        .values(status=JobStatus.CANCELED, finished_at=now, info=f"Canceled by {username}.", canceled_by=username)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    requested = db.session.execute(
+        update(Job)
+        .where(Job.id.in_(ids), Job.status == JobStatus.RUNNING, Job.cancel_requested_at.is_(None))
+        .values(cancel_requested_at=now, canceled_by=username)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return canceled, requested
+
+
+def kill(job_id: int) -> bool:
+    """An administrator stops a stalled or queued job: Error, never run again. Commits."""
+    killed = db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status.in_(JobStatus.active()))
+        .values(status=JobStatus.ERROR, finished_at=utcnow(), info="Killed by administrator.")
+    ).rowcount
+    db.session.commit()
+    return bool(killed)
+
+
+def delete_jobs(query: Select) -> int:
+    """Delete the jobs a query selects, with their files, in batches. Returns how many.
+
+    Their uploaded files go too, unless a job that remains (a retry) still reads them."""
+    deleted = 0
+    while True:
+        batch = db.session.execute(
+            query.with_only_columns(Job.id, Job.type, Job.output_path, Job.result_path, Job.parameters).limit(500)
+        ).all()
+        if not batch:
+            return deleted
+        uploads: dict[str, str] = {}  # path -> job type
+        for row in batch:
+            for path in filter(None, (row.output_path, row.result_path)):
+                Path(path).unlink(missing_ok=True)
+            uploads.update((path, row.type) for path in uploaded_files(row.parameters))
+        deleted += Job.delete_where(Job.id.in_([row.id for row in batch]))
+        db.session.commit()
+        for path, job_type in uploads.items():
+            if not _still_read(path, job_type):
+                Path(path).unlink(missing_ok=True)
+
+
+def uploaded_files(parameters: dict[str, Any] | None) -> list[str]:
+    """Paths of the files a job's parameters point to (actors.forms.store_upload)."""
+    return [value["path"] for value in (parameters or {}).values() if isinstance(value, dict) and value.get("path")]
+
+
+def _still_read(path: str, job_type: str) -> bool:
+    """Whether a remaining job of that type names the file (its random name; few jobs have uploads)."""
+    name = Path(path).name
+    return db.session.scalar(
+        select(Job.id).where(Job.type == job_type, cast(Job.parameters, String).contains(name, autoescape=True)).limit(1)
+    ) is not None

@@ -1,0 +1,130 @@
+"""The tracking middleware: around every job message, an app context, the claim, the
+captured output, the current job, and the recorded outcome (all status changes go
+through ``lifecycle``)."""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from contextvars import Token
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dramatiq import Broker, Message, Middleware
+from dramatiq.middleware import SkipMessage
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from actors.engine import context, lifecycle, locks
+from actors.engine.output import capture
+from extensions import db
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask.ctx import AppContext
+
+    from actors.registry import JobType
+
+logger = logging.getLogger(__name__)
+
+
+class _ThreadState(threading.local):
+    """What the middleware keeps between a message's before and after hooks on one thread."""
+
+    app_context: AppContext | None = None
+    running: context.RunningJob | None = None
+    token: Token[context.RunningJob | None] | None = None
+
+
+class JobTracking(Middleware):
+    def __init__(self, app: Flask, job_types: Mapping[str, JobType]) -> None:
+        self.app = app
+        self.job_types = job_types
+        self.locking_types = [key for key, spec in job_types.items() if spec.locks_record]
+        self.worker_id: str | None = None
+        self.local = _ThreadState()
+        self._running_ids: set[int] = set()
+        self._running_lock = threading.Lock()
+        # Set by a stopping worker: running jobs end at their next checkpoint (context.checkpoint).
+        self.stopping = threading.Event()
+        self._output_dir = Path(app.instance_path) / "job-output"
+        config = app.config
+        self._output_options = {
+            "cap": config["JOBS_OUTPUT_CAP"],
+            "hard_limit": config["JOBS_OUTPUT_HARD_LIMIT"],
+            "flush_seconds": config["JOBS_OUTPUT_FLUSH_SECONDS"],
+        }
+
+    # -- hooks ---------------------------------------------------------------
+    def before_process_message(self, broker: Broker, message: Message) -> None:
+        job_type = self.job_types.get(message.actor_name)
+        if job_type is None:
+            return
+        job_id = int(message.args[0])
+        app_context = self.app.app_context()
+        app_context.push()
+        self.local.app_context = app_context
+        path = self._output_dir / f"{job_id}.log"
+        earlier_output = lifecycle.claim(job_id, job_type, self.worker_id, str(path), self.locking_types)
+        if earlier_output is None:
+            if locks.is_guarded(job_type) and lifecycle.wait_for_blocker(job_id, job_type, self.locking_types):
+                delay_ms = int(self.app.config["JOBS_WAIT_RETRY_SECONDS"] * 1000)
+                broker.get_actor(message.actor_name).send_with_options(args=(job_id,), delay=delay_ms)
+                raise SkipMessage(f"job {job_id} waits for another job")
+            logger.info("Job %s is no longer queued; message %s ignored.", job_id, message.message_id)
+            raise SkipMessage(f"job {job_id} is not queued")
+        output = capture.JobOutput(
+            path=path, on_flush=partial(_save_output, db.engine, job_id), earlier=earlier_output,
+            **self._output_options,
+        )
+        running = context.RunningJob(job_id, message.actor_name, output, self.stopping)
+        self.local.running, self.local.token = running, context.enter(running)
+        with self._running_lock:
+            self._running_ids.add(job_id)
+        logger.info("Job %s (%s) started.", job_id, message.actor_name)
+        capture.start()
+
+    def after_process_message(self, broker: Broker, message: Message, *, result: Any = None,
+                              exception: BaseException | None = None) -> None:
+        running, token = self.local.running, self.local.token
+        self.local.running = self.local.token = None
+        try:
+            if running is not None and token is not None:
+                context.leave(token)
+                output: capture.JobOutput = running.output  # type: ignore[assignment]
+                time_limit_ms = broker.get_actor(message.actor_name).options.get("time_limit")
+                job_type = self.job_types.get(running.job_type)
+                lifecycle.finish(running.job_id, bool(job_type and job_type.rerun_safe), output, exception,
+                                 running.info, time_limit_ms)
+                with self._running_lock:
+                    self._running_ids.discard(running.job_id)
+                logger.info("Job %s (%s) ended%s.", running.job_id, running.job_type,
+                            f" with {type(exception).__name__}" if exception else "")
+        finally:
+            self._pop_context()
+
+    def after_skip_message(self, broker: Broker, message: Message) -> None:
+        self._pop_context()
+
+    # -- for the heartbeat -------------------------------------------------------
+    def running_job_ids(self) -> list[int]:
+        with self._running_lock:
+            return sorted(self._running_ids)
+
+    def _pop_context(self) -> None:
+        app_context, self.local.app_context = self.local.app_context, None
+        if app_context is not None:
+            db.session.remove()
+            app_context.pop()
+
+
+def _save_output(engine: Engine, job_id: int, text: str, progress: tuple[int, int] | None) -> None:
+    """Save output so far in its own short transaction, beside the actor's own work."""
+    values: dict[str, Any] = {"output": text}
+    if progress:
+        values["progress_done"], values["progress_total"] = progress
+    try:
+        lifecycle.update_while_running(job_id, values, engine)
+    except SQLAlchemyError as error:  # the database is busy: the next flush carries it
+        logger.warning("Could not save output of job %s yet: %s", job_id, error)

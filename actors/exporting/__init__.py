@@ -1,0 +1,1 @@
+"""Export jobs: AtoM CSV and EAD 2002 writers of a sub-tree, zipped."""

@@ -1,0 +1,14 @@
+"""The `flask` CLI groups, one module a noun: jobs, descriptions, users, demo."""
+from __future__ import annotations
+
+from flask import Flask
+
+from commands.demo import demo_cli
+from commands.descriptions import descriptions_cli
+from commands.jobs import jobs_cli
+from commands.users import users_cli
+
+
+def register(app: Flask) -> None:
+    for group in (jobs_cli, users_cli, demo_cli, descriptions_cli):
+        app.cli.add_command(group)
