@@ -58,6 +58,9 @@ def load(instance: Path) -> dict:
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL") or f"sqlite:///{instance / 'archive-jobs.db'}",
         "REDIS_URL": redis_url,
+        # Short: a web request must learn quickly that Redis is away (seconds).
+        "REDIS_CONNECT_TIMEOUT": float(env("REDIS_CONNECT_TIMEOUT", "2")),
+        "REDIS_SOCKET_TIMEOUT": float(env("REDIS_SOCKET_TIMEOUT", "10")),
         "REDIS_EMBEDDED": not env("REDIS_URL") and broker == "redis",
         "BROKER_URL": broker_url,
         "JOBS_NAMESPACE": env("JOBS_NAMESPACE", "archive-jobs"),
@@ -91,4 +94,6 @@ def load(instance: Path) -> dict:
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        # Largest import file (CLI and web; a web upload is also bounded by MAX_CONTENT_LENGTH).
+        "IMPORT_MAX_FILE_BYTES": int(env("IMPORT_MAX_FILE_BYTES", str(64 * 1024 * 1024))),
     }

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
 from models import ArchivalDescription
 
@@ -68,10 +68,6 @@ class RecordJobForm(JobForm):
         validators=[InputRequired(message=_l("Choose the description (its slug, as in its address).")), _resolve_record],
         description=_l("The slug of the description, e.g. port-ellis-harbour-commission-fonds"),
     )
-
-
-class OptionalRecordJobForm(JobForm):
-    record = StringField(_l("Description"), validators=[Optional(), _resolve_record])
 
 
 def store_upload(upload) -> dict[str, str]:

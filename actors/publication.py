@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import update
+from wtforms.fields import SelectChoice
 from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired
 
@@ -18,7 +19,7 @@ from models.base import utcnow
 class PublicationStatusForm(RecordJobForm):
     status = SelectField(
         _l("Publication status"),
-        choices=[(s.value, s.lazy_label) for s in PublicationStatus],
+        choices=[SelectChoice(s.value, s.lazy_label) for s in PublicationStatus],
         default=PublicationStatus.PUBLISHED.value,
         validators=[InputRequired()],
     )
@@ -60,8 +61,3 @@ def update_publication_status(job_id: int) -> None:
     print(summary + ".", flush=True)
     set_info(summary[0].upper() + summary[1:] + ".")
 
-
-def count_in_status(record: D, status: PublicationStatus) -> int:
-    """How many of the record's sub-tree have ``status`` (for tests and the benchmark)."""
-    query = select(func.count()).select_from(D).where(within(record), D.publication_status == status)
-    return db.session.scalar(query)

@@ -2,16 +2,20 @@
 
 Adding a job type = one actor module (a function taking a job id, and its form) + one
 entry here, or a plugin package exposing JobType objects in the entry-point group
-``archive_jobs.job_types``.
+``archive_jobs.job_types``. Everything the pages need to know about a type is declared on
+its JobType: the description page, the job details and the forms read it from there.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import BooleanField, SelectFieldBase
 
 from actors.finding_aid import FindingAidForm, generate_finding_aid
 from actors.descendant_dates import DescendantDatesForm, calculate_descendant_dates
@@ -28,6 +32,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 PLUGIN_GROUP = "archive_jobs.job_types"
+ResultKind = Literal["none", "file", "finding_aid"]
 
 
 @dataclass(frozen=True)
@@ -49,12 +54,39 @@ class JobType:
     locks_record: bool = False
     # False (ArchivesSpace's default): waits while another job of this type runs.
     run_concurrently: bool = False
+    # The form field naming the description the job works on (prefilled from ?<field>=<slug>):
+    # the description page links to the form of every type that has one.
+    record_field: str | None = None
+    # What a completed job leaves to download: "file" (its result file), "finding_aid" (its
+    # record's finding aid), or "none".
+    result: ResultKind = "none"
 
     def may_create(self, user: User) -> bool:
         return user.can("create_job", *self.create_permissions)
 
     def may_cancel(self, user: User) -> bool:
         return user.can("cancel_job", *self.cancel_permissions)
+
+    def readable_parameters(self, parameters: dict[str, Any] | None) -> list[tuple[str, str]]:
+        """The job's parameters as its form names them: (field label, value as the form offered it).
+        Needs a request context (the form's labels are translated); unknown names stay as they are."""
+        form = self.form(formdata=None, meta={"csrf": False})
+        return [_readable(form._fields.get(name), name, value) for name, value in (parameters or {}).items()]
+
+
+def _readable(field: Any, name: str, value: Any) -> tuple[str, str]:
+    label = str(field.label.text) if field is not None else name
+    if isinstance(value, dict):  # an uploaded file (actors.forms.store_upload)
+        return label, str(value.get("filename") or "")
+    if isinstance(field, BooleanField) or isinstance(value, bool):
+        return label, _("Yes") if value else _("No")
+    if isinstance(field, SelectFieldBase) and not isinstance(field, FileField):
+        for choice_value, choice_label, *_rest in field.iter_choices():
+            if str(choice_value) == str(value):
+                return label, str(choice_label)
+    if value is None or value == "":
+        return label, _("None")
+    return label, ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 BUILT_IN = (
@@ -67,6 +99,8 @@ BUILT_IN = (
         time_limit_seconds=6 * 3600,
         rerun_safe=True,  # renders to a fresh file and switches to it only at the end
         run_concurrently=True,  # reads the tree only; two fonds may render at once
+        record_field="record",
+        result="finding_aid",
     ),
     JobType(
         key="move_description",
@@ -76,6 +110,7 @@ BUILT_IN = (
         form=MoveDescriptionForm,
         create_permissions=("edit_descriptions",),
         locks_record=True,  # renumbers the tree: also takes the tree lock exclusively (actors.tree_jobs)
+        record_field="record",
     ),
     JobType(
         key="publication_status",
@@ -87,6 +122,7 @@ BUILT_IN = (
         rerun_safe=True,  # one transaction, idempotent
         locks_record=True,
         run_concurrently=True,  # the record lock keeps overlapping sub-trees apart
+        record_field="record",
     ),
     JobType(
         key="descendant_dates",
@@ -98,6 +134,7 @@ BUILT_IN = (
         rerun_safe=True,
         locks_record=True,
         run_concurrently=True,
+        record_field="record",
     ),
     JobType(
         key="inherit_rights",
@@ -109,6 +146,7 @@ BUILT_IN = (
         rerun_safe=True,  # one transaction; overwrite and combine both give the same result twice
         locks_record=True,
         run_concurrently=True,
+        record_field="record",
     ),
     JobType(
         key="import_descriptions",
@@ -140,6 +178,7 @@ BUILT_IN = (
         create_permissions=("export_descriptions",),
         rerun_safe=True,  # writes a new file and switches to it at the end
         run_concurrently=True,
+        result="file",
     ),
     JobType(
         key="report",
@@ -149,6 +188,8 @@ BUILT_IN = (
         form=ReportForm,
         rerun_safe=True,  # reads only; writes a new file and points the job at it at the end
         run_concurrently=True,
+        record_field="record",
+        result="file",
     ),
 )
 

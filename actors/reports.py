@@ -20,6 +20,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, func, select, update
+from wtforms.fields import SelectChoice
 from wtforms import SelectField
 from wtforms.validators import InputRequired, ValidationError
 
@@ -81,7 +82,7 @@ KINDS = {
 
 class ReportForm(RecordJobForm):
     kind = SelectField(
-        _l("Report"), choices=[(key, kind.label) for key, kind in KINDS.items()], default="file_list",
+        _l("Report"), choices=[SelectChoice(key, kind.label) for key, kind in KINDS.items()], default="file_list",
         validators=[InputRequired()],
     )
     format = SelectField(

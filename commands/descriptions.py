@@ -82,7 +82,7 @@ def wait_for_job(job_id: int, timeout: float, interval: float = 0.5) -> Job:
 def import_command(file: Path, fmt: str | None, parent: str | None, match: str, wait: bool, timeout: float) -> None:
     """Launch an import of an AtoM CSV or EAD 2002 FILE."""
     record = _record(parent) if parent else None
-    limit = current_app.config.get("IMPORT_MAX_FILE_BYTES") or current_app.config.get("MAX_CONTENT_LENGTH")
+    limit = current_app.config["IMPORT_MAX_FILE_BYTES"]
     with file.open("rb") as stream:
         try:
             fmt = check_upload(stream, file.name, fmt, limit)

@@ -36,11 +36,10 @@ def make_broker(app: Flask) -> Broker:
     if kind == "stub":
         return StubBroker(middleware=_middleware())
     if kind == "redis":
-        # Short timeouts: a web request must learn quickly that Redis is away.
         client = redis.Redis.from_url(
             app.config["REDIS_URL"],
-            socket_connect_timeout=app.config.get("REDIS_CONNECT_TIMEOUT", 2),
-            socket_timeout=app.config.get("REDIS_SOCKET_TIMEOUT", 10),
+            socket_connect_timeout=app.config["REDIS_CONNECT_TIMEOUT"],
+            socket_timeout=app.config["REDIS_SOCKET_TIMEOUT"],
         )
         return RedisBroker(client=client, namespace=app.config["JOBS_NAMESPACE"], middleware=_middleware())
     if kind == "rabbitmq":

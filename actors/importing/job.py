@@ -42,7 +42,7 @@ def validate_upload(form: JobForm, field: FileField, requested: str | None) -> s
     upload = field.data
     if not upload or not getattr(upload, "filename", None):
         raise ValidationError(_("Choose a file to upload."))
-    limit = current_app.config.get("IMPORT_MAX_FILE_BYTES") or current_app.config.get("MAX_CONTENT_LENGTH")
+    limit = current_app.config["IMPORT_MAX_FILE_BYTES"]
     try:
         return check_upload(upload.stream, upload.filename, requested, limit)
     except UploadError as error:

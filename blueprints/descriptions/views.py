@@ -17,11 +17,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
+from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from actors.finding_aid import FindingAidOptions, finding_aid_dir
 from actors.engine.launching import launch
-from actors.registry import JOB_TYPES, JobType
+from actors.registry import JobType, creatable_by
 from blueprints.descriptions.blueprint import bp, description_or_404
 from blueprints.descriptions.finding_aids import FindingAidUploadForm
 from blueprints.launched import flash_launched
@@ -29,8 +30,6 @@ from extensions import db
 from models import ArchivalDescription, FindingAid, Job, JobStatus
 from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
 
-# Job types the description page links to (their form, with the record filled in).
-RECORD_JOB_TYPES = ("move_description", "publication_status", "descendant_dates", "inherit_rights")
 EDIT_RIGHTS = "edit_descriptions"
 
 @bp.get("/")
@@ -40,7 +39,7 @@ def index():
 
 
 def _choices(cls) -> list[tuple[str, str]]:
-    return [(member.value, member.lazy_label) for member in cls]
+    return [SelectChoice(member.value, member.lazy_label) for member in cls]
 
 
 class RightsStatementForm(FlaskForm):
@@ -59,9 +58,9 @@ class RightsStatementForm(FlaskForm):
 
 
 def record_job_types() -> list[JobType]:
-    """The record jobs this user may launch from a description page."""
-    types = (JOB_TYPES.get(key) for key in RECORD_JOB_TYPES)
-    return [job_type for job_type in types if job_type is not None and job_type.may_create(current_user)]
+    """The job types about one record (``JobType.record_field``) this user may launch: the
+    description page links to their forms with the record filled in."""
+    return [job_type for job_type in creatable_by(current_user) if job_type.record_field]
 
 
 def _render_view(

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 
 from actors.engine import lifecycle
 from actors.engine.launching import launch
-from actors.registry import cancelable_by, label_for, retryable_by
+from actors.registry import JOB_TYPES, cancelable_by, label_for, retryable_by
 from blueprints.jobs.blueprint import bp
 from blueprints.jobs.export import csv_response
 from blueprints.jobs.filters import JobFilter, type_choices
@@ -95,9 +95,12 @@ def _visible_job_or_404(job_id: int) -> Job:
 @bp.get("/<int:job_id>")
 def detail(job_id: int):
     job = _visible_job_or_404(job_id)
+    job_type = JOB_TYPES.get(job.type)
     return render_template(
         "jobs/detail.html",
         job=job,
+        result=job_type.result if job_type else ("file" if job.result_path else "none"),
+        parameters=job_type.readable_parameters(job.parameters) if job_type else sorted((job.parameters or {}).items()),
         queue_position=queue_position(job),
         may_cancel=_may_act_on(job, cancelable_by(current_user)),
         may_retry=_may_act_on(job, retryable_by(current_user)),

@@ -30,7 +30,7 @@ def test_details_page_shows_every_field_and_the_output(as_user, make_job, fonds)
     assert fields["Related record"] == record.title
     assert fields["Submitted"] == fields["Start date"] == "2026-11-23 16:05:01"
     assert fields["End date"] == "2026-11-23 16:06:00"
-    assert fields["Parameters"] == "format = rtf"
+    assert fields["Parameters"] == "Format RTF"  # its form's label and the option as offered
     assert page.html.find(id="job-output").get_text() == job.output
     assert page.html.find("button", string="Retry job") is not None
     assert page.html.find("button", string="Cancel job") is None
