@@ -6,6 +6,7 @@ import faulthandler
 import importlib
 import logging
 import multiprocessing
+from multiprocessing.process import BaseProcess
 import signal
 import sys
 import threading
@@ -60,29 +61,31 @@ class Supervisor:
         signal.signal(signal.SIGHUP, lambda *_: self.reload.set())
         self.crashes: list[float] = []
         self.failed = False
-        self.leaving: list[tuple[multiprocessing.Process, multiprocessing.Process]] = []  # (recycling, replacement)
+        self.leaving: list[tuple[BaseProcess, BaseProcess]] = []  # (recycling, replacement)
+        self.handovers: dict[BaseProcess, Handover] = {}  # the supervisor's side of each child's events
         self.children = [self._start() for _ in range(processes)]
 
-    def _start(self) -> multiprocessing.Process:
+    def _start(self) -> BaseProcess:
         handover = Handover.create(self.context)
         child = self.context.Process(target=_child, args=(self.factory, self.threads, handover),
                                      name="archive-jobs-worker")
         child.start()
-        child.handover = handover  # type: ignore[attr-defined]  # the supervisor's side of the events
+        self.handovers[child] = handover
         return child
 
     def _replace_recycling(self) -> None:
         """Start a replacement for each recycling worker; release it once the replacement consumes."""
         for index, child in enumerate(self.children):
-            if child.is_alive() and child.handover.recycling.is_set():
+            if child.is_alive() and self.handovers[child].recycling.is_set():
                 self.children[index] = self._start()
                 self.leaving.append((child, self.children[index]))
         for old, new in list(self.leaving):
-            if new.handover.ready.is_set() or not new.is_alive():
-                old.handover.released.set()
+            if self.handovers[new].ready.is_set() or not new.is_alive():
+                self.handovers[old].released.set()
             if not old.is_alive():
                 old.join()
                 self.leaving.remove((old, new))
+                self.handovers.pop(old, None)
 
     def _replace_exited(self) -> None:
         for index, child in enumerate(self.children):
@@ -100,11 +103,13 @@ class Supervisor:
                     logger.critical("Workers keep failing (%d exits in %d s); giving up.", len(self.crashes), CRASH_WINDOW)
                     self.failed = True
                     return self.stop.set()
+            self.handovers.pop(child, None)
             self.children[index] = self._start()
 
     def _stop_children(self) -> None:
         stop_processes(self.children + [old for old, _new in self.leaving], self.stop_timeout)
         self.leaving = []
+        self.handovers.clear()
 
     def run(self) -> int:
         while not self.stop.wait(0.5):
@@ -119,7 +124,7 @@ class Supervisor:
         return 1 if self.failed else 0
 
 
-def stop_processes(processes: list[multiprocessing.Process], timeout: float) -> None:
+def stop_processes(processes: list[BaseProcess], timeout: float) -> None:
     """SIGTERM each (a worker then stops cleanly); SIGKILL any still there at the deadline, so a
     stuck worker never holds up a deploy. The next worker's reaper settles a killed one's jobs."""
     for process in processes:
