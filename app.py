@@ -1,4 +1,5 @@
 """Application factory: wires config, extensions, blueprints, CLI and error pages."""
+
 from __future__ import annotations
 
 import logging
@@ -10,6 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+import commands
+import config
 import models  # noqa: F401  (the models must be known before migrations look at them)
 from actors.engine.runtime import init_app as init_jobs
 from blueprints.auth import bp as auth_bp
@@ -19,10 +22,8 @@ from blueprints.i18n import bp as i18n_bp
 from blueprints.i18n import select_locale, select_timezone
 from blueprints.jobs import bp as jobs_bp
 from blueprints.users import bp as users_bp
-from models.description import level_label
-import commands
-import config
 from extensions import babel, csrf, db, login_manager, migrate
+from models.description import level_label
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

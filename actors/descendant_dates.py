@@ -1,4 +1,5 @@
 """Calculate descendant dates: a parent's date range from the earliest/latest dates below it."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -48,7 +49,9 @@ def calculate_descendant_dates(job_id: int) -> None:
         raise no_descendants_error(record)
     report_progress(0, total, f"Reading the dates of 0 of {plural(total, 'descendant')} of “{record.title}”...")
     earliest, latest, dated = descendant_date_range(record)
-    report_progress(total, total, f"Read the dates of {total:,} of {plural(total, 'descendant')}: {dated:,} have dates.")
+    report_progress(
+        total, total, f"Read the dates of {total:,} of {plural(total, 'descendant')}: {dated:,} have dates."
+    )
     if earliest is None:
         message = f"No descendant of “{record.title}” has dates; its dates are unchanged."
         print(message, flush=True)

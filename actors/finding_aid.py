@@ -1,12 +1,13 @@
 """Generate finding aid: a PDF or RTF of a description and its whole sub-tree."""
+
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import update
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 from wtforms import BooleanField, SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
@@ -50,7 +51,9 @@ def generate_finding_aid(job_id: int) -> None:
     Rendering to a fresh file and switching the pointer last means a failed or
     re-delivered run never leaves a half-written finding aid in place.
     """
-    from actors.rendering.finding_aid import render_finding_aid  # WeasyPrint: imported where it renders, not by every web process
+    from actors.rendering.finding_aid import (
+        render_finding_aid,  # WeasyPrint: imported where it renders, not by every web process
+    )
 
     job = db.session.get(Job, job_id)
     fmt = job.parameters.get("format", "pdf")
@@ -62,8 +65,10 @@ def generate_finding_aid(job_id: int) -> None:
     scope = Scope(public_only=bool(job.parameters.get("public")), summary=job.parameters.get("model") == "summary")
     kind = "inventory summary" if scope.summary else "finding aid"
     audience = ", published descriptions only" if scope.public_only else ""
-    print(f"Generating a {fmt.upper()} {kind} for \"{root.title}\" ({scope.count(root)} descriptions{audience}).",
-          flush=True)
+    print(
+        f'Generating a {fmt.upper()} {kind} for "{root.title}" ({scope.count(root)} descriptions{audience}).',
+        flush=True,
+    )
 
     directory = finding_aid_dir()
     directory.mkdir(parents=True, exist_ok=True)

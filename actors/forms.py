@@ -5,6 +5,7 @@ description the job works on; uploaded files are stored under the instance folde
 and the job receives their path. Validation happens here, in the web request, so a
 bad input gets a message on the form instead of a failed job.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -65,7 +66,10 @@ class RecordJobForm(JobForm):
     record = StringField(
         _l("Description"),
         default=_record_from_query,
-        validators=[InputRequired(message=_l("Choose the description (its slug, as in its address).")), _resolve_record],
+        validators=[
+            InputRequired(message=_l("Choose the description (its slug, as in its address).")),
+            _resolve_record,
+        ],
         description=_l("The slug of the description, e.g. port-ellis-harbour-commission-fonds"),
     )
 

@@ -4,6 +4,7 @@ The form refuses a move under the record itself or one of its descendants; the j
 checks again (models.tree.move_subtree raises TreeError) because the tree may have
 changed between the request and the run.
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -56,8 +57,11 @@ def move_refusal(record: D, parent: D) -> str | None:
     if record.id == parent.id:
         return _("“%(title)s” cannot be moved under itself.", title=record.title)
     if record.lft < parent.lft < record.rgt:
-        return _("“%(title)s” cannot be moved under one of its own descendants (“%(parent)s”).",
-                 title=record.title, parent=parent.title)
+        return _(
+            "“%(title)s” cannot be moved under one of its own descendants (“%(parent)s”).",
+            title=record.title,
+            parent=parent.title,
+        )
     return None
 
 

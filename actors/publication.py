@@ -1,10 +1,11 @@
 """Update publication status: draft or published, for a description and optionally its descendants."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
-from wtforms.fields import SelectChoice
 from wtforms import BooleanField, SelectField
+from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired
 
 from actors.engine.context import report_progress, set_info
@@ -49,7 +50,9 @@ def update_publication_status(job_id: int) -> None:
         raise ValueError(f"Unknown publication status {parameters.get('status')!r}; use draft or published.") from None
     include = bool(parameters.get("include_descendants"))
     total = record.descendant_count + 1 if include else 1
-    scope = f"“{record.title}” and its {plural(record.descendant_count, 'descendant')}" if include else f"“{record.title}”"
+    scope = (
+        f"“{record.title}” and its {plural(record.descendant_count, 'descendant')}" if include else f"“{record.title}”"
+    )
     report_progress(0, total, f"Setting {scope} to {status.label.lower()}: 0 of {total:,} descriptions...")
     changed = set_publication_status(record, status, include)
     report_progress(total, total, f"{total:,} of {total:,} descriptions are now {status.label.lower()}.")
@@ -60,4 +63,3 @@ def update_publication_status(job_id: int) -> None:
         summary += f" ({unchanged:,} already were)"
     print(summary + ".", flush=True)
     set_info(summary[0].upper() + summary[1:] + ".")
-

@@ -5,22 +5,24 @@ entry here, or a plugin package exposing JobType objects in the entry-point grou
 ``archive_jobs.job_types``. Everything the pages need to know about a type is declared on
 its JobType: the description page, the job details and the forms read it from there.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectFieldBase
 
-from actors.finding_aid import FindingAidForm, generate_finding_aid
 from actors.descendant_dates import DescendantDatesForm, calculate_descendant_dates
-from actors.forms import JobForm
 from actors.exporting.job import ExportForm, export_descriptions
+from actors.finding_aid import FindingAidForm, generate_finding_aid
+from actors.forms import JobForm
 from actors.importing.job import ImportForm, ValidateCsvForm, import_descriptions, validate_csv
 from actors.move import MoveDescriptionForm, move_description
 from actors.publication import PublicationStatusForm, update_publication_status

@@ -7,6 +7,7 @@ written under ``instance/reports`` with a random name, first as a hidden partial
 when complete (a failed or re-run job never leaves half a report to download);
 ``Job.result_path`` points at it and ``GET /jobs/<id>/result`` serves it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,8 +21,8 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, func, select, update
-from wtforms.fields import SelectChoice
 from wtforms import SelectField
+from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from actors.engine.context import report_progress, set_info
@@ -61,19 +62,39 @@ class ReportKind:
 
 KINDS = {
     "file_list": ReportKind(
-        "File list", _l("File list"), "file", ("series", "subseries"), ("file", "files"),
-        ("Reference code", "Title", "Dates", "Extent", "Series"), (15, 32, 11, 17, 25),
-        lambda row, series: (row.identifier or "", row.title, row.dates or "", row.extent_and_medium or "",
-                             _named(series)),
+        "File list",
+        _l("File list"),
+        "file",
+        ("series", "subseries"),
+        ("file", "files"),
+        ("Reference code", "Title", "Dates", "Extent", "Series"),
+        (15, 32, 11, 17, 25),
+        lambda row, series: (
+            row.identifier or "",
+            row.title,
+            row.dates or "",
+            row.extent_and_medium or "",
+            _named(series),
+        ),
     ),
     "item_list": ReportKind(
-        "Item list", _l("Item list"), "item", ("file",), ("item", "items"),
-        ("Identifier", "Title", "Dates", "File"), (15, 43, 11, 31),
+        "Item list",
+        _l("Item list"),
+        "item",
+        ("file",),
+        ("item", "items"),
+        ("Identifier", "Title", "Dates", "File"),
+        (15, 43, 11, 31),
         lambda row, file: (row.identifier or "", row.title, row.dates or "", _named(file)),
     ),
     "box_labels": ReportKind(
-        "Box labels", _l("Box labels"), "file", ("fonds",), ("label", "labels"),
-        ("Reference code", "Title", "Dates", "Fonds"), (15, 40, 11, 34),
+        "Box labels",
+        _l("Box labels"),
+        "file",
+        ("fonds",),
+        ("label", "labels"),
+        ("Reference code", "Title", "Dates", "Fonds"),
+        (15, 40, 11, 34),
         lambda row, fonds: (row.identifier or "", row.title, row.dates or "", fonds.title if fonds else ""),
         pdf=False,
     ),
@@ -82,11 +103,16 @@ KINDS = {
 
 class ReportForm(RecordJobForm):
     kind = SelectField(
-        _l("Report"), choices=[SelectChoice(key, kind.label) for key, kind in KINDS.items()], default="file_list",
+        _l("Report"),
+        choices=[SelectChoice(key, kind.label) for key, kind in KINDS.items()],
+        default="file_list",
         validators=[InputRequired()],
     )
     format = SelectField(
-        _l("Format"), choices=list(FORMATS.items()), default="csv", validators=[InputRequired()],
+        _l("Format"),
+        choices=list(FORMATS.items()),
+        default="csv",
+        validators=[InputRequired()],
         description=_l("PDF is available for the file and item lists; box labels are CSV only."),
     )
 
@@ -190,8 +216,13 @@ def generate_report(job_id: int) -> None:
             counted = Counted(rows)
             subtitle = f"{root.identifier or ''} {root.title} — {kind.count_text(total)}".strip()
             pages = render_report_pdf(
-                counted, partial, title=f"{kind.title}: {root.title}", subtitle=subtitle, header=kind.header,
-                widths=kind.widths, on_chunk=progress,
+                counted,
+                partial,
+                title=f"{kind.title}: {root.title}",
+                subtitle=subtitle,
+                header=kind.header,
+                widths=kind.widths,
+                on_chunk=progress,
             )
             listed = counted.count
     db.session.execute(update(Job).where(Job.id == job_id).values(result_path=str(target)))
@@ -199,6 +230,9 @@ def generate_report(job_id: int) -> None:
     report_progress(listed, max(listed, total), f"Listed {listed} of {max(listed, total)} descriptions.")
     pages_text = f", {pages} page{'s' if pages != 1 else ''}" if pages is not None else ""
     size_kib = target.stat().st_size / 1024
-    print(f"Report written ({fmt.upper()}{pages_text}, {size_kib:.0f} KiB) as reports/{target.name} in the "
-          f"instance folder: download it from /jobs/{job_id}/result.", flush=True)
+    print(
+        f"Report written ({fmt.upper()}{pages_text}, {size_kib:.0f} KiB) as reports/{target.name} in the "
+        f"instance folder: download it from /jobs/{job_id}/result.",
+        flush=True,
+    )
     set_info(f"{kind.title}: {kind.count_text(listed)} ({fmt.upper()}{pages_text}).")

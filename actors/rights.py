@@ -4,6 +4,7 @@
 the others); "combine" keeps theirs. Both skip exact duplicates (NOT EXISTS). Scope
 "digital_objects" limits both to descendants that have a digital object, as AtoM does.
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -27,8 +28,10 @@ from models import ArchivalDescription as D
 from models.base import utcnow
 from models.rights import RightsStatement as R
 
-MODES = {"combine": _l("Combine (keep their statements, skip duplicates)"),
-         "overwrite": _l("Overwrite (replace their statements)")}
+MODES = {
+    "combine": _l("Combine (keep their statements, skip duplicates)"),
+    "overwrite": _l("Overwrite (replace their statements)"),
+}
 SCOPES = {"all": _l("All descendants"), "digital_objects": _l("Only descendants with digital objects")}
 
 
@@ -60,7 +63,9 @@ def target_count(record: D, scope: str) -> int:
 
 def check_options(mode: str, scope: str) -> None:
     if mode not in MODES or scope not in SCOPES:
-        raise ValueError(f"Unknown mode {mode!r} or scope {scope!r}; use {' or '.join(MODES)} and {' or '.join(SCOPES)}.")
+        raise ValueError(
+            f"Unknown mode {mode!r} or scope {scope!r}; use {' or '.join(MODES)} and {' or '.join(SCOPES)}."
+        )
 
 
 def _same_content(statement, other) -> list:
@@ -111,7 +116,8 @@ def inherit_rights_job(job_id: int) -> None:
         raise ValueError(f"“{record.title}” has no rights statements to inherit.")
     targets = target_count(record, scope)
     report_progress(
-        0, targets,
+        0,
+        targets,
         f"Copying {plural(statements, 'rights statement')} of “{record.title}” to 0 of {plural(targets, 'descendant')} "
         f"({SCOPES.get(scope, scope).lower()}, {mode})...",
     )

@@ -7,6 +7,7 @@ exclusively, the others shared. On PostgreSQL that is a transaction-scoped advis
 lock; on SQLite, where writers are serialized anyway, a no-op UPDATE takes the write
 lock first, so what the job reads next is what it writes against.
 """
+
 from __future__ import annotations
 
 from typing import Any

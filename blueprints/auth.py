@@ -1,4 +1,5 @@
 """Login and logout."""
+
 from __future__ import annotations
 
 from datetime import timedelta

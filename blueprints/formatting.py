@@ -1,9 +1,10 @@
 """How dates are shown: ISO 8601 with seconds (the contract) — in the site's time zone for
 exports, in the user's own time zone on pages."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -18,7 +19,7 @@ def time_formatter(zone: ZoneInfo) -> Callable[[datetime | None], str]:
     str() of a datetime is ISO with a space; UTC needs no conversion at all."""
     if zone.key == "UTC":
         return lambda value: "" if value is None else str(value)[:19]
-    utc = timezone.utc
+    utc = UTC
     return lambda value: "" if value is None else str(value.replace(tzinfo=utc).astimezone(zone))[:19]
 
 

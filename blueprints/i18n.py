@@ -1,4 +1,5 @@
 """Language and time zone: chosen per user, else the browser's Accept-Language."""
+
 from __future__ import annotations
 
 from zoneinfo import available_timezones
@@ -71,6 +72,8 @@ def time_zone():
             flash(_("Dates are now shown in %(zone)s.", zone=chosen or current_app.config["SITE_TIMEZONE"]), "success")
             return redirect(url_for("i18n.time_zone"))
     return render_template(
-        "i18n/time_zone.html", zones=_time_zones(), current=current_user.timezone,
+        "i18n/time_zone.html",
+        zones=_time_zones(),
+        current=current_user.timezone,
         site_zone=current_app.config["SITE_TIMEZONE"],
     )

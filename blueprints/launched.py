@@ -1,4 +1,5 @@
 """The message after launching a job, shared by every page that launches one."""
+
 from __future__ import annotations
 
 from flask import flash, url_for
@@ -19,9 +20,11 @@ def flash_launched(job: Job, sent: bool) -> None:
     else:
         flash(
             Markup(
-                _("Saved %(job)s, but the job queue is not reachable right now: it will start as soon as the queue "
-                  "is back.", job=link)
+                _(
+                    "Saved %(job)s, but the job queue is not reachable right now: it will start as soon as the queue "
+                    "is back.",
+                    job=link,
+                )
             ),
             "warning",
         )
-

@@ -1,4 +1,5 @@
 """Users: the administrators' page to set roles."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for

@@ -1,4 +1,5 @@
 """The `flask` CLI groups, one module a noun: jobs, descriptions, users, demo."""
+
 from __future__ import annotations
 
 from flask import Flask

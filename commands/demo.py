@@ -1,4 +1,5 @@
 """`flask demo ...`: demo data for newcomers and data sets for benchmarks."""
+
 from __future__ import annotations
 
 import os
@@ -8,10 +9,10 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from models.user import create_user
+from commands.demo_data import insert_demo_fonds, insert_historical_jobs
 from extensions import db
 from models import ArchivalDescription, User
-from commands.demo_data import insert_demo_fonds, insert_historical_jobs
+from models.user import create_user
 
 demo_cli = click.Group("demo", help="Demo data and benchmark data sets.")
 

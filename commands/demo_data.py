@@ -1,10 +1,11 @@
 """Demo and benchmark data, inserted in batches (no ORM object per row)."""
+
 from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Iterator
 
 from sqlalchemy import func, insert, select, text
 
@@ -16,8 +17,20 @@ from models.user import Role, User
 
 LEVELS_BY_DEPTH = ("fonds", "series", "file", "item")
 SUBJECTS = (
-    "harbour works", "ship registers", "pilotage", "dredging", "customs", "lighthouses", "tide tables",
-    "wharf leases", "quarantine", "fisheries", "ferry services", "storm damage", "coal trade", "emigration",
+    "harbour works",
+    "ship registers",
+    "pilotage",
+    "dredging",
+    "customs",
+    "lighthouses",
+    "tide tables",
+    "wharf leases",
+    "quarantine",
+    "fisheries",
+    "ferry services",
+    "storm damage",
+    "coal trade",
+    "emigration",
 )
 FORMS = ("Correspondence", "Minutes", "Ledgers", "Photographs", "Plans", "Reports", "Petitions", "Registers")
 BATCH = 2000
@@ -147,7 +160,9 @@ def insert_historical_jobs(count: int, users: int) -> int:
                     "sent_at": created,
                     "started_at": created,
                     "finished_at": created + timedelta(seconds=rng.randint(1, 600)),
-                    "info": "Finding aid generated (PDF)." if status == JobStatus.COMPLETED else f"Historical {status.value} job.",
+                    "info": "Finding aid generated (PDF)."
+                    if status == JobStatus.COMPLETED
+                    else f"Historical {status.value} job.",
                     "output": "",
                 }
             )
@@ -161,14 +176,18 @@ def _insert_jobs_postgres(count: int, user_ids: list[int]) -> None:
     db.session.execute(
         text(
             """
-            INSERT INTO jobs (type, status, user_id, parameters, created_at, sent_at, started_at, finished_at, info, output)
-            SELECT 'finding_aid', s.status, (CAST(:user_ids AS integer[]))[1 + n % :users], CAST('{"format": "pdf"}' AS json),
+            INSERT INTO jobs (type, status, user_id, parameters, created_at, sent_at, started_at, finished_at,
+                              info, output)
+            SELECT 'finding_aid', s.status, (CAST(:user_ids AS integer[]))[1 + n % :users],
+                   CAST('{"format": "pdf"}' AS json),
                    c.created, c.created, c.created, c.created + make_interval(secs => 1 + (n * 7919) % 600),
                    CASE s.status WHEN 'completed' THEN 'Finding aid generated (PDF).'
                                  ELSE 'Historical ' || s.status || ' job.' END, ''
             FROM generate_series(CAST(0 AS bigint), :count - 1) AS n,
-                 LATERAL (SELECT CAST(:now AS timestamp) - make_interval(secs => (:count - n) * 30 + 600) AS created) AS c,
-                 LATERAL (SELECT CASE (n / :users) % 10 WHEN 8 THEN 'error' WHEN 9 THEN 'canceled' ELSE 'completed' END AS status) AS s
+                 LATERAL (SELECT CAST(:now AS timestamp) - make_interval(secs => (:count - n) * 30 + 600)
+                          AS created) AS c,
+                 LATERAL (SELECT CASE (n / :users) % 10 WHEN 8 THEN 'error' WHEN 9 THEN 'canceled'
+                                 ELSE 'completed' END AS status) AS s
             """
         ),
         {"user_ids": user_ids, "users": len(user_ids), "count": count, "now": utcnow()},

@@ -3,6 +3,7 @@
 Imports and exports run as ordinary jobs (no user), so they show on the Jobs page, take
 the same locks and can be canceled there; ``--wait`` follows the job's row until it ends.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -17,10 +18,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from actors.engine.launching import launch
 from actors.exporting.job import FORMATS, parse_slugs
 from actors.forms import store_upload
 from actors.importing.plan import MATCH_MODES
-from actors.engine.launching import launch
 from actors.importing.uploads import UploadError, check_upload
 from extensions import db
 from models import ArchivalDescription as D
@@ -74,8 +75,13 @@ def wait_for_job(job_id: int, timeout: float, interval: float = 0.5) -> Job:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), help="Default: from the file name.")
 @click.option("--parent", help="Slug of the description to import under (default: top level).")
-@click.option("--match", type=click.Choice(MATCH_MODES), default="skip", show_default=True,
-              help="A record with the same identifier under the same parent: skip it, update it, or import anew.")
+@click.option(
+    "--match",
+    type=click.Choice(MATCH_MODES),
+    default="skip",
+    show_default=True,
+    help="A record with the same identifier under the same parent: skip it, update it, or import anew.",
+)
 @click.option("--wait", is_flag=True, help="Wait for the job to end; exit ≠ 0 with its message on Error.")
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="With --wait: seconds to wait at most.")
 @with_appcontext
@@ -99,8 +105,12 @@ def import_command(file: Path, fmt: str | None, parent: str | None, match: str, 
 @descriptions_cli.command("export")
 @click.argument("slug")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), required=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where --wait writes the result: a .zip as it is, else the (single) exported file.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where --wait writes the result: a .zip as it is, else the (single) exported file.",
+)
 @click.option("--wait", is_flag=True, help="Wait for the job, then write --output.")
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="With --wait: seconds to wait at most.")
 @with_appcontext

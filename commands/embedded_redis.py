@@ -5,6 +5,7 @@ server, and honcho stops it cleanly. When REDIS_URL is set there is nothing to
 start, and the process just waits, because honcho stops everything when any
 process exits.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -40,14 +41,23 @@ def main() -> None:
     print(f"Embedded Redis on unix://{socket}", flush=True)
     args = [
         str(binary),
-        "--port", "0",
-        "--unixsocket", str(socket),
-        "--unixsocketperm", "700",
-        "--daemonize", "no",
-        "--dir", str(data_dir),
-        "--dbfilename", "dump.rdb",
-        "--save", "60", "1",
-        "--appendonly", "no",
+        "--port",
+        "0",
+        "--unixsocket",
+        str(socket),
+        "--unixsocketperm",
+        "700",
+        "--daemonize",
+        "no",
+        "--dir",
+        str(data_dir),
+        "--dbfilename",
+        "dump.rdb",
+        "--save",
+        "60",
+        "1",
+        "--appendonly",
+        "no",
     ]
     sys.stdout.flush()
     os.execv(str(binary), args)

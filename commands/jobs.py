@@ -1,4 +1,5 @@
 """`flask jobs ...`: the administrator's commands."""
+
 from __future__ import annotations
 
 import os
@@ -10,10 +11,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from actors.engine import lifecycle
-from actors.engine.runtime import runtime
-from actors.engine.worker.supervisor import STOP_MARGIN_SECONDS, serve
 from actors.engine.launching import dispatch_unsent
+from actors.engine.runtime import runtime
 from actors.engine.worker.reaper import reap_lost_jobs
+from actors.engine.worker.supervisor import STOP_MARGIN_SECONDS, serve
 from actors.registry import label_for
 from blueprints.formatting import site_time
 from extensions import db
@@ -39,7 +40,7 @@ def list_jobs(status: str | None, limit: int) -> None:
     ]
     widths = [max(len(row[col]) for row in table) for col in range(6)]
     for row in table:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     if not rows:
         click.echo("No jobs.")
 

@@ -1,4 +1,5 @@
 """`flask users ...`: create users and set their roles."""
+
 from __future__ import annotations
 
 import sys
@@ -18,7 +19,9 @@ users_cli = click.Group("users", help="Manage user accounts.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--email")
 @click.option("--admin", is_flag=True, help="Administrators see and manage everyone's jobs.")
-@click.option("--role", type=click.Choice([r.value for r in Role]), help="Default: editor (administrator with --admin).")
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), help="Default: editor (administrator with --admin)."
+)
 @with_appcontext
 def create(username: str, password: str, email: str | None, admin: bool, role: str | None) -> None:
     """Create a user; fails if the username is taken."""

@@ -4,6 +4,7 @@ The tree is a nested set (``lft``/``rgt``, as in AtoM) so a whole sub-tree is on
 range query in tree order, whatever its size. ``parent_id`` is kept for direct
 children; sibling order is ``lft`` order.
 """
+
 from __future__ import annotations
 
 import enum

@@ -1,4 +1,5 @@
 """The current finding aid of a description: a file under the instance folder."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,9 +17,7 @@ class FindingAid(db.Model):
     __tablename__ = "finding_aids"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    description_id: Mapped[int] = mapped_column(
-        ForeignKey("archival_descriptions.id", ondelete="CASCADE"), unique=True
-    )
+    description_id: Mapped[int] = mapped_column(ForeignKey("archival_descriptions.id", ondelete="CASCADE"), unique=True)
     format: Mapped[str] = mapped_column(String(8))
     # A random file name: knowing a slug is not enough to guess where the file is.
     file_name: Mapped[str] = mapped_column(String(128))

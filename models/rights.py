@@ -3,6 +3,7 @@
 A statement belongs to one description and goes when it goes (ON DELETE CASCADE).
 The "Inherit rights" job copies a record's statements to its descendants.
 """
+
 from __future__ import annotations
 
 import enum
@@ -85,9 +86,7 @@ class RightsStatement(db.Model):
     __tablename__ = "rights_statements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    description_id: Mapped[int] = mapped_column(
-        ForeignKey("archival_descriptions.id", ondelete="CASCADE"), index=True
-    )
+    description_id: Mapped[int] = mapped_column(ForeignKey("archival_descriptions.id", ondelete="CASCADE"), index=True)
     basis: Mapped[RightsBasis] = mapped_column(_enum(RightsBasis))
     act: Mapped[RightsAct] = mapped_column(_enum(RightsAct))
     restriction: Mapped[RightsRestriction] = mapped_column(_enum(RightsRestriction))

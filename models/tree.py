@@ -4,6 +4,7 @@ Every operation is a handful of UPDATE statements over ranges of ``lft``/``rgt``
 whatever the size of the sub-tree: never a Python loop over rows. Callers run them
 inside their own transaction and commit (or roll back) as a whole.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import case, func, select, update
@@ -41,9 +42,7 @@ def move_subtree(node: D, new_parent: D | None) -> None:
     width = old_rgt - old_lft + 1
     target, new_depth = insertion_point(new_parent)
     # 1. Take the sub-tree out of the numbering (negative), 2. close its gap.
-    db.session.execute(
-        update(D).where(D.lft.between(old_lft, old_rgt)).values(lft=-D.lft, rgt=-D.rgt)
-    )
+    db.session.execute(update(D).where(D.lft.between(old_lft, old_rgt)).values(lft=-D.lft, rgt=-D.rgt))
     db.session.execute(update(D).where(D.lft > old_rgt).values(lft=D.lft - width))
     db.session.execute(update(D).where(D.rgt > old_rgt).values(rgt=D.rgt - width))
     if target > old_rgt:
@@ -56,9 +55,7 @@ def move_subtree(node: D, new_parent: D | None) -> None:
         .where(D.lft < 0)
         .values(lft=-D.lft + shift, rgt=-D.rgt + shift, depth=D.depth + (new_depth - old_depth))
     )
-    db.session.execute(
-        update(D).where(D.id == node.id).values(parent_id=new_parent.id if new_parent else None)
-    )
+    db.session.execute(update(D).where(D.id == node.id).values(parent_id=new_parent.id if new_parent else None))
     db.session.expire_all()
 
 

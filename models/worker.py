@@ -1,4 +1,5 @@
 """Worker processes and their heartbeats: how the Jobs page knows whether anyone is working."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -4,11 +4,13 @@ Both writers take rows in tree order (lft) and keep only the chain of open ances
 so an export of any size streams. What they write is what the importers read back:
 an export re-imports to the same tree (titles, identifiers, levels, dates, order).
 """
+
 from __future__ import annotations
 
 import csv
 import re
-from typing import IO, Iterable
+from collections.abc import Iterable
+from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 from sqlalchemy import Row as SqlRow
@@ -18,13 +20,40 @@ from actors.importing.rows import guard_cell
 from models.description import ArchivalDescription as D
 from models.description import PublicationStatus
 
-COLUMNS = (D.id, D.parent_id, D.lft, D.rgt, D.depth, D.slug, D.identifier, D.title, D.level_of_description,
-           D.dates, D.start_date, D.end_date, D.extent_and_medium, D.scope_and_content, D.arrangement,
-           D.publication_status)
+COLUMNS = (
+    D.id,
+    D.parent_id,
+    D.lft,
+    D.rgt,
+    D.depth,
+    D.slug,
+    D.identifier,
+    D.title,
+    D.level_of_description,
+    D.dates,
+    D.start_date,
+    D.end_date,
+    D.extent_and_medium,
+    D.scope_and_content,
+    D.arrangement,
+    D.publication_status,
+)
 CSV_HEADER = (
-    "legacyId", "parentId", "qubitParentSlug", "identifier", "title", "levelOfDescription", "extentAndMedium",
-    "scopeAndContent", "arrangement", "eventDates", "eventTypes", "eventStartDates", "eventEndDates",
-    "publicationStatus", "culture",
+    "legacyId",
+    "parentId",
+    "qubitParentSlug",
+    "identifier",
+    "title",
+    "levelOfDescription",
+    "extentAndMedium",
+    "scopeAndContent",
+    "arrangement",
+    "eventDates",
+    "eventTypes",
+    "eventStartDates",
+    "eventEndDates",
+    "publicationStatus",
+    "culture",
 )
 EAD_NAMESPACE = "urn:isbn:1-931666-22-9"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

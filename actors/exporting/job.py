@@ -5,6 +5,7 @@ compressed member) under the instance folder with a random name, first as ``.par
 renamed when complete, so a failed or re-run export never leaves half a file to download.
 ``Job.result_path`` points at it; ``GET /jobs/<id>/result`` serves it to who may see the job.
 """
+
 from __future__ import annotations
 
 import io
@@ -42,8 +43,9 @@ def _resolve_records(form: ExportForm, field: StringField) -> None:
     found = {d.slug: d for d in db.session.scalars(query)}
     missing = [slug for slug in slugs if slug not in found]
     if missing:
-        raise ValidationError(_("There is no description with the slug %(slugs)s.",
-                                slugs=", ".join(f"“{s}”" for s in missing)))
+        raise ValidationError(
+            _("There is no description with the slug %(slugs)s.", slugs=", ".join(f"“{s}”" for s in missing))
+        )
     if not slugs:
         raise ValidationError(_("Choose at least one description."))
     form.description = found[slugs[0]]
@@ -57,7 +59,9 @@ class ExportForm(JobForm):
         description=_l("One or more slugs, separated by commas; each is exported with all its descendants."),
     )
     format = SelectField(
-        _l("Format"), choices=[SelectChoice(key, label) for key, label in FORMATS.items()], default="csv",
+        _l("Format"),
+        choices=[SelectChoice(key, label) for key, label in FORMATS.items()],
+        default="csv",
         validators=[InputRequired()],
     )
     slugs: list[str] = []

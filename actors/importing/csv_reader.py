@@ -1,10 +1,11 @@
 """Read AtoM archival-description CSV as a stream of rows (never the whole file at once)."""
+
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from actors.importing.rows import ImportFailed, Row, unguard_cell
 
@@ -91,7 +92,7 @@ class CsvReader:
         row = Row(where=where)
         if len(cells) > len(header):
             row.problems.append(f"{where}: {len(cells)} values but the header has only {len(header)} columns")
-        for name, cell in zip(header, cells):
+        for name, cell in zip(header, cells, strict=False):
             value = unguard_cell(cell.strip())
             if not value:
                 continue

@@ -5,11 +5,12 @@ finished component and container detached from the tree, so memory stays flat ho
 many components the file holds. A component is emitted as soon as its ``<did>`` is
 complete and its first child component starts (or when it ends, for a leaf).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException

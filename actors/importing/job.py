@@ -5,6 +5,7 @@ nothing, so a bad file costs no rollback of half an import), pass 2 inserts. Bot
 the job's one transaction, committed at the very end: any problem, a cancel or a crash
 leaves the database as it was.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,8 +26,8 @@ from actors.importing.csv_reader import CsvReader
 from actors.importing.ead_reader import EadReader
 from actors.importing.plan import KEPT_PROBLEMS, MATCH_MODES, Plan
 from actors.importing.rows import ImportFailed, clean
-from actors.importing.write import Writer
 from actors.importing.uploads import FORMAT_NAMES, UploadError, check_upload, format_for
+from actors.importing.write import Writer
 from extensions import db
 from models import ArchivalDescription, Job
 
@@ -50,11 +51,13 @@ def validate_upload(form: JobForm, field: FileField, requested: str | None) -> s
 
 
 class ImportForm(JobForm):
-    file = FileField(_l("File"),
-                     description=_l("An AtoM archival-description CSV (.csv) or an EAD 2002 finding aid (.xml)."))
+    file = FileField(
+        _l("File"), description=_l("An AtoM archival-description CSV (.csv) or an EAD 2002 finding aid (.xml).")
+    )
     format = SelectField(
         _l("Format"),
-        choices=[SelectChoice("auto", _l("From the file name"))] + [SelectChoice(k, v) for k, v in FORMAT_NAMES.items()],
+        choices=[SelectChoice("auto", _l("From the file name"))]
+        + [SelectChoice(k, v) for k, v in FORMAT_NAMES.items()],
         default="auto",
     )
     record = StringField(

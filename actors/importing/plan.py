@@ -5,6 +5,7 @@ children need to find their parents — never the rows' text, so memory grows by
 bytes per row, not with the size of the file. From it come the nested-set numbers of the
 new records, so pass 2 can insert every row once, with its final lft/rgt/depth.
 """
+
 from __future__ import annotations
 
 from array import array

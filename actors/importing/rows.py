@@ -4,6 +4,7 @@ The CSV and EAD readers both turn their input into ``Row`` objects that say wher
 value came from (a CSV line and column, or an EAD element path), so a problem always
 names the exact place to fix it, and the planner and writer never care about the format.
 """
+
 from __future__ import annotations
 
 import calendar

@@ -5,6 +5,7 @@ and it cannot see the other rows of the same batch. Here the first try for a tit
 plain slug; later tries look at windows of numbered slugs (``-2``, ``-3``, ...) at once, and
 the next free number per slug is remembered for the rest of the import.
 """
+
 from __future__ import annotations
 
 from collections import Counter

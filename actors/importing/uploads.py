@@ -6,28 +6,31 @@ in chunks, so a 64 MB upload never sits in memory as one string. XML is parsed w
 defusedxml, which refuses entity declarations outright: no external entities (XXE) and
 no entity expansion (billion laughs), before any expansion can start.
 """
+
 from __future__ import annotations
 
 import codecs
 import csv
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from defusedxml.ElementTree import iterparse
 
 CHUNK = 64 * 1024
 EXTENSIONS = {"csv": (".csv",), "ead": (".xml", ".ead")}
 FORMAT_NAMES = {"csv": "AtoM CSV", "ead": "EAD 2002 XML"}
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _BINARY_MAGIC = {
-    b"PK\x03\x04": _l("This is a ZIP archive (an Excel .xlsx workbook is one: save it as “CSV UTF-8” instead), not a "
-                     "text file."),
+    b"PK\x03\x04": _l(
+        "This is a ZIP archive (an Excel .xlsx workbook is one: save it as “CSV UTF-8” instead), not a text file."
+    ),
     b"%PDF": _l("This is a PDF document, not a text file."),
     b"\xd0\xcf\x11\xe0": _l("This is an old Microsoft Office file (save it as “CSV UTF-8” instead), not a text file."),
 }
@@ -44,14 +47,21 @@ def format_for(filename: str, requested: str | None) -> str:
     if requested in EXTENSIONS:
         if suffix not in EXTENSIONS[requested]:
             allowed = " or ".join(EXTENSIONS[requested])
-            raise UploadError(_("The %(format)s file must end in %(allowed)s (got “%(filename)s”).",
-                                format=FORMAT_NAMES[requested], allowed=allowed, filename=filename))
+            raise UploadError(
+                _(
+                    "The %(format)s file must end in %(allowed)s (got “%(filename)s”).",
+                    format=FORMAT_NAMES[requested],
+                    allowed=allowed,
+                    filename=filename,
+                )
+            )
         return requested
     for fmt, suffixes in EXTENSIONS.items():
         if suffix in suffixes:
             return fmt
-    raise UploadError(_("Choose a .csv (AtoM CSV) or .xml (EAD 2002) file (got “%(filename)s”).",
-                        filename=filename or _("no name")))
+    raise UploadError(
+        _("Choose a .csv (AtoM CSV) or .xml (EAD 2002) file (got “%(filename)s”).", filename=filename or _("no name"))
+    )
 
 
 def check_upload(stream: IO[bytes], filename: str, requested: str | None, max_bytes: int | None) -> str:
@@ -83,8 +93,13 @@ def _check_size(stream: IO[bytes], max_bytes: int | None) -> None:
     if size == 0:
         raise UploadError(_("The file is empty."))
     if max_bytes and size > max_bytes:
-        raise UploadError(_("The file is too large (%(size).1f MB; the limit is %(limit).0f MB).",
-                            size=size / 2**20, limit=max_bytes / 2**20))
+        raise UploadError(
+            _(
+                "The file is too large (%(size).1f MB; the limit is %(limit).0f MB).",
+                size=size / 2**20,
+                limit=max_bytes / 2**20,
+            )
+        )
 
 
 def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
@@ -115,9 +130,12 @@ def _check_utf8(stream: IO[bytes]) -> None:
             bad = chunk[error.start]
             line += chunk.count(b"\n", 0, error.start)
             raise UploadError(
-                _("The file is not UTF-8 text (byte 0x%(byte)s on line %(line)d). Save it as UTF-8 "
-                  "(in Excel: “CSV UTF-8”); Windows-1252 and Latin-1 files are not accepted.",
-                  byte=f"{bad:02X}", line=line)
+                _(
+                    "The file is not UTF-8 text (byte 0x%(byte)s on line %(line)d). Save it as UTF-8 "
+                    "(in Excel: “CSV UTF-8”); Windows-1252 and Latin-1 files are not accepted.",
+                    byte=f"{bad:02X}",
+                    line=line,
+                )
             ) from None
         line += chunk.count(b"\n")
     try:
@@ -157,8 +175,12 @@ def describe_xml_error(error: Exception) -> str:
     position = getattr(error, "position", None)
     reason = str(error).split(":")[0]
     if position:
-        return _("The XML is not well-formed (line %(line)s, column %(column)s: %(reason)s).",
-                 line=position[0], column=position[1] + 1, reason=reason)
+        return _(
+            "The XML is not well-formed (line %(line)s, column %(column)s: %(reason)s).",
+            line=position[0],
+            column=position[1] + 1,
+            reason=reason,
+        )
     return _("The XML is not well-formed (%(reason)s).", reason=reason)
 
 
@@ -171,8 +193,10 @@ def check_ead_xml(stream: IO[bytes]) -> None:
                 local = element.tag.rsplit("}", 1)[-1]
                 if not open_elements and local != "ead":
                     raise UploadError(
-                        _("The XML file is not an EAD finding aid: its root element is <%(root)s>, not <ead>.",
-                          root=local)
+                        _(
+                            "The XML file is not an EAD finding aid: its root element is <%(root)s>, not <ead>.",
+                            root=local,
+                        )
                     )
                 open_elements.append(element)
                 continue

@@ -7,6 +7,7 @@ tree is touched again, which matters on a big tree. Only when new records land u
 several existing records (merging into matched records) are they inserted provisionally
 after everything and the tree renumbered from parent_id in one pass of batched UPDATEs.
 """
+
 from __future__ import annotations
 
 from array import array
@@ -106,7 +107,7 @@ class Writer:
     def _flush_inserts(self) -> None:
         if not self.inserts:
             return
-        for record, slug in zip(self.inserts, self.slugs.assign([r["title"] for r in self.inserts])):
+        for record, slug in zip(self.inserts, self.slugs.assign([r["title"] for r in self.inserts]), strict=True):
             record["slug"] = slug
         db.session.connection().execute(insert(D), self.inserts)
         self.inserts = []
@@ -131,8 +132,10 @@ class Writer:
             self._free_ids.extend(
                 sorted(
                     db.session.scalars(
-                        text("SELECT nextval(pg_get_serial_sequence('archival_descriptions', 'id')) "
-                             "FROM generate_series(1, :n)"),
+                        text(
+                            "SELECT nextval(pg_get_serial_sequence('archival_descriptions', 'id')) "
+                            "FROM generate_series(1, :n)"
+                        ),
                         {"n": BATCH},
                     )
                 )
@@ -166,8 +169,10 @@ def renumber_tree() -> int:
         stack.append((node_id, depth, counter))
         counter += 1
         stack.extend((child, depth + 1, -1) for child in reversed(children.get(node_id, [])))
-    statement = update(D).where(D.id == bindparam("b_id")).values(
-        lft=bindparam("b_lft"), rgt=bindparam("b_rgt"), depth=bindparam("b_depth")
+    statement = (
+        update(D)
+        .where(D.id == bindparam("b_id"))
+        .values(lft=bindparam("b_lft"), rgt=bindparam("b_rgt"), depth=bindparam("b_depth"))
     )
     for start in range(0, len(changed), 5000):
         db.session.connection().execute(statement, changed[start : start + 5000])

@@ -10,6 +10,7 @@ A long series (SECTION_MIN_DESCENDANTS or more below it) starts on a new page, a
 printed registers. That makes each one an independent lane (see lanes): with
 FINDING_AID_PROCESSES helper processes, series are laid out side by side.
 """
+
 from __future__ import annotations
 
 import os
@@ -42,10 +43,11 @@ SECTION_MIN_DESCENDANTS = 100
 PARALLEL_MIN_DESCRIPTIONS = 500
 
 ProgressCallback = Callable[[int, int], None]
+EVERYTHING = Scope()  # the full-details finding aid of every description (frozen: safe to share)
 
 
 def render_finding_aid(
-    root_id: int, fmt: str, dest: Path, on_progress: ProgressCallback, scope: Scope = Scope()
+    root_id: int, fmt: str, dest: Path, on_progress: ProgressCallback, scope: Scope = EVERYTHING
 ) -> int | None:
     """Render description root_id and its sub-tree, in tree order, to dest (pdf or rtf).
 
@@ -74,8 +76,9 @@ def render_finding_aid(
     return pages
 
 
-def _descriptions(root: ArchivalDescription, scope: Scope, batch: int = CHUNK_SIZE,
-                  lft_range: tuple[int, int] | None = None) -> Iterator[ArchivalDescription]:
+def _descriptions(
+    root: ArchivalDescription, scope: Scope, batch: int = CHUNK_SIZE, lft_range: tuple[int, int] | None = None
+) -> Iterator[ArchivalDescription]:
     """Root and descendants in tree order (or those with lft in [from, to)), fetched batch
     by batch (never the whole tree).
 
@@ -105,20 +108,27 @@ def _lane_bounds(root: ArchivalDescription, scope: Scope) -> list[tuple[int, int
     lft = ArchivalDescription.lft
     descendants = scope.select(root).where(lft > root.lft).with_only_columns(lft)
     first = db.session.scalar(descendants.limit(1))
-    starts = db.session.scalars(descendants.where(
-        ArchivalDescription.depth == root.depth + 1,
-        ArchivalDescription.rgt - lft - 1 >= 2 * SECTION_MIN_DESCENDANTS,
-        lft != first,
-    )).all()
+    starts = db.session.scalars(
+        descendants.where(
+            ArchivalDescription.depth == root.depth + 1,
+            ArchivalDescription.rgt - lft - 1 >= 2 * SECTION_MIN_DESCENDANTS,
+            lft != first,
+        )
+    ).all()
     edges = [root.lft + 1, *starts, root.rgt]
-    return list(zip(edges, edges[1:]))
+    return list(zip(edges, edges[1:], strict=False))
 
 
 def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCallback, scope: Scope) -> int:
     """Lay the lanes out chunk by chunk into a scratch folder beside dest, then join the chunks."""
     total = scope.count(root)
-    context = {"root": root, "generated": _generated(), "has_descendants": total > 1, "summary": scope.summary,
-               "starts_section": lambda unit: starts_section(root, unit)}
+    context = {
+        "root": root,
+        "generated": _generated(),
+        "has_descendants": total > 1,
+        "summary": scope.summary,
+        "starts_section": lambda unit: starts_section(root, unit),
+    }
     css, base_url = render_template("finding_aid/style.css"), current_app.root_path
     size = chunk_size(total)
     bounds = _lane_bounds(root, scope)
@@ -132,8 +142,14 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
 
     def lane(index: int, lft_range: tuple[int, int], work: Path) -> Lane:
         batches = batched(_descriptions(root, scope, size, lft_range), size)
-        return Lane(batches, lambda units, first: render_template(
-            "finding_aid/chunk.html", units=units, first=first and index == 0, **context), work, f"lane-{index:05d}")
+        return Lane(
+            batches,
+            lambda units, first: render_template(
+                "finding_aid/chunk.html", units=units, first=first and index == 0, **context
+            ),
+            work,
+            f"lane-{index:05d}",
+        )
 
     with tempfile.TemporaryDirectory(prefix="finding-aid-", dir=dest.parent) as work:
         with _pool(total, css, base_url) as pool:  # helpers exit before the assembly

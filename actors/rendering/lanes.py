@@ -6,6 +6,7 @@ invisible. Lanes that start on a fresh page (a finding aid's long series) do not
 depend on one another, so lay_out_lanes runs as many at once as the pool has slots,
 and the chunks are joined in lane order at the end.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
@@ -23,8 +24,9 @@ Unit = TypeVar("Unit")
 class Lane(Generic[Unit]):
     """Chunks of one run of units, in order; html(units, first) renders a chunk."""
 
-    def __init__(self, batches: Iterator[list[Unit]], html: Callable[[list[Unit], bool], str], work: Path,
-                 name: str) -> None:
+    def __init__(
+        self, batches: Iterator[list[Unit]], html: Callable[[list[Unit], bool], str], work: Path, name: str
+    ) -> None:
         self.batches, self.html, self.work, self.name = batches, html, work, name
         self.upcoming: list[Unit] | None = next(batches, [])  # every lane lays out at least one chunk
         self.carried: list[Unit] = []
@@ -45,13 +47,15 @@ class Lane(Generic[Unit]):
     def laid(self, carried: int, pages: int) -> int:
         """Record the chunk just laid out; returns how many units it finished."""
         self.chunks[-1].page_count = pages
-        self.carried = self.units[len(self.units) - carried:] if carried else []
+        self.carried = self.units[len(self.units) - carried :] if carried else []
         finished = len(self.units) - len(self.carried)
         self.units = []
         return finished
 
 
-def lay_out_lanes(pool: LocalPool | ChunkPool, lanes: Iterable[Lane], on_finished: Callable[[int], None]) -> list[Chunk]:
+def lay_out_lanes(
+    pool: LocalPool | ChunkPool, lanes: Iterable[Lane], on_finished: Callable[[int], None]
+) -> list[Chunk]:
     """Lay every lane out, up to pool.slots chunks at a time; returns all chunks in lane order.
 
     Lanes already under way go before new ones, so at most pool.slots lanes are open
@@ -90,18 +94,19 @@ def lay_out_lanes(pool: LocalPool | ChunkPool, lanes: Iterable[Lane], on_finishe
 
 
 def footer_overlays(pool: LocalPool | ChunkPool, chunks: list[Chunk]) -> dict[int, bytes]:
-    """"Page N of M" overlays, keyed by each chunk's first page number."""
+    """ "Page N of M" overlays, keyed by each chunk's first page number."""
     total_pages = sum(chunk.page_count for chunk in chunks)
     firsts, first = [], 1
     for chunk in chunks:
         firsts.append(first)
         first += chunk.page_count
     pages_html = [
-        render_template("finding_aid/page_numbers.html", first_page=first, page_count=chunk.page_count,
-                        total_pages=total_pages)
-        for first, chunk in zip(firsts, chunks)
+        render_template(
+            "finding_aid/page_numbers.html", first_page=first, page_count=chunk.page_count, total_pages=total_pages
+        )
+        for first, chunk in zip(firsts, chunks, strict=True)
     ]
-    return dict(zip(firsts, pool.footers(pages_html)))
+    return dict(zip(firsts, pool.footers(pages_html), strict=True))
 
 
 def batched(items: Iterable[Unit], size: int) -> Iterator[list[Unit]]:

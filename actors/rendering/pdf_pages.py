@@ -6,6 +6,7 @@ the last chunk is done. Rather than laying every chunk out twice, the footers ar
 drawn on blank pages by WeasyPrint (same fonts and CSS as the body, so cheap:
 nothing but a footer per page) and merged over the chunk pages here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -68,4 +69,3 @@ def assemble(
     with open(dest, "wb") as out:
         writer.write(out)
     return total_pages
-

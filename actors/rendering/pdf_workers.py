@@ -8,6 +8,7 @@ per slot, so independent lanes lay out side by side and a helper writes its chun
 while the main process prepares the next. Helpers get the chunk's HTML as a file and
 send back small answers; the main process keeps streaming rows and assembling.
 """
+
 from __future__ import annotations
 
 import gc

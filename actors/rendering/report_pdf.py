@@ -6,6 +6,7 @@ temporary PDF, then joined by pdf_pages (which also stamps the page numbers). Th
 of a chunk's partly filled last page move to the next chunk (one lane, see lanes),
 so the joins do not show. WeasyPrint repeats a table's <thead> on each page by itself.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -57,8 +58,10 @@ def render_report_pdf(
     def html(rows: list[ReportRow], first: bool) -> str:
         return render_template("reports/table.html", rows=rows, first=first, **context)
 
-    with tempfile.TemporaryDirectory(prefix=".report-", dir=dest.parent) as work, \
-            LocalPool("", current_app.root_path) as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix=".report-", dir=dest.parent) as work,
+        LocalPool("", current_app.root_path) as pool,
+    ):
         lane = Lane(batched(rows, CHUNK_ROWS), html, Path(work), "chunk")
         chunks = lay_out_lanes(pool, [lane], finished)
         footers = footer_overlays(pool, chunks)

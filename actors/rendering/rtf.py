@@ -4,6 +4,7 @@ RTF is plain 7-bit text, so a tree of any size is written with constant memory a
 no extra dependency; word processors (LibreOffice, Word) open it for editing, which
 is why archives ask for it next to the PDF.
 """
+
 from __future__ import annotations
 
 import re
@@ -89,7 +90,8 @@ def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary
     out.write(r"{\header\pard\qc\f1\fs16\cf1 " + title + r"\par}" "\n")
     out.write(
         r"{\footer\pard\qc\f1\fs16\cf1 Page {\field{\*\fldinst PAGE}{\fldrslt 1}}"
-        r" of {\field{\*\fldinst NUMPAGES}{\fldrslt 1}}\par}" "\n"
+        r" of {\field{\*\fldinst NUMPAGES}{\fldrslt 1}}\par}"
+        "\n"
     )
     # Title page
     out.write(r"\pard\plain\f1\fs22\cf1\sb3000\sa120 FINDING AID\par" "\n")
@@ -107,7 +109,8 @@ def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary
     out.write(
         r"\pard\plain\s2\outlinelevel1\f1\fs30\b\sa200 Description of the "
         + escape(root.level_of_description)
-        + r"\par" "\n"
+        + r"\par"
+        "\n"
     )
     fields = [
         ("Reference code", root.identifier),
@@ -129,8 +132,10 @@ def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary
 
 def _field(label: str, value: str) -> str:
     return (
-        r"\pard\plain\f1\fs16\b\cf1\sb140\keepn " + escape(label.upper()) + r"\par" "\n"
-        r"\pard\plain\f0\fs20 " + escape(value) + r"\par" "\n"
+        r"\pard\plain\f1\fs16\b\cf1\sb140\keepn " + escape(label.upper()) + r"\par"
+        "\n"
+        r"\pard\plain\f0\fs20 " + escape(value) + r"\par"
+        "\n"
     )
 
 
@@ -141,12 +146,17 @@ def _write_unit(out: TextIO, unit: ArchivalDescription, depth: int, summary: boo
     size = {1: 26, 2: 23}.get(depth, 21)
     reference = f" {unit.identifier}" if unit.identifier else ""
     out.write(
-        r"\pard\plain" + indent + r"\keepn\sb200\f1\fs15\cf1 "
+        r"\pard\plain"
+        + indent
+        + r"\keepn\sb200\f1\fs15\cf1 "
         + escape((unit.level_of_description or "").upper() + reference)
-        + r"\par" "\n"
+        + r"\par"
+        "\n"
     )
     out.write(r"\pard\plain" + style + indent + rf"\keepn\f1\b\fs{size} " + escape(unit.title) + r"\par" "\n")
-    details = (("Dates", unit.dates),) if summary else (("Dates", unit.dates), ("Extent and medium", unit.extent_and_medium))
+    details = (
+        (("Dates", unit.dates),) if summary else (("Dates", unit.dates), ("Extent and medium", unit.extent_and_medium))
+    )
     for label, value in details:
         if value:
             out.write(r"\pard\plain" + indent + r"\f0\fs18{\i " + escape(label) + r":} " + escape(value) + r"\par" "\n")

@@ -1,5 +1,6 @@
 """What a finding aid shows: every description or only what the public sees; full details or
 an inventory summary (identifiers, titles, dates and levels only)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

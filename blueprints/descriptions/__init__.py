@@ -1,4 +1,5 @@
 """Browse and view archival descriptions; launch, download, upload and delete finding aids; rights."""
+
 from blueprints.descriptions import finding_aids, views
 from blueprints.descriptions.blueprint import bp
 

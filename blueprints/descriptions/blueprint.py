@@ -1,4 +1,5 @@
 """The descriptions blueprint object and the record lookup its views share."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort

@@ -1,4 +1,5 @@
 """Replace a generated finding aid by an uploaded PDF, or delete it (editors)."""
+
 from __future__ import annotations
 
 import secrets

@@ -1,4 +1,5 @@
 """Browse and view archival descriptions; launch and download finding aids; rights statements."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,8 +21,8 @@ from wtforms import DateField, SelectField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from actors.finding_aid import FindingAidOptions, finding_aid_dir
 from actors.engine.launching import launch
+from actors.finding_aid import FindingAidOptions, finding_aid_dir
 from actors.registry import JobType, creatable_by
 from blueprints.descriptions.blueprint import bp, description_or_404
 from blueprints.descriptions.finding_aids import FindingAidUploadForm
@@ -31,6 +32,7 @@ from models import ArchivalDescription, FindingAid, Job, JobStatus
 from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
 
 EDIT_RIGHTS = "edit_descriptions"
+
 
 @bp.get("/")
 def index():
@@ -70,9 +72,9 @@ def _render_view(
     rights_form: RightsStatementForm | None = None,
 ):
     children = db.paginate(
-        db.select(ArchivalDescription).where(ArchivalDescription.parent_id == description.id).order_by(
-            ArchivalDescription.lft
-        ),
+        db.select(ArchivalDescription)
+        .where(ArchivalDescription.parent_id == description.id)
+        .order_by(ArchivalDescription.lft),
         per_page=100,
         error_out=False,
     )
@@ -123,8 +125,10 @@ def _flash_form_errors(form: FindingAidOptions) -> None:
     """Say what was wrong with each field (the form on the page shows the same beside it)."""
     for name, errors in form.errors.items():
         if name == "format":
-            flash(_("Choose a finding aid format: PDF or RTF (got “%(format)s”).",
-                    format=request.form.get("format", "")), "error")
+            flash(
+                _("Choose a finding aid format: PDF or RTF (got “%(format)s”).", format=request.form.get("format", "")),
+                "error",
+            )
         else:
             flash(f"{form[name].label.text}: {' '.join(errors)}", "error")
 
@@ -136,9 +140,7 @@ def download_finding_aid(slug: str):
     path = finding_aid_dir() / aid.file_name if aid else None
     if path is None or not Path(path).is_file():
         abort(404, description=_("No finding aid has been generated for this description yet."))
-    return send_file(
-        path, mimetype=aid.mime_type, as_attachment=True, download_name=f"{description.slug}.{aid.format}"
-    )
+    return send_file(path, mimetype=aid.mime_type, as_attachment=True, download_name=f"{description.slug}.{aid.format}")
 
 
 @bp.post("/<slug>/rights")
@@ -165,4 +167,3 @@ def add_rights_statement(slug: str):
     db.session.commit()
     flash(_("Rights statement added."), "success")
     return redirect(url_for("descriptions.view", slug=description.slug) + "#rights-heading")
-

@@ -1,4 +1,5 @@
 """The Jobs page, job details, "Create background job", bulk actions, CSV export."""
+
 from blueprints.jobs import bulk, create, results, views
 from blueprints.jobs.blueprint import bp
 

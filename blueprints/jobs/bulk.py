@@ -5,6 +5,7 @@ The set is always within what the user may see (their own jobs; admins: all), an
 the POST touches no job newer than the confirmed one (`upto`), so jobs launched
 meanwhile are never swept up by a confirmation given before they existed.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -40,16 +41,21 @@ class BulkAction:
 
 ACTIONS = {
     "retry": BulkAction(
-        _l("Retry"), lambda n: ngettext("Retried %(num)d job.", "Retried %(num)d jobs.", n),
-        _l("Each job that ended in Error or was Canceled, and was not retried yet, is launched again as a new job "
-           "linked to it."),
+        _l("Retry"),
+        lambda n: ngettext("Retried %(num)d job.", "Retried %(num)d jobs.", n),
+        _l(
+            "Each job that ended in Error or was Canceled, and was not retried yet, is launched again as a new job "
+            "linked to it."
+        ),
     ),
     "cancel": BulkAction(
-        _l("Cancel"), lambda n: ngettext("Canceled %(num)d job.", "Canceled %(num)d jobs.", n),
+        _l("Cancel"),
+        lambda n: ngettext("Canceled %(num)d job.", "Canceled %(num)d jobs.", n),
         _l("Queued jobs are canceled at once and never run; running jobs stop at their next checkpoint."),
     ),
     "clear": BulkAction(
-        _l("Clear"), lambda n: ngettext("Cleared %(num)d job.", "Cleared %(num)d jobs.", n),
+        _l("Clear"),
+        lambda n: ngettext("Cleared %(num)d job.", "Cleared %(num)d jobs.", n),
         _l("Completed, failed and canceled jobs are deleted with their output files. Active jobs are never cleared."),
     ),
 }
@@ -85,8 +91,15 @@ def bulk_confirm(action: str):
     filters, tab, query = _selection(action)
     count, upto = db.session.execute(query.with_only_columns(func.count(), func.max(Job.id))).one()
     return render_template(
-        "jobs/bulk.html", action=action, spec=ACTIONS[action], count=count, upto=upto, tab=tab, filters=filters,
-        filter_args=filters.args(), retry_limit=current_app.config.get("JOBS_BULK_RETRY_LIMIT", BULK_RETRY_LIMIT),
+        "jobs/bulk.html",
+        action=action,
+        spec=ACTIONS[action],
+        count=count,
+        upto=upto,
+        tab=tab,
+        filters=filters,
+        filter_args=filters.args(),
+        retry_limit=current_app.config.get("JOBS_BULK_RETRY_LIMIT", BULK_RETRY_LIMIT),
     )
 
 
@@ -99,8 +112,10 @@ def bulk_apply(action: str):
     else:
         query = query.where(Job.id <= upto)
         count = {"cancel": _cancel, "retry": _retry, "clear": lifecycle.delete_jobs}[action](query)
-        flash(ACTIONS[action].done(count) if count else _("No job matched: nothing was changed."),
-              "success" if count else "info")
+        flash(
+            ACTIONS[action].done(count) if count else _("No job matched: nothing was changed."),
+            "success" if count else "info",
+        )
     back = "jobs.active" if tab == "active" else "jobs.index"
     return redirect(url_for(back, **filters.args()))
 
@@ -116,10 +131,20 @@ def _retry(query: Select) -> int:
     originals = list(db.session.scalars(query.order_by(Job.id).limit(limit)).unique())
     unsent = 0
     for job in originals:
-        _, sent = launch(job.type, user=current_user, description=job.description,
-                         parameters=dict(job.parameters), retry_of_id=job.id)
+        _, sent = launch(
+            job.type,
+            user=current_user,
+            description=job.description,
+            parameters=dict(job.parameters),
+            retry_of_id=job.id,
+        )
         unsent += not sent
     if unsent:
-        flash(_("%(count)s of the new jobs are saved but the queue is not reachable: they start when it is back.",
-                count=unsent), "warning")
+        flash(
+            _(
+                "%(count)s of the new jobs are saved but the queue is not reachable: they start when it is back.",
+                count=unsent,
+            ),
+            "warning",
+        )
     return len(originals)

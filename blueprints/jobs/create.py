@@ -1,4 +1,5 @@
-""""Create background job": the menu of types a user may create, and a form per type."""
+""" "Create background job": the menu of types a user may create, and a form per type."""
+
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for

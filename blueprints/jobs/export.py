@@ -1,9 +1,10 @@
 """Export history CSV, streamed row by row so a million jobs never sit in memory."""
+
 from __future__ import annotations
 
 import csv
 import io
-from typing import Iterator
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, stream_with_context

@@ -1,10 +1,12 @@
 """Jobs page filters: parsed from GET query parameters, turned into SQL criteria, and
 carried into every link (tabs, pages, auto refresh, CSV, bulk actions)."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -66,9 +68,13 @@ class JobFilter:
     def args(self) -> dict[str, str]:
         """The active filters as query parameters, for url_for."""
         values = {
-            "status": self.status, "type": self.type, "user": self.user, "record": self.record,
+            "status": self.status,
+            "type": self.type,
+            "user": self.user,
+            "record": self.record,
             "from": self.created_from.isoformat() if self.created_from else "",
-            "to": self.created_to.isoformat() if self.created_to else "", "q": self.q,
+            "to": self.created_to.isoformat() if self.created_to else "",
+            "q": self.q,
         }
         return {name: value for name, value in values.items() if value}
 
@@ -109,7 +115,7 @@ class JobFilter:
 def _utc_start_of(day: date) -> datetime:
     """Midnight of day in the site's time zone, as the naive UTC the database stores."""
     zone = ZoneInfo(current_app.config["SITE_TIMEZONE"])
-    return datetime.combine(day, time.min, zone).astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime.combine(day, time.min, zone).astimezone(UTC).replace(tzinfo=None)
 
 
 def type_choices() -> list[tuple[str, str]]:

@@ -1,4 +1,5 @@
 """Job queries of the Jobs page: filtered lists, keyset pages, counts, health."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -47,7 +48,12 @@ class KeysetPage:
 
 
 def keyset_page(
-    base: Select, per_page: int, *, before: int | None = None, after: int | None = None, search: Any = None,
+    base: Select,
+    per_page: int,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    search: Any = None,
     window: int = SEARCH_WINDOW,
 ) -> KeysetPage:
     """Rows of base with id < before (or > after), newest first: an index range scan + LIMIT
@@ -111,11 +117,15 @@ def counts(user: User, since: timedelta = timedelta(hours=24)) -> dict[str, int]
     visible = Job.visible_to(user)
     active = dict(
         db.session.execute(
-            visible.with_only_columns(Job.status, func.count()).where(Job.status.in_(JobStatus.active())).group_by(Job.status)
+            visible.with_only_columns(Job.status, func.count())
+            .where(Job.status.in_(JobStatus.active()))
+            .group_by(Job.status)
         ).all()
     )
     failed = db.session.scalar(
-        visible.with_only_columns(func.count()).where(Job.status == JobStatus.ERROR, Job.finished_at >= utcnow() - since)
+        visible.with_only_columns(func.count()).where(
+            Job.status == JobStatus.ERROR, Job.finished_at >= utcnow() - since
+        )
     )
     return {"queued": active.get(JobStatus.QUEUED, 0), "running": active.get(JobStatus.RUNNING, 0), "failed": failed}
 

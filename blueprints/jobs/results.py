@@ -1,4 +1,5 @@
 """Download a job's result file (e.g. an export's zip): only for users who may see the job."""
+
 from __future__ import annotations
 
 from pathlib import Path

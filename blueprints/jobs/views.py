@@ -1,4 +1,5 @@
 """Jobs page (All / Active), details, output download, CSV export, clear, cancel, retry."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,10 +26,15 @@ from actors.registry import JOB_TYPES, cancelable_by, label_for, retryable_by
 from blueprints.jobs.blueprint import bp
 from blueprints.jobs.export import csv_response
 from blueprints.jobs.filters import JobFilter, type_choices
-from blueprints.launched import flash_launched
 from blueprints.jobs.queries import (
-    SEARCH_WINDOW, counts, health, jobs_for, keyset_page, queue_position,
+    SEARCH_WINDOW,
+    counts,
+    health,
+    jobs_for,
+    keyset_page,
+    queue_position,
 )
+from blueprints.launched import flash_launched
 from extensions import db
 from models import Job, JobStatus
 
@@ -131,8 +137,9 @@ def status(job_id: int):
     offset = request.args.get("offset", type=int)
     if offset is not None:  # the incremental protocol; plain polls keep the original fields
         reset = not 0 <= offset <= len(text) or job.output_truncated
-        data.update(output=text if reset else text[offset:], offset=len(text), reset=reset,
-                    queue_position=queue_position(job))
+        data.update(
+            output=text if reset else text[offset:], offset=len(text), reset=reset, queue_position=queue_position(job)
+        )
     return jsonify(data)
 
 
@@ -198,7 +205,10 @@ def retry(job_id: int):
         flash(_("Only jobs that ended in Error or were Canceled can be retried."), "error")
         return redirect(url_for("jobs.detail", job_id=job.id))
     new_job, sent = launch(
-        job.type, user=current_user, description=job.description, parameters=dict(job.parameters),
+        job.type,
+        user=current_user,
+        description=job.description,
+        parameters=dict(job.parameters),
         retry_of_id=job.id,
     )
     flash_launched(new_job, sent)
