@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import contextvars
+import csv
+import io
 import os
+import re
 import time
 from pathlib import Path
 
@@ -69,3 +72,56 @@ class FreshContext:
                 getattr(body, "close", lambda: None)()
 
         return contextvars.Context().run(run)
+
+
+# -- pages and forms --------------------------------------------------------------------------
+
+
+def csrf_token_of(testapp: TestApp) -> str:
+    """The csrf_token a page would embed for this client's session."""
+    page = testapp.get("/jobs/", status="*")
+    if page.status_int != 200:
+        page = testapp.get("/login")
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page.text
+    )
+    assert match, "no csrf_token on the page"
+    return match.group(1)
+
+
+def form_posting_to(page, action: str):
+    """The form on ``page`` whose action is ``action`` (WebTest indexes forms by position)."""
+    matches = [form for form in page.forms.values() if form.action == action]
+    assert len(matches) == 1, f"{len(matches)} forms post to {action}"
+    return matches[0]
+
+
+def parse_csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def table_rows(page) -> list[dict[str, str]]:
+    """The Jobs page table as dicts keyed by column heading (cell text, whitespace collapsed)."""
+    table = page.html.find("table", class_="jobs")
+    if table is None:
+        return []
+    headings = [th.get_text(strip=True) for th in table.thead.find_all("th")]
+    rows = []
+    for tr in table.tbody.find_all("tr"):
+        cells = [" ".join(td.get_text(" ", strip=True).split()) for td in tr.find_all("td")]
+        row = dict(zip(headings, cells))
+        row["id"] = int(tr["id"].removeprefix("job-"))
+        rows.append(row)
+    return rows
+
+
+def assert_readable_error(response, status: int) -> None:
+    """An error a user can cause: the expected code, a page made for people, no stack trace."""
+    assert response.status_int == status, response.text[:500]
+    assert "Traceback" not in response.text
+    assert 'File "' not in response.text
+    if response.content_type == "text/html":
+        assert response.html.find("h1") is not None
+        assert response.html.find(class_="error-message") is not None or response.html.find(
+            class_="message-error"
+        ) is not None

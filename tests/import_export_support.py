@@ -13,7 +13,7 @@ from extensions import db
 from models import ArchivalDescription as D
 from models import Job, JobStatus, Role
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 
 
 @pytest.fixture

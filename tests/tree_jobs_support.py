@@ -1,19 +1,17 @@
 """What the tests of the tree job types (move, publication, dates, rights) share.
 
-The PostgreSQL tests import the ``postgres_app`` fixture so that pytest finds it and
-use it with ``@pytest.mark.usefixtures("postgres_app")``.
+The PostgreSQL ones (tests/integration/) get their ``postgres_app`` fixture from the
+conftest.py there.
 """
 from __future__ import annotations
 
-import pytest
 from helpers import PASSWORD
 from sqlalchemy import select
 
-from actors.engine.runtime import runtime
-from models.user import create_user
 from extensions import db
 from models import ArchivalDescription as D
 from models import Job, JobStatus, Role, User
+from models.user import create_user
 
 
 def as_contributor(as_user):
@@ -90,20 +88,24 @@ def run_all(timeout: float = 60) -> list[Job]:
     return wait_for(done, timeout=timeout, what="every job to finish")
 
 
-@pytest.fixture
-def postgres_app(tmp_path, monkeypatch, postgres_url):
-    """The app on a private PostgreSQL schema, its context pushed, with a 4-thread in-process worker."""
-    import dramatiq
-    from helpers import make_app
+def snapshot(db) -> list[tuple]:
+    """(slug, parent slug, depth) in tree order: what a reader of the tree sees."""
+    db.session.expire_all()
+    rows = db.session.scalars(select(D).order_by(D.lft)).all()
+    by_id = {row.id: row for row in rows}
+    return [(r.slug, by_id[r.parent_id].slug if r.parent_id else None, r.depth) for r in rows]
 
-    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url, JOBS_WAIT_RETRY_SECONDS=0.05)
-    with app.app_context():
-        db.create_all()
-        worker = dramatiq.Worker(runtime(app).broker, worker_threads=4, worker_timeout=50)
-        worker.start()
-        try:
-            yield app
-        finally:
-            worker.stop()
-            db.session.remove()
-            db.engine.dispose()
+
+def assert_consistent(db) -> None:
+    """Every node's range holds exactly its descendants; depths match; boundaries are 1..2N."""
+    db.session.expire_all()
+    rows = db.session.scalars(select(D).order_by(D.lft)).all()
+    bounds = sorted([r.lft for r in rows] + [r.rgt for r in rows])
+    assert bounds == list(range(1, 2 * len(rows) + 1))
+    by_id = {row.id: row for row in rows}
+    for row in rows:
+        if row.parent_id:
+            parent = by_id[row.parent_id]
+            assert parent.lft < row.lft < row.rgt < parent.rgt and row.depth == parent.depth + 1
+        else:
+            assert row.depth == 0

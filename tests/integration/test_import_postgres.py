@@ -5,13 +5,13 @@ import zipfile
 
 import pytest
 from import_export_support import FIXTURES, assert_consistent, everything, tree
-from tree_jobs_support import postgres_app, run_all  # noqa: F401  (postgres_app: a fixture)
+from tree_jobs_support import run_all
 
 from actors.engine.launching import launch
+from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription as D
 from models import JobStatus
-from commands.demo_data import insert_demo_fonds
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_app")]
 

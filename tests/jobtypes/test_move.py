@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import pytest
-from test_tree import assert_consistent, snapshot
 from tree_jobs_support import (
+    assert_consistent,
     assert_contributor_refused,
     finished,
     launch_through_form,
     only_job,
+    snapshot,
     submit_job_form,
 )
 
 from actors.engine.launching import launch
+from commands.demo_data import insert_demo_fonds
 from models import ArchivalDescription as D
 from models import Job, JobStatus
-from commands.demo_data import insert_demo_fonds
 from models.tree import move_subtree
 
 

@@ -2,34 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from tree_jobs_support import assert_consistent, snapshot
 
-from models import ArchivalDescription as D
 from commands.demo_data import insert_demo_fonds
+from models import ArchivalDescription as D
 from models.tree import TreeError, move_subtree, rebuild
-
-
-def snapshot(db) -> list[tuple]:
-    """(slug, parent slug, depth) in tree order: what a reader of the tree sees."""
-    db.session.expire_all()
-    rows = db.session.scalars(select(D).order_by(D.lft)).all()
-    by_id = {row.id: row for row in rows}
-    return [(r.slug, by_id[r.parent_id].slug if r.parent_id else None, r.depth) for r in rows]
-
-
-def assert_consistent(db) -> None:
-    """Every node's range holds exactly its descendants; depths match; boundaries are 1..2N."""
-    db.session.expire_all()
-    rows = db.session.scalars(select(D).order_by(D.lft)).all()
-    bounds = sorted([r.lft for r in rows] + [r.rgt for r in rows])
-    assert bounds == list(range(1, 2 * len(rows) + 1))
-    by_id = {row.id: row for row in rows}
-    for row in rows:
-        if row.parent_id:
-            parent = by_id[row.parent_id]
-            assert parent.lft < row.lft < row.rgt < parent.rgt and row.depth == parent.depth + 1
-        else:
-            assert row.depth == 0
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import table_rows
+from helpers import table_rows
 
 from models import ArchivalDescription, JobStatus
 from models.base import utcnow

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from conftest import table_rows
-from helpers import login
+from helpers import login, table_rows
 
 from models import JobStatus, User
 

@@ -1,4 +1,4 @@
-"""Roles: administrators set them on the users page or with `flask users set-role`."""
+"""Roles: administrators set them on the users page (the CLI: tests/commands/test_users_cli.py)."""
 from __future__ import annotations
 
 from models import Role, User
@@ -29,18 +29,3 @@ def test_only_administrators_reach_the_users_page(as_user, post, db, users):
     as_user("alice").get("/users/", status=403)
     post(f"/users/{users['bob'].id}/role", {f"u{users['bob'].id}-role": "administrator"}, status=403)
     assert role_of(db, "bob") == Role.EDITOR
-
-
-def test_cli_sets_a_role_and_rejects_unknown_users_and_roles(app, db, users):
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "set-role", "bob", "viewer"])
-    assert result.exit_code == 0 and "bob is now viewer." in result.output
-    assert role_of(db, "bob") == Role.VIEWER
-    assert runner.invoke(args=["users", "set-role", "nobody", "viewer"]).exit_code == 1
-    assert runner.invoke(args=["users", "set-role", "bob", "overlord"]).exit_code == 2
-
-
-def test_cli_creates_users_with_a_role(app, db):
-    result = app.test_cli_runner().invoke(args=["users", "create", "carol", "--password", "pw", "--role", "contributor"])
-    assert result.exit_code == 0 and "Created contributor carol." in result.output
-    assert role_of(db, "carol") == Role.CONTRIBUTOR

@@ -1,0 +1,24 @@
+"""Roles from the command line: `flask users set-role` and `flask users create --role`."""
+from __future__ import annotations
+
+from models import Role, User
+
+
+def role_of(db, username: str) -> Role:
+    db.session.expire_all()
+    return User.by_username(username).role
+
+
+def test_cli_sets_a_role_and_rejects_unknown_users_and_roles(app, db, users):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "set-role", "bob", "viewer"])
+    assert result.exit_code == 0 and "bob is now viewer." in result.output
+    assert role_of(db, "bob") == Role.VIEWER
+    assert runner.invoke(args=["users", "set-role", "nobody", "viewer"]).exit_code == 1
+    assert runner.invoke(args=["users", "set-role", "bob", "overlord"]).exit_code == 2
+
+
+def test_cli_creates_users_with_a_role(app, db):
+    result = app.test_cli_runner().invoke(args=["users", "create", "carol", "--password", "pw", "--role", "contributor"])
+    assert result.exit_code == 0 and "Created contributor carol." in result.output
+    assert role_of(db, "carol") == Role.CONTRIBUTOR
