@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Enum, Index, String, delete, func, select
@@ -75,7 +76,10 @@ class User(UserMixin, db.Model):
         return all(permission in granted for permission in permissions)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        # New hashes use PASSWORD_HASH_METHOD (scrypt; the tests set a fast one); a hash made
+        # with any other method still verifies, as check_password_hash reads it from the hash.
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -17,10 +17,16 @@ from app import create_app
 PASSWORD = "correct horse battery staple"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# One PBKDF2 round instead of scrypt (0.17 s a hash): the tests make hundreds of users. The
+# production default, scrypt, has its own test (tests/web/test_security.py).
+FAST_PASSWORD_HASH = "pbkdf2:sha256:1"
 
 
 def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **overrides):
+    """The app on a SQLite file in tmp_path with a StubBroker; the environment variables set
+    here (instance folder, fast password hash) also reach the processes a test starts."""
     monkeypatch.setenv("ARCHIVE_JOBS_INSTANCE", str(tmp_path / "instance"))
+    monkeypatch.setenv("PASSWORD_HASH_METHOD", FAST_PASSWORD_HASH)
     for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "JOBS_NAMESPACE"):
         monkeypatch.delenv(name, raising=False)
     config = {
@@ -29,6 +35,7 @@ def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **overrides):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
         "JOBS_BROKER": "stub",
         "JOBS_OUTPUT_FLUSH_SECONDS": 0.05,
+        "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
     }
     config.update(overrides)
     return create_app(config)

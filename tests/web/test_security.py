@@ -1,15 +1,18 @@
-"""Login throttling, cookie flags, the production secret key, time limits and HTML escaping."""
+"""Login throttling, cookie flags, the production secret key and password hash, time limits and HTML escaping."""
 from __future__ import annotations
 
 import time
 
 import pytest
+from helpers import PASSWORD, login
+from werkzeug.security import generate_password_hash
 
 from actors.engine.launching import launch
 from actors.registry import JobType
-from helpers import PASSWORD, login
-from models import ArchivalDescription, Job, JobStatus
 from commands.demo_data import insert_demo_fonds
+from extensions import db as _db
+from models import ArchivalDescription, Job, JobStatus, User
+from models.user import create_user
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -68,6 +71,39 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch)
         create_app({"JOBS_BROKER": "stub"})
     monkeypatch.setenv("SECRET_KEY", "s3cret")
     assert create_app({"JOBS_BROKER": "stub"}).config["SECRET_KEY"] == "s3cret"
+
+
+def test_passwords_are_hashed_with_scrypt_by_default(tmp_path, monkeypatch):
+    """The tests hash with one PBKDF2 round for speed; what users get is scrypt."""
+    for name in ("PASSWORD_HASH_METHOD", "DATABASE_URL", "REDIS_URL", "JOBS_NAMESPACE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ARCHIVE_JOBS_INSTANCE", str(tmp_path / "instance"))
+    from app import create_app
+
+    app = create_app({"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'default.db'}",
+                      "JOBS_BROKER": "stub"})
+    assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    with app.app_context():
+        _db.create_all()
+        user = create_user("alice", PASSWORD)
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password(PASSWORD) and not user.check_password("wrong")
+        _db.session.remove()
+    outside = User()
+    outside.set_password(PASSWORD)  # no app context: scrypt as well
+    assert outside.password_hash.startswith("scrypt:")
+
+
+def test_the_hash_method_comes_from_the_environment_and_older_hashes_verify(tmp_path, monkeypatch, testapp, users):
+    monkeypatch.setenv("PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+    from config import load
+
+    assert load(tmp_path)["PASSWORD_HASH_METHOD"] == "pbkdf2:sha256:1000"
+    alice = users["alice"]
+    assert alice.password_hash.startswith("pbkdf2:sha256:1$")  # the test config's fast method
+    alice.password_hash = generate_password_hash(PASSWORD, method="scrypt")  # made before a change of method
+    _db.session.commit()
+    assert login(testapp, "alice").status_int == 302
 
 
 def test_a_job_over_its_time_limit_ends_in_error(db, run_jobs):
