@@ -21,6 +21,9 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 def private_schema() -> contextlib.AbstractContextManager[str]:
     """A fresh schema in the benchmark database, dropped afterwards; yields its URL."""
+    tests = str(PROJECT / "tests")  # the helper lives beside the tests that use it too
+    if tests not in sys.path:
+        sys.path.append(tests)
     from pg_schema import private_schema as schema
 
     return schema(POSTGRES_URL, "aj_bench")
@@ -64,6 +67,11 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and its living descendants."""
+    return _tree(pid)
+
+
 def _tree(pid: int) -> list[int]:
     found, pending = [], [pid]
     while pending:
@@ -75,6 +83,16 @@ def _tree(pid: int) -> list[int]:
         except (FileNotFoundError, ProcessLookupError):
             continue
     return found
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) a process used so far; None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _cpu_seconds(pids: list[int], stat_fields: slice) -> float:

@@ -13,7 +13,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from bench_common import bench_env, cpu_by_group, percentile, private_schema
+from bench_common import (
+    POSTGRES_URL,
+    bench_env,
+    cpu_by_group,
+    cpu_seconds,
+    percentile,
+    private_schema,
+    process_tree,
+)
 
 PROCESSES, THREADS = 2, 2
 PRODUCERS = 4  # launching threads, for both sides
@@ -132,13 +140,33 @@ class Raw:
         self.broker.flush_all()
 
 
-def _rate(side, count: int, worker_pid: int) -> tuple[float, dict[str, float]]:
+def _settle(worker_pid: int, idle_share: float = 0.1, window: float = 0.25, timeout: float = 30) -> None:
+    """Wait until the worker processes idle (under idle_share of a core): one worker consuming
+    says nothing of the others, whose start-up CPU would be charged to the run's jobs."""
+    deadline = time.monotonic() + timeout
+    used = cpu_by_group(worker_pid)["workers"]
+    while time.monotonic() < deadline:
+        time.sleep(window)
+        now = cpu_by_group(worker_pid)["workers"]
+        if now - used < idle_share * window:
+            return
+        used = now
+
+
+def _rate(side, count: int, worker_pid: int) -> tuple[float, dict[str, float], int]:
     """Launch count jobs from PRODUCERS threads (as concurrent web requests would) and wait for all.
 
-    Returns jobs/s and the CPU ms per job each group of processes spent meanwhile (the profile:
-    on two shared cores, CPU per job is what bounds throughput)."""
+    Returns jobs/s, the CPU ms per job each group of processes spent meanwhile (the profile:
+    on two shared cores, CPU per job is what bounds throughput; PostgreSQL's is this run's
+    backends only) and how many processes the workers started meanwhile (a recycling
+    worker's replacement: its start-up CPU counts too)."""
     side.launch()  # warm-up: workers are up and consuming
     wait_until(lambda: side.completed() >= 1)
+    _settle(worker_pid)
+    processes_before = set(process_tree(worker_pid))
+    postgres = PostgresOfOurs(os.environ["JOBS_NAMESPACE"], os.environ["DATABASE_URL"].rpartition("search_path%3D")[2]
+                              .partition("&")[0])
+    postgres.start()
     cpu_before = cpu_by_group(worker_pid)
     started = time.perf_counter()
     with ThreadPoolExecutor(PRODUCERS) as pool:
@@ -148,7 +176,11 @@ def _rate(side, count: int, worker_pid: int) -> tuple[float, dict[str, float]]:
     wait_until(lambda: side.completed() >= count + 1, interval=0.05)
     rate = count / (time.perf_counter() - started)
     cpu_after = cpu_by_group(worker_pid)
-    return rate, {name: (cpu_after[name] - cpu_before[name]) * 1000 / count for name in cpu_before}
+    used = {name: cpu_after[name] - cpu_before[name] for name in cpu_before}
+    used["postgres"] = postgres.used()
+    used["producers"] -= postgres.own_cpu
+    return (rate, {name: seconds * 1000 / count for name, seconds in used.items()},
+            len(set(process_tree(worker_pid)) - processes_before))
 
 
 def _latencies(side, count: int, _worker_pid: int) -> list[float]:
@@ -164,9 +196,57 @@ def _latencies(side, count: int, _worker_pid: int) -> list[float]:
     return samples
 
 
+class PostgresOfOurs(threading.Thread):
+    """Samples (every ``interval`` s) the CPU of the PostgreSQL processes working for this run:
+    the backends of its connections (their application_name) and autovacuum on its schema.
+    The other users of a shared server are left out, which counting every process under the
+    postmaster (cpu_by_group) cannot do; a backend that exits is counted to its last sample."""
+
+    def __init__(self, application_name: str, schema: str, interval: float = 0.2) -> None:
+        super().__init__(name="bench-postgres-sampler", daemon=True)
+        import sqlalchemy as sa
+
+        self.engine = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool,
+                                       connect_args={"application_name": "aj-bench-sampler"})
+        self.query = sa.text(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = :name"
+            " OR (backend_type = 'autovacuum worker' AND query LIKE :vacuum)"
+        ).bindparams(name=application_name, vacuum=f"%{schema}%")
+        self.interval, self.stopping = interval, threading.Event()
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.own_cpu = 0.0  # this thread's CPU, to take off the producers' figure
+        self.connection = self.engine.connect()
+        self.sample(baseline=True)
+
+    def sample(self, baseline: bool = False) -> None:
+        started = time.thread_time()
+        for (pid,) in self.connection.execute(self.query):
+            used = cpu_seconds(pid)
+            if used is None:
+                continue
+            self.first.setdefault(pid, used if baseline else 0.0)
+            self.last[pid] = used
+        self.own_cpu += time.thread_time() - started
+
+    def run(self) -> None:
+        while not self.stopping.wait(self.interval):
+            self.sample()
+
+    def used(self) -> float:
+        """CPU seconds since the baseline sample, up to a final one taken now."""
+        self.stopping.set()
+        self.join()
+        self.sample()
+        self.connection.close()
+        self.engine.dispose()
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
+
+
 def _measure(measure: Callable, count: int, timeout_ms: int | None = None) -> dict:
     with private_schema() as url:
         env = bench_env(url)
+        env["DATABASE_URL"] = f"{url}&application_name={env['JOBS_NAMESPACE']}"  # for PostgresOfOurs
         out = {}
         for mode, side_class in (("tracked", Tracked), ("raw", Raw)):
             side = side_class(env)
@@ -180,7 +260,7 @@ def _measure(measure: Callable, count: int, timeout_ms: int | None = None) -> di
 
 def run_throughput(quick: bool = False) -> list[dict]:
     count = 400 if quick else 2000
-    (tracked, tracked_cpu), (raw, raw_cpu) = _measure(_rate, count).values()
+    (tracked, tracked_cpu, tracked_starts), (raw, raw_cpu, raw_starts) = _measure(_rate, count).values()
     ratio = tracked / raw
     rows = [{"bench": "throughput", "figure": f"no-op jobs/s, {count} jobs, {PROCESSES} proc x {THREADS} thr",
              "value": round(tracked, 1), "unit": "jobs/s", "baseline": round(raw, 1),
@@ -192,6 +272,8 @@ def run_throughput(quick: bool = False) -> list[dict]:
     total, raw_total = sum(tracked_cpu.values()), sum(raw_cpu.values())
     rows.append({"bench": "throughput", "figure": "CPU per job: all", "value": round(total, 2), "unit": "ms",
                  "baseline": round(raw_total, 2), "baseline_text": f"raw {raw_total:.2f} ms (ratio {raw_total / total:.2f})"})
+    rows.append({"bench": "throughput", "figure": "worker processes started (recycling)", "value": tracked_starts,
+                 "unit": "", "baseline": raw_starts, "baseline_text": f"raw {raw_starts} (never recycles)"})
     return rows
 
 
