@@ -3,6 +3,7 @@ what the broker could not take."""
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -10,14 +11,14 @@ from sqlalchemy import bindparam, select, update
 
 from actors.engine import lifecycle
 from actors.engine.runtime import runtime
-from extensions import autocommit, db
+from extensions import DirectAutocommit, FastStatement, db, direct_autocommit
 from models import ArchivalDescription, Job, JobStatus, User
 from models.base import utcnow
 
 logger = logging.getLogger(__name__)
 
 _jobs = Job.__table__
-_MARK_SENT = update(_jobs).where(_jobs.c.id == bindparam("job_id")).values(sent_at=bindparam("now"))
+_MARK_SENT = FastStatement(update(_jobs).where(_jobs.c.id == bindparam("job_id")).values(sent_at=bindparam("now")))
 
 
 def launch(
@@ -43,20 +44,26 @@ def launch(
         "retry_of_id": retry_of_id,
         "created_at": utcnow(),
     }
-    db.session.commit()  # what the caller changed first: the job may refer to it
-    job = lifecycle.queue(values)
-    return job, send(job.id, type_key)
+    if db.session.registry.has():  # (no session yet, or one with nothing begun: nothing to commit)
+        session = db.session()
+        if session.in_transaction() or session.new or session.dirty or session.deleted:
+            session.commit()  # what the caller changed first: the job may refer to it
+    with direct_autocommit() as connection:  # one checkout for the row and the mark that it was sent
+        job = lifecycle.queue(values, connection)
+        return job, send(job.id, type_key, connection)
 
 
-def send(job_id: int, type_key: str) -> bool:
-    """Send the message for a committed, queued job and record that it was sent."""
+def send(job_id: int, type_key: str, connection: DirectAutocommit | None = None) -> bool:
+    """Send the message for a committed, queued job and record that it was sent.
+
+    connection: an autocommit connection the caller holds, for the mark."""
     try:
         runtime().actors[type_key].send(job_id)
     except Exception as error:  # broker unreachable: the dispatcher will send it later
         logger.warning("Job %s saved but not sent: %s", job_id, error)
         return False
-    with autocommit() as connection:
-        connection.execute(_MARK_SENT, {"job_id": job_id, "now": utcnow()})
+    with direct_autocommit() if connection is None else nullcontext(connection) as connection:
+        connection.run(_MARK_SENT, {"job_id": job_id, "now": utcnow()})
     return True
 
 

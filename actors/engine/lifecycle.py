@@ -8,7 +8,9 @@ views, the CLI, the middleware and the reaper call these; nothing else writes ``
 from __future__ import annotations
 
 import traceback
+from contextlib import nullcontext
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +21,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from actors.engine import locks
 from actors.engine.context import JobCanceled
 from actors.engine.errors import describe_failure
-from extensions import autocommit, db
+from extensions import DirectAutocommit, FastStatement, db, direct_autocommit
 from models import Job, JobStatus
 from models.base import utcnow
 
@@ -30,10 +32,10 @@ if TYPE_CHECKING:
 MAX_ATTEMPTS = 2
 
 _jobs = Job.__table__
-# Core statements built once, run in autocommit: every job runs them, and the ORM's unit of
-# work, statement building and BEGIN/COMMIT round trips were most of their cost
+# Core statements built once, run in autocommit on the driver (extensions.FastStatement):
+# every job runs them, and the ORM's unit of work, statement building, BEGIN/COMMIT round
+# trips and then SQLAlchemy's per-execution work were most of their cost
 # (scripts/bench throughput prints the CPU per job).
-_INSERT = insert(_jobs).returning(_jobs.c.id)
 _CLAIM = (
     update(_jobs)
     .where(_jobs.c.id == bindparam("job_id"), _jobs.c.status == JobStatus.QUEUED)
@@ -41,15 +43,40 @@ _CLAIM = (
             worker_id=bindparam("worker"), output_path=bindparam("path"))
     .returning(_jobs.c.output)  # one round trip: claimed or not, and what earlier attempts printed
 )
-_WHILE_RUNNING = update(_jobs).where(_jobs.c.id == bindparam("job_id"), _jobs.c.status == JobStatus.RUNNING)
+_FAST_CLAIM = FastStatement(_CLAIM)
 
 
-def queue(values: dict[str, Any]) -> Job:
+@lru_cache(maxsize=64)
+def _while_running(columns: tuple[str, ...]) -> FastStatement:
+    """UPDATE of these columns while the job is Running, built once per set of columns: a new
+    statement per call cost more than its round trip (its cache key, its SET clause)."""
+    return FastStatement(
+        update(_jobs)
+        .where(_jobs.c.id == bindparam("job_id"), _jobs.c.status == JobStatus.RUNNING)
+        .values({name: bindparam(f"new_{name}", type_=_jobs.c[name].type) for name in columns})
+    )
+
+
+@lru_cache(maxsize=16)
+def _insert(columns: tuple[str, ...]) -> FastStatement:
+    """INSERT of a job row with these columns given, the others' Python-side defaults as
+    literals (what a Connection would fill in), RETURNING the id."""
+    given = {name: bindparam(name, type_=_jobs.c[name].type) for name in columns}
+    defaults = {column.name: column.default.arg for column in _jobs.columns
+                if column.name not in given and column.default is not None and column.default.is_scalar}
+    return FastStatement(insert(_jobs).values({**defaults, **given}).returning(_jobs.c.id))
+
+
+def queue(values: dict[str, Any], connection: DirectAutocommit | None = None) -> Job:
     """Insert a Queued job row, committed at once; returns it, added to the session as
-    written (not read back: the rest loads on first use)."""
+    written (not read back: the rest loads on first use).
+
+    connection: the caller's (launching marks the job sent on it too)."""
     values = {**values, "status": JobStatus.QUEUED}
-    with autocommit() as connection:
-        values["id"] = connection.execute(_INSERT, values).scalar_one()
+    with direct_autocommit() if connection is None else nullcontext(connection) as connection:
+        inserted = connection.run(_insert(tuple(sorted(values))), values)
+    assert inserted is not None  # (RETURNING id)
+    values["id"] = inserted[0]
     job = Job(**values)
     make_transient_to_detached(job)
     db.session.add(job)
@@ -63,12 +90,13 @@ def claim(job_id: int, job_type: JobType | None, worker_id: str | None, output_p
     values = {"job_id": job_id, "now": utcnow(), "worker": worker_id, "path": output_path}
     if locks.is_guarded(job_type):  # the lock check and the claim share one locked transaction
         locks.serialize_guarded_claims()
-        earlier = db.session.execute(_CLAIM.where(locks.way_is_clear(job_id, job_type, locking_types)), values).first()
+        row = db.session.execute(_CLAIM.where(locks.way_is_clear(job_id, job_type, locking_types)), values).first()
         db.session.commit()
+        earlier = None if row is None else tuple(row)
     else:
-        with autocommit() as connection:
-            earlier = connection.execute(_CLAIM, values).first()
-    return None if earlier is None else earlier.output or ""
+        with direct_autocommit() as connection:
+            earlier = connection.run(_FAST_CLAIM, values)
+    return None if earlier is None else earlier[0] or ""
 
 
 def wait_for_blocker(job_id: int, job_type: JobType, locking_types: list[str]) -> bool:
@@ -92,7 +120,8 @@ def wait_for_blocker(job_id: int, job_type: JobType, locking_types: list[str]) -
 def finish(job_id: int, rerun_safe: bool, output: JobOutput, exception: BaseException | None, info: str | None,
            time_limit_ms: int | None) -> None:
     """Record how a run ended: Completed, Canceled, Error, or Queued again after a shutdown."""
-    db.session.rollback()  # whatever the actor left half-done is not ours to commit
+    if db.session.registry.has():  # (a job that never used the session has nothing to roll back)
+        db.session.rollback()  # whatever the actor left half-done is not ours to commit
     if exception is None:
         values = {"status": JobStatus.COMPLETED, "info": info or "Completed."}
     elif isinstance(exception, JobCanceled):
@@ -117,8 +146,10 @@ def update_while_running(job_id: int, values: dict[str, Any], engine: Engine | N
     """Write values on the job's row only while it is still Running, in autocommit.
 
     engine: where there is no app context (the output flusher's thread)."""
-    with autocommit(engine) as connection:
-        connection.execute(_WHILE_RUNNING.values(**values), {"job_id": job_id})
+    params = {f"new_{name}": value for name, value in values.items()}
+    params["job_id"] = job_id
+    with direct_autocommit(engine) as connection:
+        connection.run(_while_running(tuple(sorted(values))), params)
 
 
 def _after_shutdown(job_id: int, rerun_safe: bool, output: JobOutput) -> dict[str, Any]:
