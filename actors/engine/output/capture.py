@@ -25,23 +25,26 @@ FlushCallback = Callable[[str, "tuple[int, int] | None"], None]
 class JobOutput:
     """One job's console output.
 
-    The whole text goes to a log file (up to a hard limit) so it can be downloaded
-    whole; the database keeps the beginning and the end (each half of ``cap``) with a
-    marker between — AtoM keeps only the beginning and loses the end, which is where
-    the error usually is. A background flusher saves it every ``flush_seconds`` while
-    it changes, so a running job's page shows output so far even when the job is quiet.
+    The database keeps the beginning and the end (each half of ``cap``) with a marker
+    between — AtoM keeps only the beginning and loses the end, which is where the error
+    usually is. Once the text outgrows that, the whole of it goes to a log file (up to a
+    hard limit) so it can still be downloaded whole; until then the database holds all of
+    it and the download serves that, so most jobs never create, open or close a file. A
+    background flusher saves it every ``flush_seconds`` while it changes, so a running
+    job's page shows output so far even when the job is quiet.
     """
 
     def __init__(
         self,
-        path: Path | None,
+        path: str | Path | None,
         cap: int,
         hard_limit: int,
         flush_seconds: float,
         on_flush: FlushCallback,
         earlier: str = "",
     ) -> None:
-        """``earlier``: output of previous attempts, already in the log file, kept on screen."""
+        """``earlier``: output of previous attempts, kept on screen; in the log file already if
+        there is one (else it goes there first, should this attempt need the file)."""
         self.half = max(1, cap // 2)
         self.hard_limit = hard_limit
         self.flush_seconds = flush_seconds
@@ -54,18 +57,44 @@ class JobOutput:
         self.dirty = False
         self.last_flush = time.monotonic()
         self._lock = threading.RLock()
+        self._path = path  # (opened only if the output outgrows the database)
         self._file: TextIO | None = None
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = path.open("a", encoding="utf-8")
+        self._earlier_chars = len(earlier)
         self._keep(earlier)
         flusher.watch(self)
 
     def write(self, text: str) -> int:
         with self._lock:
+            if self._file is None and self._path is not None and \
+                    (self.skipped or len(self.head) + len(self.tail) + len(text) > 2 * self.half):
+                self._open_file()  # the database drops some from now on: the file keeps it all
             self._append_to_file(text)
             self._keep(text)
         return len(text)
+
+    def _open_file(self) -> None:
+        """Start (or go on with) the log file: this attempt's text so far, after the earlier
+        attempts' when no file of theirs holds it already.
+
+        Nothing was dropped since this attempt began, so head and tail hold its text whole;
+        unless the earlier attempts' text was cut on arrival, before this attempt wrote
+        anything (then their file has it whole)."""
+        assert self._path is not None
+        path = Path(self._path)
+        try:
+            self._file = path.open("a", encoding="utf-8")
+        except FileNotFoundError:  # the first file in a new instance folder
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = path.open("a", encoding="utf-8")
+        fresh = self._file.tell() == 0
+        if self.skipped:
+            earlier, mine = self.text(), ""
+        else:
+            so_far = self.head + self.tail
+            earlier, mine = so_far[: self._earlier_chars], so_far[self._earlier_chars:]
+        if fresh:
+            self._file.write(earlier)
+        self._append_to_file(mine)
 
     def _keep(self, text: str) -> None:
         """Add text to the head until it is full, then to the rolling tail."""
