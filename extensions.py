@@ -14,6 +14,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import Connection, Engine, event, exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -195,21 +196,43 @@ def _spares_of(engine: Engine) -> _Spares:
         return spares
 
 
+class _OnConnection(DirectAutocommit):
+    """``FastStatement``s run through an autocommit SQLAlchemy Connection instead: for pools of
+    one connection per thread or one for all (SQLite in memory), where a connection of its
+    own would be another, empty, database."""
+
+    def __init__(self, connection: Connection) -> None:  # (nothing of DirectAutocommit's own)
+        self.connection, self.invalidated = connection, False
+
+    def run(self, statement: FastStatement, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        row = self.connection.execute(statement.statement, dict(values)).first()  # type: ignore[call-overload]
+        return None if row is None else tuple(row)
+
+    def close(self) -> None:
+        pass
+
+
 @contextmanager
 def direct_autocommit(engine: Engine | None = None) -> Iterator[DirectAutocommit]:
     """An autocommit driver connection for the with block, to run ``FastStatement``s on: one
     of the engine's spare ones (made as needed, up to ``_Spares.KEEP`` kept idle, closed when
-    the engine is disposed). Pool options such as pre-ping or recycle do not apply to them.
+    the engine is disposed or one of them finds the database gone). Pool options such as
+    pre-ping or recycle do not apply to them.
 
     Pass the engine where there is no app context (the output flusher's thread)."""
     engine = engine or db.engine
+    if isinstance(engine.pool, (SingletonThreadPool, StaticPool)):
+        with autocommit(engine) as on_connection:
+            yield _OnConnection(on_connection)
+        return
     spares = _spares_of(engine)
     connection = spares.take(engine)
     try:
         yield connection
     except exc.DBAPIError:
-        if connection.invalidated:
+        if connection.invalidated:  # the database went away: the idle ones are likely gone too
             connection.close()
+            spares.close_all()
         else:  # the statement's own error (a constraint): an autocommit connection is still fine
             spares.give_back(connection)
         raise

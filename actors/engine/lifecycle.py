@@ -8,7 +8,6 @@ views, the CLI, the middleware and the reaper call these; nothing else writes ``
 from __future__ import annotations
 
 import traceback
-from contextlib import nullcontext
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +20,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from actors.engine import locks
 from actors.engine.context import JobCanceled
 from actors.engine.errors import describe_failure
-from extensions import DirectAutocommit, FastStatement, db, direct_autocommit
+from extensions import FastStatement, db, direct_autocommit
 from models import Job, JobStatus
 from models.base import utcnow
 
@@ -67,13 +66,11 @@ def _insert(columns: tuple[str, ...]) -> FastStatement:
     return FastStatement(insert(_jobs).values({**defaults, **given}).returning(_jobs.c.id))
 
 
-def queue(values: dict[str, Any], connection: DirectAutocommit | None = None) -> Job:
+def queue(values: dict[str, Any]) -> Job:
     """Insert a Queued job row, committed at once; returns it, added to the session as
-    written (not read back: the rest loads on first use).
-
-    connection: the caller's (launching marks the job sent on it too)."""
+    written (not read back: the rest loads on first use)."""
     values = {**values, "status": JobStatus.QUEUED}
-    with direct_autocommit() if connection is None else nullcontext(connection) as connection:
+    with direct_autocommit() as connection:
         inserted = connection.run(_insert(tuple(sorted(values))), values)
     assert inserted is not None  # (RETURNING id)
     values["id"] = inserted[0]

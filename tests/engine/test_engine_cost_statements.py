@@ -7,11 +7,11 @@ from datetime import datetime
 
 import pytest
 from helpers import make_app
-from sqlalchemy import bindparam, exc, insert, select, text
+from sqlalchemy import bindparam, exc, func, insert, select, text, update
 
 import extensions
-from actors.engine import lifecycle
-from actors.engine.launching import launch
+from actors.engine import launching, lifecycle
+from actors.engine.launching import dispatch_unsent, launch
 from extensions import FastStatement, db, direct_autocommit
 from models import Job, JobStatus, User
 from models.base import utcnow
@@ -114,3 +114,55 @@ def test_launch_commits_what_the_caller_changed_first(app, tmp_path):
     db.session.rollback()  # nothing left to undo: launch committed it
     assert db.session.scalar(select(User.id).where(User.username == "pending")) is not None
     assert db.session.get(Job, job.id).status == JobStatus.QUEUED
+
+
+def test_a_launched_job_is_marked_sent_off_the_request(app):
+    job, sent = launch("export_descriptions", parameters={"format": "csv", "slugs": []})
+    assert sent
+    assert launching._sent_marks.flush()
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).sent_at is not None
+    assert dispatch_unsent(grace_seconds=0) == 0  # nothing for the dispatcher to send again
+
+
+def test_a_late_mark_leaves_a_re_queued_attempt_to_the_dispatcher(app):
+    first, again = (lifecycle.queue({"type": "export_descriptions", "user_id": None, "description_id": None,
+                                     "parameters": {}, "retry_of_id": None, "created_at": utcnow()})
+                    for _ in range(2))
+    # A worker claimed `again` and stopped before the mark came: re-queued as attempt 2, unsent.
+    db.session.execute(update(Job).where(Job.id == again.id).values(attempt=2))
+    db.session.commit()
+    marks = launching._SentMarks()
+    marks.add(db.engine, first.id)
+    marks.add(db.engine, again.id)
+    assert marks.flush()
+    db.session.expire_all()
+    assert db.session.get(Job, first.id).sent_at is not None
+    assert db.session.get(Job, again.id).sent_at is None  # the dispatcher sends it
+
+
+def test_a_connection_the_database_dropped_is_not_used_again(any_db_app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs a server that can drop a connection")
+    backend_pid = FastStatement(select(func.pg_backend_pid()))
+    with direct_autocommit() as connection:
+        dropped = connection.run(backend_pid, {})[0]
+    db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": dropped})
+    db.session.commit()
+    with pytest.raises(exc.OperationalError):
+        with direct_autocommit() as connection:
+            connection.run(backend_pid, {})
+    assert extensions._spares_of(db.engine).idle == []
+    with direct_autocommit() as connection:
+        assert connection.run(backend_pid, {})[0] != dropped
+
+
+def test_sqlite_in_memory_writes_through_the_one_shared_connection(tmp_path, monkeypatch):
+    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI="sqlite://")
+    with app.app_context():
+        db.create_all()
+        job = lifecycle.queue({"type": "export_descriptions", "user_id": None, "description_id": None,
+                               "parameters": {}, "retry_of_id": None, "created_at": utcnow()})
+        assert lifecycle.claim(job.id, None, "worker-1", "/tmp/1.log", []) == ""
+        assert _row(job.id).status == JobStatus.RUNNING  # the same database the session sees
+        db.session.remove()
