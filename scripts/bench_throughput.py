@@ -280,7 +280,10 @@ def run_throughput(quick: bool = False) -> list[dict]:
 def run_latency(quick: bool = False) -> list[dict]:
     count = 15 if quick else 60
     rows = []
-    for timeout_ms, label in ((None, "worker_timeout 1000 ms (now)"), (TUNED_TIMEOUT_MS, f"worker_timeout {TUNED_TIMEOUT_MS} ms")):
+    from config import instance_path, load
+
+    now = f"worker_timeout {load(instance_path())['WORKER_POLL_MS']} ms (WORKER_POLL_MS, now)"
+    for timeout_ms, label in ((None, now), (TUNED_TIMEOUT_MS, f"worker_timeout {TUNED_TIMEOUT_MS} ms")):
         samples = _measure(_latencies, count, timeout_ms)
         tracked, raw = samples["tracked"], samples["raw"]
         p50, p99 = percentile(tracked, 0.5), percentile(tracked, 0.99)

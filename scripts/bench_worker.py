@@ -89,7 +89,11 @@ def _raw_child(threads: int) -> None:
     _poll_override()
     broker, _ = raw_broker()
     broker.emit_after("process_boot")
-    worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=1000)  # as actors/worker.py
+    from config import instance_path, load
+
+    # The idle consumer's back-off of a tracked worker (WORKER_POLL_MS; it was 1000 here, left
+    # from before that setting, which let raw consumers sleep up to 1 s on an empty queue).
+    worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=load(instance_path())["WORKER_POLL_MS"])
     worker.start()
     _wait_for_sigterm()
     worker.stop()
