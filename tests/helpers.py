@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from jinja2.bccache import Bucket, BytecodeCache
 from webtest import TestApp
 
 from app import create_app
@@ -35,10 +36,32 @@ def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **overrides):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
         "JOBS_BROKER": "stub",
         "JOBS_OUTPUT_FLUSH_SECONDS": 0.05,
+        "JOBS_WAIT_RETRY_SECONDS": 0.05,  # a job waiting for a record lock looks again soon (2 s in production)
         "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
+    return app
+
+
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory for every app the tests create (each has its own Jinja
+    environment: compiling the same templates again was a third of a web test). A template whose
+    source changed is compiled again: Jinja checks each entry's checksum."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_BYTECODE = SharedBytecodeCache()
 
 
 def login(testapp: TestApp, username: str, password: str = PASSWORD, status=None):

@@ -34,7 +34,8 @@ def live_server(tmp_path, monkeypatch):
         create_user("admin", PASSWORD, admin=True)
         insert_demo_fonds(200)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits for the loop to look (0.5 s by default).
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     broker = runtime(app).broker
     broker.emit_after("process_boot")
@@ -45,8 +46,9 @@ def live_server(tmp_path, monkeypatch):
     server.shutdown()
 
 
-@pytest.fixture
-def browser(chromium_paths, tmp_path):
+@pytest.fixture(scope="session")
+def chromium(chromium_paths, tmp_path_factory):
+    """One headless Chromium for the session (starting one costs seconds); ``browser`` resets it."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -54,13 +56,30 @@ def browser(chromium_paths, tmp_path):
     options.binary_location = chromium_paths[0]
     for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1280,900", f"--user-data-dir={tmp_path / 'profile'}"):
+                     "--window-size=1280,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium') / 'profile'}"):
         options.add_argument(argument)
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads)})
     driver = webdriver.Chrome(service=Service(chromium_paths[1]), options=options)
-    driver.downloads = downloads
     OUTPUT.mkdir(parents=True, exist_ok=True)
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def browser(chromium, tmp_path):
+    """The session's Chromium as a fresh browser would be: no page, no cookies (every live
+    server is 127.0.0.1, and cookies ignore the port), no cache, a 1280x900 window, and
+    downloads going to this test's own folder."""
+
+    def reset() -> None:
+        chromium.get("about:blank")  # stops the last page's scripts (auto refresh) first
+        chromium.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        chromium.execute_cdp_cmd("Network.clearBrowserCache", {})
+        chromium.set_window_size(1280, 900)
+
+    reset()
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    chromium.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    chromium.downloads = downloads
+    yield chromium
+    reset()

@@ -13,6 +13,7 @@ from blueprints.jobs.queries import counts, jobs_for
 from models.user import create_user
 from extensions import db
 from helpers import PASSWORD, FreshContext, login, make_app
+from pg_schema import private_schema
 from models import Job, User
 from commands.demo_data import insert_historical_jobs
 
@@ -20,15 +21,19 @@ pytestmark = pytest.mark.postgres
 ROWS = 30_000
 
 
-@pytest.fixture
-def big_app(tmp_path, monkeypatch, postgres_url):
-    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url, JOBS_PER_PAGE=25)
-    with app.app_context():
-        db.create_all()
-        create_user("boss", PASSWORD, admin=True)
-        insert_historical_jobs(ROWS, 10)
-        yield app
-        db.session.remove()
+@pytest.fixture(scope="module")
+def big_app(tmp_path_factory, postgres_base_url):
+    """The app on a private PostgreSQL schema with ROWS finished jobs, built once for the module:
+    the tests read them (and VACUUM ANALYZE after the insert fixes the planner's statistics)."""
+    with pytest.MonkeyPatch.context() as monkeypatch, private_schema(postgres_base_url, "aj_test") as url:
+        app = make_app(tmp_path_factory.mktemp("bench"), monkeypatch, SQLALCHEMY_DATABASE_URI=url, JOBS_PER_PAGE=25)
+        with app.app_context():
+            db.create_all()
+            create_user("boss", PASSWORD, admin=True)
+            insert_historical_jobs(ROWS, 10)
+            yield app
+            db.session.remove()
+            db.engine.dispose()
 
 
 def plan(statement) -> str:

@@ -62,22 +62,28 @@ def test_two_worker_processes_share_the_load_and_restart_on_sighup(tmp_path, mon
     env = worker_env(tmp_path, DATABASE_URL=postgres_url, REDIS_URL=redis_url, JOBS_NAMESPACE=namespace)
     with app.app_context():
         db.create_all()
-        fonds = [ArchivalDescription.by_slug(insert_demo_fonds(120, title=f"Fonds {n}")) for n in range(8)]
+        fonds = [ArchivalDescription.by_slug(insert_demo_fonds(40, title=f"Fonds {n}")) for n in range(8)]
         worker = start_worker(env, "--processes", "2", "--threads", "1")
+
+        def alive() -> set[int]:
+            db.session.expire_all()
+            return {w.pid for w in db.session.scalars(select(WorkerProcess).where(WorkerProcess.stopped_at.is_(None)))}
+
         try:
+            # Both processes up before the jobs go out, so small jobs are enough to share the load.
+            wait_for(lambda: len(alive()) == 2, timeout=60)
             for record in fonds:
                 launch("finding_aid", description=record, parameters={"format": "pdf"})
             wait_for(lambda: completed_count() == len(fonds), timeout=180)
             shared = db.session.scalars(select(Job.worker_id).distinct()).all()
             assert len(shared) == 2, "both worker processes should have taken jobs"
 
-            before = {w.pid for w in db.session.scalars(select(WorkerProcess).where(WorkerProcess.stopped_at.is_(None)))}
+            before = alive()
             worker.send_signal(signal.SIGHUP)
 
             def restarted() -> bool:
-                db.session.expire_all()
-                alive = {w.pid for w in db.session.scalars(select(WorkerProcess).where(WorkerProcess.stopped_at.is_(None)))}
-                return len(alive) == 2 and not (alive & before)
+                now = alive()
+                return len(now) == 2 and not (now & before)
 
             wait_for(restarted, timeout=60)
             launch("finding_aid", description=fonds[0], parameters={"format": "rtf"})

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from actors.engine.runtime import runtime
 from actors.engine.launching import launch
+from actors.rendering.finding_aid import PARALLEL_MIN_DESCRIPTIONS
 from extensions import db
 from helpers import make_app, wait_for
 from models import ArchivalDescription, Job, JobStatus, WorkerProcess
@@ -77,7 +78,10 @@ def fresh(job_id: int) -> Job:
     return db.session.get(Job, job_id)
 
 
-def launch_big_finding_aid(descriptions: int = 1500) -> int:
+def launch_big_finding_aid(descriptions: int = 300) -> int:
+    """A finding aid that runs for seconds (about 5 s here), all in the worker process: fewer
+    descriptions than PARALLEL_MIN_DESCRIPTIONS, so no WeasyPrint helper processes."""
+    assert descriptions < PARALLEL_MIN_DESCRIPTIONS
     slug = insert_demo_fonds(descriptions)
     job, sent = launch("finding_aid", description=ArchivalDescription.by_slug(slug), parameters={"format": "pdf"})
     assert sent
