@@ -100,7 +100,11 @@ def pdf(tree):
 
 
 def page_texts(reader: PdfReader) -> list[str]:
-    return [page.extract_text() for page in reader.pages]
+    """Each page's text, extracted once per reader (pypdf takes about a second for the whole
+    fonds, and most tests here read the module's one PDF)."""
+    if not hasattr(reader, "page_texts"):
+        reader.page_texts = [page.extract_text() for page in reader.pages]
+    return list(reader.page_texts)
 
 
 def assert_progress(calls: list[tuple[int, int]], total: int) -> None:
