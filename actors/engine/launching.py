@@ -39,7 +39,8 @@ def launch(
     parameters: dict[str, Any] | None = None,
     retry_of_id: int | None = None,
 ) -> tuple[Job, bool]:
-    """Create the job row (Queued), commit, then send its message.
+    """Create the job row (Queued), commit, then send its message (``sent_at`` is written
+    moments later, in a batch: ``_SentMarks``).
 
     Returns the job and whether the message reached the broker. When it did not, the
     job stays Queued with no ``sent_at`` and a dispatcher sends it later: nothing is lost.
@@ -147,7 +148,8 @@ atexit.register(_sent_marks.flush)
 def dispatch_unsent(grace_seconds: float = 5, limit: int = 500) -> int:
     """Send queued jobs whose message never reached the broker (the outbox). Returns how many.
 
-    The grace period leaves alone jobs whose launching request is still sending them.
+    The grace period leaves alone jobs whose launching request is still sending them, or
+    whose mark sent is still on its way.
     """
     pending = db.session.execute(
         select(Job.id, Job.type)
