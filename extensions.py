@@ -1,4 +1,5 @@
 """Flask extensions, created once and bound to the app in create_app."""
+
 import os
 import threading
 import weakref
@@ -131,8 +132,14 @@ class DirectAutocommit:
             self.invalidated = self.dialect.is_disconnect(error, self.dbapi_connection, cursor)
             self._cursor = None
             cursor.close()
-            raise exc.DBAPIError.instance(compiled.sql, params, error, self.dialect.loaded_dbapi.Error,
-                                          connection_invalidated=self.invalidated, dialect=self.dialect) from error
+            raise exc.DBAPIError.instance(
+                compiled.sql,
+                params,
+                error,
+                self.dialect.loaded_dbapi.Error,
+                connection_invalidated=self.invalidated,
+                dialect=self.dialect,
+            ) from error
         return rows[0] if rows else None
 
     def close(self) -> None:

@@ -1,5 +1,6 @@
 """A job's log file is made only when its output outgrows what the database keeps; the
 download is then the file, else the database's text, and both are the whole output."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +9,9 @@ from actors.engine.output.capture import JobOutput
 
 
 def output(path: Path, cap: int = 20, hard_limit: int = 1000, earlier: str = "") -> JobOutput:
-    return JobOutput(path=path, cap=cap, hard_limit=hard_limit, flush_seconds=60, on_flush=lambda *_: None,
-                     earlier=earlier)
+    return JobOutput(
+        path=path, cap=cap, hard_limit=hard_limit, flush_seconds=60, on_flush=lambda *_: None, earlier=earlier
+    )
 
 
 def test_output_the_database_keeps_whole_makes_no_file(tmp_path):

@@ -1,6 +1,7 @@
 """The per-job writes on the driver (extensions.FastStatement / direct_autocommit), on SQLite and
 PostgreSQL: the same values as a SQLAlchemy Connection would write, errors as SQLAlchemy raises
 them, and a session's own connections left as they were."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -39,9 +40,16 @@ def _row(job_id: int):
 
 def test_queue_claim_and_finish_write_what_a_connection_would(any_db_app):
     created = utcnow()
-    job = lifecycle.queue({"type": "export_descriptions", "user_id": None, "description_id": None,
-                           "parameters": {"format": "csv", "slugs": ["a", "b"]}, "retry_of_id": None,
-                           "created_at": created})
+    job = lifecycle.queue(
+        {
+            "type": "export_descriptions",
+            "user_id": None,
+            "description_id": None,
+            "parameters": {"format": "csv", "slugs": ["a", "b"]},
+            "retry_of_id": None,
+            "created_at": created,
+        }
+    )
     row = _row(job.id)
     assert row.status == JobStatus.QUEUED and row.parameters == {"format": "csv", "slugs": ["a", "b"]}
     assert row.output == "" and row.attempt == 1 and row.created_at == created  # the columns' defaults
@@ -54,18 +62,32 @@ def test_queue_claim_and_finish_write_what_a_connection_would(any_db_app):
     assert isinstance(row.started_at, datetime)
 
     lifecycle.update_while_running(job.id, {"output": "so far\n", "progress_done": 1, "progress_total": 3})
-    lifecycle.update_while_running(job.id, {"status": JobStatus.COMPLETED, "info": "Done.", "output": "all\n",
-                                            "finished_at": utcnow()})
+    lifecycle.update_while_running(
+        job.id, {"status": JobStatus.COMPLETED, "info": "Done.", "output": "all\n", "finished_at": utcnow()}
+    )
     lifecycle.update_while_running(job.id, {"output": "too late\n"})  # no longer Running: not written
     row = _row(job.id)
     assert (row.status, row.info, row.output, row.progress_done, row.progress_total) == (
-        JobStatus.COMPLETED, "Done.", "all\n", 1, 3)
+        JobStatus.COMPLETED,
+        "Done.",
+        "all\n",
+        1,
+        3,
+    )
 
 
 def test_a_failing_statement_raises_as_sqlalchemy_and_its_connection_goes_on(any_db_app):
-    insert_with_id = FastStatement(insert(Job.__table__).values(
-        id=bindparam("id"), type="x", status=JobStatus.QUEUED, parameters={}, created_at=bindparam("now"), output="",
-        attempt=1))
+    insert_with_id = FastStatement(
+        insert(Job.__table__).values(
+            id=bindparam("id"),
+            type="x",
+            status=JobStatus.QUEUED,
+            parameters={},
+            created_at=bindparam("now"),
+            output="",
+            attempt=1,
+        )
+    )
     with direct_autocommit() as connection:
         connection.run(insert_with_id, {"id": 7, "now": utcnow()})
     with pytest.raises(exc.IntegrityError):
@@ -77,8 +99,11 @@ def test_a_failing_statement_raises_as_sqlalchemy_and_its_connection_goes_on(any
     with pytest.raises(KeyError):  # a value the statement needs
         with direct_autocommit() as connection:
             connection.run(insert_with_id, {"id": 8})
-    without_attempt = FastStatement(insert(Job.__table__).values(
-        type="x", status=JobStatus.QUEUED, parameters={}, created_at=bindparam("now"), output=""))
+    without_attempt = FastStatement(
+        insert(Job.__table__).values(
+            type="x", status=JobStatus.QUEUED, parameters={}, created_at=bindparam("now"), output=""
+        )
+    )
     with pytest.raises(ValueError, match="give a value for attempt"):  # a default a Connection would compute
         with direct_autocommit() as connection:
             connection.run(without_attempt, {"now": utcnow()})
@@ -88,8 +113,10 @@ def test_sessions_keep_their_transactions(any_db_app):
     """The spare connections are the engine's pool's no more: a session's rollback still undoes."""
     for _ in range(3):
         with direct_autocommit() as connection:
-            connection.run(lifecycle._insert(("created_at", "parameters", "status", "type")),
-                           {"type": "x", "status": JobStatus.QUEUED, "parameters": {}, "created_at": utcnow()})
+            connection.run(
+                lifecycle._insert(("created_at", "parameters", "status", "type")),
+                {"type": "x", "status": JobStatus.QUEUED, "parameters": {}, "created_at": utcnow()},
+            )
     db.session.add(User(username="nobody", password_hash="x"))
     db.session.flush()
     db.session.rollback()
@@ -126,9 +153,19 @@ def test_a_launched_job_is_marked_sent_off_the_request(app):
 
 
 def test_a_late_mark_leaves_a_re_queued_attempt_to_the_dispatcher(app):
-    first, again = (lifecycle.queue({"type": "export_descriptions", "user_id": None, "description_id": None,
-                                     "parameters": {}, "retry_of_id": None, "created_at": utcnow()})
-                    for _ in range(2))
+    first, again = (
+        lifecycle.queue(
+            {
+                "type": "export_descriptions",
+                "user_id": None,
+                "description_id": None,
+                "parameters": {},
+                "retry_of_id": None,
+                "created_at": utcnow(),
+            }
+        )
+        for _ in range(2)
+    )
     # A worker claimed `again` and stopped before the mark came: re-queued as attempt 2, unsent.
     db.session.execute(update(Job).where(Job.id == again.id).values(attempt=2))
     db.session.commit()
@@ -161,8 +198,16 @@ def test_sqlite_in_memory_writes_through_the_one_shared_connection(tmp_path, mon
     app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI="sqlite://")
     with app.app_context():
         db.create_all()
-        job = lifecycle.queue({"type": "export_descriptions", "user_id": None, "description_id": None,
-                               "parameters": {}, "retry_of_id": None, "created_at": utcnow()})
+        job = lifecycle.queue(
+            {
+                "type": "export_descriptions",
+                "user_id": None,
+                "description_id": None,
+                "parameters": {},
+                "retry_of_id": None,
+                "created_at": utcnow(),
+            }
+        )
         assert lifecycle.claim(job.id, None, "worker-1", "/tmp/1.log", []) == ""
         assert _row(job.id).status == JobStatus.RUNNING  # the same database the session sees
         db.session.remove()
