@@ -1,13 +1,30 @@
 """Database models, one module per aggregate."""
 
+from models.authority import AuthorityRecord, EntityType, Event
 from models.description import ArchivalDescription, PublicationStatus
+from models.description_parts import AlternativeIdentifier, DescriptionName, DescriptionTerm, Note
 from models.finding_aid import FindingAid
 from models.job import Job, JobStatus
 from models.rights import RightsStatement
+from models.storage import Container, DescriptionContainer
 from models.user import LoginFailure, Role, User
+from models.vocabulary import LevelOfDescription, Repository, Taxonomy, Term
 from models.worker import WorkerProcess
 
 __all__ = [
+    "AlternativeIdentifier",
+    "AuthorityRecord",
+    "Container",
+    "DescriptionContainer",
+    "DescriptionName",
+    "DescriptionTerm",
+    "EntityType",
+    "Event",
+    "LevelOfDescription",
+    "Note",
+    "Repository",
+    "Taxonomy",
+    "Term",
     "ArchivalDescription",
     "FindingAid",
     "PublicationStatus",

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, false, func, select
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, false, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -67,7 +67,7 @@ class ArchivalDescription(db.Model):
     slug: Mapped[str] = mapped_column(String(255), unique=True)
     identifier: Mapped[str | None] = mapped_column(String(255))
     title: Mapped[str] = mapped_column(String(1024))
-    level_of_description: Mapped[str] = mapped_column(String(32), default="fonds")
+    level_of_description: Mapped[str] = mapped_column(String(64), default="fonds")  # models.vocabulary level_key
     dates: Mapped[str | None] = mapped_column(String(255))
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
@@ -80,6 +80,43 @@ class ArchivalDescription(db.Model):
     )
     # Whether the description has a digital object (AtoM's "only those with digital objects").
     has_digital_object: Mapped[bool] = mapped_column(default=False, server_default=false())
+    digital_object_path: Mapped[str | None] = mapped_column(Text)
+    digital_object_uri: Mapped[str | None] = mapped_column(Text)
+    repository_id: Mapped[int | None] = mapped_column(ForeignKey("repositories.id", ondelete="SET NULL"), index=True)
+    # ISAD(G) 3.1 identity (with AtoM's accession number and RAD's parallel title)
+    accession_number: Mapped[str | None] = mapped_column(String(255))
+    alternate_title: Mapped[str | None] = mapped_column(Text)
+    # 3.2 context (creators are events; see models.authority)
+    archival_history: Mapped[str | None] = mapped_column(Text)
+    acquisition: Mapped[str | None] = mapped_column(Text)
+    # 3.3 content and structure
+    appraisal: Mapped[str | None] = mapped_column(Text)
+    accruals: Mapped[str | None] = mapped_column(Text)
+    # 3.4 conditions of access and use (languages and scripts: ISO 639 / ISO 15924 codes)
+    access_conditions: Mapped[str | None] = mapped_column(Text)
+    reproduction_conditions: Mapped[str | None] = mapped_column(Text)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    scripts: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    language_note: Mapped[str | None] = mapped_column(Text)
+    physical_characteristics: Mapped[str | None] = mapped_column(Text)
+    finding_aids: Mapped[str | None] = mapped_column(Text)
+    # 3.5 allied materials (publication notes are notes)
+    location_of_originals: Mapped[str | None] = mapped_column(Text)
+    location_of_copies: Mapped[str | None] = mapped_column(Text)
+    related_units_of_description: Mapped[str | None] = mapped_column(Text)
+    # 3.7 description control (archivist's notes are notes)
+    description_identifier: Mapped[str | None] = mapped_column(String(255))
+    institution_identifier: Mapped[str | None] = mapped_column(String(255))
+    rules: Mapped[str | None] = mapped_column(Text)
+    description_status: Mapped[str | None] = mapped_column(String(64))
+    level_of_detail: Mapped[str | None] = mapped_column(String(64))
+    revision_history: Mapped[str | None] = mapped_column(Text)
+    description_languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    description_scripts: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    sources: Mapped[str | None] = mapped_column(Text)
+    # The language the record is written in (AtoM's "culture"), and RAD's own fields by CSV column.
+    culture: Mapped[str | None] = mapped_column(String(16))
+    rad_fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

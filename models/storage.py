@@ -1,0 +1,36 @@
+"""Physical storage: containers (box, folder, shelf ...) with a location. A description may sit
+in several containers and a container may hold many descriptions (AtoM's physical objects)."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from extensions import db
+
+
+class Container(db.Model):
+    __tablename__ = "containers"
+    __table_args__ = (Index("ix_containers_name", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    container_type: Mapped[str | None] = mapped_column(String(64))  # "Box", "Folder", "Shelf" ...
+    name: Mapped[str] = mapped_column(String(255))  # its number or name: "3", "Example Box"
+    location: Mapped[str | None] = mapped_column(Text)
+    # EAD's container/@parent: a folder inside a box.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id", ondelete="SET NULL"))
+
+    @property
+    def label(self) -> str:
+        """"Box 3", or the name alone when it has no type."""
+        return f"{self.container_type} {self.name}" if self.container_type else self.name
+
+
+class DescriptionContainer(db.Model):
+    __tablename__ = "description_containers"
+
+    description_id: Mapped[int] = mapped_column(
+        ForeignKey("archival_descriptions.id", ondelete="CASCADE"), primary_key=True
+    )
+    container_id: Mapped[int] = mapped_column(ForeignKey("containers.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)

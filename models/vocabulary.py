@@ -1,0 +1,81 @@
+"""Vocabularies descriptions point into: levels of description, access-point terms, repositories.
+
+Each grows when an import brings a value it does not know (as AtoM's taxonomies do); none is
+a fixed list that refuses a file."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import Enum, Index, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from extensions import db
+
+# AtoM's default levels of description, in its order.
+DEFAULT_LEVELS = ("Fonds", "Subfonds", "Collection", "Series", "Subseries", "File", "Item", "Part", "Record group")
+
+
+def level_key(name: str) -> str:
+    """How a level is stored on a description: its name, lower-case, spaces folded ("record group")."""
+    return " ".join(name.split()).lower()
+
+
+class LevelOfDescription(db.Model):
+    __tablename__ = "levels_of_description"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    position: Mapped[int] = mapped_column(default=0)
+
+    @classmethod
+    def names(cls) -> dict[str, str]:
+        """key -> name, in vocabulary order (a few dozen rows at most)."""
+        return dict(db.session.execute(select(cls.key, cls.name).order_by(cls.position, cls.id)).all())
+
+    @classmethod
+    def ensure(cls, names: list[str]) -> list[str]:
+        """Add the levels not yet in the vocabulary (the caller commits); returns their keys."""
+        known = set(db.session.scalars(select(cls.key)))
+        next_position = len(known)
+        keys = []
+        for name in names:
+            key = level_key(name)
+            keys.append(key)
+            if key and key not in known:
+                known.add(key)
+                db.session.add(cls(key=key, name=" ".join(name.split()), position=next_position))
+                next_position += 1
+        return keys
+
+
+class Taxonomy(enum.Enum):
+    SUBJECT = "subject"
+    PLACE = "place"
+    GENRE = "genre"
+
+
+class Term(db.Model):
+    """A subject, place or genre access point (name access points are authority records)."""
+
+    __tablename__ = "terms"
+    __table_args__ = (UniqueConstraint("taxonomy", "name", name="uq_terms_taxonomy_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taxonomy: Mapped[Taxonomy] = mapped_column(
+        Enum(Taxonomy, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    )
+    name: Mapped[str] = mapped_column(String(1024))
+
+
+class Repository(db.Model):
+    """The institution that holds the material (AtoM's repository / ISDIAH record)."""
+
+    __tablename__ = "repositories"
+    __table_args__ = (Index("ix_repositories_name", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(1024))
+    identifier: Mapped[str | None] = mapped_column(String(255))
+    address: Mapped[str | None] = mapped_column(Text)
