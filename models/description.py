@@ -114,9 +114,10 @@ class ArchivalDescription(db.Model):
     description_languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     description_scripts: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     sources: Mapped[str | None] = mapped_column(Text)
-    # The language the record is written in (AtoM's "culture"), and RAD's own fields by CSV column.
+    # The language the record is written in (AtoM's "culture"); AtoM CSV columns with no field of
+    # their own here (RAD's rad* columns, copyright columns ...), by column name: kept, exported back.
     culture: Mapped[str | None] = mapped_column(String(16))
-    rad_fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    other_fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -1,13 +1,13 @@
-"""Write description sub-trees as AtoM CSV or EAD 2002, row by row, into any text stream.
+"""Write description sub-trees as EAD 2002, row by row, into any text stream (AtoM CSV:
+``actors.exporting.atom_csv``); the rows both read.
 
-Both writers take rows in tree order (lft) and keep only the chain of open ancestors,
-so an export of any size streams. What they write is what the importers read back:
+The writer takes rows in tree order (lft) and keeps only the chain of open ancestors,
+so an export of any size streams. What it writes is what the importer reads back:
 an export re-imports to the same tree (titles, identifiers, levels, dates, order).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from typing import IO
@@ -16,45 +16,17 @@ from xml.sax.saxutils import escape, quoteattr
 from sqlalchemy import Row as SqlRow
 from sqlalchemy import select
 
-from actors.importing.rows import guard_cell
+from actors.importing.atom_columns import CODES, TEXT
 from models.description import ArchivalDescription as D
 from models.description import PublicationStatus
 
+# What the writers read of each description (related records: actors.exporting.related).
 COLUMNS = (
-    D.id,
-    D.parent_id,
-    D.lft,
-    D.rgt,
-    D.depth,
-    D.slug,
-    D.identifier,
-    D.title,
-    D.level_of_description,
-    D.dates,
-    D.start_date,
-    D.end_date,
-    D.extent_and_medium,
-    D.scope_and_content,
-    D.arrangement,
-    D.publication_status,
-)
-CSV_HEADER = (
-    "legacyId",
-    "parentId",
-    "qubitParentSlug",
-    "identifier",
-    "title",
-    "levelOfDescription",
-    "extentAndMedium",
-    "scopeAndContent",
-    "arrangement",
-    "eventDates",
-    "eventTypes",
-    "eventStartDates",
-    "eventEndDates",
-    "publicationStatus",
-    "culture",
-)
+    D.id, D.parent_id, D.lft, D.rgt, D.depth, D.slug, D.level_of_description, D.dates, D.start_date, D.end_date,
+    D.publication_status, D.repository_id, D.other_fields, D.has_digital_object,
+    *(getattr(D, attribute) for attribute in TEXT.values() if attribute not in ("identifier", "title")),
+    D.identifier, D.title, *(getattr(D, attribute) for attribute in CODES.values()),
+)  # fmt: skip
 EAD_NAMESPACE = "urn:isbn:1-931666-22-9"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -69,37 +41,8 @@ def subtree_rows(root: D):
     )
 
 
-def _iso(value) -> str:
+def iso_date(value) -> str:
     return value.isoformat() if value else ""
-
-
-class CsvExport:
-    def __init__(self, stream: IO[str]) -> None:
-        self.writer = csv.writer(stream, lineterminator="\n")
-        self.writer.writerow(CSV_HEADER)
-
-    def write_tree(self, rows: Iterable[SqlRow], root_id: int) -> Iterable[None]:
-        for row in rows:
-            has_dates = bool(row.dates or row.start_date or row.end_date)
-            cells = (
-                str(row.id),
-                "" if row.id == root_id else str(row.parent_id),
-                "",
-                row.identifier or "",
-                row.title,
-                row.level_of_description.capitalize(),
-                row.extent_and_medium or "",
-                row.scope_and_content or "",
-                row.arrangement or "",
-                row.dates or "",
-                "Creation" if has_dates else "",
-                _iso(row.start_date),
-                _iso(row.end_date),
-                PublicationStatus(row.publication_status).label,
-                "en",
-            )
-            self.writer.writerow([guard_cell(cell) for cell in cells])
-            yield
 
 
 def _text(value: str | None) -> str:
@@ -170,9 +113,9 @@ class EadExport:
         parts.append(f"<unittitle>{_text(row.title)}</unittitle>")
         if row.dates or row.start_date or row.end_date:
             # "start/end"; "start/" when there is no end date, so it re-imports without one.
-            normal = _iso(row.start_date)
+            normal = iso_date(row.start_date)
             if row.end_date != row.start_date:
-                normal = f"{normal}/{_iso(row.end_date)}"
+                normal = f"{normal}/{iso_date(row.end_date)}"
             normal_attr = f" normal={_attr(normal)}" if normal else ""
             parts.append(f"<unitdate{normal_attr}>{_text(row.dates)}</unitdate>")
         if row.extent_and_medium:

@@ -23,7 +23,8 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from actors.engine.context import report_progress, set_info
-from actors.exporting.formats import CsvExport, EadExport, subtree_rows
+from actors.exporting.atom_csv import CsvExport
+from actors.exporting.formats import EadExport, subtree_rows
 from actors.forms import JobForm
 from actors.tree_jobs import lock_tree
 from extensions import db
@@ -113,7 +114,7 @@ def export_descriptions(job_id: int) -> None:
             for name, root_group in _members(roots, fmt):
                 with archive.open(name, "w", force_zip64=True) as member:
                     stream = io.TextIOWrapper(member, encoding="utf-8", newline="")
-                    writer = CsvExport(stream) if fmt == "csv" else EadExport(stream)
+                    writer = CsvExport(stream, root_group) if fmt == "csv" else EadExport(stream)
                     for root in root_group:
                         for _written in writer.write_tree(db.session.execute(subtree_rows(root)), root.id):
                             done += 1

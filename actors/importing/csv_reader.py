@@ -7,37 +7,9 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+from actors.importing import atom_columns as atom
 from actors.importing.rows import ImportFailed, Row, unguard_cell
 
-# AtoM column -> model field.
-COLUMNS = {
-    "identifier": "identifier",
-    "title": "title",
-    "levelOfDescription": "level_of_description",
-    "extentAndMedium": "extent_and_medium",
-    "scopeAndContent": "scope_and_content",
-    "arrangement": "arrangement",
-    "eventDates": "dates",
-    "eventStartDates": "start_date",
-    "eventEndDates": "end_date",
-    "publicationStatus": "publication_status",
-    "digitalObjectPath": "digital_object",
-    "digitalObjectURI": "digital_object",
-}
-STRUCTURE = ("legacyId", "parentId", "qubitParentSlug")
-# Columns AtoM fills with several values separated by "|": we keep the first (the first event).
-MULTI_VALUED = {"eventDates", "eventStartDates", "eventEndDates", "eventTypes", "eventActors"}
-# AtoM columns this application does not store: accepted quietly, listed once in the output.
-ATOM_NOT_STORED = frozenset(
-    "accessionNumber repository archivalHistory acquisition appraisal accruals accessConditions "
-    "reproductionConditions language script languageNote physicalCharacteristics findingAids "
-    "locationOfOriginals locationOfCopies relatedUnitsOfDescription publicationNote generalNote "
-    "subjectAccessPoints placeAccessPoints nameAccessPoints genreAccessPoints descriptionIdentifier "
-    "institutionIdentifier rules descriptionStatus levelOfDetail revisionHistory languageOfDescription "
-    "scriptOfDescription sources archivistNote physicalObjectName physicalObjectLocation physicalObjectType "
-    "alternativeIdentifiers alternativeIdentifierLabels eventTypes eventActors eventActorHistories "
-    "eventPlaces eventDescriptions culture digitalObjectChecksum radGeneralMaterialDesignation".split()
-)
 csv.field_size_limit(16 * 1024 * 1024)  # long scope notes are normal; 16 MB per cell is still bounded
 
 
@@ -55,9 +27,8 @@ class CsvReader:
                 raise ImportFailed(f"line 1: the header is not readable: {error}") from None
         if "title" not in self.header:
             raise ImportFailed("line 1: the header has no “title” column: this is not an AtoM CSV file")
-        known = set(COLUMNS) | set(STRUCTURE)
-        self.unknown = [name for name in self.header if name and name not in known and name not in ATOM_NOT_STORED]
-        self.not_stored = [name for name in self.header if name in ATOM_NOT_STORED]
+        # Columns with no field of their own here: kept as they are (other_fields) and exported back.
+        self.kept_as_is = [name for name in self.header if name and name not in atom.KNOWN]
         duplicates = sorted({name for name in self.header if name and self.header.count(name) > 1})
         if duplicates:
             raise ImportFailed(f"line 1: the header repeats the column(s) {', '.join(duplicates)}")
@@ -92,20 +63,72 @@ class CsvReader:
         row = Row(where=where)
         if len(cells) > len(header):
             row.problems.append(f"{where}: {len(cells)} values but the header has only {len(header)} columns")
+        lists: dict[str, list[str]] = {}
         for name, cell in zip(header, cells, strict=False):
             value = unguard_cell(cell.strip())
             if not value:
                 continue
-            if name in MULTI_VALUED:
-                value = value.split("|", 1)[0].strip()
-            if name == "legacyId":
+            name = atom.ALIASES.get(name, name)
+            if name in atom.LIST_COLUMNS:
+                lists[name] = atom.split_list(value)
+            elif name == "legacyId":
                 row.key = value
             elif name == "parentId":
                 row.parent_key = value
             elif name == "qubitParentSlug":
                 row.parent_slug = value
-            elif name in COLUMNS:
-                field_name = COLUMNS[name]
-                row.raw.setdefault(field_name, value)
-                row.sources.setdefault(field_name, (where, name))
+            elif name in atom.TEXT:
+                _set(row, atom.TEXT[name], value, where, name)
+            elif name == "levelOfDescription":
+                _set(row, "level_of_description", value, where, name)
+            elif name == "publicationStatus":
+                _set(row, "publication_status", value, where, name)
+            elif name == "repository":
+                row.related.repository = value
+            elif name:
+                row.related.other[name] = value
+        if lists:
+            _related_lists(row, lists, where)
         return row
+
+
+def _set(row: Row, field_name: str, value: str, where: str, column: str) -> None:
+    row.raw.setdefault(field_name, value)
+    row.sources.setdefault(field_name, (where, column))
+
+
+def _related_lists(row: Row, lists: dict[str, list[str]], where: str) -> None:
+    """The "|" columns: codes, notes, access points, and the parallel lists (events, containers,
+    alternative identifiers: entry n of each column belongs to the n-th one)."""
+    related = row.related
+    for column, name in atom.CODES.items():
+        if column in lists:
+            related.codes[name] = [code for code in lists[column] if code]
+    for column, note_type in atom.NOTES.items():
+        related.notes.extend((note_type, text) for text in lists.get(column, ()) if text)
+    for column, taxonomy in atom.TERMS.items():
+        related.terms.extend((taxonomy, name) for name in lists.get(column, ()) if name)
+    related.names.extend(name for name in lists.get(atom.NAMES, ()) if name)
+    for columns in (atom.EVENT_COLUMNS, atom.LEGACY_EVENT_COLUMNS):
+        events = _parallel(lists, columns)
+        for event in events:
+            event.setdefault("event_type", "Creation")
+        related.events.extend(events)
+    related.containers = _parallel(lists, atom.CONTAINER_COLUMNS)
+    related.alternative_ids = [(entry.get("label", ""), entry["value"])
+                               for entry in _parallel(lists, atom.ALTERNATIVE_ID_COLUMNS) if entry.get("value")]
+    if related.events:
+        row.sources.setdefault("start_date", (where, "eventStartDates"))
+        row.sources.setdefault("end_date", (where, "eventEndDates"))
+
+
+def _parallel(lists: dict[str, list[str]], columns: dict[str, str]) -> list[dict[str, str]]:
+    """Zip parallel "|" columns into one dict per entry, leaving out entries with no value at all."""
+    present = [(column, key) for column, key in columns.items() if column in lists]
+    size = max((len(lists[column]) for column, _ in present), default=0)
+    entries = []
+    for n in range(size):
+        entry = {key: lists[column][n] for column, key in present if n < len(lists[column]) and lists[column][n]}
+        if entry:
+            entries.append(entry)
+    return entries

@@ -58,8 +58,7 @@ class EadReader:
         self.path = Path(path)
         self.size = self.path.stat().st_size
         self.header: list[str] = []
-        self.unknown: list[str] = []
-        self.not_stored: list[str] = []
+        self.kept_as_is: list[str] = []
         self._file = None
 
     def bytes_read(self) -> int:

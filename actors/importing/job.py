@@ -112,13 +112,10 @@ def check_rows(reader: CsvReader | EadReader, plan: Plan) -> None:
     print(f"Checked {plan.count} rows: {plan.problem_count or 'no'} problem{plural}.", flush=True)
 
 
-def describe_columns(reader: CsvReader | EadReader) -> list[str]:
-    """Print which columns are not imported; returns the unknown ones for the summary."""
-    if reader.not_stored:
-        print(f"AtoM columns not stored here (ignored): {', '.join(reader.not_stored)}.")
-    if reader.unknown:
-        print(f"Unknown columns (ignored): {', '.join(reader.unknown)}.")
-    return reader.unknown
+def describe_columns(reader: CsvReader | EadReader) -> None:
+    """Say which columns have no field of their own here: none is ignored, they are kept as they are."""
+    if reader.kept_as_is:
+        print(f"Columns kept as they are (no field of their own here; exported back): {', '.join(reader.kept_as_is)}.")
 
 
 def import_descriptions(job_id: int) -> None:
@@ -140,7 +137,7 @@ def import_descriptions(job_id: int) -> None:
     reader = open_reader(upload.get("path", ""), fmt)
     where = f"under “{parent.title}”" if parent else "at the top level"
     print(f"Importing {upload.get('filename')} ({fmt.upper()}) {where}; existing matches: {match_mode}.", flush=True)
-    unknown = describe_columns(reader)
+    describe_columns(reader)
 
     plan = Plan(parent.id if parent else None, match_mode)
     check_rows(reader, plan)
@@ -166,8 +163,6 @@ def import_descriptions(job_id: int) -> None:
         db.session.execute(update(Job).where(Job.id == job_id).values(description_id=record_id))
     db.session.commit()
     summary = f"Created {writer.created}, updated {writer.updated}, skipped {writer.skipped} descriptions."
-    if unknown:
-        summary += f" Unknown columns ignored: {', '.join(unknown)}."
     print(summary)
     set_info(summary)
 
@@ -179,7 +174,7 @@ def validate_csv(job_id: int) -> None:
     upload = job.parameters.get("file") or {}
     reader = open_reader(upload.get("path", ""), "csv")
     print(f"Validating {upload.get('filename')}.", flush=True)
-    unknown = describe_columns(reader)
+    describe_columns(reader)
     plan = Plan(None, "new")
     try:
         check_rows(reader, plan)
@@ -189,6 +184,4 @@ def validate_csv(job_id: int) -> None:
     db.session.rollback()
     count = plan.problem_count
     info = f"{count} problem{'s' if count != 1 else ''} found." if count else "No problems found."
-    if unknown:
-        info += f" Unknown columns: {', '.join(unknown)}."
     set_info(info)

@@ -13,13 +13,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from models.description import LEVELS, PublicationStatus
+from actors.importing.atom_columns import CODES, TEXT
+from models.description import PublicationStatus
 
 # Spreadsheets run cells starting with these as formulas; exports prefix them with "'".
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-MAX_LENGTHS = {"identifier": 255, "title": 1024, "dates": 255}
+TEXT_FIELDS = tuple(TEXT.values())
+CODE_FIELDS = tuple(CODES.values())
+MAX_LENGTHS = {
+    "identifier": 255, "title": 1024, "accession_number": 255, "description_identifier": 255,
+    "institution_identifier": 255, "description_status": 64, "level_of_detail": 64, "culture": 16,
+}  # fmt: skip
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-_LEVEL_ALIASES = {level.replace("-", ""): level for level in LEVELS}
 
 
 class ImportFailed(Exception):
@@ -27,6 +32,21 @@ class ImportFailed(Exception):
 
 
 Source = tuple[str, str]  # (where: "line 14" or an element path, what: a column or attribute name)
+
+
+@dataclass(slots=True)
+class Related:
+    """What a record holds several of, or points to, as read (see models.description_parts)."""
+
+    codes: dict[str, list[str]] = field(default_factory=dict)  # "languages" -> ["en", "fr"]
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (note type, text)
+    terms: list[tuple[str, str]] = field(default_factory=list)  # (taxonomy, name)
+    names: list[str] = field(default_factory=list)  # name access points
+    events: list[dict[str, str]] = field(default_factory=list)  # keys: atom_columns.EVENT_COLUMNS values
+    containers: list[dict[str, str]] = field(default_factory=list)  # name, location, type
+    alternative_ids: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
+    repository: str | None = None
+    other: dict[str, str] = field(default_factory=dict)  # columns kept as they are (other_fields)
 
 
 @dataclass(slots=True)
@@ -38,6 +58,7 @@ class Row:
     raw: dict[str, str] = field(default_factory=dict)  # model field -> text as found
     sources: dict[str, Source] = field(default_factory=dict)  # model field -> where it came from
     problems: list[str] = field(default_factory=list)  # already located, e.g. "line 3: ..."
+    related: Related = field(default_factory=Related)
 
     def source(self, name: str) -> Source:
         return self.sources.get(name, (self.where, name))
@@ -62,61 +83,90 @@ def _needs_guard(value: str) -> bool:
 
 
 def parse_date(text: str, *, end: bool) -> date:
-    """YYYY, YYYY-MM or YYYY-MM-DD; an end date without day or month is the last day it covers."""
+    """YYYY, YYYY-MM or YYYY-MM-DD (AtoM writes "2016-00-00" for a year alone, "2016-05-00" for a
+    month); an end date without day or month is the last day it covers."""
     match = _DATE.match(text.strip())
     if not match:
         raise ValueError(text)
-    year, month, day = int(match.group(1)), match.group(2), match.group(3)
-    if month is None:
+    year, month, day = int(match.group(1)), int(match.group(2) or 0), int(match.group(3) or 0)
+    if not month:
         return date(year, 12, 31) if end else date(year, 1, 1)
-    if day is None:
-        return date(year, int(month), calendar.monthrange(year, int(month))[1] if end else 1)
-    return date(year, int(month), int(day))
+    if not day:
+        return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+    return date(year, month, day)
 
 
 def clean(row: Row) -> dict[str, Any]:
     """The model values of a row; every problem found is added to ``row.problems``."""
-    raw = row.raw
-    values: dict[str, Any] = {
-        name: (raw.get(name) or "").strip() or None
-        for name in ("identifier", "title", "dates", "extent_and_medium", "scope_and_content", "arrangement")
-    }
+    raw, related = row.raw, row.related
+    values: dict[str, Any] = {name: (raw.get(name) or "").strip() or None for name in TEXT_FIELDS}
     if not values["title"]:
         row.problem("title", "missing title", name_it=False)
     for name, limit in MAX_LENGTHS.items():
-        if values[name] and len(values[name]) > limit:
+        if values.get(name) and len(values[name]) > limit:
             row.problem(name, f"is longer than {limit} characters")
     values["level_of_description"] = _level(row, raw.get("level_of_description", ""))
-    values["start_date"] = _date(row, "start_date", end=False)
-    values["end_date"] = _date(row, "end_date", end=True)
-    if values["start_date"] and values["end_date"] and values["end_date"] < values["start_date"]:
-        row.problem("end_date", f"“{values['end_date']}” is before the start date “{values['start_date']}”")
+    events = clean_events(row)
+    if events:  # the description's own dates are its first event's
+        first = events[0]
+        values["dates"], values["start_date"], values["end_date"] = first["date_text"], first["start_date"], first[
+            "end_date"
+        ]
+    else:
+        values["dates"] = (raw.get("dates") or "").strip() or None
+        values["start_date"] = _date(row, "start_date", raw.get("start_date"), end=False)
+        values["end_date"] = _date(row, "end_date", raw.get("end_date"), end=True)
+        _check_order(row, "end_date", values["start_date"], values["end_date"])
+    if values["dates"] and len(values["dates"]) > 255:
+        row.problem("dates", "is longer than 255 characters")
     values["publication_status"] = _status(row, raw.get("publication_status", ""))
-    values["has_digital_object"] = bool((raw.get("digital_object") or "").strip())
+    for name in CODE_FIELDS:
+        values[name] = related.codes.get(name, [])
+    values["other_fields"] = dict(related.other)
+    values["has_digital_object"] = bool(
+        values["digital_object_path"] or values["digital_object_uri"] or (raw.get("digital_object") or "").strip()
+    )
     return values
 
 
+def clean_events(row: Row) -> list[dict[str, Any]]:
+    """The row's events with their dates parsed (added to each); a date that is not one is a
+    located problem."""
+    events = row.related.events
+    for number, event in enumerate(events, start=1):
+        name = f"event {number}" if len(events) > 1 else "event"
+        event["start_date"] = _date(row, "start_date", event.get("start_text"), end=False, what=name)
+        event["end_date"] = _date(row, "end_date", event.get("end_text"), end=True, what=name)
+        _check_order(row, "end_date", event["start_date"], event["end_date"])
+    return events
+
+
 def _level(row: Row, text: str) -> str:
-    """AtoM's level terms, any case, with or without a hyphen; empty: fonds at the top, else file."""
-    wanted = text.strip().lower().replace(" ", "").replace("-", "")
-    if not wanted:
-        return "fonds" if row.parent_key is None and row.parent_slug is None else "file"
-    level = _LEVEL_ALIASES.get(wanted)
-    if level is None:
-        row.problem("level_of_description", f"“{text.strip()}” is not a level of description ({', '.join(LEVELS)})")
-        return "file"
-    return level
+    """The level of description as written (spaces folded; the vocabulary takes any level, see
+    models.vocabulary); empty: Fonds at the top, else File."""
+    name = " ".join(text.split())
+    if not name:
+        return "Fonds" if row.parent_key is None and row.parent_slug is None else "File"
+    if len(name) > 64:
+        row.problem("level_of_description", "is longer than 64 characters")
+    return name
 
 
-def _date(row: Row, name: str, *, end: bool) -> date | None:
-    text = (row.raw.get(name) or "").strip()
+def _date(row: Row, name: str, text: str | None, *, end: bool, what: str = "") -> date | None:
+    text = (text or "").strip()
     if not text:
         return None
     try:
         return parse_date(text, end=end)
     except ValueError:
-        row.problem(name, f"“{text}” is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        label = f" ({what})" if what else ""
+        row.problem(name, f"“{text}”{label} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
         return None
+
+
+def _check_order(row: Row, name: str, start: date | None, end: date | None) -> None:
+    if start and end and end < start:
+        row.problem(name, f"“{end}” is before the start date “{start}”")
 
 
 def _status(row: Row, text: str) -> PublicationStatus:

@@ -1,4 +1,4 @@
-"""Unique slugs for a batch of new descriptions, with a few IN queries per batch.
+"""Unique slugs for a batch of new descriptions (or authority records), with a few IN queries per batch.
 
 Why not ``unique_slug`` per row: that is a LIKE query per row (no index on most collations)
 and it cannot see the other rows of the same batch. Here the first try for a title is its
@@ -12,6 +12,7 @@ from collections import Counter
 
 from sqlalchemy import String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import InstrumentedAttribute
 
 from extensions import db
 from models.description import ArchivalDescription as D
@@ -22,7 +23,8 @@ PARAMETERS_PER_QUERY = 900  # stays under every database's limit on bound parame
 
 
 class SlugAllocator:
-    def __init__(self) -> None:
+    def __init__(self, column: InstrumentedAttribute[str] = D.slug) -> None:
+        self.column = column  # the unique slug column of the table the slugs are for
         self.next_number: dict[str, int] = {}  # slug -> next numbered suffix worth trying
 
     def assign(self, titles: list[str]) -> list[str]:
@@ -65,15 +67,14 @@ class SlugAllocator:
     def _number(base: str, slug: str) -> int:
         return 1 if slug == base else int(slug[len(base) + 1 :])
 
-    @staticmethod
-    def _existing(candidates: set[str]) -> set[str]:
+    def _existing(self, candidates: set[str]) -> set[str]:
         """Which candidates are taken. PostgreSQL: one array parameter; others: IN lists in chunks."""
         ordered = sorted(candidates)
         if db.engine.dialect.name == "postgresql":
             wanted = bindparam("slugs", ordered, type_=ARRAY(String))
-            return set(db.session.scalars(select(D.slug).where(D.slug == any_(wanted))))
+            return set(db.session.scalars(select(self.column).where(self.column == any_(wanted))))
         taken: set[str] = set()
         for start in range(0, len(ordered), PARAMETERS_PER_QUERY):
             chunk = ordered[start : start + PARAMETERS_PER_QUERY]
-            taken.update(db.session.scalars(select(D.slug).where(D.slug.in_(chunk))))
+            taken.update(db.session.scalars(select(self.column).where(self.column.in_(chunk))))
         return taken

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, text, update
 
 from actors.importing.plan import Plan
+from actors.importing.related import RelatedWriter
 from actors.importing.rows import Row
 from actors.importing.slugs import SlugAllocator
 from actors.tree_jobs import lock_tree
@@ -24,6 +25,7 @@ from extensions import db
 from models.base import utcnow
 from models.description import ArchivalDescription as D
 from models.tree import open_gap
+from models.vocabulary import LevelOfDescription
 
 BATCH = 1000
 SHOWN_SKIPS = 100
@@ -42,11 +44,14 @@ class Writer:
         self._free_ids: deque[int] = deque()
         self._next_id = 0
         self.base = self.base_depth = 0
+        self.related = RelatedWriter()
+        self.level_keys: dict[str, str] = {}  # compact level key -> the vocabulary's key
 
     def begin(self) -> None:
         """Take the tree lock (exclusively, as a move does: the gap renumbers other trees), then
         find where the new records go and make room."""
         lock_tree(0, exclusive=True)
+        self.level_keys = {_compact(key): key for key in LevelOfDescription.names()}
         self._next_id = (db.session.scalar(select(func.max(D.id))) or 0) + 1
         place = next(iter(self.plan.attachments), 0)
         if self.single_place and place:
@@ -59,9 +64,12 @@ class Writer:
 
     def add(self, i: int, row: Row, values: dict[str, Any]) -> None:
         plan = self.plan
+        values["level_of_description"] = self._level_key(values["level_of_description"])
+        values["repository_id"] = self.related.repository_id(row.related.repository)
         if plan.match[i]:
             self.ids[i] = plan.match[i]
             if plan.match_mode == "update":
+                self.related.add(plan.match[i], row.related, row.related.events, replace=True)
                 changes = {f"b_{name}": value for name, value in values.items()}  # (b_: not a column name)
                 self.updates.append({"b_id": plan.match[i], **changes, "b_updated_at": utcnow()})
                 self.updated += 1
@@ -70,7 +78,7 @@ class Writer:
                 if self.skipped <= SHOWN_SKIPS:
                     print(f"{row.where}: skipped “{values['title']}”: {values['identifier']} is already there.")
             if len(self.updates) >= BATCH:
-                self._flush_updates()
+                self._flush()
             return
         parent = plan.parent[i]
         record_id = self._allocate_id()
@@ -88,21 +96,34 @@ class Writer:
                 "updated_at": now,
             }
         )
+        self.related.add(record_id, row.related, row.related.events, replace=False)
         self.created += 1
         if len(self.inserts) >= BATCH:
-            self._flush_inserts()
+            self._flush()
 
     def finish(self) -> None:
-        self._flush_inserts()
-        self._flush_updates()
+        self._flush()
         if self.skipped > SHOWN_SKIPS:
             print(f"... and {self.skipped - SHOWN_SKIPS} more rows skipped.")
         if not self.single_place:
             print("New records were added under several existing records: renumbering the tree.", flush=True)
             renumber_tree()
 
+    def _level_key(self, name: str) -> str:
+        """The vocabulary's key for a level as written ("Sub-fonds" is "subfonds"); a new level joins it."""
+        compact = _compact(name)
+        if compact not in self.level_keys:
+            self.level_keys[compact] = LevelOfDescription.ensure([name])[0]
+        return self.level_keys[compact]
+
     def record_id(self, i: int) -> int:
         return self.ids[i]
+
+    def _flush(self) -> None:
+        """The buffered descriptions, then what they hold (it refers to them)."""
+        self._flush_inserts()
+        self._flush_updates()
+        self.related.flush()
 
     def _flush_inserts(self) -> None:
         if not self.inserts:
@@ -141,6 +162,10 @@ class Writer:
                 )
             )
         return self._free_ids.popleft()
+
+
+def _compact(level: str) -> str:
+    return "".join(ch for ch in level.lower() if ch.isalnum())
 
 
 def renumber_tree() -> int:

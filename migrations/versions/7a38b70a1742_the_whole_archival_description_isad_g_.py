@@ -173,7 +173,7 @@ def upgrade():
         batch_op.add_column(sa.Column('description_scripts', sa.JSON(), server_default='[]', nullable=False))
         batch_op.add_column(sa.Column('sources', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('culture', sa.String(length=16), nullable=True))
-        batch_op.add_column(sa.Column('rad_fields', sa.JSON(), server_default='{}', nullable=False))
+        batch_op.add_column(sa.Column('other_fields', sa.JSON(), server_default='{}', nullable=False))
         batch_op.alter_column('level_of_description',
                existing_type=sa.VARCHAR(length=32),
                type_=sa.String(length=64),
@@ -214,7 +214,7 @@ def downgrade():
                existing_type=sa.String(length=64),
                type_=sa.VARCHAR(length=32),
                existing_nullable=False)
-        batch_op.drop_column('rad_fields')
+        batch_op.drop_column('other_fields')
         batch_op.drop_column('culture')
         batch_op.drop_column('sources')
         batch_op.drop_column('description_scripts')

@@ -34,13 +34,13 @@ def test_descriptions_keep_their_data_and_their_levels_join_the_vocabulary(tmp_p
     assert runner.invoke(args=["db", "check"]).exit_code == 0  # the migration matches the models
     with app.app_context():
         rows = db.session.execute(
-            text("SELECT slug, title, languages, rad_fields, repository_id FROM archival_descriptions ORDER BY lft")
+            text("SELECT slug, title, languages, other_fields, repository_id FROM archival_descriptions ORDER BY lft")
         ).all()
         levels = db.session.execute(text("SELECT key, name FROM levels_of_description ORDER BY position")).all()
         db.engine.dispose()
     assert [(slug, title) for slug, title, *_ in rows] == [("f", "A fonds"), ("p", "A piece")]
     assert all(row.repository_id is None and row.languages in ("[]", []) for row in rows)
-    assert all(row.rad_fields in ("{}", {}) for row in rows)
+    assert all(row.other_fields in ("{}", {}) for row in rows)
     assert [key for key, _ in levels] == [
         "fonds", "subfonds", "collection", "series", "subseries", "file", "item", "part", "record group", "piece"
     ]

@@ -1,0 +1,79 @@
+"""What a batch of exported descriptions holds several of or points to, in a few set-based
+queries per batch (never one per record): the reverse of ``actors.importing.related``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import Row as SqlRow
+from sqlalchemy import select
+
+from actors.importing.rows import Related
+from extensions import db
+from models import (
+    AlternativeIdentifier,
+    AuthorityRecord,
+    Container,
+    DescriptionContainer,
+    DescriptionName,
+    DescriptionTerm,
+    Event,
+    Note,
+    Repository,
+    Term,
+)
+
+
+def related_of(rows: list[SqlRow], repositories: dict[int, str]) -> dict[int, Related]:
+    """Related data of each exported row's description (each list in its stored order).
+    ``repositories``: names by id, filled as new ones are met (an export sees few)."""
+    found: dict[int, Related] = defaultdict(Related)
+    ids = [row.id for row in rows]
+    wanted = {row.repository_id for row in rows if row.repository_id and row.repository_id not in repositories}
+    if wanted:
+        repositories.update(db.session.execute(select(Repository.id, Repository.name).where(Repository.id.in_(wanted))).all())
+    for row in rows:
+        if row.repository_id:
+            found[row.id].repository = repositories.get(row.repository_id)
+    events = db.session.execute(
+        select(Event, AuthorityRecord.authorized_name, AuthorityRecord.history)
+        .outerjoin(AuthorityRecord, AuthorityRecord.id == Event.authority_id)
+        .where(Event.description_id.in_(ids)).order_by(Event.description_id, Event.position)
+    ).all()
+    for event, actor, history in events:
+        found[event.description_id].events.append({
+            "event_type": event.event_type, "actor": actor or "", "actor_history": history or "",
+            "date_text": event.date_text or "", "start_text": event.start_text or "", "end_text": event.end_text or "",
+            "description": event.description or "", "place": event.place or "",
+        })  # fmt: skip
+    for description_id, note_type, content in db.session.execute(
+        select(Note.description_id, Note.note_type, Note.content).where(Note.description_id.in_(ids))
+        .order_by(Note.description_id, Note.position)
+    ):
+        found[description_id].notes.append((note_type, content))
+    for description_id, label, value in db.session.execute(
+        select(AlternativeIdentifier.description_id, AlternativeIdentifier.label, AlternativeIdentifier.value)
+        .where(AlternativeIdentifier.description_id.in_(ids))
+        .order_by(AlternativeIdentifier.description_id, AlternativeIdentifier.position)
+    ):
+        found[description_id].alternative_ids.append((label or "", value))
+    for description_id, taxonomy, name in db.session.execute(
+        select(DescriptionTerm.description_id, Term.taxonomy, Term.name).join(Term, Term.id == DescriptionTerm.term_id)
+        .where(DescriptionTerm.description_id.in_(ids)).order_by(DescriptionTerm.description_id, DescriptionTerm.position)
+    ):
+        found[description_id].terms.append((taxonomy.value, name))
+    for description_id, name in db.session.execute(
+        select(DescriptionName.description_id, AuthorityRecord.authorized_name)
+        .join(AuthorityRecord, AuthorityRecord.id == DescriptionName.authority_id)
+        .where(DescriptionName.description_id.in_(ids)).order_by(DescriptionName.description_id, DescriptionName.position)
+    ):
+        found[description_id].names.append(name)
+    for description_id, kind, name, location in db.session.execute(
+        select(DescriptionContainer.description_id, Container.container_type, Container.name, Container.location)
+        .join(Container, Container.id == DescriptionContainer.container_id)
+        .where(DescriptionContainer.description_id.in_(ids))
+        .order_by(DescriptionContainer.description_id, DescriptionContainer.position)
+    ):
+        found[description_id].containers.append({"name": name, "location": location or "", "type": kind or ""})
+    return found
+
