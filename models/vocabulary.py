@@ -31,8 +31,13 @@ class LevelOfDescription(db.Model):
 
     @classmethod
     def names(cls) -> dict[str, str]:
-        """key -> name, in vocabulary order (a few dozen rows at most)."""
-        return dict(db.session.execute(select(cls.key, cls.name).order_by(cls.position, cls.id)).all())
+        """key -> name, in vocabulary order (a few dozen rows at most); AtoM's defaults first
+        when the vocabulary is empty (a schema made without the migrations that seed it)."""
+        found = dict(db.session.execute(select(cls.key, cls.name).order_by(cls.position, cls.id)).all())
+        if not found:
+            cls.ensure(list(DEFAULT_LEVELS))
+            return {level_key(name): name for name in DEFAULT_LEVELS}
+        return found
 
     @classmethod
     def ensure(cls, names: list[str]) -> list[str]:

@@ -109,9 +109,8 @@ def clean(row: Row) -> dict[str, Any]:
     events = clean_events(row)
     if events:  # the description's own dates are its first event's
         first = events[0]
-        values["dates"], values["start_date"], values["end_date"] = first["date_text"], first["start_date"], first[
-            "end_date"
-        ]
+        values["dates"] = first.get("date_text") or None
+        values["start_date"], values["end_date"] = first["start_date"], first["end_date"]
     else:
         values["dates"] = (raw.get("dates") or "").strip() or None
         values["start_date"] = _date(row, "start_date", raw.get("start_date"), end=False)
@@ -134,7 +133,7 @@ def clean_events(row: Row) -> list[dict[str, Any]]:
     located problem."""
     events = row.related.events
     for number, event in enumerate(events, start=1):
-        name = f"event {number}" if len(events) > 1 else "event"
+        name = f"event {number}" if len(events) > 1 else ""
         event["start_date"] = _date(row, "start_date", event.get("start_text"), end=False, what=name)
         event["end_date"] = _date(row, "end_date", event.get("end_text"), end=True, what=name)
         _check_order(row, "end_date", event["start_date"], event["end_date"])

@@ -71,7 +71,7 @@ def test_export_wait_writes_the_file(cli, fonds, run_jobs, tmp_path):
     out = tmp_path / "fonds.csv"
     result = cli("export", fonds, "--format", "csv", "--output", out, "--wait")
     assert result.exit_code == 0, result.output
-    assert out.read_text().splitlines()[0].startswith("legacyId,parentId,qubitParentSlug,identifier,title")
+    assert out.read_text().splitlines()[0].startswith("legacyId,parentId,qubitParentSlug,accessionNumber,identifier,title")
     assert len(out.read_text().splitlines()) == 41
     zipped = tmp_path / "fonds.zip"
     assert cli("export", fonds, "--format", "ead", "--output", zipped, "--wait").exit_code == 0

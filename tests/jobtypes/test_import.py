@@ -38,9 +38,10 @@ def shape(rows):
 def test_csv_import_through_the_form(as_user, run_jobs):
     job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("harbour.csv", fixture_bytes("harbour.csv")))
     assert job.status == JobStatus.COMPLETED, job.output
-    assert job.info == "Created 6, updated 0, skipped 0 descriptions. Unknown columns ignored: shoeSize."
-    assert "Unknown columns (ignored): shoeSize." in job.output
-    assert "AtoM columns not stored here (ignored): eventTypes, culture, repository." in job.output
+    assert job.info == "Created 6, updated 0, skipped 0 descriptions."
+    # No column is ignored: one with no field of its own is kept as it is (and exported back).
+    assert "Columns kept as they are (no field of their own here; exported back): shoeSize." in job.output
+    assert "ignored" not in job.output
     assert "Imported 6 of 6 rows" in job.output and (job.progress_done, job.progress_total) == (6, 6)
     assert shape(tree("harbour-board-fonds")) == HARBOUR_TREE
     assert job.description.slug == "harbour-board-fonds"  # the record link: the first top-level record
@@ -115,7 +116,6 @@ def test_badly_nested_ead_components_are_refused(as_user, run_jobs):
     ("cells", "message"),
     [
         ("1,,F,Fonds,Fonds,1990-13,,", "line 2: eventStartDates “1990-13” is not a date"),
-        ("1,,F,Fonds,Shelf,,,", "line 2: levelOfDescription “Shelf” is not a level of description"),
         ("1,,F,Fonds,Fonds,2000,1990,", "line 2: eventEndDates “1990-12-31” is before the start date “2000-01-01”"),
         ("1,,F,Fonds,Fonds,,,Secret", "line 2: publicationStatus “Secret” is not a publication status"),
         ("1,,F,Fonds,Fonds,,,\n1,,G,Again,Fonds,,,", "line 3: legacyId 1 is used by an earlier row too"),
