@@ -20,24 +20,42 @@ from pathlib import Path
 
 from bench_common import bench_env, make_app, private_schema
 
+from actors.importing.atom_columns import ISAD_HEADER
 from commands.demo_data import tree_shape
 
 LEVELS = ("Fonds", "Series", "File", "Item")
 
 
 def write_csv(path: Path, rows: int) -> None:
-    """The tree in file (tree) order, with AtoM's columns; parentId links each row to its parent."""
+    """The tree in file (tree) order with every column of AtoM's ISAD CSV filled, as a real
+    migration from AtoM would be: two events per row (a few dozen creators shared across the
+    file), notes, access points from small vocabularies, a box per twenty rows."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["legacyId", "parentId", "identifier", "title", "levelOfDescription", "extentAndMedium",
-                         "scopeAndContent", "eventDates", "eventStartDates", "eventEndDates", "publicationStatus"])
+        writer.writerow(ISAD_HEADER)
         open_ids: list[int] = []
         for n, depth in enumerate(tree_shape(rows), start=1):
             del open_ids[depth:]
             year = 1850 + n % 100
-            writer.writerow([n, open_ids[-1] if open_ids else "", f"B-{n:07d}", f"{LEVELS[depth]} {n % 997} of the board",
-                             LEVELS[depth], "3 folders", "Correspondence and minutes. " * 3, f"{year}-{year + 5}",
-                             str(year), str(year + 5), "Published"])
+            text = f"Text of record {n}. " * 4
+            values = {column: f"{column} of record {n}" for column in ISAD_HEADER}
+            values.update(
+                legacyId=n, parentId=open_ids[-1] if open_ids else "", qubitParentSlug="", identifier=f"B-{n:07d}",
+                title=f"{LEVELS[depth]} {n % 997} of the board", levelOfDescription=LEVELS[depth],
+                repository="Port Ellis Archives", scopeAndContent=text, arrangement=text,
+                language="en|fr", script="Latn", languageOfDescription="en", scriptOfDescription="Latn",
+                publicationNote=f"Cited {n}.|Cited again {n}.", generalNote=f"Note {n}.", archivistNote=f"By A. {n}.",
+                digitalObjectPath="", digitalObjectURI=f"https://example.org/{n}.jpg",
+                subjectAccessPoints=f"Subject {n % 50}|Subject {(n + 7) % 50}", placeAccessPoints=f"Place {n % 20}",
+                nameAccessPoints=f"Person {n % 40}", genreAccessPoints=f"Genre {n % 10}",
+                publicationStatus="Published", physicalObjectName=str(n // 20), physicalObjectLocation="Shelf A",
+                physicalObjectType="Box", alternativeIdentifiers=f"OLD-{n}", alternativeIdentifierLabels="Former",
+                eventDates=f"{year}-{year + 5}|{year + 6}", eventTypes="Creation|Accumulation",
+                eventStartDates=f"{year}|{year + 6}", eventEndDates=f"{year + 5}|{year + 6}",
+                eventActors=f"Creator {n % 30}|Person {n % 40}", eventActorHistories=f"History of creator {n % 30}.|NULL",
+                culture="en",
+            )
+            writer.writerow([values[column] for column in ISAD_HEADER])
             open_ids.append(n)
 
 

@@ -1,6 +1,8 @@
 """What the import, export, upload and `flask descriptions` tests share."""
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,20 @@ from models import ArchivalDescription as D
 from models import Job, JobStatus, Role
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+ISAD = "every_isad_column.csv"  # every column of AtoM's ISAD CSV, every column family filled
+
+
+def cells(data: bytes) -> list[dict[str, str]]:
+    """Rows by column, as AtoM means them: NULL holds a place with no value; ids left out."""
+
+    def value(column: str, text: str) -> str:
+        parts = ["" if part.strip() == "NULL" else part.strip() for part in text.split("|")]
+        return "|".join(parts).rstrip("|")
+
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    return [{k: value(k, v) for k, v in row.items() if k not in ("legacyId", "parentId")} for row in rows]
+
+
 
 
 @pytest.fixture

@@ -89,7 +89,9 @@ NULL = "NULL"
 
 def split_list(cell: str) -> list[str]:
     """A "|" list, each value stripped; ``NULL`` (AtoM's placeholder) becomes ""."""
-    return ["" if part.strip() == NULL else part.strip() for part in cell.split("|")]
+    if "|" not in cell:
+        return ["" if cell == NULL else cell]
+    return ["" if part == NULL else part for part in (part.strip() for part in cell.split("|"))]
 
 
 def join_list(values: list[str]) -> str:

@@ -29,6 +29,8 @@ class CsvReader:
             raise ImportFailed("line 1: the header has no “title” column: this is not an AtoM CSV file")
         # Columns with no field of their own here: kept as they are (other_fields) and exported back.
         self.kept_as_is = [name for name in self.header if name and name not in atom.KNOWN]
+        self.plan = column_plan(self.header)
+        self.full = True
         duplicates = sorted({name for name in self.header if name and self.header.count(name) > 1})
         if duplicates:
             raise ImportFailed(f"line 1: the header repeats the column(s) {', '.join(duplicates)}")
@@ -36,8 +38,12 @@ class CsvReader:
     def bytes_read(self) -> int:
         return self._binary.tell() if self._binary else 0
 
-    def rows(self) -> Iterator[Row]:
-        """Every data row in file order. A file that stops being readable ends the import."""
+    def rows(self, *, full: bool = True) -> Iterator[Row]:
+        """Every data row in file order. A file that stops being readable ends the import.
+
+        full=False (the checking pass) leaves out what only the writer needs: notes, access
+        points, containers, alternative identifiers and codes (events are checked)."""
+        self.full = full
         header = self.header
         with self.path.open("rb") as binary:
             self._binary = binary
@@ -58,49 +64,75 @@ class CsvReader:
             finally:
                 self._binary = None
 
-    @staticmethod
-    def _row(where: str, header: list[str], cells: list[str]) -> Row:
+    def _row(self, where: str, header: list[str], cells: list[str]) -> Row:
         row = Row(where=where)
         if len(cells) > len(header):
             row.problems.append(f"{where}: {len(cells)} values but the header has only {len(header)} columns")
         lists: dict[str, list[str]] = {}
-        for name, cell in zip(header, cells, strict=False):
-            value = unguard_cell(cell.strip())
-            if not value:
+        raw, sources, other = row.raw, row.sources, row.related.other
+        for (kind, target, column), cell in zip(self.plan, cells, strict=False):
+            value = cell.strip()
+            if not value or kind is _SKIP:
                 continue
-            name = atom.ALIASES.get(name, name)
-            if name in atom.LIST_COLUMNS:
-                lists[name] = atom.split_list(value)
-            elif name == "legacyId":
+            if value[0] == "'":
+                value = unguard_cell(value)
+            if kind is _FIELD:
+                if target not in raw:
+                    raw[target] = value
+                    sources[target] = (where, column)
+            elif kind is _LIST:
+                lists[target] = atom.split_list(value)
+            elif kind is _OTHER:
+                other[target] = value
+            elif target == "legacyId":
                 row.key = value
-            elif name == "parentId":
+            elif target == "parentId":
                 row.parent_key = value
-            elif name == "qubitParentSlug":
+            elif target == "qubitParentSlug":
                 row.parent_slug = value
-            elif name in atom.TEXT:
-                _set(row, atom.TEXT[name], value, where, name)
-            elif name == "levelOfDescription":
-                _set(row, "level_of_description", value, where, name)
-            elif name == "publicationStatus":
-                _set(row, "publication_status", value, where, name)
-            elif name == "repository":
+            else:  # repository
                 row.related.repository = value
-            elif name:
-                row.related.other[name] = value
         if lists:
-            _related_lists(row, lists, where)
+            _related_lists(row, lists, where, self.full)
         return row
 
 
-def _set(row: Row, field_name: str, value: str, where: str, column: str) -> None:
-    row.raw.setdefault(field_name, value)
-    row.sources.setdefault(field_name, (where, column))
+_FIELD, _LIST, _OTHER, _SPECIAL, _SKIP = "field", "list", "other", "special", "skip"
+_FIELDS = {**atom.TEXT, "levelOfDescription": "level_of_description", "publicationStatus": "publication_status"}
 
 
-def _related_lists(row: Row, lists: dict[str, list[str]], where: str) -> None:
+def column_plan(header: list[str]) -> list[tuple[str, str, str]]:
+    """What to do with each column, worked out once per file: (kind, target, column as named)."""
+    plan = []
+    for column in header:
+        name = atom.ALIASES.get(column, column)
+        if name in _FIELDS:
+            plan.append((_FIELD, _FIELDS[name], column))
+        elif name in atom.LIST_COLUMNS:
+            plan.append((_LIST, name, column))
+        elif name in atom.STRUCTURE or name == "repository":
+            plan.append((_SPECIAL, name, column))
+        elif column:
+            plan.append((_OTHER, column, column))
+        else:
+            plan.append((_SKIP, "", ""))  # a column with no name in the header: nothing to keep it under
+    return plan
+
+
+def _related_lists(row: Row, lists: dict[str, list[str]], where: str, full: bool) -> None:
     """The "|" columns: codes, notes, access points, and the parallel lists (events, containers,
     alternative identifiers: entry n of each column belongs to the n-th one)."""
     related = row.related
+    for columns in (atom.EVENT_COLUMNS, atom.LEGACY_EVENT_COLUMNS):
+        events = _parallel(lists, columns)
+        for event in events:
+            event.setdefault("event_type", "Creation")
+        related.events.extend(events)
+    if related.events:
+        row.sources.setdefault("start_date", (where, "eventStartDates"))
+        row.sources.setdefault("end_date", (where, "eventEndDates"))
+    if not full:
+        return
     for column, name in atom.CODES.items():
         if column in lists:
             related.codes[name] = [code for code in lists[column] if code]
@@ -109,26 +141,19 @@ def _related_lists(row: Row, lists: dict[str, list[str]], where: str) -> None:
     for column, taxonomy in atom.TERMS.items():
         related.terms.extend((taxonomy, name) for name in lists.get(column, ()) if name)
     related.names.extend(name for name in lists.get(atom.NAMES, ()) if name)
-    for columns in (atom.EVENT_COLUMNS, atom.LEGACY_EVENT_COLUMNS):
-        events = _parallel(lists, columns)
-        for event in events:
-            event.setdefault("event_type", "Creation")
-        related.events.extend(events)
     related.containers = _parallel(lists, atom.CONTAINER_COLUMNS)
     related.alternative_ids = [(entry.get("label", ""), entry["value"])
                                for entry in _parallel(lists, atom.ALTERNATIVE_ID_COLUMNS) if entry.get("value")]
-    if related.events:
-        row.sources.setdefault("start_date", (where, "eventStartDates"))
-        row.sources.setdefault("end_date", (where, "eventEndDates"))
 
 
 def _parallel(lists: dict[str, list[str]], columns: dict[str, str]) -> list[dict[str, str]]:
     """Zip parallel "|" columns into one dict per entry, leaving out entries with no value at all."""
-    present = [(column, key) for column, key in columns.items() if column in lists]
-    size = max((len(lists[column]) for column, _ in present), default=0)
+    present = [(lists[column], key) for column, key in columns.items() if column in lists]
+    if not present:
+        return []
     entries = []
-    for n in range(size):
-        entry = {key: lists[column][n] for column, key in present if n < len(lists[column]) and lists[column][n]}
+    for n in range(max(len(values) for values, _ in present)):
+        entry = {key: values[n] for values, key in present if n < len(values) and values[n]}
         if entry:
             entries.append(entry)
     return entries

@@ -64,7 +64,7 @@ class EadReader:
     def bytes_read(self) -> int:
         return self._file.tell() if self._file else 0
 
-    def rows(self) -> Iterator[Row]:
+    def rows(self, *, full: bool = True) -> Iterator[Row]:  # (every row is read whole)
         with self.path.open("rb") as source:
             self._file = source
             stack: list[_Open] = []

@@ -98,7 +98,7 @@ def check_rows(reader: CsvReader | EadReader, plan: Plan) -> None:
 
     step = max(1, reader.size // 100)
     next_report = step
-    for row in reader.rows():
+    for row in reader.rows(full=False):
         shown = plan.problem_count
         plan.add(row, clean(row))
         for problem in plan.problems[shown:]:

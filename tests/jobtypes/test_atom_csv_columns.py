@@ -3,11 +3,9 @@ comes back out of the export in AtoM's header, and survives import -> export -> 
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
-from import_export_support import fixture_bytes, run_form
+from import_export_support import ISAD, cells, fixture_bytes, run_form
 from sqlalchemy import func, select
 from test_export import download, export, members
 
@@ -25,20 +23,6 @@ from models import (
 )
 from models import ArchivalDescription as D
 from models import JobStatus
-
-ISAD = "every_isad_column.csv"
-
-
-def cells(data: bytes) -> list[dict[str, str]]:
-    """Rows by column, as AtoM means them: NULL holds a place with no value; ids left out."""
-
-    def value(column: str, text: str) -> str:
-        parts = ["" if part.strip() == "NULL" else part.strip() for part in text.split("|")]
-        return "|".join(parts).rstrip("|")
-
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    return [{k: value(k, v) for k, v in row.items() if k not in ("legacyId", "parentId")} for row in rows]
-
 
 def import_file(client, run_jobs, name: str, content: bytes, **fields):
     job = run_form(client, run_jobs, "import_descriptions", (name, content), **fields)
