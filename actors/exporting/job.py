@@ -24,7 +24,8 @@ from wtforms.validators import InputRequired, ValidationError
 
 from actors.engine.context import report_progress, set_info
 from actors.exporting.atom_csv import CsvExport
-from actors.exporting.formats import EadExport, subtree_rows
+from actors.exporting.ead import EadExport
+from actors.exporting.formats import subtree_rows
 from actors.forms import JobForm
 from actors.tree_jobs import lock_tree
 from extensions import db
