@@ -16,6 +16,7 @@ import config
 import models  # noqa: F401  (the models must be known before migrations look at them)
 from actors.engine.runtime import init_app as init_jobs
 from blueprints.auth import bp as auth_bp
+from blueprints.authorities import bp as authorities_bp
 from blueprints.descriptions import bp as descriptions_bp
 from blueprints.formatting import format_datetime
 from blueprints.i18n import bp as i18n_bp
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(descriptions_bp)
+    app.register_blueprint(authorities_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(i18n_bp)
     app.add_url_rule("/", endpoint="index", view_func=lambda: _redirect_home())

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from extensions import db
 from models.base import utcnow
 
-LEVELS = ("fonds", "subfonds", "series", "subseries", "file", "item")
 
 
 def level_label(level: str | None) -> str:
@@ -30,10 +29,13 @@ def level_label(level: str | None) -> str:
     labels = {
         "fonds": pgettext("level of description", "Fonds"),
         "subfonds": pgettext("level of description", "Subfonds"),
+        "collection": pgettext("level of description", "Collection"),
         "series": pgettext("level of description", "Series"),
         "subseries": pgettext("level of description", "Subseries"),
         "file": pgettext("level of description", "File"),
         "item": pgettext("level of description", "Item"),
+        "part": pgettext("level of description", "Part"),
+        "record group": pgettext("level of description", "Record group"),
     }
     return labels.get((level or "").lower()) or (level or "").capitalize()
 

@@ -3,12 +3,30 @@ access points (subject, place and genre terms; names are authority records)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
 
 NOTE_TYPES = ("general", "publication", "archivist")
+
+
+@dataclass(slots=True)
+class Related:
+    """What a record holds several of, or points to, as read (see models.description_parts)."""
+
+    codes: dict[str, list[str]] = field(default_factory=dict)  # "languages" -> ["en", "fr"]
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (note type, text)
+    terms: list[tuple[str, str]] = field(default_factory=list)  # (taxonomy, name)
+    names: list[str] = field(default_factory=list)  # name access points
+    events: list[dict[str, str]] = field(default_factory=list)  # keys: atom_columns.EVENT_COLUMNS values
+    containers: list[dict[str, str]] = field(default_factory=list)  # name, location, type
+    alternative_ids: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
+    repository: str | None = None
+    other: dict[str, str] = field(default_factory=dict)  # columns kept as they are (other_fields)
+    authority_slugs: dict[str, str] = field(default_factory=dict)  # name -> slug (read back only: for links)
 
 
 class Note(db.Model):

@@ -14,12 +14,13 @@ from sqlalchemy import Row as SqlRow
 from sqlalchemy import and_, exists, select
 
 from actors.exporting.formats import iso_date
-from actors.exporting.related import related_of
 from actors.importing import atom_columns as atom
-from actors.importing.rows import Related, guard_cell
+from actors.importing.rows import guard_cell
 from extensions import db
 from models import ArchivalDescription as D
 from models import Event, PublicationStatus
+from models.description_parts import Related
+from models.description_related import related_of
 from models.vocabulary import LevelOfDescription
 
 BATCH = 500

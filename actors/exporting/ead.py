@@ -12,9 +12,9 @@ from typing import IO
 from sqlalchemy import Row as SqlRow
 
 from actors.exporting.formats import iso_date, paragraphs, xml_attr, xml_text
-from actors.exporting.related import related_of
-from actors.importing.rows import Related
 from models import PublicationStatus
+from models.description_parts import Related
+from models.description_related import related_of
 from models.vocabulary import LevelOfDescription, level_key
 
 EAD_NAMESPACE = "urn:isbn:1-931666-22-9"

@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
-from actors.importing.rows import Related
 from actors.importing.slugs import SlugAllocator
 from extensions import db
 from models import (
@@ -28,6 +27,7 @@ from models import (
     Repository,
     Term,
 )
+from models.description_parts import Related
 from models.vocabulary import Taxonomy
 
 CHUNK = 500  # names per lookup query

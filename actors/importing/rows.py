@@ -15,6 +15,7 @@ from typing import Any
 
 from actors.importing.atom_columns import CODES, TEXT
 from models.description import PublicationStatus
+from models.description_parts import Related
 
 # Spreadsheets run cells starting with these as formulas; exports prefix them with "'".
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,21 +33,6 @@ class ImportFailed(Exception):
 
 
 Source = tuple[str, str]  # (where: "line 14" or an element path, what: a column or attribute name)
-
-
-@dataclass(slots=True)
-class Related:
-    """What a record holds several of, or points to, as read (see models.description_parts)."""
-
-    codes: dict[str, list[str]] = field(default_factory=dict)  # "languages" -> ["en", "fr"]
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (note type, text)
-    terms: list[tuple[str, str]] = field(default_factory=list)  # (taxonomy, name)
-    names: list[str] = field(default_factory=list)  # name access points
-    events: list[dict[str, str]] = field(default_factory=list)  # keys: atom_columns.EVENT_COLUMNS values
-    containers: list[dict[str, str]] = field(default_factory=list)  # name, location, type
-    alternative_ids: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
-    repository: str | None = None
-    other: dict[str, str] = field(default_factory=dict)  # columns kept as they are (other_fields)
 
 
 @dataclass(slots=True)

@@ -28,7 +28,10 @@ from blueprints.descriptions.blueprint import bp, description_or_404
 from blueprints.descriptions.finding_aids import FindingAidUploadForm
 from blueprints.launched import flash_launched
 from extensions import db
-from models import ArchivalDescription, FindingAid, Job, JobStatus
+from models import ArchivalDescription, FindingAid, Job, JobStatus, LevelOfDescription, Repository
+from models.description_areas import areas
+from models.description_parts import Related
+from models.description_related import related_of
 from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
 
 EDIT_RIGHTS = "edit_descriptions"
@@ -36,8 +39,22 @@ EDIT_RIGHTS = "edit_descriptions"
 
 @bp.get("/")
 def index():
-    pagination = db.paginate(ArchivalDescription.top_level(), per_page=50, error_out=False)
-    return render_template("descriptions/index.html", pagination=pagination)
+    """Top-level descriptions; with a level or a repository chosen, every description that has it."""
+    levels = LevelOfDescription.names()
+    repositories = dict(db.session.execute(db.select(Repository.id, Repository.name).order_by(Repository.name)).all())
+    level = request.args.get("level", "")
+    repository = request.args.get("repository", type=int)
+    query = ArchivalDescription.top_level()
+    if level in levels or repository in repositories:
+        query = db.select(ArchivalDescription).order_by(ArchivalDescription.lft)
+        if level in levels:
+            query = query.where(ArchivalDescription.level_of_description == level)
+        if repository in repositories:
+            query = query.where(ArchivalDescription.repository_id == repository)
+    pagination = db.paginate(query, per_page=50, error_out=False)
+    return render_template("descriptions/index.html", pagination=pagination, levels=levels,
+                           repositories=repositories, level=level if level in levels else "",
+                           repository=repository if repository in repositories else None)
 
 
 def _choices(cls) -> list[tuple[str, str]]:
@@ -83,10 +100,14 @@ def _render_view(
         .where(Job.description_id == description.id, Job.status.in_(JobStatus.active()))
         .order_by(Job.id.desc())
     ).all()
+    related = related_of([description], {}).get(description.id) or Related()
+    level_name = LevelOfDescription.names().get(description.level_of_description) or description.level_of_description
     return (
         render_template(
             "descriptions/view.html",
             description=description,
+            areas=areas(description, related, level_name),
+            containers=related.containers,
             ancestors=description.ancestors(),
             children=children,
             finding_aid=FindingAid.for_description(description.id),

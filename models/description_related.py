@@ -1,5 +1,5 @@
-"""What a batch of exported descriptions holds several of or points to, in a few set-based
-queries per batch (never one per record): the reverse of ``actors.importing.related``."""
+"""What a batch of descriptions holds several of or points to, read in a few set-based queries
+per batch (never one per record): for exports, finding aids and the description page."""
 
 from __future__ import annotations
 
@@ -8,20 +8,17 @@ from collections import defaultdict
 from sqlalchemy import Row as SqlRow
 from sqlalchemy import select
 
-from actors.importing.rows import Related
 from extensions import db
-from models import (
+from models.authority import AuthorityRecord, Event
+from models.description_parts import (
     AlternativeIdentifier,
-    AuthorityRecord,
-    Container,
-    DescriptionContainer,
     DescriptionName,
     DescriptionTerm,
-    Event,
     Note,
-    Repository,
-    Term,
+    Related,
 )
+from models.storage import Container, DescriptionContainer
+from models.vocabulary import Repository, Term
 
 
 def related_of(rows: list[SqlRow], repositories: dict[int, str]) -> dict[int, Related]:
@@ -36,11 +33,13 @@ def related_of(rows: list[SqlRow], repositories: dict[int, str]) -> dict[int, Re
         if row.repository_id:
             found[row.id].repository = repositories.get(row.repository_id)
     events = db.session.execute(
-        select(Event, AuthorityRecord.authorized_name, AuthorityRecord.history)
+        select(Event, AuthorityRecord.authorized_name, AuthorityRecord.history, AuthorityRecord.slug)
         .outerjoin(AuthorityRecord, AuthorityRecord.id == Event.authority_id)
         .where(Event.description_id.in_(ids)).order_by(Event.description_id, Event.position)
     ).all()
-    for event, actor, history in events:
+    for event, actor, history, slug in events:
+        if actor:
+            found[event.description_id].authority_slugs[actor] = slug
         found[event.description_id].events.append({
             "event_type": event.event_type, "actor": actor or "", "actor_history": history or "",
             "date_text": event.date_text or "", "start_text": event.start_text or "", "end_text": event.end_text or "",
@@ -62,12 +61,13 @@ def related_of(rows: list[SqlRow], repositories: dict[int, str]) -> dict[int, Re
         .where(DescriptionTerm.description_id.in_(ids)).order_by(DescriptionTerm.description_id, DescriptionTerm.position)
     ):
         found[description_id].terms.append((taxonomy.value, name))
-    for description_id, name in db.session.execute(
-        select(DescriptionName.description_id, AuthorityRecord.authorized_name)
+    for description_id, name, slug in db.session.execute(
+        select(DescriptionName.description_id, AuthorityRecord.authorized_name, AuthorityRecord.slug)
         .join(AuthorityRecord, AuthorityRecord.id == DescriptionName.authority_id)
         .where(DescriptionName.description_id.in_(ids)).order_by(DescriptionName.description_id, DescriptionName.position)
     ):
         found[description_id].names.append(name)
+        found[description_id].authority_slugs[name] = slug
     for description_id, kind, name, location in db.session.execute(
         select(DescriptionContainer.description_id, Container.container_type, Container.name, Container.location)
         .join(Container, Container.id == DescriptionContainer.container_id)

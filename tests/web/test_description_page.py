@@ -1,0 +1,68 @@
+"""The description page by ISAD(G) area (only what is filled), creators linked to their
+authority record, containers listed; browse by level and by repository."""
+
+from __future__ import annotations
+
+from import_export_support import ISAD, fixture_bytes, run_form
+from sqlalchemy import select
+
+from extensions import db
+from models import ArchivalDescription as D
+from models import JobStatus, Repository
+
+
+def imported(client, run_jobs) -> None:
+    job = run_form(client, run_jobs, "import_descriptions", (ISAD, fixture_bytes(ISAD)))
+    assert job.status == JobStatus.COMPLETED, job.output
+
+
+def slug_of(identifier: str) -> str:
+    return db.session.scalars(select(D.slug).where(D.identifier == identifier)).one()
+
+
+def areas(page) -> dict[str, list[str]]:
+    return {section.h2.get_text(strip=True): [dt.get_text(strip=True) for dt in section.find_all("dt")]
+            for section in page.html.find_all("section", class_="isad-area")}
+
+
+def test_the_page_shows_each_area_with_only_its_filled_fields(as_user, run_jobs):
+    client = as_user("alice")
+    imported(client, run_jobs)
+    fonds = areas(client.get(f"/descriptions/{slug_of('LH')}"))
+    assert list(fonds) == ["Identity area", "Context area", "Content and structure area",
+                           "Conditions of access and use area", "Allied materials area", "Notes area", "Access points",
+                           "Description control area", "Physical storage"]
+    assert "Conditions governing access" in fonds["Conditions of access and use area"]
+    assert "Name of creator(s)" in fonds["Context area"] and "Repository" in fonds["Context area"]
+    series = areas(client.get(f"/descriptions/{slug_of('LH-1')}"))
+    assert "Content and structure area" not in series  # nothing filled there
+    assert series["Identity area"] == ["Reference code", "Title", "Date(s)", "Level of description"]
+
+
+def test_creators_link_to_their_authority_record_and_back(as_user, run_jobs):
+    client = as_user("alice")
+    imported(client, run_jobs)
+    page = client.get(f"/descriptions/{slug_of('LH')}")
+    link = page.html.find("a", string="Port Ellis Lighthouse Service")
+    authority = client.get(link["href"])
+    assert authority.html.h1.get_text(strip=True) == "Port Ellis Lighthouse Service"
+    assert "Founded in 1889 to keep the lights." in authority.text
+    titles = [a.get_text(strip=True) for a in authority.html.select("ul.values a")]
+    assert titles == ["Lighthouse Service fonds", "Logbooks"]  # its events' descriptions, in tree order
+    assert "Box 1 — Shelf A" in page.html.find("section", attrs={"aria-labelledby": "containers-heading"}).text
+    client.get("/authorities/nobody", status=404)
+
+
+def test_browse_filters_by_level_and_repository(as_user, run_jobs, fonds):
+    client = as_user("alice")
+    imported(client, run_jobs)
+
+    def titles(**args) -> list[str]:
+        page = client.get("/descriptions/", params=args)
+        return [a.get_text(strip=True) for a in page.html.select("tbody a")]
+
+    assert titles(level="piece") == ["Logbook, 1890"]
+    repository = db.session.scalars(select(Repository.id)).one()
+    assert titles(repository=repository) == ["Lighthouse Service fonds"]
+    assert len(titles()) == 2  # top level: the demo fonds and the lighthouse fonds
+    assert titles(level="no-such-level") == titles()  # an unknown filter is no filter, not a 500
