@@ -14,6 +14,7 @@ from models.base import utcnow
 from models.description import ArchivalDescription, PublicationStatus, unique_slug
 from models.job import Job, JobStatus
 from models.user import Role, User
+from commands.demo_related import conditions, insert_related, repository_id
 
 LEVELS_BY_DEPTH = ("fonds", "series", "file", "item")
 SUBJECTS = (
@@ -62,36 +63,48 @@ def insert_demo_fonds(total: int, title: str = "Port Ellis Harbour Commission fo
     lft = ArchivalDescription.next_free_lft()
     slug_base = unique_slug(title)
     rows: list[dict] = []
+    placed: list[dict] = []  # what demo_related needs of each row beside its columns
     stack: list[dict] = []  # open ancestors, to close their rgt and find parents
-    counter = lft
+    counter, files = lft, 0
+    repository = repository_id()
     for index, depth in enumerate(depths):
         while stack and stack[-1]["depth"] >= depth:
             stack.pop()["rgt"] = counter
             counter += 1
-        row = _demo_row(rng, index, depth, first_id + index, stack[-1]["id"] if stack else None, title, slug_base)
-        row["lft"] = counter
+        parent = stack[-1] if stack else None
+        row = _demo_row(rng, index, depth, first_id + index, parent, title, slug_base)
+        row.update(lft=counter, repository_id=repository, **conditions(rng, depth, row["end_date"].year))
         counter += 1
         rows.append(row)
+        placed.append({"file_number": files})
+        files += depth == 2
         stack.append(row)
     while stack:
         stack.pop()["rgt"] = counter
         counter += 1
+    for row, extra in zip(rows, placed, strict=True):
+        extra.update(row, subject=row.pop("_subject"))
     for start in range(0, len(rows), BATCH):
         db.session.execute(insert(ArchivalDescription), rows[start : start + BATCH])
     _advance_id_sequence("archival_descriptions")
+    insert_related(placed, list(SUBJECTS))
     db.session.commit()
     return slug_base
 
 
-def _demo_row(rng: random.Random, index: int, depth: int, row_id: int, parent_id, title: str, slug_base: str) -> dict:
-    start_year = rng.randint(1850, 1960)
-    end_year = start_year + rng.randint(0, 30)
-    subject = rng.choice(SUBJECTS)
+def _demo_row(rng: random.Random, index: int, depth: int, row_id: int, parent: dict | None, title: str,
+              slug_base: str) -> dict:
+    """One description; its dates lie within its parent's (1851-1972 for the fonds)."""
+    low, high = (parent["start_date"].year, parent["end_date"].year) if parent else (1851, 1972)
+    start_year = low if parent is None else rng.randint(low, high)
+    end_year = high if parent is None else rng.randint(start_year, min(high, start_year + 30))
+    subject = parent["_subject"] if parent and depth > 1 else rng.choice(SUBJECTS)
     level = LEVELS_BY_DEPTH[depth]
     row_title = title if depth == 0 else f"{rng.choice(FORMS)} on {subject}"
     return {
+        "_subject": subject,  # (not a column: its series' subject access point)
         "id": row_id,
-        "parent_id": parent_id,
+        "parent_id": parent["id"] if parent else None,
         "depth": depth,
         "slug": slug_base if depth == 0 else f"{slug_base}-pehc-{index:05d}",
         "identifier": "PEHC" if depth == 0 else f"PEHC-{index:05d}",
