@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Enum, Index, String, Text, UniqueConstraint, select
+from sqlalchemy import Enum, Index, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -31,13 +31,8 @@ class LevelOfDescription(db.Model):
 
     @classmethod
     def names(cls) -> dict[str, str]:
-        """key -> name, in vocabulary order (a few dozen rows at most); AtoM's defaults first
-        when the vocabulary is empty (a schema made without the migrations that seed it)."""
-        found = dict(db.session.execute(select(cls.key, cls.name).order_by(cls.position, cls.id)).all())
-        if not found:
-            cls.ensure(list(DEFAULT_LEVELS))
-            return {level_key(name): name for name in DEFAULT_LEVELS}
-        return found
+        """key -> name, in vocabulary order (a few dozen rows at most)."""
+        return dict(db.session.execute(select(cls.key, cls.name).order_by(cls.position, cls.id)).all())
 
     @classmethod
     def ensure(cls, names: list[str]) -> list[str]:
@@ -53,6 +48,14 @@ class LevelOfDescription(db.Model):
                 db.session.add(cls(key=key, name=" ".join(name.split()), position=next_position))
                 next_position += 1
         return keys
+
+
+@event.listens_for(LevelOfDescription.__table__, "after_create")
+def _seed_default_levels(table, connection, **_kw) -> None:
+    """A schema made with create_all (tests, benchmarks) starts with AtoM's defaults, as the
+    migration that creates the table seeds them."""
+    connection.execute(table.insert(), [{"key": level_key(name), "name": name, "position": n}
+                                        for n, name in enumerate(DEFAULT_LEVELS)])
 
 
 class Taxonomy(enum.Enum):

@@ -22,13 +22,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app, render_template
+from sqlalchemy import select
 
 from actors.rendering import pdf_pages, rtf
 from actors.rendering.lanes import Lane, batched, footer_overlays, lay_out_lanes
 from actors.rendering.pdf_workers import ChunkPool, LocalPool
 from actors.rendering.scope import Scope
 from extensions import db
-from models import ArchivalDescription, PublicationStatus
+from models import ArchivalDescription, AuthorityRecord, Event, LevelOfDescription, PublicationStatus
+from models.description_areas import areas
+from models.description_parts import Related
+from models.description_related import related_of
 
 # Descriptions per WeasyPrint document: big enough that chunk overhead (fonts, one
 # partly filled last page) stays small, small enough to keep a chunk's layout ~50 MB
@@ -68,7 +72,8 @@ def render_finding_aid(
             pages: int | None = _render_pdf(root, partial, on_progress, scope)
         else:
             rows = _descriptions(root, scope)
-            rtf.write_finding_aid(root, rows, partial, _generated(), on_progress, scope.count(root), scope.summary)
+            rtf.write_finding_aid(root, rows, partial, _generated(), on_progress, scope.count(root), front_matter(root),
+                                scope.summary)
             pages = None
         os.replace(partial, dest)
     finally:
@@ -129,6 +134,7 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
         "summary": scope.summary,
         "starts_section": lambda unit: starts_section(root, unit),
     }
+    context.update(front_matter(root))
     css, base_url = render_template("finding_aid/style.css"), current_app.root_path
     size = chunk_size(total)
     bounds = _lane_bounds(root, scope)
@@ -140,12 +146,15 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
         if done < total:  # the last call waits until the file is assembled
             on_progress(done, total)
 
+    repositories: dict[int, str] = {}
+
     def lane(index: int, lft_range: tuple[int, int], work: Path) -> Lane:
         batches = batched(_descriptions(root, scope, size, lft_range), size)
         return Lane(
             batches,
             lambda units, first: render_template(
-                "finding_aid/chunk.html", units=units, first=first and index == 0, **context
+                "finding_aid/chunk.html", units=units, first=first and index == 0,
+                related=related_of(units, repositories), **context
             ),
             work,
             f"lane-{index:05d}",
@@ -159,6 +168,18 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
         pages = pdf_pages.assemble(chunks, dest, lambda first, _count, _total: footers[first], title=root.title)
     on_progress(done, max(done, total))
     return pages
+
+
+def front_matter(root: ArchivalDescription) -> dict:
+    """What the title page and the root's description show: its ISAD(G) areas, its creators
+    (with dates of existence and history), its repository."""
+    related = related_of([root], {}).get(root.id) or Related()
+    level = LevelOfDescription.names().get(root.level_of_description) or root.level_of_description.capitalize()
+    creator_ids = select(Event.authority_id).where(Event.description_id == root.id, Event.authority_id.isnot(None))
+    creators = db.session.scalars(select(AuthorityRecord).where(AuthorityRecord.id.in_(creator_ids))
+                                  .order_by(AuthorityRecord.authorized_name)).all()
+    return {"root_areas": areas(root, related, level), "creators": creators, "repository": related.repository,
+            "level_name": level}
 
 
 def _pool(total: int, css: str, base_url: str) -> ChunkPool | LocalPool:

@@ -12,11 +12,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
+from actors.rendering.lanes import batched
 from models import ArchivalDescription
+from models.description_parts import Related
+from models.description_related import related_of
 
 A4_WIDTH, A4_HEIGHT = 11906, 16838  # twips (1/1440 inch)
 INDENT_PER_LEVEL = 340  # twips, ~6 mm, as in the PDF
 PROGRESS_EVERY = 200
+RELATED_BATCH = 200  # descriptions whose containers are read in one go
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -63,24 +67,29 @@ def write_finding_aid(
     generated: str,
     on_progress: Callable[[int, int], None],
     total: int,
+    front: dict,
     summary: bool = False,
 ) -> None:
     """Write root's finding aid to dest; descriptions is root then its descendants in tree order.
-    ``summary``: identifiers, titles, dates and levels only (an inventory summary)."""
+    ``front``: the root's areas, creators and repository (finding_aid.front_matter);
+    ``summary``: identifiers, titles, dates, levels and containers only (an inventory summary)."""
     done = 0
+    repositories: dict[int, str] = {}
     with open(dest, "w", encoding="ascii", newline="\n") as out:
-        _write_front(out, root, generated, summary)
-        for description in descriptions:
-            done += 1
-            if description.id != root.id:
-                _write_unit(out, description, description.depth - root.depth, summary)
-            if done % PROGRESS_EVERY == 0 and done < total:
-                on_progress(done, total)
+        _write_front(out, root, generated, summary, front)
+        for batch in batched(descriptions, RELATED_BATCH):
+            related = related_of(batch, repositories)
+            for description in batch:
+                done += 1
+                if description.id != root.id:
+                    _write_unit(out, description, description.depth - root.depth, summary, related.get(description.id))
+                if done % PROGRESS_EVERY == 0 and done < total:
+                    on_progress(done, total)
         out.write("}\n")
     on_progress(done, max(done, total))
 
 
-def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary: bool) -> None:
+def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary: bool, front: dict) -> None:
     """Document settings, running header/footer, title page and the root's ISAD(G) fields."""
     title = escape(root.title)
     out.write(HEADER)
@@ -96,10 +105,16 @@ def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary
     # Title page
     out.write(r"\pard\plain\f1\fs22\cf1\sb3000\sa120 FINDING AID\par" "\n")
     out.write(r"\pard\plain\s1\outlinelevel0\f1\fs48\b\sa400 " + title + r"\par" "\n")
+    creators = "; ".join(
+        c.authorized_name + (f" ({c.dates_of_existence})" if c.dates_of_existence else "") for c in front["creators"]
+    )
     for label, value in (
+        ("Repository", front["repository"]),
+        ("Creators" if len(front["creators"]) > 1 else "Creator", creators),
         ("Reference code", root.identifier),
         ("Dates", root.dates),
-        ("Level of description", (root.level_of_description or "").capitalize()),
+        ("Extent", root.extent_and_medium),
+        ("Level of description", front["level_name"]),
     ):
         if value:
             out.write(_field(label, value))
@@ -118,14 +133,18 @@ def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary
         ("Dates", root.dates),
         ("Level of description", (root.level_of_description or "").capitalize()),
     ]
-    if not summary:
-        fields += [
-            ("Extent and medium", root.extent_and_medium),
-            ("Scope and content", root.scope_and_content),
-            ("Arrangement", root.arrangement),
-        ]
-    for label, value in fields:
-        out.write(_field(label, value or "\u2014"))
+    if summary:
+        for label, value in fields:
+            out.write(_field(label, value or "\u2014"))
+    else:
+        for area, area_fields in front["root_areas"]:
+            out.write(r"\pard\plain\f1\fs24\b\sb300\sa120 " + escape(str(area)) + r"\par" "\n")
+            for field in area_fields:
+                value = "; ".join(text for text, _slug in field.items) if field.items else field.text
+                out.write(_field(str(field.label), value or "\u2014"))
+        for creator in front["creators"]:
+            if creator.history:
+                out.write(_field(f"{creator.authorized_name}: history", creator.history))
     if root.descendant_count:
         out.write(r"\pard\plain\s2\outlinelevel1\f1\fs30\b\sb400\sa200 Detailed description\par" "\n")
 
@@ -139,7 +158,7 @@ def _field(label: str, value: str) -> str:
     )
 
 
-def _write_unit(out: TextIO, unit: ArchivalDescription, depth: int, summary: bool) -> None:
+def _write_unit(out: TextIO, unit: ArchivalDescription, depth: int, summary: bool, related: Related | None) -> None:
     """One descendant: level and reference, title as a heading, then its fields, indented by depth."""
     indent = rf"\li{INDENT_PER_LEVEL * max(depth - 1, 0)}"
     style = r"\s3\outlinelevel2" if depth == 1 else ""
@@ -154,9 +173,10 @@ def _write_unit(out: TextIO, unit: ArchivalDescription, depth: int, summary: boo
         "\n"
     )
     out.write(r"\pard\plain" + style + indent + rf"\keepn\f1\b\fs{size} " + escape(unit.title) + r"\par" "\n")
-    details = (
-        (("Dates", unit.dates),) if summary else (("Dates", unit.dates), ("Extent and medium", unit.extent_and_medium))
-    )
+    containers = ", ".join(f"{c['type']} {c['name']}".strip() for c in related.containers) if related else ""
+    details = (("Dates", unit.dates), ("Container", containers), ("Conditions governing access", unit.access_conditions))
+    if not summary:
+        details += (("Extent and medium", unit.extent_and_medium),)
     for label, value in details:
         if value:
             out.write(r"\pard\plain" + indent + r"\f0\fs18{\i " + escape(label) + r":} " + escape(value) + r"\par" "\n")

@@ -15,6 +15,7 @@ from weasyprint import CSS, HTML
 
 from actors.rendering import finding_aid, rtf
 from extensions import db
+from models.description_related import related_of
 from models import ArchivalDescription
 
 ROOT_TITLE = "Fonds Élise Côté"
@@ -148,6 +149,7 @@ def test_pdf_is_the_same_as_one_single_weasyprint_document(tree, pdf):
     html = render_template(
         "finding_aid/chunk.html", units=rows[1:], first=True, root=root, generated=finding_aid._generated(),
         has_descendants=True, summary=False, starts_section=lambda unit: finding_aid.starts_section(root, unit),
+        related=related_of(rows[1:], {}), **finding_aid.front_matter(root),
     )
     single = work / "single.pdf"
     HTML(string=html, base_url=current_app.root_path).write_pdf(
