@@ -186,7 +186,9 @@ BUILT_IN = (
         key="report",
         label=_l("Generate report"),
         perform=generate_report,
-        description=_l("A file list, item list (CSV or PDF) or box labels (CSV) of a description's sub-tree."),
+        description=_l(
+            "A file list, item list, box labels or storage locations (CSV or PDF) of a description's sub-tree."
+        ),
         form=ReportForm,
         rerun_safe=True,  # reads only; writes a new file and points the job at it at the end
         run_concurrently=True,

@@ -23,11 +23,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, func, select, update
 from wtforms import SelectField
 from wtforms.fields import SelectChoice
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired
 
 from actors.engine.context import report_progress, set_info
 from actors.forms import RecordJobForm
 from actors.importing.rows import guard_cell
+from actors.report_containers import box_label_rows, count_boxes, storage_location_rows
 from actors.rendering.report_pdf import ReportRow, render_report_pdf
 from extensions import db
 from models import Job
@@ -53,8 +54,9 @@ class ReportKind:
     nouns: tuple[str, str]  # singular, plural
     header: tuple[str, ...]
     widths: tuple[int, ...]  # PDF column widths, percent
-    cells: Callable[[Row, Row | None], Sequence[str]]
-    pdf: bool = True
+    cells: Callable[[Row, Row | None], Sequence[str]] | None
+    # Reports of physical storage list containers, not descriptions of one level.
+    container_rows: Callable[[D], Iterator[ReportRow]] | None = None
 
     def count_text(self, count: int) -> str:
         return f"{count} {self.nouns[count != 1]}"
@@ -90,13 +92,24 @@ KINDS = {
     "box_labels": ReportKind(
         "Box labels",
         _l("Box labels"),
-        "file",
-        ("fonds",),
+        "",
+        (),
         ("label", "labels"),
-        ("Reference code", "Title", "Dates", "Fonds"),
-        (15, 40, 11, 34),
-        lambda row, fonds: (row.identifier or "", row.title, row.dates or "", fonds.title if fonds else ""),
-        pdf=False,
+        ("Container", "Location", "Fonds", "Reference codes", "Contents"),
+        (12, 16, 20, 16, 36),
+        None,
+        container_rows=box_label_rows,
+    ),
+    "storage_locations": ReportKind(
+        "Storage locations",
+        _l("Storage locations"),
+        "",
+        (),
+        ("container", "containers"),
+        ("Location", "Container", "Descriptions", "Reference codes", "Contents"),
+        (18, 12, 10, 18, 42),
+        None,
+        container_rows=storage_location_rows,
     ),
 }
 
@@ -110,16 +123,11 @@ class ReportForm(RecordJobForm):
     )
     format = SelectField(
         _l("Format"),
-        choices=list(FORMATS.items()),
+        choices=[SelectChoice(key, label) for key, label in FORMATS.items()],
         default="csv",
         validators=[InputRequired()],
-        description=_l("PDF is available for the file and item lists; box labels are CSV only."),
+        description=_l("Every report is available as CSV or PDF."),
     )
-
-    def validate_format(self, field: SelectField) -> None:
-        kind = KINDS.get(self.kind.data)
-        if field.data == "pdf" and kind is not None and not kind.pdf:
-            raise ValidationError(_l("Box labels can only be made as CSV: choose CSV."))
 
 
 def report_dir() -> Path:
@@ -189,14 +197,17 @@ def generate_report(job_id: int) -> None:
     kind, fmt = KINDS.get(job.parameters.get("kind", "")), job.parameters.get("format", "csv")
     if kind is None:
         raise ValueError(f"Unknown report {job.parameters.get('kind')!r}; use {', '.join(KINDS)}.")
-    if fmt not in FORMATS or (fmt == "pdf" and not kind.pdf):
-        raise ValueError(f"{kind.title} cannot be made as {fmt!r}; use {'csv or pdf' if kind.pdf else 'csv'}.")
+    if fmt not in FORMATS:
+        raise ValueError(f"{kind.title} cannot be made as {fmt!r}; use csv or pdf.")
     root = db.session.get(D, job.description_id) if job.description_id else None
     if root is None:
         raise LookupError("The description of this job no longer exists.")
-    total = db.session.scalar(
-        select(func.count()).where(D.lft.between(root.lft, root.rgt), D.level_of_description == kind.level)
-    )
+    if kind.container_rows:
+        total = count_boxes(root)
+    else:
+        total = db.session.scalar(
+            select(func.count()).where(D.lft.between(root.lft, root.rgt), D.level_of_description == kind.level)
+        )
     print(f"{kind.title} of “{root.title}”: {kind.count_text(total)}, as {fmt.upper()}.", flush=True)
     step = max(1, total // 20)
 
@@ -207,7 +218,7 @@ def generate_report(job_id: int) -> None:
     directory = report_dir()
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / f"{secrets.token_urlsafe(18)}.{fmt}"
-    rows = report_rows(root, kind)
+    rows = kind.container_rows(root) if kind.container_rows else report_rows(root, kind)
     pages = None
     with _partial_file(target) as partial:
         if fmt == "csv":

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from import_export_support import last_job, roles, run_form, submit
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from actors.rendering import report_pdf
 from extensions import db
 from models import ArchivalDescription as D
-from models import JobStatus
+from models import Container, DescriptionContainer, JobStatus
 from commands.demo_data import insert_demo_fonds
 
 __all__ = ["roles"]
@@ -74,17 +75,51 @@ def test_item_list_csv_of_a_series_names_each_items_file(as_user, run_jobs, fond
     assert job.info == f"Item list: {len(items)} items (CSV)."
 
 
-def test_box_labels_name_the_fonds_even_from_below_it(as_user, run_jobs, fonds):
+def boxes_of(slug: str) -> dict[str, list[D]]:
+    """What the demo's containers hold below slug, by box ("Box 3"): the expected report."""
+    root = D.by_slug(slug)
+    box = aliased(Container)
+    rows = db.session.execute(
+        select(box.container_type, box.name, D).select_from(DescriptionContainer)
+        .join(Container, Container.id == DescriptionContainer.container_id)
+        .join(box, box.id == func.coalesce(Container.parent_id, Container.id))
+        .join(D, D.id == DescriptionContainer.description_id)
+        .where(D.lft.between(root.lft, root.rgt)).order_by(D.lft)
+    ).all()
+    found: dict[str, list[D]] = {}
+    for kind, name, description in rows:
+        held = found.setdefault(f"{kind} {name}", [])
+        if description not in held:
+            held.append(description)
+    return found
+
+
+def test_box_labels_are_one_per_box_with_what_it_holds(as_user, run_jobs, fonds):
     series = described(fonds, "series")[1]
-    files = described(series.slug, "file")
+    expected = boxes_of(series.slug)
     job, response = report(as_user("alice"), run_jobs, series.slug, "box_labels", "csv")
     header, rows = csv_rows(response)
-    assert header == ["Reference code", "Title", "Dates", "Fonds"]
-    assert [(r["Reference code"], r["Title"], r["Dates"]) for r in rows] == [
-        (f.identifier, f.title, f.dates) for f in files
-    ]
-    assert {r["Fonds"] for r in rows} == {"Port Ellis Harbour Commission fonds"}
-    assert job.info == f"Box labels: {len(files)} labels (CSV)."
+    assert header == ["Container", "Location", "Fonds", "Reference codes", "Contents"]
+    assert sorted(r["Container"] for r in rows) == sorted(expected) and expected
+    first = rows[0]
+    held = expected[first["Container"]]
+    assert first["Reference codes"] == f"{held[0].identifier} – {held[-1].identifier}" if len(held) > 1 else held[0].identifier
+    assert first["Contents"].startswith(held[0].title) and first["Location"].startswith("Strongroom 2, shelf")
+    assert {r["Fonds"] for r in rows} == {"Port Ellis Harbour Commission fonds"}  # named even from below it
+    assert job.info == f"Box labels: {len(expected)} label{'s' * (len(expected) != 1)} (CSV)."
+
+
+def test_storage_locations_list_each_location_with_its_boxes_as_csv_and_pdf(as_user, run_jobs, fonds):
+    client = as_user("alice")
+    expected = boxes_of(fonds)
+    job, response = report(client, run_jobs, fonds, "storage_locations", "csv")
+    header, rows = csv_rows(response)
+    assert header == ["Location", "Container", "Descriptions", "Reference codes", "Contents"]
+    assert [r["Location"] for r in rows] == sorted(r["Location"] for r in rows)  # grouped by location
+    assert {r["Container"]: int(r["Descriptions"]) for r in rows} == {box: len(held) for box, held in expected.items()}
+    job, response = report(client, run_jobs, fonds, "storage_locations", "pdf")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.body)).pages).split())
+    assert "Storage locations: Port Ellis Harbour Commission fonds" in text and "Strongroom 2, shelf 1" in text
 
 
 @pytest.mark.parametrize("kind, level, title", [("file_list", "file", "File list"), ("item_list", "item", "Item list")])
@@ -111,12 +146,6 @@ def test_a_long_pdf_is_laid_out_in_chunks_with_every_row_once(as_user, run_jobs,
     assert all("Identifier" in page.extract_text() for page in pdf.pages)  # the header row on every page
     assert f"Page {len(pdf.pages)} of {len(pdf.pages)}" in pdf.pages[-1].extract_text()
     assert job.output.count("Listed ") >= len(items) // 20
-
-
-def test_box_labels_are_refused_as_pdf_on_the_form(as_user, fonds, job_count):
-    response = submit(as_user("alice"), "report", status=400, record=fonds, kind="box_labels", format="pdf")
-    assert "Box labels can only be made as CSV: choose CSV." in response.text
-    assert job_count() == 0
 
 
 def test_an_unknown_record_is_refused_on_the_form(as_user, fonds, job_count):
