@@ -30,6 +30,10 @@ class CsvReader:
         # Columns with no field of their own here: kept as they are (other_fields) and exported back.
         self.kept_as_is = [name for name in self.header if name and name not in atom.KNOWN]
         self.plan = column_plan(self.header)
+        # The checking pass reads the events (their dates are checked) but no other list.
+        events = set(atom.EVENT_COLUMNS) | set(atom.LEGACY_EVENT_COLUMNS)
+        self.check_plan = [(_SKIP, "", "") if kind is _LIST and target not in events else (kind, target, column)
+                           for kind, target, column in self.plan]
         self.full = True
         duplicates = sorted({name for name in self.header if name and self.header.count(name) > 1})
         if duplicates:
@@ -70,7 +74,7 @@ class CsvReader:
             row.problems.append(f"{where}: {len(cells)} values but the header has only {len(header)} columns")
         lists: dict[str, list[str]] = {}
         raw, sources, other = row.raw, row.sources, row.related.other
-        for (kind, target, column), cell in zip(self.plan, cells, strict=False):
+        for (kind, target, column), cell in zip(self.plan if self.full else self.check_plan, cells, strict=False):
             value = cell.strip()
             if not value or kind is _SKIP:
                 continue

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
+from actors.importing.bulk import insert_rows
 from actors.importing.slugs import SlugAllocator
 from extensions import db
 from models import (
@@ -203,15 +204,3 @@ def _unique(ids: Iterable[Hashable]) -> list:
 
 def _is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
-
-
-def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """executemany straight to the driver, in the import's transaction.
-
-    Why not ``insert(Model)``: these rows are plain ids, text and dates that need no type
-    processing, and SQLAlchemy's per-row parameter handling was about a third of an
-    import's time with the whole description model (scripts/bench import)."""
-    connection = db.session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
-    connection.exec_driver_sql(sql, rows)

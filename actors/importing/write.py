@@ -14,8 +14,9 @@ from array import array
 from collections import deque
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 
+from actors.importing.bulk import insert_dicts
 from actors.importing.plan import Plan
 from actors.importing.related import RelatedWriter
 from actors.importing.rows import Row
@@ -130,7 +131,7 @@ class Writer:
             return
         for record, slug in zip(self.inserts, self.slugs.assign([r["title"] for r in self.inserts]), strict=True):
             record["slug"] = slug
-        db.session.connection().execute(insert(D), self.inserts)
+        insert_dicts(D.__table__, self.inserts)
         self.inserts = []
 
     def _flush_updates(self) -> None:
