@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, delete, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from extensions import autocommit, db
 from models.base import utcnow
@@ -128,8 +128,12 @@ class Job(db.Model):
 
     @classmethod
     def visible_to(cls, user: User):
-        """Jobs a user may see: admins see everyone's, others only their own."""
-        query = select(cls)
+        """Jobs a user may see: admins see everyone's, others only their own. Of the related
+        record, only what a list shows (its slug and title), not the whole ISAD(G) record."""
+        query = select(cls).options(
+            joinedload(cls.description).load_only(ArchivalDescription.id, ArchivalDescription.slug,
+                                                  ArchivalDescription.title)
+        )
         if not user.is_admin:
             query = query.where(cls.user_id == user.id)
         return query

@@ -60,7 +60,10 @@ def test_demo_jobs_are_inserted_set_based(big_app):
 def test_first_pages_use_an_index_without_sorting(big_app, who, args):
     user = db.session.scalar(db.select(User).where(User.username == who))
     explained = plan(first_page(user, args))
-    assert "Seq Scan" not in explained, explained
+    # The big table is read by an index range; the joined lookups (users, the related record's
+    # slug and title) may be scanned when they are as small as here: the planner reads them once.
+    assert not re.search(r"Seq Scan on (jobs|users)\b", explained), explained
+    assert "Index Scan" in explained and "on jobs" in explained, explained
     assert not re.search(r"^\s*(->\s*)?Sort\b", explained, re.M), explained
 
 
