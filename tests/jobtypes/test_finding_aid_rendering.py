@@ -177,7 +177,10 @@ def test_pdf_runs_short_series_on(tree, monkeypatch):
     dest = work / "short-series.pdf"
     finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda *call: None)
     texts = page_texts(PdfReader(dest))
-    assert page_of(texts, "Series 2") == page_of(texts, "Letter 1.10.9")
+    last, series = page_of(texts, "Letter 1.10.9"), page_of(texts, "Series 2")
+    if series != last:  # no break before it: it only moved on because that page was full
+        lines = sorted(len(text.splitlines()) for text in texts[2:-1])
+        assert series == last + 1 and len(texts[last].splitlines()) >= lines[len(lines) // 2] - 2, texts[last]
 
 
 def test_pdf_header_repeats_the_root_title(pdf):
