@@ -172,15 +172,23 @@ def test_pdf_starts_each_long_series_on_a_new_page(pdf):
 
 
 def test_pdf_runs_short_series_on(tree, monkeypatch):
+    """No page break before a short series: the same tree with every series forced onto a new
+    page takes more pages, and no series starts later than it does there."""
     rows, work = tree
-    monkeypatch.setattr(finding_aid, "SECTION_MIN_DESCENDANTS", 1_000)  # 110 descriptions: a short series
-    dest = work / "short-series.pdf"
-    finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda *call: None)
-    texts = page_texts(PdfReader(dest))
-    last, series = page_of(texts, "Letter 1.10.9"), page_of(texts, "Series 2")
-    if series != last:  # no break before it: it only moved on because that page was full
-        lines = sorted(len(text.splitlines()) for text in texts[2:-1])
-        assert series == last + 1 and len(texts[last].splitlines()) >= lines[len(lines) // 2] - 2, texts[last]
+
+    def render(section_min: int) -> list[str]:
+        monkeypatch.setattr(finding_aid, "SECTION_MIN_DESCENDANTS", section_min)
+        dest = work / f"series-{section_min}.pdf"
+        finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda *call: None)
+        return page_texts(PdfReader(dest))
+
+    run_on, forced = render(1_000), render(10)  # 110 descriptions: short, or a section
+    assert len(run_on) < len(forced)
+    assert page_of(forced, "Series 2") == page_of(forced, "Letter 1.10.9") + 1  # what a break looks like
+    for series in (2, 3):
+        assert page_of(run_on, f"Series {series}") <= page_of(forced, f"Series {series}")
+    assert page_of(run_on, "Series 3") - page_of(run_on, "Series 2") < page_of(forced, "Series 3") - page_of(
+        forced, "Series 2") or page_of(run_on, "Series 2") < page_of(forced, "Series 2")
 
 
 def test_pdf_header_repeats_the_root_title(pdf):
