@@ -1,4 +1,5 @@
 """Configuration: defaults overridden by the environment, then by test_config."""
+
 from __future__ import annotations
 
 import hashlib

@@ -77,8 +77,9 @@ def box_label_rows(root: D, _kind: object = None) -> Iterator[ReportRow]:
 
 def storage_location_rows(root: D, _kind: object = None) -> Iterator[ReportRow]:
     for number, (box, held) in enumerate(_boxes(root), start=1):
-        yield ReportRow(number, (box.location or "(no location)", _label(box), str(len(held)), _span(held),
-                                 _titles(held)))
+        yield ReportRow(
+            number, (box.location or "(no location)", _label(box), str(len(held)), _span(held), _titles(held))
+        )
 
 
 def count_boxes(root: D) -> int:

@@ -28,8 +28,8 @@ from wtforms.validators import InputRequired
 from actors.engine.context import report_progress, set_info
 from actors.forms import RecordJobForm
 from actors.importing.rows import guard_cell
-from actors.report_containers import box_label_rows, count_boxes, storage_location_rows
 from actors.rendering.report_pdf import ReportRow, render_report_pdf
+from actors.report_containers import box_label_rows, count_boxes, storage_location_rows
 from extensions import db
 from models import Job
 from models.description import ArchivalDescription as D

@@ -9,12 +9,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select, text
 
+from commands.demo_related import conditions, insert_related, repository_id
 from extensions import autocommit, db
 from models.base import utcnow
 from models.description import ArchivalDescription, PublicationStatus, unique_slug
 from models.job import Job, JobStatus
 from models.user import Role, User
-from commands.demo_related import conditions, insert_related, repository_id
 
 LEVELS_BY_DEPTH = ("fonds", "series", "file", "item")
 SUBJECTS = (
@@ -92,8 +92,9 @@ def insert_demo_fonds(total: int, title: str = "Port Ellis Harbour Commission fo
     return slug_base
 
 
-def _demo_row(rng: random.Random, index: int, depth: int, row_id: int, parent: dict | None, title: str,
-              slug_base: str) -> dict:
+def _demo_row(
+    rng: random.Random, index: int, depth: int, row_id: int, parent: dict | None, title: str, slug_base: str
+) -> dict:
     """One description; its dates lie within its parent's (1851-1972 for the fonds)."""
     low, high = (parent["start_date"].year, parent["end_date"].year) if parent else (1851, 1972)
     start_year = low if parent is None else rng.randint(low, high)

@@ -21,7 +21,6 @@ from extensions import db
 from models.base import utcnow
 
 
-
 def level_label(level: str | None) -> str:
     """The level of description in the current language, for pages (data, exports and finding
     aids keep the stored English word); an unknown level as stored, capitalized."""

@@ -28,14 +28,17 @@ def related_of(rows: list[SqlRow], repositories: dict[int, str]) -> dict[int, Re
     ids = [row.id for row in rows]
     wanted = {row.repository_id for row in rows if row.repository_id and row.repository_id not in repositories}
     if wanted:
-        repositories.update(db.session.execute(select(Repository.id, Repository.name).where(Repository.id.in_(wanted))).all())
+        repositories.update(
+            db.session.execute(select(Repository.id, Repository.name).where(Repository.id.in_(wanted))).all()
+        )
     for row in rows:
         if row.repository_id:
             found[row.id].repository = repositories.get(row.repository_id)
     events = db.session.execute(
         select(Event, AuthorityRecord.authorized_name, AuthorityRecord.history, AuthorityRecord.slug)
         .outerjoin(AuthorityRecord, AuthorityRecord.id == Event.authority_id)
-        .where(Event.description_id.in_(ids)).order_by(Event.description_id, Event.position)
+        .where(Event.description_id.in_(ids))
+        .order_by(Event.description_id, Event.position)
     ).all()
     for event, actor, history, slug in events:
         if actor:
@@ -46,7 +49,8 @@ def related_of(rows: list[SqlRow], repositories: dict[int, str]) -> dict[int, Re
             "description": event.description or "", "place": event.place or "",
         })  # fmt: skip
     for description_id, note_type, content in db.session.execute(
-        select(Note.description_id, Note.note_type, Note.content).where(Note.description_id.in_(ids))
+        select(Note.description_id, Note.note_type, Note.content)
+        .where(Note.description_id.in_(ids))
         .order_by(Note.description_id, Note.position)
     ):
         found[description_id].notes.append((note_type, content))
@@ -57,14 +61,17 @@ def related_of(rows: list[SqlRow], repositories: dict[int, str]) -> dict[int, Re
     ):
         found[description_id].alternative_ids.append((label or "", value))
     for description_id, taxonomy, name in db.session.execute(
-        select(DescriptionTerm.description_id, Term.taxonomy, Term.name).join(Term, Term.id == DescriptionTerm.term_id)
-        .where(DescriptionTerm.description_id.in_(ids)).order_by(DescriptionTerm.description_id, DescriptionTerm.position)
+        select(DescriptionTerm.description_id, Term.taxonomy, Term.name)
+        .join(Term, Term.id == DescriptionTerm.term_id)
+        .where(DescriptionTerm.description_id.in_(ids))
+        .order_by(DescriptionTerm.description_id, DescriptionTerm.position)
     ):
         found[description_id].terms.append((taxonomy.value, name))
     for description_id, name, slug in db.session.execute(
         select(DescriptionName.description_id, AuthorityRecord.authorized_name, AuthorityRecord.slug)
         .join(AuthorityRecord, AuthorityRecord.id == DescriptionName.authority_id)
-        .where(DescriptionName.description_id.in_(ids)).order_by(DescriptionName.description_id, DescriptionName.position)
+        .where(DescriptionName.description_id.in_(ids))
+        .order_by(DescriptionName.description_id, DescriptionName.position)
     ):
         found[description_id].names.append(name)
         found[description_id].authority_slugs[name] = slug
@@ -76,4 +83,3 @@ def related_of(rows: list[SqlRow], repositories: dict[int, str]) -> dict[int, Re
     ):
         found[description_id].containers.append({"name": name, "location": location or "", "type": kind or ""})
     return found
-

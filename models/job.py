@@ -1,4 +1,5 @@
 """Jobs: the database row is the truth about every piece of background work."""
+
 from __future__ import annotations
 
 import enum
@@ -13,7 +14,6 @@ from extensions import autocommit, db
 from models.base import utcnow
 from models.description import ArchivalDescription
 from models.user import User
-
 
 # Where the stored output dropped its middle (beginning and end are kept; the log file has all).
 TRUNCATION_MARKER = "\n[... {skipped} characters omitted here; download the full output ...]\n"
@@ -75,9 +75,7 @@ class Job(db.Model):
         default=JobStatus.QUEUED,
     )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    description_id: Mapped[int | None] = mapped_column(
-        ForeignKey("archival_descriptions.id", ondelete="SET NULL")
-    )
+    description_id: Mapped[int | None] = mapped_column(ForeignKey("archival_descriptions.id", ondelete="SET NULL"))
     parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
@@ -131,8 +129,9 @@ class Job(db.Model):
         """Jobs a user may see: admins see everyone's, others only their own. Of the related
         record, only what a list shows (its slug and title), not the whole ISAD(G) record."""
         query = select(cls).options(
-            joinedload(cls.description).load_only(ArchivalDescription.id, ArchivalDescription.slug,
-                                                  ArchivalDescription.title)
+            joinedload(cls.description).load_only(
+                ArchivalDescription.id, ArchivalDescription.slug, ArchivalDescription.title
+            )
         )
         if not user.is_admin:
             query = query.where(cls.user_id == user.id)

@@ -22,7 +22,7 @@ class Container(db.Model):
 
     @property
     def label(self) -> str:
-        """"Box 3", or the name alone when it has no type."""
+        """ "Box 3", or the name alone when it has no type."""
         return f"{self.container_type} {self.name}" if self.container_type else self.name
 
 

@@ -1,4 +1,5 @@
 """Users who log in and own jobs."""
+
 from __future__ import annotations
 
 import enum
@@ -100,7 +101,10 @@ class LoginFailure(db.Model):
     """A failed login, kept for a while to slow down password guessing."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_username_at", "username", "at"), Index("ix_login_failures_ip_at", "ip", "at"))
+    __table_args__ = (
+        Index("ix_login_failures_username_at", "username", "at"),
+        Index("ix_login_failures_ip_at", "ip", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80))

@@ -54,8 +54,9 @@ class LevelOfDescription(db.Model):
 def _seed_default_levels(table, connection, **_kw) -> None:
     """A schema made with create_all (tests, benchmarks) starts with AtoM's defaults, as the
     migration that creates the table seeds them."""
-    connection.execute(table.insert(), [{"key": level_key(name), "name": name, "position": n}
-                                        for n, name in enumerate(DEFAULT_LEVELS)])
+    connection.execute(
+        table.insert(), [{"key": level_key(name), "name": name, "position": n} for n, name in enumerate(DEFAULT_LEVELS)]
+    )
 
 
 class Taxonomy(enum.Enum):

@@ -1,5 +1,6 @@
 """What every benchmark shares: a private PostgreSQL schema, a private Redis namespace,
 the app on them, timing helpers and the resident memory of a process tree."""
+
 from __future__ import annotations
 
 import contextlib
@@ -9,8 +10,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
@@ -129,11 +130,16 @@ def cpu_by_group(worker_pid: int) -> dict[str, float]:
                 parents[int(entry)] = parent
             elif name.startswith("redis-server"):
                 named["redis"].append(int(entry))
-    roots = {"workers": [worker_pid], "redis": named["redis"],
-             "postgres": [pid for pid in named["postgres"] if parents[pid] not in parents]}  # the postmaster
+    roots = {
+        "workers": [worker_pid],
+        "redis": named["redis"],
+        "postgres": [pid for pid in named["postgres"] if parents[pid] not in parents],
+    }  # the postmaster
     with_children = slice(11, 15)  # utime, stime, cutime, cstime
-    usage = {name: _cpu_seconds([member for root in pids for member in _tree(root)], with_children)
-             for name, pids in roots.items()}
+    usage = {
+        name: _cpu_seconds([member for root in pids for member in _tree(root)], with_children)
+        for name, pids in roots.items()
+    }
     usage["producers"] = _cpu_seconds([os.getpid()], slice(11, 13))  # utime, stime
     return usage
 

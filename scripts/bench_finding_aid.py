@@ -6,6 +6,7 @@ The tree (fonds > series > file > item, realistic text) goes into a temporary SQ
 database; the render runs in a child process so the peak RSS is the renderer's alone,
 not the tree builder's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,12 +47,17 @@ def tree_rows(n: int) -> list[dict]:
     def node(parent: dict | None, level: str, title: str) -> dict:
         number = len(nodes) + 1
         row = {
-            "id": number, "parent_id": parent["id"] if parent else None,
-            "depth": parent["depth"] + 1 if parent else 0, "level_of_description": level,
-            "title": title, "slug": f"d-{number}",
+            "id": number,
+            "parent_id": parent["id"] if parent else None,
+            "depth": parent["depth"] + 1 if parent else 0,
+            "level_of_description": level,
+            "title": title,
+            "slug": f"d-{number}",
             "identifier": f"{parent['identifier']}-{len(parent['children']) + 1}" if parent else "F1",
-            "dates": "1921-1968", "extent_and_medium": "3 boxes (0.4 linear metres); paper",
-            "scope_and_content": LOREM, "arrangement": None if level == "item" else "Chronological.",
+            "dates": "1921-1968",
+            "extent_and_medium": "3 boxes (0.4 linear metres); paper",
+            "scope_and_content": LOREM,
+            "arrangement": None if level == "item" else "Chronological.",
             "children": [],
         }
         nodes.append(row)
@@ -139,10 +145,18 @@ def _naive(out: str) -> int:
 
     root = db.session.get(ArchivalDescription, 1)
     units = [unit for unit in db.session.scalars(root.subtree()) if unit.id != root.id]
-    html = render_template("finding_aid/chunk.html", units=units, first=True, root=root, generated="today",
-                           has_descendants=bool(units), starts_section=lambda unit: starts_section(root, unit))
+    html = render_template(
+        "finding_aid/chunk.html",
+        units=units,
+        first=True,
+        root=root,
+        generated="today",
+        has_descendants=bool(units),
+        starts_section=lambda unit: starts_section(root, unit),
+    )
     document = HTML(string=html, base_url=str(PROJECT)).render(
-        stylesheets=[CSS(string=render_template("finding_aid/style.css"))])
+        stylesheets=[CSS(string=render_template("finding_aid/style.css"))]
+    )
     document.write_pdf(out)
     return len(document.pages)
 
@@ -150,6 +164,7 @@ def _naive(out: str) -> int:
 def run_comparison(quick: bool = False) -> list[dict]:
     """scripts/bench finding-aid: ours vs a naive single document, time and peak RSS of the process tree."""
     from bench_common import PeakSampler
+
     from config import finding_aid_processes
 
     n = 600 if quick else 3000
@@ -160,7 +175,9 @@ def run_comparison(quick: bool = False) -> list[dict]:
         context = multiprocessing.get_context("spawn")
         for variant in ("ours", "naive", "one-process"):
             queue = context.Queue()
-            child = context.Process(target=_variant, args=(str(db_path), variant, str(Path(work) / f"{variant}.pdf"), queue))
+            child = context.Process(
+                target=_variant, args=(str(db_path), variant, str(Path(work) / f"{variant}.pdf"), queue)
+            )
             child.start()
             with PeakSampler(child.pid) as sampler:
                 seconds, pages = queue.get()
@@ -171,17 +188,40 @@ def run_comparison(quick: bool = False) -> list[dict]:
     ratio = ours[0] / naive[0]
     processes = finding_aid_processes()
     return [
-        {"bench": "finding-aid", "figure": f"{n} descriptions: ours (default, {processes} helper processes), s",
-         "value": round(ours[0], 1),
-         "unit": "s", "baseline": round(naive[0], 1), "ratio": round(ratio, 2),
-         "baseline_text": f"naive {naive[0]:.1f} s (ratio {ratio:.2f}, target <= 0.5)", "ok": ratio <= 0.5},
-        {"bench": "finding-aid", "figure": f"{n} descriptions: peak RSS of ours (all processes)", "value": round(ours[2]),
-         "unit": "MB", "baseline": round(naive[2]), "baseline_text": f"naive {naive[2]:.0f} MB (target <= 300)",
-         "ok": ours[2] <= 300},
-        {"bench": "finding-aid", "figure": f"{n} descriptions: ours in one process (FINDING_AID_PROCESSES=1), s",
-         "value": round(single[0], 1), "unit": "s", "baseline_text": f"peak {single[2]:.0f} MB, {single[1]} pages"},
-        {"bench": "finding-aid", "figure": f"{n} descriptions: pages ours / naive", "value": ours[1], "unit": "pages",
-         "baseline_text": f"naive {naive[1]} pages", "ok": ours[1] == naive[1]},
+        {
+            "bench": "finding-aid",
+            "figure": f"{n} descriptions: ours (default, {processes} helper processes), s",
+            "value": round(ours[0], 1),
+            "unit": "s",
+            "baseline": round(naive[0], 1),
+            "ratio": round(ratio, 2),
+            "baseline_text": f"naive {naive[0]:.1f} s (ratio {ratio:.2f}, target <= 0.5)",
+            "ok": ratio <= 0.5,
+        },
+        {
+            "bench": "finding-aid",
+            "figure": f"{n} descriptions: peak RSS of ours (all processes)",
+            "value": round(ours[2]),
+            "unit": "MB",
+            "baseline": round(naive[2]),
+            "baseline_text": f"naive {naive[2]:.0f} MB (target <= 300)",
+            "ok": ours[2] <= 300,
+        },
+        {
+            "bench": "finding-aid",
+            "figure": f"{n} descriptions: ours in one process (FINDING_AID_PROCESSES=1), s",
+            "value": round(single[0], 1),
+            "unit": "s",
+            "baseline_text": f"peak {single[2]:.0f} MB, {single[1]} pages",
+        },
+        {
+            "bench": "finding-aid",
+            "figure": f"{n} descriptions: pages ours / naive",
+            "value": ours[1],
+            "unit": "pages",
+            "baseline_text": f"naive {naive[1]} pages",
+            "ok": ours[1] == naive[1],
+        },
     ]
 
 

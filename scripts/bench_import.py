@@ -6,6 +6,7 @@ Each (database, size) runs in a fresh process, so peak RSS belongs to that impor
 The actor runs in-process inside its own transaction (as in a worker thread, minus the
 broker), on a database already holding a 1,000-description fonds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,19 +41,40 @@ def write_csv(path: Path, rows: int) -> None:
             text = f"Text of record {n}. " * 4
             values = {column: f"{column} of record {n}" for column in ISAD_HEADER}
             values.update(
-                legacyId=n, parentId=open_ids[-1] if open_ids else "", qubitParentSlug="", identifier=f"B-{n:07d}",
-                title=f"{LEVELS[depth]} {n % 997} of the board", levelOfDescription=LEVELS[depth],
-                repository="Port Ellis Archives", scopeAndContent=text, arrangement=text,
-                language="en|fr", script="Latn", languageOfDescription="en", scriptOfDescription="Latn",
-                publicationNote=f"Cited {n}.|Cited again {n}.", generalNote=f"Note {n}.", archivistNote=f"By A. {n}.",
-                digitalObjectPath="", digitalObjectURI=f"https://example.org/{n}.jpg",
-                subjectAccessPoints=f"Subject {n % 50}|Subject {(n + 7) % 50}", placeAccessPoints=f"Place {n % 20}",
-                nameAccessPoints=f"Person {n % 40}", genreAccessPoints=f"Genre {n % 10}",
-                publicationStatus="Published", physicalObjectName=str(n // 20), physicalObjectLocation="Shelf A",
-                physicalObjectType="Box", alternativeIdentifiers=f"OLD-{n}", alternativeIdentifierLabels="Former",
-                eventDates=f"{year}-{year + 5}|{year + 6}", eventTypes="Creation|Accumulation",
-                eventStartDates=f"{year}|{year + 6}", eventEndDates=f"{year + 5}|{year + 6}",
-                eventActors=f"Creator {n % 30}|Person {n % 40}", eventActorHistories=f"History of creator {n % 30}.|NULL",
+                legacyId=n,
+                parentId=open_ids[-1] if open_ids else "",
+                qubitParentSlug="",
+                identifier=f"B-{n:07d}",
+                title=f"{LEVELS[depth]} {n % 997} of the board",
+                levelOfDescription=LEVELS[depth],
+                repository="Port Ellis Archives",
+                scopeAndContent=text,
+                arrangement=text,
+                language="en|fr",
+                script="Latn",
+                languageOfDescription="en",
+                scriptOfDescription="Latn",
+                publicationNote=f"Cited {n}.|Cited again {n}.",
+                generalNote=f"Note {n}.",
+                archivistNote=f"By A. {n}.",
+                digitalObjectPath="",
+                digitalObjectURI=f"https://example.org/{n}.jpg",
+                subjectAccessPoints=f"Subject {n % 50}|Subject {(n + 7) % 50}",
+                placeAccessPoints=f"Place {n % 20}",
+                nameAccessPoints=f"Person {n % 40}",
+                genreAccessPoints=f"Genre {n % 10}",
+                publicationStatus="Published",
+                physicalObjectName=str(n // 20),
+                physicalObjectLocation="Shelf A",
+                physicalObjectType="Box",
+                alternativeIdentifiers=f"OLD-{n}",
+                alternativeIdentifierLabels="Former",
+                eventDates=f"{year}-{year + 5}|{year + 6}",
+                eventTypes="Creation|Accumulation",
+                eventStartDates=f"{year}|{year + 6}",
+                eventEndDates=f"{year + 5}|{year + 6}",
+                eventActors=f"Creator {n % 30}|Person {n % 40}",
+                eventActorHistories=f"History of creator {n % 30}.|NULL",
                 culture="en",
             )
             writer.writerow([values[column] for column in ISAD_HEADER])
@@ -74,14 +96,21 @@ def _import(url: str, csv_path: Path, rows: int, database: str) -> dict:
     app = make_app(bench_env(url), JOBS_BROKER="stub")
     with app.app_context():
         from actors.importing.job import import_descriptions
+        from commands.demo_data import insert_demo_fonds
         from extensions import db
         from models import ArchivalDescription, Job
-        from commands.demo_data import insert_demo_fonds
 
         db.create_all()
         insert_demo_fonds(1000)
-        job = Job(type="import_descriptions", parameters={"file": {"path": str(csv_path), "filename": "bench.csv"},
-                                                          "format": "csv", "match": "skip", "parent": None})
+        job = Job(
+            type="import_descriptions",
+            parameters={
+                "file": {"path": str(csv_path), "filename": "bench.csv"},
+                "format": "csv",
+                "match": "skip",
+                "parent": None,
+            },
+        )
         db.session.add(job)
         db.session.commit()
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -93,9 +122,15 @@ def _import(url: str, csv_path: Path, rows: int, database: str) -> dict:
         db.session.remove()
         db.engine.dispose()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"database": database, "rows": rows, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds),
-            "file_mb": round(csv_path.stat().st_size / 2**20, 1), "peak_rss_mb": round(peak / 1024),
-            "rss_growth_mb": round((peak - rss_before) / 1024)}
+    return {
+        "database": database,
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+        "file_mb": round(csv_path.stat().st_size / 2**20, 1),
+        "peak_rss_mb": round(peak / 1024),
+        "rss_growth_mb": round((peak - rss_before) / 1024),
+    }
 
 
 def main() -> None:
@@ -109,15 +144,21 @@ def main() -> None:
         print(json.dumps(run_one(args.one[0], int(args.one[1]))))
         return
     results = []
-    print(f"{'database':<11}{'rows':>9}{'seconds':>9}{'rows/s':>9}{'file MB':>9}{'peak RSS MB':>13}{'RSS growth MB':>15}")
+    print(
+        f"{'database':<11}{'rows':>9}{'seconds':>9}{'rows/s':>9}{'file MB':>9}{'peak RSS MB':>13}{'RSS growth MB':>15}"
+    )
     for database in args.db:
         for rows in args.rows:
-            out = subprocess.run([sys.executable, __file__, "--one", database, str(rows)], capture_output=True,
-                                 text=True, check=True).stdout
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", database, str(rows)], capture_output=True, text=True, check=True
+            ).stdout
             result = json.loads(out.strip().splitlines()[-1])
             results.append(result)
-            print(f"{database:<11}{rows:>9}{result['seconds']:>9}{result['rows_per_s']:>9}{result['file_mb']:>9}"
-                  f"{result['peak_rss_mb']:>13}{result['rss_growth_mb']:>15}", flush=True)
+            print(
+                f"{database:<11}{rows:>9}{result['seconds']:>9}{result['rows_per_s']:>9}{result['file_mb']:>9}"
+                f"{result['peak_rss_mb']:>13}{result['rss_growth_mb']:>15}",
+                flush=True,
+            )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

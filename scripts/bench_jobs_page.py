@@ -1,12 +1,13 @@
 """Jobs page with a big history on PostgreSQL: server time of first pages, filters, search,
 a deep keyset page, and the CSV export of every row (rows/s, peak RSS of the web process)."""
+
 from __future__ import annotations
 
 import multiprocessing
 import resource
 import time
 
-from bench_common import PeakSampler, make_app, private_schema, bench_env, timed
+from bench_common import PeakSampler, bench_env, make_app, private_schema, timed
 
 TARGET_PAGE_MS = 30.0
 TARGET_CSV_ROWS_PER_S = 100_000
@@ -22,10 +23,10 @@ def _client(app, username: str):
 
 
 def _setup(app, count: int, users: int) -> float:
-    from models.user import create_user
+    from commands.demo_data import insert_historical_jobs
     from extensions import db
     from models import User
-    from commands.demo_data import insert_historical_jobs
+    from models.user import create_user
 
     with app.app_context():
         db.create_all()
@@ -62,15 +63,23 @@ def run(quick: bool = False) -> list[dict]:
         env = bench_env(url)
         app = make_app(env)
         insert_seconds = _setup(app, count, 50)
-        results.append({"bench": "jobs-page", "figure": f"flask demo jobs --count {count} --users 50",
-                        "value": round(insert_seconds, 1), "unit": "s"})
+        results.append(
+            {
+                "bench": "jobs-page",
+                "figure": f"flask demo jobs --count {count} --users 50",
+                "value": round(insert_seconds, 1),
+                "unit": "s",
+            }
+        )
         with app.app_context():
             from extensions import db
             from models import Job
 
             middle = db.session.scalar(db.select(db.func.max(Job.id))) // 2
         views = {
-            "All": "/jobs/", "Active": "/jobs/active", "status=error": "/jobs/?status=error",
+            "All": "/jobs/",
+            "Active": "/jobs/active",
+            "status=error": "/jobs/?status=error",
             "error+date range": "/jobs/?status=error&from=2000-01-01&to=2100-01-01",
             "deep page (before=middle)": f"/jobs/?before={middle}",
             "search common ('historical error')": "/jobs/?q=historical+error",
@@ -79,10 +88,18 @@ def run(quick: bool = False) -> list[dict]:
         for who, label in (("bench-admin", "admin"), ("demo-user-7", "user")):
             client = _client(app, who)
             for name, path in views.items():
-                timing = timed(lambda: _ok(client.get(path)), runs)
-                results.append({"bench": "jobs-page", "figure": f"{label}: {name}", "value": round(timing["p50_ms"], 1),
-                                "p95": round(timing["p95_ms"], 1), "unit": "ms", "target": f"<= {TARGET_PAGE_MS:.0f} ms",
-                                "ok": timing["p50_ms"] <= TARGET_PAGE_MS})
+                timing = timed(lambda client=client, path=path: _ok(client.get(path)), runs)
+                results.append(
+                    {
+                        "bench": "jobs-page",
+                        "figure": f"{label}: {name}",
+                        "value": round(timing["p50_ms"], 1),
+                        "p95": round(timing["p95_ms"], 1),
+                        "unit": "ms",
+                        "target": f"<= {TARGET_PAGE_MS:.0f} ms",
+                        "ok": timing["p50_ms"] <= TARGET_PAGE_MS,
+                    }
+                )
         context = multiprocessing.get_context("spawn")
         queue = context.Queue()
         child = context.Process(target=_export_child, args=(env, queue))
@@ -94,11 +111,24 @@ def run(quick: bool = False) -> list[dict]:
     rate = rows / seconds
     peak_mb = max(peak_self, sampler.peak) / 2**20
     results += [
-        {"bench": "jobs-page", "figure": f"CSV export of {rows} rows", "value": round(rate), "unit": "rows/s",
-         "target": f">= {TARGET_CSV_ROWS_PER_S}", "ok": rate >= TARGET_CSV_ROWS_PER_S, "seconds": round(seconds, 2),
-         "bytes": size},
-        {"bench": "jobs-page", "figure": "CSV export peak RSS (web process)", "value": round(peak_mb, 1), "unit": "MB",
-         "target": f"<= {TARGET_CSV_RSS_MB:.0f} MB", "ok": peak_mb <= TARGET_CSV_RSS_MB},
+        {
+            "bench": "jobs-page",
+            "figure": f"CSV export of {rows} rows",
+            "value": round(rate),
+            "unit": "rows/s",
+            "target": f">= {TARGET_CSV_ROWS_PER_S}",
+            "ok": rate >= TARGET_CSV_ROWS_PER_S,
+            "seconds": round(seconds, 2),
+            "bytes": size,
+        },
+        {
+            "bench": "jobs-page",
+            "figure": "CSV export peak RSS (web process)",
+            "value": round(peak_mb, 1),
+            "unit": "MB",
+            "target": f"<= {TARGET_CSV_RSS_MB:.0f} MB",
+            "ok": peak_mb <= TARGET_CSV_RSS_MB,
+        },
     ]
     return results
 

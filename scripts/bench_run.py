@@ -1,4 +1,5 @@
 """`scripts/bench SUBCOMMAND [--quick]`: run benchmarks, print a table, save JSON under bench-results/."""
+
 from __future__ import annotations
 
 import argparse
@@ -39,13 +40,32 @@ def _import_rows(rows: int) -> list[dict]:
 
     results = []
     for database in ("sqlite", "postgresql"):
-        out = subprocess.run([sys.executable, str(Path(__file__).with_name("bench_import.py")), "--one", database,
-                              str(rows)], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("bench_import.py")), "--one", database, str(rows)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         run = json.loads(out.strip().splitlines()[-1])
-        results.append({"bench": "import", "figure": f"{database} CSV import, {rows:,} rows", "value": run["rows_per_s"],
-                        "unit": "rows/s", "target": f">= {IMPORT_TARGET:,}", "ok": run["rows_per_s"] >= IMPORT_TARGET})
-        results.append({"bench": "import", "figure": f"{database} memory growth, {rows:,} rows",
-                        "value": run["rss_growth_mb"], "unit": "MB", "target": "flat in file size"})
+        results.append(
+            {
+                "bench": "import",
+                "figure": f"{database} CSV import, {rows:,} rows",
+                "value": run["rows_per_s"],
+                "unit": "rows/s",
+                "target": f">= {IMPORT_TARGET:,}",
+                "ok": run["rows_per_s"] >= IMPORT_TARGET,
+            }
+        )
+        results.append(
+            {
+                "bench": "import",
+                "figure": f"{database} memory growth, {rows:,} rows",
+                "value": run["rss_growth_mb"],
+                "unit": "MB",
+                "target": "flat in file size",
+            }
+        )
     return results
 
 
@@ -54,8 +74,14 @@ def _tree_rows(total: int) -> list[dict]:
     import bench_tree
 
     return [
-        {"bench": "tree", "figure": f"{database}: {label}", "value": round(seconds, 2), "unit": "s",
-         "target": f"<= {TREE_TARGET_S} s", "ok": seconds <= TREE_TARGET_S}
+        {
+            "bench": "tree",
+            "figure": f"{database}: {label}",
+            "value": round(seconds, 2),
+            "unit": "s",
+            "target": f"<= {TREE_TARGET_S} s",
+            "ok": seconds <= TREE_TARGET_S,
+        }
         for database, timings in bench_tree.run_both(total, statements=1).items()
         for label, seconds in timings
     ]
@@ -69,7 +95,9 @@ def table(results: list[dict]) -> str:
         shown = (f"{value:,.2f}" if value < 10 else f"{value:,.1f}") if isinstance(value, float) else f"{value:,}"
         against = row.get("baseline_text") or row.get("target", "")
         ok = {True: "yes", False: "NO"}.get(row.get("ok"), "")
-        lines.append(f"{row['bench']:<12} {row['figure'][:52]:<52} {shown:>12} {row['unit']:<7} {against[:28]:<28} {ok}")
+        lines.append(
+            f"{row['bench']:<12} {row['figure'][:52]:<52} {shown:>12} {row['unit']:<7} {against[:28]:<28} {ok}"
+        )
     return "\n".join(lines)
 
 
@@ -87,8 +115,12 @@ def main() -> int:
     out_dir = PROJECT / "bench-results"
     out_dir.mkdir(exist_ok=True)
     out = out_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{args.what}{'-quick' if args.quick else ''}.json"
-    out.write_text(json.dumps({"machine": platform.node(), "python": sys.version.split()[0], "quick": args.quick,
-                               "results": results}, indent=2))
+    out.write_text(
+        json.dumps(
+            {"machine": platform.node(), "python": sys.version.split()[0], "quick": args.quick, "results": results},
+            indent=2,
+        )
+    )
     print(f"saved {out.relative_to(PROJECT)}")
     return 0 if all(row.get("ok", True) for row in results) else 1
 

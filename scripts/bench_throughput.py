@@ -1,5 +1,6 @@
 """Throughput and launch latency of tracked jobs vs raw Dramatiq, same Redis, same worker
 processes and threads, on PostgreSQL (private schema) and Redis (private namespace)."""
+
 from __future__ import annotations
 
 import os
@@ -8,10 +9,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import UTC
 from pathlib import Path
-from typing import Callable, Iterator
 
 from bench_common import (
     POSTGRES_URL,
@@ -35,7 +37,9 @@ def workers(mode: str, env: dict[str, str], timeout_ms: int | None = None) -> It
     extra = {"BENCH_WORKER_TIMEOUT_MS": str(timeout_ms)} if timeout_ms else {}
     process = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("bench_worker.py")), mode, str(PROCESSES), str(THREADS)],
-        env={**os.environ, **env, **extra}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, **env, **extra},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         yield process
@@ -90,14 +94,13 @@ class Tracked:
 
     def started_after(self, job_id: int, launched_at: float) -> float | None:
         """ms from launch to Running (started_at is written by the worker; same host clock)."""
-        from datetime import timezone
 
         from extensions import db
         from models import Job
 
         db.session.rollback()
         started = db.session.scalar(db.select(Job.started_at).where(Job.id == job_id))
-        return None if started is None else (started.replace(tzinfo=timezone.utc).timestamp() - launched_at) * 1000
+        return None if started is None else (started.replace(tzinfo=UTC).timestamp() - launched_at) * 1000
 
     def close(self) -> None:
         from extensions import db
@@ -164,8 +167,9 @@ def _rate(side, count: int, worker_pid: int) -> tuple[float, dict[str, float], i
     wait_until(lambda: side.completed() >= 1)
     _settle(worker_pid)
     processes_before = set(process_tree(worker_pid))
-    postgres = PostgresOfOurs(os.environ["JOBS_NAMESPACE"], os.environ["DATABASE_URL"].rpartition("search_path%3D")[2]
-                              .partition("&")[0])
+    postgres = PostgresOfOurs(
+        os.environ["JOBS_NAMESPACE"], os.environ["DATABASE_URL"].rpartition("search_path%3D")[2].partition("&")[0]
+    )
     postgres.start()
     cpu_before = cpu_by_group(worker_pid)
     started = time.perf_counter()
@@ -179,8 +183,11 @@ def _rate(side, count: int, worker_pid: int) -> tuple[float, dict[str, float], i
     used = {name: cpu_after[name] - cpu_before[name] for name in cpu_before}
     used["postgres"] = postgres.used()
     used["producers"] -= postgres.own_cpu
-    return (rate, {name: seconds * 1000 / count for name, seconds in used.items()},
-            len(set(process_tree(worker_pid)) - processes_before))
+    return (
+        rate,
+        {name: seconds * 1000 / count for name, seconds in used.items()},
+        len(set(process_tree(worker_pid)) - processes_before),
+    )
 
 
 def _latencies(side, count: int, _worker_pid: int) -> list[float]:
@@ -191,7 +198,7 @@ def _latencies(side, count: int, _worker_pid: int) -> list[float]:
         time.sleep(0.3)  # idle worker: its consumer has backed off as it would in real life
         launched_at = time.time()
         key = side.launch()
-        wait_until(lambda: side.completed() >= n + 2)
+        wait_until(lambda n=n: side.completed() >= n + 2)
         samples.append(side.started_after(key, launched_at))
     return samples
 
@@ -206,8 +213,12 @@ class PostgresOfOurs(threading.Thread):
         super().__init__(name="bench-postgres-sampler", daemon=True)
         import sqlalchemy as sa
 
-        self.engine = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool,
-                                       connect_args={"application_name": "aj-bench-sampler"})
+        self.engine = sa.create_engine(
+            POSTGRES_URL,
+            isolation_level="AUTOCOMMIT",
+            poolclass=sa.pool.NullPool,
+            connect_args={"application_name": "aj-bench-sampler"},
+        )
         self.query = sa.text(
             "SELECT pid FROM pg_stat_activity WHERE application_name = :name"
             " OR (backend_type = 'autovacuum worker' AND query LIKE :vacuum)"
@@ -262,18 +273,50 @@ def run_throughput(quick: bool = False) -> list[dict]:
     count = 400 if quick else 2000
     (tracked, tracked_cpu, tracked_starts), (raw, raw_cpu, raw_starts) = _measure(_rate, count).values()
     ratio = tracked / raw
-    rows = [{"bench": "throughput", "figure": f"no-op jobs/s, {count} jobs, {PROCESSES} proc x {THREADS} thr",
-             "value": round(tracked, 1), "unit": "jobs/s", "baseline": round(raw, 1),
-             "ratio": round(ratio, 2), "baseline_text": f"raw {raw:.0f}/s ratio {ratio:.2f} (>=0.5)",
-             "ok": ratio >= TARGET_RATIO}]
+    rows = [
+        {
+            "bench": "throughput",
+            "figure": f"no-op jobs/s, {count} jobs, {PROCESSES} proc x {THREADS} thr",
+            "value": round(tracked, 1),
+            "unit": "jobs/s",
+            "baseline": round(raw, 1),
+            "ratio": round(ratio, 2),
+            "baseline_text": f"raw {raw:.0f}/s ratio {ratio:.2f} (>=0.5)",
+            "ok": ratio >= TARGET_RATIO,
+        }
+    ]
     for name in tracked_cpu:
-        rows.append({"bench": "throughput", "figure": f"CPU per job: {name}", "value": round(tracked_cpu[name], 2),
-                     "unit": "ms", "baseline": round(raw_cpu[name], 2), "baseline_text": f"raw {raw_cpu[name]:.2f} ms"})
+        rows.append(
+            {
+                "bench": "throughput",
+                "figure": f"CPU per job: {name}",
+                "value": round(tracked_cpu[name], 2),
+                "unit": "ms",
+                "baseline": round(raw_cpu[name], 2),
+                "baseline_text": f"raw {raw_cpu[name]:.2f} ms",
+            }
+        )
     total, raw_total = sum(tracked_cpu.values()), sum(raw_cpu.values())
-    rows.append({"bench": "throughput", "figure": "CPU per job: all", "value": round(total, 2), "unit": "ms",
-                 "baseline": round(raw_total, 2), "baseline_text": f"raw {raw_total:.2f} ms (ratio {raw_total / total:.2f})"})
-    rows.append({"bench": "throughput", "figure": "worker processes started (recycling)", "value": tracked_starts,
-                 "unit": "", "baseline": raw_starts, "baseline_text": f"raw {raw_starts} (never recycles)"})
+    rows.append(
+        {
+            "bench": "throughput",
+            "figure": "CPU per job: all",
+            "value": round(total, 2),
+            "unit": "ms",
+            "baseline": round(raw_total, 2),
+            "baseline_text": f"raw {raw_total:.2f} ms (ratio {raw_total / total:.2f})",
+        }
+    )
+    rows.append(
+        {
+            "bench": "throughput",
+            "figure": "worker processes started (recycling)",
+            "value": tracked_starts,
+            "unit": "",
+            "baseline": raw_starts,
+            "baseline_text": f"raw {raw_starts} (never recycles)",
+        }
+    )
     return rows
 
 
@@ -287,10 +330,26 @@ def run_latency(quick: bool = False) -> list[dict]:
         samples = _measure(_latencies, count, timeout_ms)
         tracked, raw = samples["tracked"], samples["raw"]
         p50, p99 = percentile(tracked, 0.5), percentile(tracked, 0.99)
-        rows.append({"bench": "latency", "figure": f"launch->Running p50, {label}", "value": round(p50, 1), "unit": "ms",
-                     "baseline": round(percentile(raw, 0.5), 1), "baseline_text": f"raw {percentile(raw, 0.5):.1f} ms (<=20)",
-                     "ok": p50 <= TARGET_P50_MS})
-        rows.append({"bench": "latency", "figure": f"launch->Running p99, {label}", "value": round(p99, 1), "unit": "ms",
-                     "baseline": round(percentile(raw, 0.99), 1), "baseline_text": f"raw {percentile(raw, 0.99):.1f} ms (<=100)",
-                     "ok": p99 <= TARGET_P99_MS})
+        rows.append(
+            {
+                "bench": "latency",
+                "figure": f"launch->Running p50, {label}",
+                "value": round(p50, 1),
+                "unit": "ms",
+                "baseline": round(percentile(raw, 0.5), 1),
+                "baseline_text": f"raw {percentile(raw, 0.5):.1f} ms (<=20)",
+                "ok": p50 <= TARGET_P50_MS,
+            }
+        )
+        rows.append(
+            {
+                "bench": "latency",
+                "figure": f"launch->Running p99, {label}",
+                "value": round(p99, 1),
+                "unit": "ms",
+                "baseline": round(percentile(raw, 0.99), 1),
+                "baseline_text": f"raw {percentile(raw, 0.99):.1f} ms (<=100)",
+                "ok": p99 <= TARGET_P99_MS,
+            }
+        )
     return rows

@@ -8,6 +8,7 @@ each job's own perform function on a Job row (what a worker runs, minus the brok
 and prints the wall time of each, commit included. PostgreSQL: 127.0.0.1:5432, db
 ``test``, a private schema dropped at the end (TEST_DATABASE_URL overrides).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,6 @@ sys.path.insert(0, str(PROJECT))
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-
 def _edit_one_statement() -> None:
     """Change the fonds' first rights statement: the next overwrite replaces N copies."""
     from sqlalchemy import func, select, update
@@ -40,17 +40,38 @@ def _edit_one_statement() -> None:
 
 # (label, job type, parameters, what to do first): run in this order on the same tree.
 STEPS = (
-    ("publication: all -> published (include descendants)", "publication_status",
-     {"status": "published", "include_descendants": True}, None),
-    ("publication: all -> draft (every row changes)", "publication_status",
-     {"status": "draft", "include_descendants": True}, None),
-    ("rights: overwrite, all descendants (first copy: K x N rows)", "inherit_rights",
-     {"mode": "overwrite", "scope": "all"}, None),
+    (
+        "publication: all -> published (include descendants)",
+        "publication_status",
+        {"status": "published", "include_descendants": True},
+        None,
+    ),
+    (
+        "publication: all -> draft (every row changes)",
+        "publication_status",
+        {"status": "draft", "include_descendants": True},
+        None,
+    ),
+    (
+        "rights: overwrite, all descendants (first copy: K x N rows)",
+        "inherit_rights",
+        {"mode": "overwrite", "scope": "all"},
+        None,
+    ),
     ("rights: combine, all (every copy already there)", "inherit_rights", {"mode": "combine", "scope": "all"}, None),
     ("rights: overwrite again, nothing changed", "inherit_rights", {"mode": "overwrite", "scope": "all"}, None),
-    ("rights: overwrite after one statement changed (N out, N in)", "inherit_rights",
-     {"mode": "overwrite", "scope": "all"}, _edit_one_statement),
-    ("rights: combine, only with digital objects", "inherit_rights", {"mode": "combine", "scope": "digital_objects"}, None),
+    (
+        "rights: overwrite after one statement changed (N out, N in)",
+        "inherit_rights",
+        {"mode": "overwrite", "scope": "all"},
+        _edit_one_statement,
+    ),
+    (
+        "rights: combine, only with digital objects",
+        "inherit_rights",
+        {"mode": "combine", "scope": "digital_objects"},
+        None,
+    ),
     ("descendant dates", "descendant_dates", {}, None),
 )
 
@@ -66,9 +87,9 @@ def prepare(total: int, statements: int) -> int:
     """The fonds, its digital objects and rights statements; returns the fonds id."""
     from sqlalchemy import update
 
+    from commands.demo_data import insert_demo_fonds
     from extensions import db
     from models import ArchivalDescription as D
-    from commands.demo_data import insert_demo_fonds
     from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
 
     started = time.perf_counter()
@@ -76,8 +97,16 @@ def prepare(total: int, statements: int) -> int:
     db.session.execute(update(D).where(D.depth == 3, D.id % 3 == 0).values(has_digital_object=True))
     acts = list(RightsAct)
     for n in range(statements):
-        db.session.add(RightsStatement(description_id=root.id, basis=RightsBasis.COPYRIGHT, act=acts[n % len(acts)],
-                                       restriction=RightsRestriction.ALLOW, start_date=date(1950, 1, 1), note="bench"))
+        db.session.add(
+            RightsStatement(
+                description_id=root.id,
+                basis=RightsBasis.COPYRIGHT,
+                act=acts[n % len(acts)],
+                restriction=RightsRestriction.ALLOW,
+                start_date=date(1950, 1, 1),
+                note="bench",
+            )
+        )
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         db.session.execute(db.text("ANALYZE"))

@@ -6,6 +6,7 @@ tracked: the real `flask jobs worker` supervisor and tracking middleware, with o
 job type, bench_noop, that prints a line (so the job has output). raw: plain Dramatiq
 workers on the same broker settings and namespace, a no-op actor that counts in Redis.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -18,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_common  # noqa: E402,F401  (puts the project on sys.path)
-from actors.engine.worker.supervisor import STOP_TIMEOUT, serve, stop_processes  # noqa: E402
-from actors.engine.worker.process import wait_until_set  # noqa: E402
 
+from actors.engine.worker.process import wait_until_set  # noqa: E402
+from actors.engine.worker.supervisor import STOP_TIMEOUT, serve, stop_processes  # noqa: E402
 
 
 def raw_keys() -> tuple[str, str]:
@@ -38,8 +39,9 @@ def create_bench_app():
     from actors.registry import JOB_TYPES, JobType
     from app import create_app
 
-    JOB_TYPES.setdefault("bench_noop", JobType("bench_noop", "Benchmark: no-op", _noop, hidden=True,
-                                               run_concurrently=True))  # measure tracking, not the one-at-a-time rule
+    JOB_TYPES.setdefault(
+        "bench_noop", JobType("bench_noop", "Benchmark: no-op", _noop, hidden=True, run_concurrently=True)
+    )  # measure tracking, not the one-at-a-time rule
     _poll_override()
     return create_app()
 

@@ -9,6 +9,7 @@
 
 Plain helper functions live in ``helpers.py``; what only one room uses lives in its conftest.py.
 """
+
 from __future__ import annotations
 
 import collections
@@ -17,8 +18,8 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import dramatiq
 import pytest

@@ -1,4 +1,5 @@
 """Helpers shared by the test modules (import as `from helpers import ...`)."""
+
 from __future__ import annotations
 
 import contextvars
@@ -139,7 +140,7 @@ def table_rows(page) -> list[dict[str, str]]:
     rows = []
     for tr in table.tbody.find_all("tr"):
         cells = [" ".join(td.get_text(" ", strip=True).split()) for td in tr.find_all("td")]
-        row = dict(zip(headings, cells))
+        row = dict(zip(headings, cells, strict=False))
         row["id"] = int(tr["id"].removeprefix("job-"))
         rows.append(row)
     return rows
@@ -152,6 +153,7 @@ def assert_readable_error(response, status: int) -> None:
     assert 'File "' not in response.text
     if response.content_type == "text/html":
         assert response.html.find("h1") is not None
-        assert response.html.find(class_="error-message") is not None or response.html.find(
-            class_="message-error"
-        ) is not None
+        assert (
+            response.html.find(class_="error-message") is not None
+            or response.html.find(class_="message-error") is not None
+        )

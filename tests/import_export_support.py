@@ -1,4 +1,5 @@
 """What the import, export, upload and `flask descriptions` tests share."""
+
 from __future__ import annotations
 
 import csv
@@ -10,10 +11,10 @@ from helpers import PASSWORD
 from sqlalchemy import func, select
 from webtest import Upload
 
-from models.user import create_user
 from extensions import db
 from models import ArchivalDescription as D
 from models import Job, JobStatus, Role
+from models.user import create_user
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 ISAD = "every_isad_column.csv"  # every column of AtoM's ISAD CSV, every column family filled
@@ -28,8 +29,6 @@ def cells(data: bytes) -> list[dict[str, str]]:
 
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     return [{k: value(k, v) for k, v in row.items() if k not in ("legacyId", "parentId")} for row in rows]
-
-
 
 
 @pytest.fixture

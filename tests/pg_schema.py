@@ -1,9 +1,10 @@
 """A private PostgreSQL schema for tests and benchmarks: created, used, dropped."""
+
 from __future__ import annotations
 
 import contextlib
 import uuid
-from typing import Iterator
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 

@@ -3,6 +3,7 @@
 The PostgreSQL ones (tests/integration/) get their ``postgres_app`` fixture from the
 conftest.py there.
 """
+
 from __future__ import annotations
 
 from helpers import PASSWORD

@@ -1,5 +1,6 @@
 """The Dramatiq broker for an app: Redis (namespaced) by default, RabbitMQ when
 BROKER_URL is an amqp:// address (durable queues), a stub in tests."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -56,4 +57,4 @@ def ping(app: Flask, broker: Broker) -> None:
     elif app.config["JOBS_BROKER"] == "rabbitmq":
         import pika
 
-        pika.BlockingConnection(broker.parameters).close()
+        pika.BlockingConnection(broker.parameters).close()  # type: ignore[attr-defined]  # a RabbitmqBroker

@@ -3,6 +3,7 @@
 "The current job" is one context variable, set by the middleware around each run; the
 output capture reads it too. Imports nothing of the project but the model, so every job
 type (and plugin) can use it without pulling in the engine."""
+
 from __future__ import annotations
 
 import threading

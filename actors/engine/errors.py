@@ -1,5 +1,6 @@
 """How a failed job's Info line reads: a user's bad input says what was wrong, anything else
 names the exception (the traceback is in the output)."""
+
 from __future__ import annotations
 
 from dramatiq.middleware import TimeLimitExceeded

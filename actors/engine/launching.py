@@ -1,5 +1,6 @@
 """Launching jobs: the row first (Queued, committed), the message after; the outbox sends
 what the broker could not take."""
+
 from __future__ import annotations
 
 import atexit

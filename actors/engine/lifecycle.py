@@ -5,9 +5,11 @@ Each change is one conditional UPDATE on a row still in the status it expects, s
 administrator's kill or a reaper's verdict written meanwhile is never overwritten. Web
 views, the CLI, the middleware and the reaper call these; nothing else writes ``jobs.status``.
 """
+
 from __future__ import annotations
 
 import traceback
+import typing
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from dramatiq.middleware import Shutdown
 from sqlalchemy import Engine, Select, String, bindparam, cast, insert, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.sql import Executable
 
 from actors.engine import locks
 from actors.engine.context import JobCanceled
@@ -38,8 +42,13 @@ _jobs = Job.__table__
 _CLAIM = (
     update(_jobs)
     .where(_jobs.c.id == bindparam("job_id"), _jobs.c.status == JobStatus.QUEUED)
-    .values(status=JobStatus.RUNNING, started_at=bindparam("now"), info=None,
-            worker_id=bindparam("worker"), output_path=bindparam("path"))
+    .values(
+        status=JobStatus.RUNNING,
+        started_at=bindparam("now"),
+        info=None,
+        worker_id=bindparam("worker"),
+        output_path=bindparam("path"),
+    )
     .returning(_jobs.c.output)  # one round trip: claimed or not, and what earlier attempts printed
 )
 _FAST_CLAIM = FastStatement(_CLAIM)
@@ -61,8 +70,11 @@ def _insert(columns: tuple[str, ...]) -> FastStatement:
     """INSERT of a job row with these columns given, the others' Python-side defaults as
     literals (what a Connection would fill in), RETURNING the id."""
     given = {name: bindparam(name, type_=_jobs.c[name].type) for name in columns}
-    defaults = {column.name: column.default.arg for column in _jobs.columns
-                if column.name not in given and column.default is not None and column.default.is_scalar}
+    defaults = {
+        column.name: column.default.arg
+        for column in _jobs.columns
+        if column.name not in given and column.default is not None and column.default.is_scalar
+    }
     return FastStatement(insert(_jobs).values({**defaults, **given}).returning(_jobs.c.id))
 
 
@@ -80,8 +92,9 @@ def queue(values: dict[str, Any]) -> Job:
     return job
 
 
-def claim(job_id: int, job_type: JobType | None, worker_id: str | None, output_path: str,
-          locking_types: list[str]) -> str | None:
+def claim(
+    job_id: int, job_type: JobType, worker_id: str | None, output_path: str, locking_types: list[str]
+) -> str | None:
     """Queued -> Running in one conditional UPDATE; returns earlier attempts' output, or None
     when the job is no longer queued or another job holds its way (see ``locks``)."""
     values = {"job_id": job_id, "now": utcnow(), "worker": worker_id, "path": output_path}
@@ -114,13 +127,19 @@ def wait_for_blocker(job_id: int, job_type: JobType, locking_types: list[str]) -
     return True
 
 
-def finish(job_id: int, rerun_safe: bool, output: JobOutput, exception: BaseException | None, info: str | None,
-           time_limit_ms: int | None) -> None:
+def finish(
+    job_id: int,
+    rerun_safe: bool,
+    output: JobOutput,
+    exception: BaseException | None,
+    info: str | None,
+    time_limit_ms: int | None,
+) -> None:
     """Record how a run ended: Completed, Canceled, Error, or Queued again after a shutdown."""
     if db.session.registry.has():  # (a job that never used the session has nothing to roll back)
         db.session.rollback()  # whatever the actor left half-done is not ours to commit
     if exception is None:
-        values = {"status": JobStatus.COMPLETED, "info": info or "Completed."}
+        values: dict[str, Any] = {"status": JobStatus.COMPLETED, "info": info or "Completed."}
     elif isinstance(exception, JobCanceled):
         output.write(f"\n{exception}\n")
         values = {"status": JobStatus.CANCELED, "info": str(exception)}
@@ -153,7 +172,9 @@ def _after_shutdown(job_id: int, rerun_safe: bool, output: JobOutput) -> dict[st
     """A worker stopping mid-job: run it again if that is safe, else say what happened."""
     attempt = db.session.scalar(select(Job.attempt).where(Job.id == job_id)) or 1
     if rerun_safe and attempt < MAX_ATTEMPTS:
-        output.write(f"\n[{utcnow():%Y-%m-%d %H:%M:%S} UTC] The worker shut down; re-queued as attempt {attempt + 1}.\n")
+        output.write(
+            f"\n[{utcnow():%Y-%m-%d %H:%M:%S} UTC] The worker shut down; re-queued as attempt {attempt + 1}.\n"
+        )
         return _requeue_values(attempt, "Re-queued after a worker shutdown.")
     output.write("\nThe worker shut down before this job finished.\n")
     return {"status": JobStatus.ERROR, "info": "Interrupted: the worker shut down before the job finished."}
@@ -161,8 +182,14 @@ def _after_shutdown(job_id: int, rerun_safe: bool, output: JobOutput) -> dict[st
 
 def _requeue_values(attempt: int, info: str) -> dict[str, Any]:
     """Back to Queued as the next attempt; the dispatcher sends it again."""
-    return {"status": JobStatus.QUEUED, "attempt": attempt + 1, "info": info, "sent_at": None,
-            "started_at": None, "worker_id": None}
+    return {
+        "status": JobStatus.QUEUED,
+        "attempt": attempt + 1,
+        "info": info,
+        "sent_at": None,
+        "started_at": None,
+        "worker_id": None,
+    }
 
 
 def settle_lost(job_id: int, rerun_safe: bool, attempt: int, now: datetime) -> str | None:
@@ -176,9 +203,9 @@ def settle_lost(job_id: int, rerun_safe: bool, attempt: int, now: datetime) -> s
         outcome = "failed"
         note = f"\n[{stamp}] Worker lost: the worker running this job stopped before it finished.\n"
         values = {"status": JobStatus.ERROR, "finished_at": now, "info": f"Worker lost at {stamp}."}
-    settled = db.session.execute(
+    settled = _changed(
         update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING).values(output=Job.output + note, **values)
-    ).rowcount
+    )
     return outcome if settled else None
 
 
@@ -188,29 +215,29 @@ def cancel(job_ids: Select | list[int], username: str) -> tuple[int, int]:
     (canceled, requested)."""
     ids = job_ids if isinstance(job_ids, Select) else list(job_ids)
     now = utcnow()
-    canceled = db.session.execute(
+    canceled = _changed(
         update(Job)
         .where(Job.id.in_(ids), Job.status == JobStatus.QUEUED)
         .values(status=JobStatus.CANCELED, finished_at=now, info=f"Canceled by {username}.", canceled_by=username)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    requested = db.session.execute(
+    )
+    requested = _changed(
         update(Job)
         .where(Job.id.in_(ids), Job.status == JobStatus.RUNNING, Job.cancel_requested_at.is_(None))
         .values(cancel_requested_at=now, canceled_by=username)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     db.session.commit()
     return canceled, requested
 
 
 def kill(job_id: int) -> bool:
     """An administrator stops a stalled or queued job: Error, never run again. Commits."""
-    killed = db.session.execute(
+    killed = _changed(
         update(Job)
         .where(Job.id == job_id, Job.status.in_(JobStatus.active()))
         .values(status=JobStatus.ERROR, finished_at=utcnow(), info="Killed by administrator.")
-    ).rowcount
+    )
     db.session.commit()
     return bool(killed)
 
@@ -246,6 +273,16 @@ def uploaded_files(parameters: dict[str, Any] | None) -> list[str]:
 def _still_read(path: str, job_type: str) -> bool:
     """Whether a remaining job of that type names the file (its random name; few jobs have uploads)."""
     name = Path(path).name
-    return db.session.scalar(
-        select(Job.id).where(Job.type == job_type, cast(Job.parameters, String).contains(name, autoescape=True)).limit(1)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(Job.id)
+            .where(Job.type == job_type, cast(Job.parameters, String).contains(name, autoescape=True))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _changed(statement: Executable) -> int:
+    """Run a conditional UPDATE in the session's transaction; how many rows it changed."""
+    return typing.cast("CursorResult[Any]", db.session.execute(statement)).rowcount

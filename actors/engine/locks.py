@@ -7,6 +7,7 @@ same type runs. The check is part of the claiming UPDATE itself, and on PostgreS
 claims of such jobs are serialized by an advisory lock, so two workers can never
 both decide that the way is clear.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

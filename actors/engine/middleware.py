@@ -1,6 +1,7 @@
 """The tracking middleware: around every job message, an app context, the claim, the
 captured output, the current job, and the recorded outcome (all status changes go
 through ``lifecycle``)."""
+
 from __future__ import annotations
 
 import logging
@@ -11,7 +12,8 @@ from contextvars import Token
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from dramatiq import Broker, Message, Middleware
+from dramatiq import Broker, Middleware
+from dramatiq.broker import MessageProxy
 from dramatiq.middleware import SkipMessage
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -58,7 +60,7 @@ class JobTracking(Middleware):
         }
 
     # -- hooks ---------------------------------------------------------------
-    def before_process_message(self, broker: Broker, message: Message) -> None:
+    def before_process_message(self, broker: Broker, message: MessageProxy) -> None:
         job_type = self.job_types.get(message.actor_name)
         if job_type is None:
             return
@@ -78,7 +80,9 @@ class JobTracking(Middleware):
         if self._engine is None:
             self._engine = db.engine
         output = capture.JobOutput(
-            path=path, on_flush=partial(_save_output, self._engine, job_id), earlier=earlier_output,
+            path=path,
+            on_flush=partial(_save_output, self._engine, job_id),
+            earlier=earlier_output,
             **self._output_options,
         )
         running = context.RunningJob(job_id, message.actor_name, output, self.stopping)
@@ -90,8 +94,9 @@ class JobTracking(Middleware):
         logger.debug("Job %s (%s) started.", job_id, message.actor_name)
         capture.start()
 
-    def after_process_message(self, broker: Broker, message: Message, *, result: Any = None,
-                              exception: BaseException | None = None) -> None:
+    def after_process_message(
+        self, broker: Broker, message: MessageProxy, *, result: Any = None, exception: BaseException | None = None
+    ) -> None:
         running, token = self.local.running, self.local.token
         self.local.running = self.local.token = None
         try:
@@ -100,19 +105,26 @@ class JobTracking(Middleware):
                 output: capture.JobOutput = running.output  # type: ignore[assignment]
                 time_limit_ms = broker.get_actor(message.actor_name).options.get("time_limit")
                 job_type = self.job_types.get(running.job_type)
-                lifecycle.finish(running.job_id, bool(job_type and job_type.rerun_safe), output, exception,
-                                 running.info, time_limit_ms)
+                lifecycle.finish(
+                    running.job_id,
+                    bool(job_type and job_type.rerun_safe),
+                    output,
+                    exception,
+                    running.info,
+                    time_limit_ms,
+                )
                 with self._running_lock:
                     self._running_ids.discard(running.job_id)
                 if exception is None:  # (DEBUG: a line per completed job cost a tenth of the tracking)
                     logger.debug("Job %s (%s) ended.", running.job_id, running.job_type)
                 else:
-                    logger.info("Job %s (%s) ended with %s.", running.job_id, running.job_type,
-                                type(exception).__name__)
+                    logger.info(
+                        "Job %s (%s) ended with %s.", running.job_id, running.job_type, type(exception).__name__
+                    )
         finally:
             self._pop_context()
 
-    def after_skip_message(self, broker: Broker, message: Message) -> None:
+    def after_skip_message(self, broker: Broker, message: MessageProxy) -> None:
         self._pop_context()
 
     # -- for the heartbeat -------------------------------------------------------

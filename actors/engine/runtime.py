@@ -1,4 +1,5 @@
 """This app's Dramatiq broker, tracking middleware and one actor per job type."""
+
 from __future__ import annotations
 
 import logging
@@ -34,19 +35,21 @@ def init_app(app: Flask) -> None:
     # never the claim or the writing of its outcome (which would leave it Running).
     broker.add_middleware(tracking, before=TimeLimit)
     dramatiq.set_broker(broker)  # nothing may fall back to Dramatiq's default broker
-    actors = {job_type.key: _declare(broker, job_type, queue_name(app, job_type.queue)) for job_type in JOB_TYPES.values()}
+    actors = {
+        job_type.key: _declare(broker, job_type, queue_name(app, job_type.queue)) for job_type in JOB_TYPES.values()
+    }
     app.extensions["archive_jobs"] = JobsRuntime(broker, tracking, actors, JOB_TYPES)
 
 
 def _declare(broker: Broker, job_type: JobType, queue: str) -> Actor:
-    return dramatiq.actor(
-        job_type.perform,
+    declare = dramatiq.actor(
         actor_name=job_type.key,
         queue_name=queue,
         broker=broker,
         time_limit=job_type.time_limit_seconds * 1000,
         notify_shutdown=True,  # a stopping worker interrupts the job; outcomes re-queue or fail it
     )
+    return declare(job_type.perform)
 
 
 def runtime(app: Flask | None = None) -> JobsRuntime:

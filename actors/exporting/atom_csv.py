@@ -40,7 +40,9 @@ def extra_columns(roots: list[D]) -> list[str]:
             used.add("alternateTitle")
         in_tree = select(D.id).where(subtree)
         for column, attribute in (("eventDescriptions", Event.description), ("eventPlaces", Event.place)):
-            if db.session.scalar(select(exists().where(and_(Event.description_id.in_(in_tree), attribute.isnot(None))))):
+            if db.session.scalar(
+                select(exists().where(and_(Event.description_id.in_(in_tree), attribute.isnot(None))))
+            ):
                 used.add(column)
     wanted = kept | used
     return [c for c in atom.RAD_EXTRA if c in wanted] + sorted(kept - set(atom.RAD_EXTRA) - set(atom.ISAD_HEADER))
@@ -105,7 +107,11 @@ def _event_from_dates(row: SqlRow) -> list[dict[str, str]]:
     """A description with dates but no event (made before events, or by hand): one creation event."""
     if not (row.dates or row.start_date or row.end_date):
         return []
-    return [{"event_type": "Creation", "date_text": row.dates or "", "start_text": iso_date(row.start_date),
-             "end_text": iso_date(row.end_date)}]
-
-
+    return [
+        {
+            "event_type": "Creation",
+            "date_text": row.dates or "",
+            "start_text": iso_date(row.start_date),
+            "end_text": iso_date(row.end_date),
+        }
+    ]

@@ -149,8 +149,14 @@ def _dates(row: SqlRow, related: Related) -> list[str]:
     but no event, its own dates."""
     events = [e for e in related.events if e.get("date_text") or e.get("start_text") or e.get("end_text")]
     if not events and (row.dates or row.start_date or row.end_date):
-        events = [{"date_text": row.dates or "", "start_text": iso_date(row.start_date),
-                   "end_text": iso_date(row.end_date), "event_type": "Creation"}]
+        events = [
+            {
+                "date_text": row.dates or "",
+                "start_text": iso_date(row.start_date),
+                "end_text": iso_date(row.end_date),
+                "event_type": "Creation",
+            }
+        ]
     found = []
     for event in events:
         start, end = _iso_normal(event.get("start_text")), _iso_normal(event.get("end_text"))

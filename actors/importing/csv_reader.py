@@ -32,8 +32,10 @@ class CsvReader:
         self.plan = column_plan(self.header)
         # The checking pass reads the events (their dates are checked) but no other list.
         events = set(atom.EVENT_COLUMNS) | set(atom.LEGACY_EVENT_COLUMNS)
-        self.check_plan = [(_SKIP, "", "") if kind is _LIST and target not in events else (kind, target, column)
-                           for kind, target, column in self.plan]
+        self.check_plan = [
+            (_SKIP, "", "") if kind is _LIST and target not in events else (kind, target, column)
+            for kind, target, column in self.plan
+        ]
         self.full = True
         duplicates = sorted({name for name in self.header if name and self.header.count(name) > 1})
         if duplicates:
@@ -146,8 +148,11 @@ def _related_lists(row: Row, lists: dict[str, list[str]], where: str, full: bool
         related.terms.extend((taxonomy, name) for name in lists.get(column, ()) if name)
     related.names.extend(name for name in lists.get(atom.NAMES, ()) if name)
     related.containers = _parallel(lists, atom.CONTAINER_COLUMNS)
-    related.alternative_ids = [(entry.get("label", ""), entry["value"])
-                               for entry in _parallel(lists, atom.ALTERNATIVE_ID_COLUMNS) if entry.get("value")]
+    related.alternative_ids = [
+        (entry.get("label", ""), entry["value"])
+        for entry in _parallel(lists, atom.ALTERNATIVE_ID_COLUMNS)
+        if entry.get("value")
+    ]
 
 
 def _parallel(lists: dict[str, list[str]], columns: dict[str, str]) -> list[dict[str, str]]:

@@ -34,8 +34,19 @@ from models.vocabulary import Taxonomy
 CHUNK = 500  # names per lookup query
 LINK_TABLES = (Event, Note, AlternativeIdentifier, DescriptionTerm, DescriptionName, DescriptionContainer)
 LINK_COLUMNS = {
-    Event: ("description_id", "position", "event_type", "authority_id", "date_text", "start_text", "end_text",
-            "start_date", "end_date", "description", "place"),
+    Event: (
+        "description_id",
+        "position",
+        "event_type",
+        "authority_id",
+        "date_text",
+        "start_text",
+        "end_text",
+        "start_date",
+        "end_date",
+        "description",
+        "place",
+    ),
     Note: ("description_id", "note_type", "content", "position"),
     AlternativeIdentifier: ("description_id", "label", "value", "position"),
     DescriptionTerm: ("description_id", "term_id", "position"),
@@ -82,8 +93,9 @@ class RelatedWriter:
         pending, self.pending = self.pending, []
         self._resolve_authorities(pending)
         self._resolve(self.terms, [(t, n) for _, r, _ in pending for t, n in r.terms], self._terms)
-        self._resolve(self.containers, [_container_key(c) for _, r, _ in pending for c in r.containers],
-                      self._containers)
+        self._resolve(
+            self.containers, [_container_key(c) for _, r, _ in pending for c in r.containers], self._containers
+        )
         rows: dict[type, list[tuple]] = {table: [] for table in LINK_TABLES}
         day = (lambda value: value.isoformat() if value else None) if _is_sqlite() else (lambda value: value)
         for description_id, related, events in pending:
@@ -92,14 +104,30 @@ class RelatedWriter:
             if values:
                 insert_rows(table.__tablename__, LINK_COLUMNS[table], values)
 
-    def _rows(self, rows: dict[type, list[tuple]], description_id: int, related: Related,
-              events: list[dict[str, Any]], day: Callable[[Any], Any]) -> None:
+    def _rows(
+        self,
+        rows: dict[type, list[tuple]],
+        description_id: int,
+        related: Related,
+        events: list[dict[str, Any]],
+        day: Callable[[Any], Any],
+    ) -> None:
         """One tuple per row to insert, in the order of LINK_COLUMNS."""
         get = dict.get
         rows[Event].extend(
-            (description_id, n, get(event, "event_type") or "Creation", self.authorities.get(get(event, "actor") or ""),
-             get(event, "date_text"), get(event, "start_text"), get(event, "end_text"), day(event["start_date"]),
-             day(event["end_date"]), get(event, "description"), get(event, "place"))
+            (
+                description_id,
+                n,
+                get(event, "event_type") or "Creation",
+                self.authorities.get(get(event, "actor") or ""),
+                get(event, "date_text"),
+                get(event, "start_text"),
+                get(event, "end_text"),
+                day(event["start_date"]),
+                day(event["end_date"]),
+                get(event, "description"),
+                get(event, "place"),
+            )
             for n, event in enumerate(events)
         )
         rows[Note].extend((description_id, note_type, text, n) for n, (note_type, text) in enumerate(related.notes))
@@ -119,7 +147,9 @@ class RelatedWriter:
         if related.containers:
             rows[DescriptionContainer].extend(
                 (description_id, container_id, n)
-                for n, container_id in enumerate(_unique(self.containers[_container_key(c)] for c in related.containers))
+                for n, container_id in enumerate(
+                    _unique(self.containers[_container_key(c)] for c in related.containers)
+                )
             )
 
     # -- find or create ----------------------------------------------------------------
@@ -142,10 +172,13 @@ class RelatedWriter:
             self.authorities.update(found)
         missing = [name for name in wanted if name not in self.authorities]
         if missing:
-            values = [{"authorized_name": name, "slug": slug, "history": self.histories.get(name)}
-                      for name, slug in zip(missing, self.slugs.assign(missing), strict=True)]
-            ids = db.session.scalars(insert(AuthorityRecord).returning(AuthorityRecord.id, sort_by_parameter_order=True),
-                                     values).all()
+            values = [
+                {"authorized_name": name, "slug": slug, "history": self.histories.get(name)}
+                for name, slug in zip(missing, self.slugs.assign(missing), strict=True)
+            ]
+            ids = db.session.scalars(
+                insert(AuthorityRecord).returning(AuthorityRecord.id, sort_by_parameter_order=True), values
+            ).all()
             self.authorities.update(zip(missing, ids, strict=True))
 
     def _resolve(self, cache: dict, keys: list, create: Callable[[list], dict]) -> None:
@@ -164,8 +197,10 @@ class RelatedWriter:
                 found[(taxonomy.value, name)] = term_id
         missing = [key for key in keys if key not in found]
         if missing:
-            ids = db.session.scalars(insert(Term).returning(Term.id, sort_by_parameter_order=True),
-                                     [{"taxonomy": Taxonomy(t), "name": n} for t, n in missing]).all()
+            ids = db.session.scalars(
+                insert(Term).returning(Term.id, sort_by_parameter_order=True),
+                [{"taxonomy": Taxonomy(t), "name": n} for t, n in missing],
+            ).all()
             found.update(zip(missing, ids, strict=True))
         return {key: found[key] for key in keys}
 
@@ -177,23 +212,28 @@ class RelatedWriter:
         for start in range(0, len(names), CHUNK):
             for kind, name, location, container_id in db.session.execute(
                 select(Container.container_type, Container.name, Container.location, Container.id)
-                .where(Container.name.in_(names[start : start + CHUNK])).order_by(Container.id)
+                .where(Container.name.in_(names[start : start + CHUNK]))
+                .order_by(Container.id)
             ):
                 found.setdefault((kind or "", name, location or ""), container_id)
         missing = [key for key in keys if key not in found]
         if missing:
             ids = db.session.scalars(
                 insert(Container).returning(Container.id, sort_by_parameter_order=True),
-                [{"container_type": kind or None, "name": name, "location": location or None}
-                 for kind, name, location in missing],
+                [
+                    {"container_type": kind or None, "name": name, "location": location or None}
+                    for kind, name, location in missing
+                ],
             ).all()
             found.update(zip(missing, ids, strict=True))
         return {key: found[key] for key in keys}
 
 
 def _container_key(container: dict[str, str]) -> tuple[str, str, str]:
-    return container.get("type", ""), container.get("name") or container.get("type", "") or "?", container.get(
-        "location", ""
+    return (
+        container.get("type", ""),
+        container.get("name") or container.get("type", "") or "?",
+        container.get("location", ""),
     )
 
 

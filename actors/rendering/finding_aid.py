@@ -72,8 +72,9 @@ def render_finding_aid(
             pages: int | None = _render_pdf(root, partial, on_progress, scope)
         else:
             rows = _descriptions(root, scope)
-            rtf.write_finding_aid(root, rows, partial, _generated(), on_progress, scope.count(root), front_matter(root),
-                                scope.summary)
+            rtf.write_finding_aid(
+                root, rows, partial, _generated(), on_progress, scope.count(root), front_matter(root), scope.summary
+            )
             pages = None
         os.replace(partial, dest)
     finally:
@@ -153,8 +154,11 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
         return Lane(
             batches,
             lambda units, first: render_template(
-                "finding_aid/chunk.html", units=units, first=first and index == 0,
-                related=related_of(units, repositories), **context
+                "finding_aid/chunk.html",
+                units=units,
+                first=first and index == 0,
+                related=related_of(units, repositories),
+                **context,
             ),
             work,
             f"lane-{index:05d}",
@@ -176,10 +180,15 @@ def front_matter(root: ArchivalDescription) -> dict:
     related = related_of([root], {}).get(root.id) or Related()
     level = LevelOfDescription.names().get(root.level_of_description) or root.level_of_description.capitalize()
     creator_ids = select(Event.authority_id).where(Event.description_id == root.id, Event.authority_id.isnot(None))
-    creators = db.session.scalars(select(AuthorityRecord).where(AuthorityRecord.id.in_(creator_ids))
-                                  .order_by(AuthorityRecord.authorized_name)).all()
-    return {"root_areas": areas(root, related, level), "creators": creators, "repository": related.repository,
-            "level_name": level}
+    creators = db.session.scalars(
+        select(AuthorityRecord).where(AuthorityRecord.id.in_(creator_ids)).order_by(AuthorityRecord.authorized_name)
+    ).all()
+    return {
+        "root_areas": areas(root, related, level),
+        "creators": creators,
+        "repository": related.repository,
+        "level_name": level,
+    }
 
 
 def _pool(total: int, css: str, base_url: str) -> ChunkPool | LocalPool:

@@ -174,7 +174,11 @@ def _write_unit(out: TextIO, unit: ArchivalDescription, depth: int, summary: boo
     )
     out.write(r"\pard\plain" + style + indent + rf"\keepn\f1\b\fs{size} " + escape(unit.title) + r"\par" "\n")
     containers = ", ".join(f"{c['type']} {c['name']}".strip() for c in related.containers) if related else ""
-    details = (("Dates", unit.dates), ("Container", containers), ("Conditions governing access", unit.access_conditions))
+    details = (
+        ("Dates", unit.dates),
+        ("Container", containers),
+        ("Conditions governing access", unit.access_conditions),
+    )
     if not summary:
         details += (("Extent and medium", unit.extent_and_medium),)
     for label, value in details:

@@ -52,9 +52,14 @@ def index():
         if repository in repositories:
             query = query.where(ArchivalDescription.repository_id == repository)
     pagination = db.paginate(query, per_page=50, error_out=False)
-    return render_template("descriptions/index.html", pagination=pagination, levels=levels,
-                           repositories=repositories, level=level if level in levels else "",
-                           repository=repository if repository in repositories else None)
+    return render_template(
+        "descriptions/index.html",
+        pagination=pagination,
+        levels=levels,
+        repositories=repositories,
+        level=level if level in levels else "",
+        repository=repository if repository in repositories else None,
+    )
 
 
 def _choices(cls) -> list[tuple[str, str]]:

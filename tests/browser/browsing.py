@@ -1,4 +1,5 @@
 """What the browser tests share: where screenshots go, and logging in."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,4 +18,3 @@ def log_in(driver, base: str, username: str = "admin") -> None:
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
     WebDriverWait(driver, 20, 0.1).until(lambda d: "/login" not in d.current_url)  # the POST has landed
-

@@ -1,4 +1,5 @@
 """A real server (threaded WSGI) and a worker in this process, driven by Debian's Chromium."""
+
 from __future__ import annotations
 
 import shutil
@@ -11,9 +12,9 @@ from helpers import PASSWORD, make_app
 from werkzeug.serving import make_server
 
 from actors.engine.runtime import runtime
-from models.user import create_user
-from extensions import db
 from commands.demo_data import insert_demo_fonds
+from extensions import db
+from models.user import create_user
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
@@ -21,7 +22,9 @@ CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 @pytest.fixture(scope="session")
 def chromium_paths() -> tuple[str, str]:
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.skip("Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
+        pytest.skip(
+            "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
+        )
     return CHROMIUM, CHROMEDRIVER
 
 
@@ -54,9 +57,18 @@ def chromium(chromium_paths, tmp_path_factory):
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium_paths[0]
-    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1280,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium') / 'profile'}"):
+    for argument in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium') / 'profile'}",
+    ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(chromium_paths[1]), options=options)
     OUTPUT.mkdir(parents=True, exist_ok=True)

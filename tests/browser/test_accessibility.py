@@ -1,6 +1,7 @@
 """axe-core audits of every page, in English and in French, in Debian's Chromium: no serious or
 critical violation; and the Jobs page's own promises (table semantics, status text + icon,
 keyboard toggle, polite live updates, pause while hidden, form errors, focus, skip link, phone)."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,11 @@ def axe_source() -> str:
         if not shutil.which("npm"):
             pytest.skip("npm is not installed: cannot fetch axe-core for the accessibility audit")
         AXE_DIR.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(AXE_DIR), "axe-core@4"],
-                       check=True, timeout=300)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(AXE_DIR), "axe-core@4"],
+            check=True,
+            timeout=300,
+        )
     return AXE.read_text()
 
 
@@ -64,15 +68,21 @@ def seed_jobs(app) -> tuple[str, int]:
         admin = User.by_username("admin")
         now = utcnow()
         for n, status in enumerate(JobStatus):
-            db.session.add(Job(
-                type="finding_aid", status=status, user_id=admin.id, parameters={"format": "pdf"},
-                description_id=record.id if n % 2 == 0 else None, created_at=now - timedelta(minutes=10 - n),
-                started_at=None if status == JobStatus.QUEUED else now - timedelta(minutes=10 - n),
-                finished_at=now if status in JobStatus.inactive() else None,
-                progress_done=3 if status == JobStatus.RUNNING else None,
-                progress_total=12 if status == JobStatus.RUNNING else None,
-                info="ValueError: boom" if status == JobStatus.ERROR else None,
-            ))
+            db.session.add(
+                Job(
+                    type="finding_aid",
+                    status=status,
+                    user_id=admin.id,
+                    parameters={"format": "pdf"},
+                    description_id=record.id if n % 2 == 0 else None,
+                    created_at=now - timedelta(minutes=10 - n),
+                    started_at=None if status == JobStatus.QUEUED else now - timedelta(minutes=10 - n),
+                    finished_at=now if status in JobStatus.inactive() else None,
+                    progress_done=3 if status == JobStatus.RUNNING else None,
+                    progress_total=12 if status == JobStatus.RUNNING else None,
+                    info="ValueError: boom" if status == JobStatus.ERROR else None,
+                )
+            )
         db.session.commit()
         job_id = launch("finding_aid", user=admin, description=record, parameters={"format": "pdf"})[0].id
         return record.slug, job_id
@@ -137,8 +147,12 @@ def test_every_page_passes_axe_in_both_languages(browser, live_server, axe_sourc
         found["description (phone)"] = audit(browser, axe_source)
         browser.find_element(By.CSS_SELECTOR, ".account button").click()  # log out
     counts = {code: {page: len(v) for page, v in pages_.items()} for code, pages_ in report.items()}
-    rules = {f"{code} {page}": [v["id"] for v in found] for code, pages_ in report.items()
-             for page, found in pages_.items() if found}
+    rules = {
+        f"{code} {page}": [v["id"] for v in found]
+        for code, pages_ in report.items()
+        for page, found in pages_.items()
+        if found
+    }
     (OUTPUT / "axe-report.json").write_text(json.dumps(report, indent=2))
     print("\naxe serious/critical violations per page and language:")
     for page in report["en"]:
@@ -188,18 +202,23 @@ def test_auto_refresh_is_a_keyboard_toggle_announced_politely_and_paused_while_h
         ActionChains(browser).send_keys(Keys.TAB).perform()
     assert browser.switch_to.active_element == toggle, "the toggle cannot be reached with Tab"
     outline = browser.execute_script(
-        "const s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth]", toggle)
+        "const s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth]", toggle
+    )
     assert outline[0] != "none" and outline[1] != "0px", f"no visible focus on the toggle: {outline}"
     browser.execute_script(
         "window.__sameDocument = true; window.__fetches = 0; const f = window.fetch;"
-        "window.fetch = function () { window.__fetches += 1; return f.apply(this, arguments); };")
+        "window.fetch = function () { window.__fetches += 1; return f.apply(this, arguments); };"
+    )
     toggle.send_keys(Keys.SPACE)
     assert toggle.get_attribute("aria-pressed") == "true"
     # A new job appears in place, announced by the live region, focus staying on the toggle.
     with app.app_context():
-        new_id = launch("finding_aid", user=User.by_username("admin"),
-                        description=db.session.scalars(db.select(ArchivalDescription)).first(),
-                        parameters={"format": "rtf"})[0].id
+        new_id = launch(
+            "finding_aid",
+            user=User.by_username("admin"),
+            description=db.session.scalars(db.select(ArchivalDescription)).first(),
+            parameters={"format": "rtf"},
+        )[0].id
     WebDriverWait(browser, 15, 0.2).until(lambda d: d.find_elements(By.ID, f"job-{new_id}"))
     assert browser.execute_script("return window.__sameDocument") is True, "the page reloaded"
     assert browser.switch_to.active_element == toggle, "the refresh moved the focus"
@@ -207,12 +226,14 @@ def test_auto_refresh_is_a_keyboard_toggle_announced_politely_and_paused_while_h
     # Hidden tab: no polling; visible again: refreshed at once.
     browser.execute_script(
         "Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});"
-        "document.dispatchEvent(new Event('visibilitychange')); window.__fetches = 0;")
+        "document.dispatchEvent(new Event('visibilitychange')); window.__fetches = 0;"
+    )
     time.sleep(6)
     assert browser.execute_script("return window.__fetches") == 0, "auto refresh polled while the tab was hidden"
     browser.execute_script(
         "Object.defineProperty(document, 'hidden', {configurable: true, get: () => false});"
-        "document.dispatchEvent(new Event('visibilitychange'));")
+        "document.dispatchEvent(new Event('visibilitychange'));"
+    )
     WebDriverWait(browser, 3, 0.1).until(lambda d: d.execute_script("return window.__fetches") >= 1)
     # Enter works too (a link with role=button), and turns it off.
     toggle.send_keys(Keys.ENTER)

@@ -1,5 +1,6 @@
 """The newcomer's path in a real browser: launch a finding aid, watch it finish with auto
 refresh (no reload), read its output, download the PDF."""
+
 from __future__ import annotations
 
 from browsing import OUTPUT, log_in

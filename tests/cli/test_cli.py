@@ -1,4 +1,5 @@
 """The `flask users|jobs|demo` commands."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -49,8 +50,12 @@ def test_users_create_refuses_an_existing_username(cli, users, password):
 @pytest.fixture
 def some_jobs(make_job):
     return {
-        "done": make_job("alice", JobStatus.COMPLETED, created_at=datetime(2026, 11, 23, 16, 5, 1),
-                         finished_at=datetime(2026, 11, 23, 16, 6, 2)),
+        "done": make_job(
+            "alice",
+            JobStatus.COMPLETED,
+            created_at=datetime(2026, 11, 23, 16, 5, 1),
+            finished_at=datetime(2026, 11, 23, 16, 6, 2),
+        ),
         "failed": make_job("bob", JobStatus.ERROR),
         "running": make_job(None, JobStatus.RUNNING),
     }
@@ -130,8 +135,12 @@ def test_jobs_kill_of_a_finished_job_fails_and_changes_nothing(cli, make_job, re
 @pytest.fixture
 def all_kinds(make_job, launch_job, instance_dir, db):
     """A queued job whose message is in the broker, and running/finished rows with output files."""
-    jobs = [launch_job("test_count", "alice"), make_job("bob", JobStatus.RUNNING),
-            make_job(None, JobStatus.COMPLETED), make_job("alice", JobStatus.ERROR)]
+    jobs = [
+        launch_job("test_count", "alice"),
+        make_job("bob", JobStatus.RUNNING),
+        make_job(None, JobStatus.COMPLETED),
+        make_job("alice", JobStatus.ERROR),
+    ]
     files = []
     for job in jobs[1:]:
         path = instance_dir / "job-output" / f"{job.id}.log"

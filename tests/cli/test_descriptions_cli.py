@@ -1,4 +1,5 @@
 """`flask descriptions import|export|list`: jobs launched from scripts, --wait, tab-separated listing."""
+
 from __future__ import annotations
 
 import zipfile
@@ -38,7 +39,12 @@ def test_import_without_wait_only_launches(cli, app):
     assert result.exit_code == 0, result.output
     job = last_job()
     assert result.output.startswith(f"Launched job {job.id}.")
-    assert (job.status, job.user_id, job.parameters["format"], job.parameters["match"]) == (JobStatus.QUEUED, None, "csv", "skip")
+    assert (job.status, job.user_id, job.parameters["format"], job.parameters["match"]) == (
+        JobStatus.QUEUED,
+        None,
+        "csv",
+        "skip",
+    )
 
 
 def test_import_wait_runs_to_the_end(cli, fonds, run_jobs):
@@ -71,7 +77,9 @@ def test_export_wait_writes_the_file(cli, fonds, run_jobs, tmp_path):
     out = tmp_path / "fonds.csv"
     result = cli("export", fonds, "--format", "csv", "--output", out, "--wait")
     assert result.exit_code == 0, result.output
-    assert out.read_text().splitlines()[0].startswith("legacyId,parentId,qubitParentSlug,accessionNumber,identifier,title")
+    assert (
+        out.read_text().splitlines()[0].startswith("legacyId,parentId,qubitParentSlug,accessionNumber,identifier,title")
+    )
     assert len(out.read_text().splitlines()) == 41
     zipped = tmp_path / "fonds.zip"
     assert cli("export", fonds, "--format", "ead", "--output", zipped, "--wait").exit_code == 0

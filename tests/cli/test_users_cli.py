@@ -1,4 +1,5 @@
 """Roles from the command line: `flask users set-role` and `flask users create --role`."""
+
 from __future__ import annotations
 
 from models import Role, User
@@ -19,6 +20,8 @@ def test_cli_sets_a_role_and_rejects_unknown_users_and_roles(app, db, users):
 
 
 def test_cli_creates_users_with_a_role(app, db):
-    result = app.test_cli_runner().invoke(args=["users", "create", "carol", "--password", "pw", "--role", "contributor"])
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "carol", "--password", "pw", "--role", "contributor"]
+    )
     assert result.exit_code == 0 and "Created contributor carol." in result.output
     assert role_of(db, "carol") == Role.CONTRIBUTOR

@@ -1,4 +1,5 @@
 """Cancel a queued job; retry a failed or canceled one."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,8 +44,11 @@ def test_cancel_of_an_ended_job_changes_nothing(as_user, make_job, post, reload,
 def test_cancel_of_a_running_job_stops_it_at_its_next_checkpoint(as_user, launch_job, post, run_jobs, reload, poll):
     job = launch_job("test_cancelable", "alice")
     client = as_user("alice")
-    poll(lambda: "working" in client.get(f"/jobs/{job.id}/status.json").json["output"], timeout=5,
-         what="the job to start")
+    poll(
+        lambda: "working" in client.get(f"/jobs/{job.id}/status.json").json["output"],
+        timeout=5,
+        what="the job to start",
+    )
     page = post(f"/jobs/{job.id}/cancel").follow()
     assert f"Cancel requested: job {job.id} stops at its next checkpoint." in flash_text(page)
     run_jobs()  # the job ends by itself: nobody releases it

@@ -1,5 +1,6 @@
 """The house plan, checked from the code: no import circle, one writer of a job's status,
 the in-job API apart from the engine. Read with ``ast``: nothing here imports the modules."""
+
 from __future__ import annotations
 
 import ast
@@ -127,7 +128,8 @@ def test_no_function_local_import_of_the_project_but_the_listed_lazy_ones() -> N
 
 def test_the_in_job_api_imports_nothing_of_the_project_but_the_model() -> None:
     assert {target for target, _ in imports("actors.engine.context", MODULES["actors.engine.context"])} <= {
-        "models", "models.job"
+        "models",
+        "models.job",
     }
 
 
@@ -161,11 +163,12 @@ def status_writes(tree: ast.AST) -> Iterator[tuple[int, str]]:
             yield node.lineno, node.value.strip()[:80]
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(t, ast.Attribute) and t.attr == "status" for t in targets) and \
-                    "JobStatus" in ast.unparse(node.value or ast.Constant(None)):
+            if any(isinstance(t, ast.Attribute) and t.attr == "status" for t in targets) and "JobStatus" in ast.unparse(
+                node.value or ast.Constant(None)
+            ):
                 yield node.lineno, ast.unparse(node)[:80]
         elif isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values):
+            for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == "status" and "JobStatus" in ast.unparse(value):
                     yield node.lineno, ast.unparse(node)[:80]
 

@@ -1,10 +1,11 @@
 """Details page: queue position while queued, and output followed incrementally (?offset=N)."""
+
 from __future__ import annotations
 
 import pytest
 
-from models.job import TRUNCATION_MARKER
 from models import JobStatus
+from models.job import TRUNCATION_MARKER
 
 
 def test_queue_position_counts_queued_jobs_ahead(as_user, make_job):

@@ -1,16 +1,17 @@
 """Per-record locks and one-at-a-time job types: the second job waits, Queued, and says why."""
+
 from __future__ import annotations
 
 import threading
 import time
 
 import pytest
+from helpers import wait_for
 
 from actors.engine.launching import launch
 from actors.registry import JobType
-from helpers import wait_for
-from models import ArchivalDescription, Job, JobStatus
 from commands.demo_data import insert_demo_fonds
+from models import ArchivalDescription, Job, JobStatus
 
 gates: dict[int, threading.Event] = {}
 runs: dict[int, tuple[float, float]] = {}  # when each job's body really ran
@@ -83,7 +84,9 @@ def test_a_job_on_a_locked_sub_tree_waits_and_says_for_whom(db, worker, two_fond
 def test_a_type_that_does_not_run_concurrently_waits_for_its_own_kind(db, worker):
     jobs = [launch("serial")[0].id, launch("serial")[0].id]
     # two worker threads: either job may be claimed first, the other must wait for it
-    running = wait_for(lambda: next((i for i in jobs if status_of(db, i).status == JobStatus.RUNNING), None), timeout=30)
+    running = wait_for(
+        lambda: next((i for i in jobs if status_of(db, i).status == JobStatus.RUNNING), None), timeout=30
+    )
     waiting = next(i for i in jobs if i != running)
     job = wait_for(lambda: (j := status_of(db, waiting)).info and j, timeout=30)
     assert job.status == JobStatus.QUEUED and job.info == f"Waiting for job {running} (One at a time) to finish."

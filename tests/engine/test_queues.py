@@ -1,15 +1,16 @@
 """Queues per job type: a worker started for some queues (`--queues`, WORKER_QUEUES) runs only
 their jobs; the others wait, Queued, for a worker that serves their queue."""
+
 from __future__ import annotations
 
 import threading
 
 import pytest
+from helpers import wait_for
 
 from actors.engine.launching import launch
-from actors.registry import JobType
 from actors.engine.worker.process import run_worker
-from helpers import wait_for
+from actors.registry import JobType
 from models import Job, JobStatus
 
 

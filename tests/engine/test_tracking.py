@@ -1,4 +1,5 @@
 """Job tracking by the middleware: statuses, and each job's own console output."""
+
 from __future__ import annotations
 
 import pytest
@@ -116,8 +117,11 @@ def test_running_job_shows_its_output_so_far(as_user, launch_job, run_jobs, relo
         return client.get(f"/jobs/{job.id}/status.json").json
 
     try:
-        data = poll(lambda: (lambda d: d if "halfway there" in d["output"] else None)(status()),
-                    timeout=5, what="the running job's output")
+        data = poll(
+            lambda: (lambda d: d if "halfway there" in d["output"] else None)(status()),
+            timeout=5,
+            what="the running job's output",
+        )
         assert data["status"] == "Running" and data["active"] is True
         print("printed by the test, not by the job")
         page = client.get(f"/jobs/{job.id}")

@@ -1,4 +1,5 @@
 """Stopping worker processes: a SIGTERM is never missed, and a stuck process never holds up a stop."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -31,8 +32,9 @@ MAIN_WAITS_FOR_SIGTERM = textwrap.dedent("""
 def test_a_sigterm_taken_by_another_thread_still_stops_the_worker(tmp_path):
     script = tmp_path / "waits.py"
     script.write_text(MAIN_WAITS_FOR_SIGTERM)
-    process = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, env={"PYTHONPATH": str(ROOT)},
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(script)], cwd=ROOT, env={"PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert process.stdout.readline() == "ready\n"
         process.send_signal(signal.SIGTERM)

@@ -1,5 +1,6 @@
 """A worker that stops or recycles: running jobs finish, new ones wait in the queue, and
 nothing a stop interrupts is left half-recorded (Running for ever, then "worker lost")."""
+
 from __future__ import annotations
 
 import threading
@@ -7,14 +8,14 @@ import time
 
 import dramatiq
 import pytest
+from helpers import wait_for
 
 from actors.engine import lifecycle
-from actors.engine.launching import launch
 from actors.engine.context import report_progress
+from actors.engine.launching import launch
 from actors.engine.runtime import runtime
-from actors.registry import JobType
 from actors.engine.worker.process import drain
-from helpers import wait_for
+from actors.registry import JobType
 from models import Job, JobStatus
 
 release = threading.Event()

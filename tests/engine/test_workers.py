@@ -1,13 +1,14 @@
 """Worker heartbeats on the Jobs page, the reaper's verdicts, and worker recycling."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
 
+from actors.engine.worker.process import Heartbeat
 from actors.engine.worker.reaper import reap_lost_jobs
 from actors.registry import JOB_TYPES, JobType
-from actors.engine.worker.process import Heartbeat
 from models import JobStatus, WorkerProcess
 from models.base import utcnow
 
@@ -15,8 +16,13 @@ from models.base import utcnow
 def add_worker(db, *, seconds_ago: float = 0, stopped: bool = False, **fields) -> WorkerProcess:
     seen = utcnow() - timedelta(seconds=seconds_ago)
     worker = WorkerProcess(
-        id=fields.pop("id", f"w-{seconds_ago}-{stopped}"), hostname="archive-box", pid=fields.pop("pid", 4242),
-        last_seen_at=seen, started_at=seen, stopped_at=seen if stopped else None, **fields,
+        id=fields.pop("id", f"w-{seconds_ago}-{stopped}"),
+        hostname="archive-box",
+        pid=fields.pop("pid", 4242),
+        last_seen_at=seen,
+        started_at=seen,
+        stopped_at=seen if stopped else None,
+        **fields,
     )
     db.session.add(worker)
     db.session.commit()

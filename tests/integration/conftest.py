@@ -1,4 +1,5 @@
 """Fixtures of the integration tests (real PostgreSQL, Redis, worker processes)."""
+
 from __future__ import annotations
 
 import dramatiq

@@ -17,8 +17,15 @@ pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_app")]
 
 
 def test_every_isad_column_round_trips_on_postgres():
-    launch("import_descriptions", parameters={
-        "file": {"path": str(FIXTURES / ISAD), "filename": ISAD}, "format": "auto", "parent": None, "match": "skip"})
+    launch(
+        "import_descriptions",
+        parameters={
+            "file": {"path": str(FIXTURES / ISAD), "filename": ISAD},
+            "format": "auto",
+            "parent": None,
+            "match": "skip",
+        },
+    )
     (job,) = run_all()
     assert job.status == JobStatus.COMPLETED, job.output
     fonds = db.session.scalars(db.select(D).where(D.identifier == "LH")).one()

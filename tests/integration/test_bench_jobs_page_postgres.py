@@ -1,21 +1,22 @@
 """The Jobs page on PostgreSQL with a big history: set-based demo rows, keyset pages, and
 query plans that read an index range (no sequential scan, no sort) for admins and users."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
+from helpers import PASSWORD, FreshContext, login, make_app
+from pg_schema import private_schema
 from sqlalchemy import text
 from webtest import TestApp
 
 from blueprints.jobs.filters import JobFilter
 from blueprints.jobs.queries import counts, jobs_for
-from models.user import create_user
-from extensions import db
-from helpers import PASSWORD, FreshContext, login, make_app
-from pg_schema import private_schema
-from models import Job, User
 from commands.demo_data import insert_historical_jobs
+from extensions import db
+from models import Job, User
+from models.user import create_user
 
 pytestmark = pytest.mark.postgres
 ROWS = 30_000
@@ -53,10 +54,16 @@ def test_demo_jobs_are_inserted_set_based(big_app):
     assert abs(statuses["error"] - ROWS / 10) < 10 and abs(statuses["canceled"] - ROWS / 10) < 10
 
 
-@pytest.mark.parametrize("who, args", [
-    ("boss", {}), ("demo-user-3", {}), ("boss", {"status": "error"}), ("demo-user-3", {"status": "error"}),
-    ("boss", {"user": "demo-user-3"}),
-])
+@pytest.mark.parametrize(
+    "who, args",
+    [
+        ("boss", {}),
+        ("demo-user-3", {}),
+        ("boss", {"status": "error"}),
+        ("demo-user-3", {"status": "error"}),
+        ("boss", {"user": "demo-user-3"}),
+    ],
+)
 def test_first_pages_use_an_index_without_sorting(big_app, who, args):
     user = db.session.scalar(db.select(User).where(User.username == who))
     explained = plan(first_page(user, args))
@@ -70,8 +77,11 @@ def test_first_pages_use_an_index_without_sorting(big_app, who, args):
 def test_failed_count_reads_the_finished_at_index(big_app):
     user = db.session.scalar(db.select(User).where(User.username == "demo-user-3"))
     assert counts(user)["queued"] == 0
-    statement = Job.visible_to(user).with_only_columns(db.func.count()).where(
-        Job.status == "error", Job.finished_at >= db.func.now() - text("interval '1 day'"))
+    statement = (
+        Job.visible_to(user)
+        .with_only_columns(db.func.count())
+        .where(Job.status == "error", Job.finished_at >= db.func.now() - text("interval '1 day'"))
+    )
     assert "ix_jobs_user_status_finished_at" in plan(statement)
 
 

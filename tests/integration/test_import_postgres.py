@@ -1,4 +1,5 @@
 """Import and export on PostgreSQL: ids from the sequence, all or nothing, beside other tree jobs."""
+
 from __future__ import annotations
 
 import zipfile
@@ -18,10 +19,16 @@ pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_app")]
 
 def import_file(name: str, parent: D | None = None, match: str = "skip", path=None) -> None:
     path = path or FIXTURES / name
-    launch("import_descriptions", description=parent, parameters={
-        "file": {"path": str(path), "filename": name}, "format": "auto", "parent": parent.slug if parent else None,
-        "match": match,
-    })
+    launch(
+        "import_descriptions",
+        description=parent,
+        parameters={
+            "file": {"path": str(path), "filename": name},
+            "format": "auto",
+            "parent": parent.slug if parent else None,
+            "match": match,
+        },
+    )
 
 
 def test_import_merge_and_failure_on_postgres():

@@ -1,18 +1,19 @@
 """Record locks on PostgreSQL, where claims are serialized by an advisory lock."""
+
 from __future__ import annotations
 
 import time
 
 import dramatiq
 import pytest
-
-from actors.engine.runtime import runtime
-from actors.engine.launching import launch
-from actors.registry import JOB_TYPES, JobType
-from extensions import db
 from helpers import make_app, wait_for
-from models import ArchivalDescription, Job, JobStatus
+
+from actors.engine.launching import launch
+from actors.engine.runtime import runtime
+from actors.registry import JOB_TYPES, JobType
 from commands.demo_data import insert_demo_fonds
+from extensions import db
+from models import ArchivalDescription, Job, JobStatus
 
 pytestmark = pytest.mark.postgres
 
@@ -29,7 +30,9 @@ def rewrite(job_id: int) -> None:
 
 
 def test_many_jobs_on_one_tree_never_overlap(tmp_path, monkeypatch, postgres_url):
-    monkeypatch.setitem(JOB_TYPES, "rewrite", JobType(key="rewrite", label="Rewrite", perform=rewrite, locks_record=True))
+    monkeypatch.setitem(
+        JOB_TYPES, "rewrite", JobType(key="rewrite", label="Rewrite", perform=rewrite, locks_record=True)
+    )
     app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url, JOBS_WAIT_RETRY_SECONDS=0.05)
     with app.app_context():
         db.create_all()
@@ -39,6 +42,7 @@ def test_many_jobs_on_one_tree_never_overlap(tmp_path, monkeypatch, postgres_url
         worker = dramatiq.Worker(runtime(app).broker, worker_threads=4, worker_timeout=50)
         worker.start()
         try:
+
             def all_completed() -> bool:
                 db.session.expire_all()
                 return db.session.query(Job).filter(Job.status == JobStatus.COMPLETED).count() == len(job_ids)
@@ -49,7 +53,9 @@ def test_many_jobs_on_one_tree_never_overlap(tmp_path, monkeypatch, postgres_url
         jobs = db.session.query(Job).all()
         spans = {job.id: RUNS[job.id] for job in jobs}
         overlapping_pairs = [
-            (a, b) for a in jobs for b in jobs
+            (a, b)
+            for a in jobs
+            for b in jobs
             if a.id < b.id and (root.id in (a.description_id, b.description_id) or a.description_id == b.description_id)
         ]
         assert len(overlapping_pairs) >= 20
@@ -57,7 +63,10 @@ def test_many_jobs_on_one_tree_never_overlap(tmp_path, monkeypatch, postgres_url
             (a_start, a_end), (b_start, b_end) = spans[a.id], spans[b.id]
             assert a_end <= b_start or b_end <= a_start, f"jobs {a.id} and {b.id} rewrote overlapping sub-trees at once"
         siblings_in_parallel = any(
-            spans[a.id][0] < spans[b.id][1] and spans[b.id][0] < spans[a.id][1] for a in jobs for b in jobs if a.id < b.id
+            spans[a.id][0] < spans[b.id][1] and spans[b.id][0] < spans[a.id][1]
+            for a in jobs
+            for b in jobs
+            if a.id < b.id
         )
         print("siblings ran in parallel:", siblings_in_parallel)
         db.session.remove()

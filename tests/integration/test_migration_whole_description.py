@@ -42,7 +42,16 @@ def test_descriptions_keep_their_data_and_their_levels_join_the_vocabulary(tmp_p
     assert all(row.repository_id is None and row.languages in ("[]", []) for row in rows)
     assert all(row.other_fields in ("{}", {}) for row in rows)
     assert [key for key, _ in levels] == [
-        "fonds", "subfonds", "collection", "series", "subseries", "file", "item", "part", "record group", "piece"
+        "fonds",
+        "subfonds",
+        "collection",
+        "series",
+        "subseries",
+        "file",
+        "item",
+        "part",
+        "record group",
+        "piece",
     ]
     assert dict(levels)["piece"] == "Piece"
 

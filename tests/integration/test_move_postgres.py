@@ -1,4 +1,5 @@
 """On PostgreSQL, moves run beside other tree jobs on other records: the tree lock keeps them apart."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,7 +23,9 @@ def test_moves_and_status_updates_on_other_fonds_leave_a_consistent_tree():
     for n, status in enumerate(statuses):
         # Each move to top level renumbers the second fonds while its status is being updated.
         launch("move_description", description=series[n], parameters={"top_level": True, "new_parent": ""})
-        launch("publication_status", description=second, parameters={"status": status.value, "include_descendants": True})
+        launch(
+            "publication_status", description=second, parameters={"status": status.value, "include_descendants": True}
+        )
 
     jobs = run_all()
 

@@ -1,4 +1,5 @@
 """Redis down when jobs are launched: the user is told, nothing is lost, each job runs once."""
+
 from __future__ import annotations
 
 import socket
@@ -7,19 +8,18 @@ from pathlib import Path
 
 import dramatiq
 import pytest
+from helpers import FreshContext, login, make_app, wait_for
 from sqlalchemy import func, select
-
-from actors.engine.runtime import runtime
-from commands.embedded_redis import redis_server_binary
-from actors.engine.launching import dispatch_unsent, launch
-from actors.registry import JOB_TYPES, JobType
-from extensions import db
 from webtest import TestApp
 
-from models.user import create_user
-from helpers import FreshContext, login, make_app, wait_for
-from models import Job, JobStatus
+from actors.engine.launching import dispatch_unsent, launch
+from actors.engine.runtime import runtime
+from actors.registry import JOB_TYPES, JobType
 from commands.demo_data import insert_demo_fonds
+from commands.embedded_redis import redis_server_binary
+from extensions import db
+from models import Job, JobStatus
+from models.user import create_user
 
 pytestmark = pytest.mark.postgres
 
@@ -42,9 +42,21 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [str(redis_server_binary()), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(redis_server_binary()),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for(lambda: self._accepts(), timeout=20)
 
@@ -68,8 +80,14 @@ def test_jobs_launched_while_redis_is_down_all_run_once_when_it_returns(tmp_path
     monkeypatch.setitem(JOB_TYPES, "echo", JobType(key="echo", label="Echo", perform=echo_job))
     redis = PrivateRedis(tmp_path)
     redis.start()
-    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url, JOBS_BROKER="redis",
-                   REDIS_URL=redis.url, JOBS_NAMESPACE="outbox-test")
+    app = make_app(
+        tmp_path,
+        monkeypatch,
+        SQLALCHEMY_DATABASE_URI=postgres_url,
+        JOBS_BROKER="redis",
+        REDIS_URL=redis.url,
+        JOBS_NAMESPACE="outbox-test",
+    )
     with app.app_context():
         db.create_all()
         create_user("alice", "pw")
@@ -118,6 +136,4 @@ def test_jobs_launched_while_redis_is_down_all_run_once_when_it_returns(tmp_path
 
 def all_done() -> bool:
     db.session.expire_all()
-    return not db.session.scalar(
-        select(func.count()).select_from(Job).where(Job.status.in_(JobStatus.active()))
-    )
+    return not db.session.scalar(select(func.count()).select_from(Job).where(Job.status.in_(JobStatus.active())))

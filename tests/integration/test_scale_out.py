@@ -1,5 +1,6 @@
 """Scale out: several worker processes share one queue; RabbitMQ as the broker; a worker
 that cannot reach its broker exits non-zero; SIGHUP restarts workers cleanly."""
+
 from __future__ import annotations
 
 import os
@@ -11,27 +12,39 @@ from pathlib import Path
 
 import dramatiq
 import pytest
+from helpers import make_app, wait_for
 from sqlalchemy import func, select
 
-from actors.engine.runtime import runtime
 from actors.engine.launching import launch
+from actors.engine.runtime import runtime
 from actors.registry import JOB_TYPES, JobType
-from extensions import db
-from helpers import make_app, wait_for
-from models import ArchivalDescription, Job, JobStatus, WorkerProcess
 from commands.demo_data import insert_demo_fonds
+from extensions import db
+from models import ArchivalDescription, Job, JobStatus, WorkerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def worker_env(tmp_path, **settings) -> dict:
-    return dict(os.environ, ARCHIVE_JOBS_INSTANCE=str(tmp_path / "instance"), SECRET_KEY="test", FLASK_APP="app",
-                WORKER_HEARTBEAT_SECONDS="1", **settings)
+    return dict(
+        os.environ,
+        ARCHIVE_JOBS_INSTANCE=str(tmp_path / "instance"),
+        SECRET_KEY="test",
+        FLASK_APP="app",
+        WORKER_HEARTBEAT_SECONDS="1",
+        **settings,
+    )
 
 
 def start_worker(env: dict, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "flask", "jobs", "worker", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "jobs", "worker", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def completed_count() -> int:
@@ -46,8 +59,12 @@ def closed_port() -> int:
 
 
 def test_a_worker_that_cannot_reach_its_broker_exits_non_zero(tmp_path):
-    env = worker_env(tmp_path, REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0", WORKER_BROKER_WAIT_SECONDS="1",
-                     DATABASE_URL=f"sqlite:///{tmp_path}/w.db")
+    env = worker_env(
+        tmp_path,
+        REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0",
+        WORKER_BROKER_WAIT_SECONDS="1",
+        DATABASE_URL=f"sqlite:///{tmp_path}/w.db",
+    )
     worker = start_worker(env)
     output, _ = worker.communicate(timeout=60)
     assert worker.returncode == 1, output
@@ -56,9 +73,17 @@ def test_a_worker_that_cannot_reach_its_broker_exits_non_zero(tmp_path):
 
 @pytest.mark.redis
 @pytest.mark.postgres
-def test_two_worker_processes_share_the_load_and_restart_on_sighup(tmp_path, monkeypatch, postgres_url, redis_url, namespace):
-    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url, JOBS_BROKER="redis",
-                   REDIS_URL=redis_url, JOBS_NAMESPACE=namespace)
+def test_two_worker_processes_share_the_load_and_restart_on_sighup(
+    tmp_path, monkeypatch, postgres_url, redis_url, namespace
+):
+    app = make_app(
+        tmp_path,
+        monkeypatch,
+        SQLALCHEMY_DATABASE_URI=postgres_url,
+        JOBS_BROKER="redis",
+        REDIS_URL=redis_url,
+        JOBS_NAMESPACE=namespace,
+    )
     env = worker_env(tmp_path, DATABASE_URL=postgres_url, REDIS_URL=redis_url, JOBS_NAMESPACE=namespace)
     with app.app_context():
         db.create_all()
@@ -100,12 +125,20 @@ def test_two_worker_processes_share_the_load_and_restart_on_sighup(tmp_path, mon
 
 @pytest.mark.redis
 @pytest.mark.postgres
-def test_a_recycling_worker_keeps_working_until_its_replacement_consumes(tmp_path, monkeypatch, postgres_url,
-                                                                        redis_url, namespace):
-    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url, JOBS_BROKER="redis",
-                   REDIS_URL=redis_url, JOBS_NAMESPACE=namespace)
-    env = worker_env(tmp_path, DATABASE_URL=postgres_url, REDIS_URL=redis_url, JOBS_NAMESPACE=namespace,
-                     WORKER_MAX_JOBS="3")
+def test_a_recycling_worker_keeps_working_until_its_replacement_consumes(
+    tmp_path, monkeypatch, postgres_url, redis_url, namespace
+):
+    app = make_app(
+        tmp_path,
+        monkeypatch,
+        SQLALCHEMY_DATABASE_URI=postgres_url,
+        JOBS_BROKER="redis",
+        REDIS_URL=redis_url,
+        JOBS_NAMESPACE=namespace,
+    )
+    env = worker_env(
+        tmp_path, DATABASE_URL=postgres_url, REDIS_URL=redis_url, JOBS_NAMESPACE=namespace, WORKER_MAX_JOBS="3"
+    )
     with app.app_context():
         db.create_all()
         fonds = [ArchivalDescription.by_slug(insert_demo_fonds(10, title=f"Fonds {n}")) for n in range(8)]
@@ -121,11 +154,15 @@ def test_a_recycling_worker_keeps_working_until_its_replacement_consumes(tmp_pat
             wait_for(lambda: completed_count() == 4, timeout=120)
             wait_for(lambda: workers()[0].stopped_at is not None, timeout=60)  # 4 jobs done: it recycles
             first, replacement = workers()[:2]
-            assert replacement.started_at < first.stopped_at, "the recycling worker stopped before its replacement was up"
+            assert replacement.started_at < first.stopped_at, (
+                "the recycling worker stopped before its replacement was up"
+            )
             for record in fonds[4:]:
                 launch("finding_aid", description=record, parameters={"format": "rtf"})
             wait_for(lambda: completed_count() == len(fonds), timeout=120)
-            assert db.session.scalar(select(func.count()).select_from(Job).where(Job.status != JobStatus.COMPLETED)) == 0
+            assert (
+                db.session.scalar(select(func.count()).select_from(Job).where(Job.status != JobStatus.COMPLETED)) == 0
+            )
         finally:
             worker.send_signal(signal.SIGTERM)
             output, _ = worker.communicate(timeout=60)

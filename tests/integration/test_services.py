@@ -1,4 +1,5 @@
 """Against the real services: PostgreSQL (db `test`, private schema) and Redis (private namespace)."""
+
 from __future__ import annotations
 
 import os
@@ -12,12 +13,12 @@ import pytest
 from helpers import make_app, wait_for
 from sqlalchemy import inspect, select
 
-from actors.engine.runtime import runtime
 from actors.engine.launching import launch
+from actors.engine.runtime import runtime
 from actors.registry import JOB_TYPES, JobType
+from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import Job, JobStatus, WorkerProcess
-from commands.demo_data import insert_demo_fonds
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,8 +37,12 @@ def echo_job(job_id: int) -> None:
 def service_app(tmp_path, monkeypatch, postgres_url, redis_url, namespace):
     monkeypatch.setitem(JOB_TYPES, "echo", JobType(key="echo", label="Echo", perform=echo_job))
     app = make_app(
-        tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url, JOBS_BROKER="redis",
-        REDIS_URL=redis_url, JOBS_NAMESPACE=namespace,
+        tmp_path,
+        monkeypatch,
+        SQLALCHEMY_DATABASE_URI=postgres_url,
+        JOBS_BROKER="redis",
+        REDIS_URL=redis_url,
+        JOBS_NAMESPACE=namespace,
     )
     with app.app_context():
         db.create_all()
@@ -86,8 +91,14 @@ def test_namespaces_keep_two_installs_apart(tmp_path, monkeypatch, redis_url):
     """Two instances on one Redis with different namespaces never take each other's jobs."""
     monkeypatch.setitem(JOB_TYPES, "echo", JobType(key="echo", label="Echo", perform=echo_job))
     apps = [
-        make_app(tmp_path / name, monkeypatch, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / name}.db",
-                 JOBS_BROKER="redis", REDIS_URL=redis_url, JOBS_NAMESPACE=f"aj-{name}-{os.urandom(4).hex()}")
+        make_app(
+            tmp_path / name,
+            monkeypatch,
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / name}.db",
+            JOBS_BROKER="redis",
+            REDIS_URL=redis_url,
+            JOBS_NAMESPACE=f"aj-{name}-{os.urandom(4).hex()}",
+        )
         for name in ("first", "second")
     ]
     job_ids = []
@@ -128,13 +139,28 @@ def test_migrations_build_the_schema(tmp_path, monkeypatch, request, database):
 
 @pytest.mark.redis
 @pytest.mark.postgres
-def test_worker_process_generates_a_finding_aid_and_stops_cleanly(tmp_path, monkeypatch, postgres_url, redis_url, namespace):
+def test_worker_process_generates_a_finding_aid_and_stops_cleanly(
+    tmp_path, monkeypatch, postgres_url, redis_url, namespace
+):
     """`flask jobs worker` as a real process: Running -> Completed, heartbeat, clean SIGTERM."""
-    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url, JOBS_BROKER="redis",
-                   REDIS_URL=redis_url, JOBS_NAMESPACE=namespace)
-    env = dict(os.environ, DATABASE_URL=postgres_url, REDIS_URL=redis_url, JOBS_NAMESPACE=namespace,
-               ARCHIVE_JOBS_INSTANCE=str(tmp_path / "instance"), SECRET_KEY="test", FLASK_APP="app",
-               WORKER_HEARTBEAT_SECONDS="1")
+    app = make_app(
+        tmp_path,
+        monkeypatch,
+        SQLALCHEMY_DATABASE_URI=postgres_url,
+        JOBS_BROKER="redis",
+        REDIS_URL=redis_url,
+        JOBS_NAMESPACE=namespace,
+    )
+    env = dict(
+        os.environ,
+        DATABASE_URL=postgres_url,
+        REDIS_URL=redis_url,
+        JOBS_NAMESPACE=namespace,
+        ARCHIVE_JOBS_INSTANCE=str(tmp_path / "instance"),
+        SECRET_KEY="test",
+        FLASK_APP="app",
+        WORKER_HEARTBEAT_SECONDS="1",
+    )
     with app.app_context():
         db.create_all()
         slug = insert_demo_fonds(60)
@@ -143,8 +169,12 @@ def test_worker_process_generates_a_finding_aid_and_stops_cleanly(tmp_path, monk
         job, sent = launch("finding_aid", description=ArchivalDescription.by_slug(slug), parameters={"format": "pdf"})
         assert sent
         worker = subprocess.Popen(
-            [sys.executable, "-m", "flask", "jobs", "worker", "--threads", "2"], cwd=ROOT, env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [sys.executable, "-m", "flask", "jobs", "worker", "--threads", "2"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
             wait_for(lambda: job_status(job.id) not in JobStatus.active(), timeout=120)

@@ -1,4 +1,5 @@
 """Real worker processes that die or are stopped mid-job: no job is ever left Running."""
+
 from __future__ import annotations
 
 import contextlib
@@ -10,15 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import make_app, wait_for
 from sqlalchemy import select
 
-from actors.engine.runtime import runtime
 from actors.engine.launching import launch
+from actors.engine.runtime import runtime
 from actors.rendering.finding_aid import PARALLEL_MIN_DESCRIPTIONS
-from extensions import db
-from helpers import make_app, wait_for
-from models import ArchivalDescription, Job, JobStatus, WorkerProcess
 from commands.demo_data import insert_demo_fonds
+from extensions import db
+from models import ArchivalDescription, Job, JobStatus, WorkerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
@@ -27,18 +28,37 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 @pytest.fixture
 def stack(tmp_path, monkeypatch, postgres_url, redis_url, namespace):
     """An app on the real services and a way to start `flask jobs worker` processes on them."""
-    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_url, JOBS_BROKER="redis",
-                   REDIS_URL=redis_url, JOBS_NAMESPACE=namespace)
-    env = dict(os.environ, DATABASE_URL=postgres_url, REDIS_URL=redis_url, JOBS_NAMESPACE=namespace,
-               ARCHIVE_JOBS_INSTANCE=str(tmp_path / "instance"), SECRET_KEY="test", FLASK_APP="app",
-               WORKER_HEARTBEAT_SECONDS="1", WORKER_SHUTDOWN_SECONDS="1")
+    app = make_app(
+        tmp_path,
+        monkeypatch,
+        SQLALCHEMY_DATABASE_URI=postgres_url,
+        JOBS_BROKER="redis",
+        REDIS_URL=redis_url,
+        JOBS_NAMESPACE=namespace,
+    )
+    env = dict(
+        os.environ,
+        DATABASE_URL=postgres_url,
+        REDIS_URL=redis_url,
+        JOBS_NAMESPACE=namespace,
+        ARCHIVE_JOBS_INSTANCE=str(tmp_path / "instance"),
+        SECRET_KEY="test",
+        FLASK_APP="app",
+        WORKER_HEARTBEAT_SECONDS="1",
+        WORKER_SHUTDOWN_SECONDS="1",
+    )
     processes: list[subprocess.Popen] = []
 
     def start_worker() -> subprocess.Popen:
         log = tmp_path / f"worker-{len(processes)}.log"
         with log.open("w") as stderr:
-            process = subprocess.Popen([sys.executable, "-m", "flask", "jobs", "worker", "--threads", "1"],
-                                       cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "jobs", "worker", "--threads", "1"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
         process.log = log  # type: ignore[attr-defined]
         processes.append(process)
         return process

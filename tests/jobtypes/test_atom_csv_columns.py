@@ -16,13 +16,14 @@ from models import (
     Container,
     DescriptionContainer,
     Event,
+    JobStatus,
     LevelOfDescription,
     Note,
     Repository,
     Term,
 )
 from models import ArchivalDescription as D
-from models import JobStatus
+
 
 def import_file(client, run_jobs, name: str, content: bytes, **fields):
     job = run_form(client, run_jobs, "import_descriptions", (name, content), **fields)
@@ -40,7 +41,10 @@ def test_every_isad_column_lands_in_its_place(as_user, run_jobs):
     import_file(as_user("alice"), run_jobs, ISAD, fixture_bytes(ISAD))
     fonds = db.session.scalars(select(D).where(D.identifier == "LH")).one()
     assert (fonds.accession_number, fonds.access_conditions, fonds.reproduction_conditions) == (
-        "2026-014", "Open, except personnel files (closed 75 years).", "Copies for research only.")
+        "2026-014",
+        "Open, except personnel files (closed 75 years).",
+        "Copies for research only.",
+    )
     assert (fonds.languages, fonds.scripts, fonds.description_languages) == (["en", "fr"], ["Latn"], ["en"])
     assert fonds.scope_and_content == "Logs, letters and plans.\n\nSecond paragraph."
     assert (fonds.digital_object_uri, fonds.has_digital_object) == ("https://example.org/lighthouse.jpg", True)
@@ -54,18 +58,28 @@ def test_every_isad_column_lands_in_its_place(as_user, run_jobs):
     # one authority record per name: the series' creator and the fonds' name access point reuse them
     assert db.session.scalar(select(func.count()).select_from(AuthorityRecord)) == 2
     assert AuthorityRecord.by_name("port ellis lighthouse service").history == "Founded in 1889 to keep the lights."
-    notes = db.session.execute(select(Note.note_type, Note.content).where(Note.description_id == fonds.id)
-                               .order_by(Note.note_type, Note.position)).all()
+    notes = db.session.execute(
+        select(Note.note_type, Note.content)
+        .where(Note.description_id == fonds.id)
+        .order_by(Note.note_type, Note.position)
+    ).all()
     assert [tuple(n) for n in notes] == [
-        ("archivist", "Described by A. Archivist."), ("archivist", "Checked by B."),
-        ("general", "General note one."), ("general", "General note two."),
-        ("publication", "Cited in Smith 2001."), ("publication", "Cited in Jones 2010."),
+        ("archivist", "Described by A. Archivist."),
+        ("archivist", "Checked by B."),
+        ("general", "General note one."),
+        ("general", "General note two."),
+        ("publication", "Cited in Smith 2001."),
+        ("publication", "Cited in Jones 2010."),
     ]
-    assert db.session.execute(select(AlternativeIdentifier.label, AlternativeIdentifier.value)
-                              .order_by(AlternativeIdentifier.position)).all() == [("Former reference", "OLD-1"),
-                                                                                   (None, "X-9")]
+    assert db.session.execute(
+        select(AlternativeIdentifier.label, AlternativeIdentifier.value).order_by(AlternativeIdentifier.position)
+    ).all() == [("Former reference", "OLD-1"), (None, "X-9")]
     assert sorted((t.taxonomy.value, t.name) for t in db.session.scalars(select(Term))) == [
-        ("genre", "Logbooks"), ("place", "Port Ellis"), ("subject", "Lighthouses"), ("subject", "Navigation")]
+        ("genre", "Logbooks"),
+        ("place", "Port Ellis"),
+        ("subject", "Lighthouses"),
+        ("subject", "Navigation"),
+    ]
     # Box 1 and Box 2 of Shelf A: two containers, shared by the fonds and its descendants
     assert sorted(c.label for c in db.session.scalars(select(Container))) == ["Box 1", "Box 2"]
     assert db.session.scalar(select(func.count()).select_from(DescriptionContainer)) == 4
@@ -96,8 +110,15 @@ def test_rad_columns_and_columns_with_no_field_here_are_kept_and_exported_back(a
     header = content.decode().splitlines()[0].split(",")
     isad = fixture_bytes(ISAD).decode().splitlines()[0].split(",")
     assert header[: len(isad)] == isad  # AtoM's ISAD header first, then RAD's columns in RAD's order, then the rest
-    assert header[len(isad) :] == ["radGeneralMaterialDesignation", "alternateTitle", "radEdition",
-                                   "radNoteConservation", "eventDescriptions", "eventPlaces", "copyrightStatus"]
+    assert header[len(isad) :] == [
+        "radGeneralMaterialDesignation",
+        "alternateTitle",
+        "radEdition",
+        "radNoteConservation",
+        "eventDescriptions",
+        "eventPlaces",
+        "copyrightStatus",
+    ]
     source = cells(fixture_bytes("rad_and_kept_columns.csv"))[0]
     back = cells(content)[0]
     assert {column: back[column] for column in source} == source
@@ -120,7 +141,9 @@ def test_the_older_atom_headers_import_as_events(as_user, run_jobs):
     record = db.session.scalars(select(D).where(D.title == "Old export")).one()
     events = db.session.scalars(select(Event).where(Event.description_id == record.id).order_by(Event.position)).all()
     assert [(e.event_type, e.authority.authorized_name, e.date_text, e.description) for e in events] == [
-        ("Creation", "Smith, John", "1900-1910", "Approximate."), ("Accumulation", "Doe, Jane", "1911", None)]
+        ("Creation", "Smith, John", "1900-1910", "Approximate."),
+        ("Accumulation", "Doe, Jane", "1911", None),
+    ]
     assert events[0].authority.history == "A surveyor."
     assert record.physical_characteristics == "Brittle."  # AtoM's old name of the column
     assert record.other_fields == {"digitalObjectChecksum": "5d41402abc4b2a76b9719d911017c592"}

@@ -1,4 +1,5 @@
 """Calculate descendant dates: a parent's range from the earliest and latest dates below it."""
+
 from __future__ import annotations
 
 from datetime import date

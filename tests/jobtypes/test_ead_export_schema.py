@@ -75,7 +75,9 @@ def test_every_field_is_in_its_ead_place_and_the_export_is_valid(as_user, run_jo
     assert [(c.get("type"), c.text) for c in did.iterfind(f"{NS}container")] == [("Box", "1"), ("Box", "2")]
     assert text("e:did/e:physloc") == ["Shelf A"]
     assert [(d.get("datechar"), d.get("normal"), d.text) for d in did.iterfind(f"{NS}unitdate")] == [
-        ("creation", "1890/1955-12-31", "1890-1955"), ("accumulation", "1960-05", "1960")]
+        ("creation", "1890/1955-12-31", "1890-1955"),
+        ("accumulation", "1960-05", "1960"),
+    ]
     assert [e.get("langcode") for e in did.iterfind(f"{NS}langmaterial/{NS}language")] == ["en", "fr"]
     assert did.find(f"{NS}dao").get(f"{XLINK}href") == "https://example.org/lighthouse.jpg"
     assert text("e:did/e:repository") == ["Port Ellis Archives"]

@@ -1,4 +1,5 @@
 """Export descriptions to a zip (AtoM CSV or EAD), its download, and the round trip through import."""
+
 from __future__ import annotations
 
 import csv
@@ -19,10 +20,10 @@ from import_export_support import (
 from webtest import Upload
 
 from actors.engine.launching import launch
+from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription as D
 from models import JobStatus
-from commands.demo_data import insert_demo_fonds
 
 __all__ = ["roles"]
 
@@ -113,7 +114,7 @@ def test_an_export_reimports_to_the_same_tree(as_user, run_jobs, fonds, fmt):
     db.session.commit()
     original = tree(fonds)
     job = export(client, run_jobs, fonds, fmt)
-    (name, content), = members(download(client, job.id)).items()
+    ((name, content),) = members(download(client, job.id)).items()
     target = insert_demo_fonds(1, title="Target")
     imported = run_form(client, run_jobs, "import_descriptions", (name, content), record=target, match="new")
     assert imported.status == JobStatus.COMPLETED, imported.output

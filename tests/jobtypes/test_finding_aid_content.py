@@ -20,9 +20,13 @@ def flat(text: str) -> str:
 
 def first_item_with_a_folder(fonds: str) -> tuple[D, str]:
     root = D.by_slug(fonds)
-    rows = select(D, Container).join(DescriptionContainer, DescriptionContainer.description_id == D.id).join(
-        Container, Container.id == DescriptionContainer.container_id).where(
-        D.lft.between(root.lft, root.rgt), Container.container_type == "Folder").order_by(D.lft)
+    rows = (
+        select(D, Container)
+        .join(DescriptionContainer, DescriptionContainer.description_id == D.id)
+        .join(Container, Container.id == DescriptionContainer.container_id)
+        .where(D.lft.between(root.lft, root.rgt), Container.container_type == "Folder")
+        .order_by(D.lft)
+    )
     item, folder = db.session.execute(rows.limit(1)).one()
     return item, folder.name
 

@@ -1,4 +1,5 @@
 """Finding aids rendered with WeasyPrint helper processes (series side by side) are the same PDF as in-process."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,7 +21,7 @@ def test_helper_processes_give_the_same_pages_bookmarks_and_progress(app, tmp_pa
         app.config["FINDING_AID_PROCESSES"] = processes
         dest = tmp_path / f"aid-{processes}.pdf"
         calls: list[tuple[int, int]] = []
-        pages = finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda *call: calls.append(call))
+        pages = finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda *call, calls=calls: calls.append(call))
         reader = PdfReader(dest)
         results[processes] = (pages, page_texts(reader), [item.title for item in reader.outline])
         assert_progress(calls, len(rows))  # lanes finish in any order: progress still only grows

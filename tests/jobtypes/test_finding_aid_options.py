@@ -1,4 +1,5 @@
 """Finding-aid options: an inventory summary, and only what the public sees."""
+
 from __future__ import annotations
 
 from pypdf import PdfReader
@@ -39,8 +40,9 @@ def test_public_finding_aid_skips_drafts_and_everything_under_them(app, db, fond
     db.session.execute(update(D).values(publication_status=PublicationStatus.PUBLISHED))
     series = root.children()[0]
     hidden_child = series.children()[0]
-    db.session.execute(update(D).where(D.id == series.id).values(publication_status=PublicationStatus.DRAFT,
-                                                                  identifier="DRAFT-SERIES"))
+    db.session.execute(
+        update(D).where(D.id == series.id).values(publication_status=PublicationStatus.DRAFT, identifier="DRAFT-SERIES")
+    )
     db.session.execute(update(D).where(D.id == hidden_child.id).values(identifier="UNDER-DRAFT"))
     db.session.commit()
     job = generate(fonds, run_jobs, db, public=True)

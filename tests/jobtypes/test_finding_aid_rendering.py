@@ -4,6 +4,7 @@ Renders a ~300-description tree (fonds > series > file > item) with small chunks
 the PDF is assembled from several WeasyPrint documents and page numbers must carry
 across the joins.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,8 @@ from weasyprint import CSS, HTML
 
 from actors.rendering import finding_aid, rtf
 from extensions import db
-from models.description_related import related_of
 from models import ArchivalDescription
+from models.description_related import related_of
 
 ROOT_TITLE = "Fonds Élise Côté"
 NASTY_TITLE = "<script>alert(1)</script> & Sons"
@@ -47,9 +48,18 @@ def add_tree(spec: tuple) -> list[ArchivalDescription]:
         level, title, identifier, children = node
         counter += 1
         row = ArchivalDescription(
-            id=len(rows) + 1, parent_id=parent.id if parent else None, lft=counter, rgt=0, depth=depth,
-            slug=f"d-{len(rows) + 1}", identifier=identifier, title=title, level_of_description=level,
-            dates="1920-1950", extent_and_medium="2 boxes", scope_and_content=f"Scope of {title}.\nSecond line.",
+            id=len(rows) + 1,
+            parent_id=parent.id if parent else None,
+            lft=counter,
+            rgt=0,
+            depth=depth,
+            slug=f"d-{len(rows) + 1}",
+            identifier=identifier,
+            title=title,
+            level_of_description=level,
+            dates="1920-1950",
+            extent_and_medium="2 boxes",
+            scope_and_content=f"Scope of {title}.\nSecond line.",
             arrangement="By date." if level != "item" else None,
         )
         rows.append(row)
@@ -147,13 +157,21 @@ def test_pdf_is_the_same_as_one_single_weasyprint_document(tree, pdf):
     reader, pages, _, _ = pdf
     root = rows[0]
     html = render_template(
-        "finding_aid/chunk.html", units=rows[1:], first=True, root=root, generated=finding_aid._generated(),
-        has_descendants=True, summary=False, starts_section=lambda unit: finding_aid.starts_section(root, unit),
-        related=related_of(rows[1:], {}), **finding_aid.front_matter(root),
+        "finding_aid/chunk.html",
+        units=rows[1:],
+        first=True,
+        root=root,
+        generated=finding_aid._generated(),
+        has_descendants=True,
+        summary=False,
+        starts_section=lambda unit: finding_aid.starts_section(root, unit),
+        related=related_of(rows[1:], {}),
+        **finding_aid.front_matter(root),
     )
     single = work / "single.pdf"
     HTML(string=html, base_url=current_app.root_path).write_pdf(
-        single, stylesheets=[CSS(string=render_template("finding_aid/style.css"))])
+        single, stylesheets=[CSS(string=render_template("finding_aid/style.css"))]
+    )
     ours = [re.sub(r"Page \d+ of \d+", "", text).strip() for text in page_texts(reader)]
     assert ours == [text.strip() for text in page_texts(PdfReader(single))]
     assert len(ours) == pages
@@ -188,7 +206,8 @@ def test_pdf_runs_short_series_on(tree, monkeypatch):
     for series in (2, 3):
         assert page_of(run_on, f"Series {series}") <= page_of(forced, f"Series {series}")
     assert page_of(run_on, "Series 3") - page_of(run_on, "Series 2") < page_of(forced, "Series 3") - page_of(
-        forced, "Series 2") or page_of(run_on, "Series 2") < page_of(forced, "Series 2")
+        forced, "Series 2"
+    ) or page_of(run_on, "Series 2") < page_of(forced, "Series 2")
 
 
 def test_pdf_header_repeats_the_root_title(pdf):

@@ -1,4 +1,5 @@
 """Import descriptions: AtoM CSV and EAD through the web form; all or nothing; matches; permissions."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -58,8 +59,14 @@ def test_csv_import_through_the_form(as_user, run_jobs):
 
 def test_ead_import_under_a_parent(as_user, run_jobs, fonds):
     before = tree(fonds)
-    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("harbour.xml", fixture_bytes("harbour.xml")),
-                   record=fonds, format="auto")
+    job = run_form(
+        as_user("alice"),
+        run_jobs,
+        "import_descriptions",
+        ("harbour.xml", fixture_bytes("harbour.xml")),
+        record=fonds,
+        format="auto",
+    )
     assert job.status == JobStatus.COMPLETED, job.output
     assert job.description.slug == fonds
     assert job.info == "Created 6, updated 0, skipped 0 descriptions."
@@ -67,9 +74,12 @@ def test_ead_import_under_a_parent(as_user, run_jobs, fonds):
     assert after[: len(before)] == before  # existing records first, untouched, then the import as the last child
     imported = [(depth - 1, *rest) for depth, *rest in after[len(before) :]]
     assert shape(imported) == [
-        (0, "HB", "Harbour Board fonds", "fonds"), (1, "HB-1", "Minutes", "series"),
-        (2, "HB-1-1", "Minute book, 1890-1900", "file"), (2, "HB-1-2", "Minute book, 1901-1920", "file"),
-        (3, "HB-1-2-1", "Loose page", "item"), (1, "HB-2", "Correspondence", "subfonds"),
+        (0, "HB", "Harbour Board fonds", "fonds"),
+        (1, "HB-1", "Minutes", "series"),
+        (2, "HB-1-1", "Minute book, 1890-1900", "file"),
+        (2, "HB-1-2", "Minute book, 1901-1920", "file"),
+        (3, "HB-1-2-1", "Loose page", "item"),
+        (1, "HB-2", "Correspondence", "subfonds"),
     ]
     assert imported[1][4:] == ("1890-1930", date(1890, 1, 1), date(1930, 12, 31))
     assert D.by_slug("harbour-board-fonds").parent_id == D.by_slug(fonds).id
@@ -80,13 +90,19 @@ def test_ead_with_unnumbered_nested_components_and_a_namespace(as_user, run_jobs
     job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("nested_c.xml", fixture_bytes("nested_c.xml")))
     assert job.status == JobStatus.COMPLETED, job.output
     assert [(d, t) for d, _, t, *_ in tree("namespaced-fonds")] == [
-        (0, "Namespaced fonds"), (1, "Series A"), (2, "File A1"), (2, "File A2"), (1, "Series B"),
+        (0, "Namespaced fonds"),
+        (1, "Series A"),
+        (2, "File A1"),
+        (2, "File A2"),
+        (1, "Series B"),
     ]
 
 
 def test_a_bad_csv_fails_naming_the_line_and_changes_nothing(as_user, run_jobs, fonds):
     before = everything()
-    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("bad.csv", fixture_bytes("bad_parent.csv")), record=fonds)
+    job = run_form(
+        as_user("alice"), run_jobs, "import_descriptions", ("bad.csv", fixture_bytes("bad_parent.csv")), record=fonds
+    )
     assert job.status == JobStatus.ERROR
     assert "line 14: parentId 99 refers to no earlier row (and 1 more problem: see the output)" in job.info
     assert "line 15: missing title" in job.output
@@ -122,7 +138,8 @@ def test_badly_nested_ead_components_are_refused(as_user, run_jobs):
     ],
 )
 def test_field_problems_name_line_and_column(as_user, run_jobs, cells, message):
-    csv = f"legacyId,parentId,identifier,title,levelOfDescription,eventStartDates,eventEndDates,publicationStatus\n{cells}\n"
+    header = "legacyId,parentId,identifier,title,levelOfDescription,eventStartDates,eventEndDates,publicationStatus"
+    csv = f"{header}\n{cells}\n"
     job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("f.csv", csv.encode()))
     assert job.status == JobStatus.ERROR
     assert message in job.info
@@ -168,8 +185,15 @@ def test_new_rows_under_matched_records_are_merged_into_the_tree(as_user, run_jo
     job = run_form(client, run_jobs, "import_descriptions", ("merge.csv", merge.encode()), match="skip")
     assert job.info.startswith("Created 3, updated 0, skipped 3 descriptions."), job.output
     assert [(d, i) for d, i, *_ in tree("harbour-board-fonds")] == [
-        (0, "HB"), (1, "HB-1"), (2, "HB-1-1"), (2, "HB-1-2"), (2, "HB-1-3"),
-        (1, "HB-2"), (2, "HB-2-1"), (2, "HB-2-2"), (3, "HB-2-2-1"),
+        (0, "HB"),
+        (1, "HB-1"),
+        (2, "HB-1-1"),
+        (2, "HB-1-2"),
+        (2, "HB-1-3"),
+        (1, "HB-2"),
+        (2, "HB-2-1"),
+        (2, "HB-2-2"),
+        (3, "HB-2-2-1"),
     ]
     assert_consistent()
 
@@ -179,7 +203,9 @@ def test_rows_out_of_tree_order_still_build_the_right_tree(as_user, run_jobs, fo
     lines += ["s1,,S1,Series one,Series", "s2,,S2,Series two,Series"]
     lines += [f"f{n},{'s1' if n % 2 else 's2'},F{n},File {n},File" for n in range(1, 301)]  # alternating parents
     lines += ["i1,f1,I1,Item under file 1,Item"]
-    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("o.csv", "\n".join(lines).encode()), record=fonds)
+    job = run_form(
+        as_user("alice"), run_jobs, "import_descriptions", ("o.csv", "\n".join(lines).encode()), record=fonds
+    )
     assert job.status == JobStatus.COMPLETED, job.output
     assert "Imported 3 of 303 rows..." in job.output  # about every 1 %
     series_one = D.by_slug("series-one")
@@ -191,7 +217,9 @@ def test_rows_out_of_tree_order_still_build_the_right_tree(as_user, run_jobs, fo
 
 def test_permissions(as_user, roles, post, db):
     menu = lambda page: [a.get_text(strip=True) for a in page.html.select("ul.job-types a")]  # noqa: E731
-    assert {"Import descriptions", "Validate CSV", "Export descriptions"} <= set(menu(as_user("alice").get("/jobs/new")))
+    assert {"Import descriptions", "Validate CSV", "Export descriptions"} <= set(
+        menu(as_user("alice").get("/jobs/new"))
+    )
     carol = as_user("carol")
     labels = menu(carol.get("/jobs/new"))
     assert "Import descriptions" not in labels and "Validate CSV" not in labels and "Export descriptions" in labels

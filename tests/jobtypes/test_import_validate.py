@@ -1,4 +1,5 @@
 """Validate CSV: the import's checks, every problem listed with its line, nothing written."""
+
 from __future__ import annotations
 
 from import_export_support import description_count, fixture_bytes, run_form

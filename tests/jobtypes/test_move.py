@@ -1,4 +1,5 @@
 """Move description: under a new parent or to top level, refused under itself or a descendant."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Job types from other installed packages (entry-point group archive_jobs.job_types)."""
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """Update publication status: a record alone, or with all its descendants, from the form to the tree."""
+
 from __future__ import annotations
 
 from tree_jobs_support import (
@@ -46,7 +47,9 @@ def test_without_descendants_only_the_record_changes(as_user, db, fonds, run_job
 def test_an_unknown_status_fails_with_its_message_and_changes_nothing(db, fonds, run_jobs, users):
     before = subtree_snapshot(fonds)
     job, _ = launch(
-        "publication_status", user=users["alice"], description=D.by_slug(fonds),
+        "publication_status",
+        user=users["alice"],
+        description=D.by_slug(fonds),
         parameters={"status": "hidden", "include_descendants": True},
     )
     run_jobs()

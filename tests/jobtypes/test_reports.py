@@ -1,4 +1,5 @@
 """Generate report: file list, item list and box labels, as CSV and PDF, through the web form."""
+
 from __future__ import annotations
 
 import csv
@@ -12,10 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from actors.rendering import report_pdf
+from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription as D
 from models import Container, DescriptionContainer, JobStatus
-from commands.demo_data import insert_demo_fonds
 
 __all__ = ["roles"]
 
@@ -54,8 +55,11 @@ def test_file_list_csv(as_user, run_jobs, fonds, instance_dir):
     assert [r["Reference code"] for r in rows] == [f.identifier for f in files]
     first, series = files[0], parent(files[0])
     assert rows[0] == {
-        "Reference code": first.identifier, "Title": first.title, "Dates": first.dates,
-        "Extent": first.extent_and_medium, "Series": f"{series.identifier} – {series.title}",
+        "Reference code": first.identifier,
+        "Title": first.title,
+        "Dates": first.dates,
+        "Extent": first.extent_and_medium,
+        "Series": f"{series.identifier} – {series.title}",
     }
     assert job.info == f"File list: {len(files)} files (CSV)."
     assert f"Listed {len(files)} of {len(files)} descriptions." in job.output
@@ -80,11 +84,13 @@ def boxes_of(slug: str) -> dict[str, list[D]]:
     root = D.by_slug(slug)
     box = aliased(Container)
     rows = db.session.execute(
-        select(box.container_type, box.name, D).select_from(DescriptionContainer)
+        select(box.container_type, box.name, D)
+        .select_from(DescriptionContainer)
         .join(Container, Container.id == DescriptionContainer.container_id)
         .join(box, box.id == func.coalesce(Container.parent_id, Container.id))
         .join(D, D.id == DescriptionContainer.description_id)
-        .where(D.lft.between(root.lft, root.rgt)).order_by(D.lft)
+        .where(D.lft.between(root.lft, root.rgt))
+        .order_by(D.lft)
     ).all()
     found: dict[str, list[D]] = {}
     for kind, name, description in rows:
@@ -103,7 +109,11 @@ def test_box_labels_are_one_per_box_with_what_it_holds(as_user, run_jobs, fonds)
     assert sorted(r["Container"] for r in rows) == sorted(expected) and expected
     first = rows[0]
     held = expected[first["Container"]]
-    assert first["Reference codes"] == f"{held[0].identifier} – {held[-1].identifier}" if len(held) > 1 else held[0].identifier
+    assert (
+        first["Reference codes"] == f"{held[0].identifier} – {held[-1].identifier}"
+        if len(held) > 1
+        else held[0].identifier
+    )
     assert first["Contents"].startswith(held[0].title) and first["Location"].startswith("Strongroom 2, shelf")
     assert {r["Fonds"] for r in rows} == {"Port Ellis Harbour Commission fonds"}  # named even from below it
     assert job.info == f"Box labels: {len(expected)} label{'s' * (len(expected) != 1)} (CSV)."

@@ -1,4 +1,5 @@
 """Rights statements on the description page, and "Inherit rights" to the descendants."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,8 +22,11 @@ from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsState
 
 def statement(description_id: int, act=RightsAct.PUBLISH, restriction=RightsRestriction.ALLOW, **fields):
     return RightsStatement(
-        description_id=description_id, basis=fields.pop("basis", RightsBasis.COPYRIGHT), act=act,
-        restriction=restriction, **fields,
+        description_id=description_id,
+        basis=fields.pop("basis", RightsBasis.COPYRIGHT),
+        act=act,
+        restriction=restriction,
+        **fields,
     )
 
 
@@ -31,12 +35,16 @@ def tree(db, fonds):
     """The fonds with two statements; one item already holds a copy of one and a statement of its own."""
     root = D.by_slug(fonds)
     items = db.session.scalars(root.subtree().where(D.depth == 3)).all()
-    db.session.add_all([
-        statement(root.id, start_date=date(1950, 1, 1), note="Crown copyright"),
-        statement(root.id, act=RightsAct.DISPLAY, restriction=RightsRestriction.CONDITIONAL),  # NULL dates
-        statement(items[0].id, start_date=date(1950, 1, 1), note="Crown copyright"),  # a duplicate
-        statement(items[0].id, basis=RightsBasis.DONOR, act=RightsAct.REPLICATE, restriction=RightsRestriction.DISALLOW),
-    ])
+    db.session.add_all(
+        [
+            statement(root.id, start_date=date(1950, 1, 1), note="Crown copyright"),
+            statement(root.id, act=RightsAct.DISPLAY, restriction=RightsRestriction.CONDITIONAL),  # NULL dates
+            statement(items[0].id, start_date=date(1950, 1, 1), note="Crown copyright"),  # a duplicate
+            statement(
+                items[0].id, basis=RightsBasis.DONOR, act=RightsAct.REPLICATE, restriction=RightsRestriction.DISALLOW
+            ),
+        ]
+    )
     db.session.execute(update(D).values(has_digital_object=False))  # only these three have one here
     db.session.execute(update(D).where(D.id.in_([i.id for i in items[:3]])).values(has_digital_object=True))
     db.session.commit()
@@ -46,7 +54,8 @@ def tree(db, fonds):
 def rights_of(db, description_id: int) -> list[tuple]:
     db.session.expire_all()
     return sorted(
-        (s.basis.value, s.act.value, s.restriction.value, s.start_date, s.note) for s in RightsStatement.of(description_id)
+        (s.basis.value, s.act.value, s.restriction.value, s.start_date, s.note)
+        for s in RightsStatement.of(description_id)
     )
 
 
@@ -82,7 +91,9 @@ def test_overwrite_replaces_the_statements_of_descendants_with_digital_objects_o
 def test_overwrite_run_again_rewrites_nothing(db, tree, run_jobs, users):
     root, items = tree
     for _ in range(2):
-        launch("inherit_rights", user=users["alice"], description=root, parameters={"mode": "overwrite", "scope": "all"})
+        launch(
+            "inherit_rights", user=users["alice"], description=root, parameters={"mode": "overwrite", "scope": "all"}
+        )
         run_jobs()
     ids = {s.id for s in RightsStatement.of(items[0].id)}
     launch("inherit_rights", user=users["alice"], description=root, parameters={"mode": "overwrite", "scope": "all"})
@@ -111,7 +122,9 @@ def test_a_record_without_statements_is_refused_on_the_form(as_user, db, fonds):
 def test_an_unknown_mode_fails_with_its_message_and_changes_nothing(db, tree, run_jobs, users):
     root, _ = tree
     before = total_statements(db)
-    job, _ = launch("inherit_rights", user=users["alice"], description=root, parameters={"mode": "replace", "scope": "all"})
+    job, _ = launch(
+        "inherit_rights", user=users["alice"], description=root, parameters={"mode": "replace", "scope": "all"}
+    )
     run_jobs()
     job = finished(job.id)
     assert job.status == JobStatus.ERROR
@@ -121,7 +134,9 @@ def test_an_unknown_mode_fails_with_its_message_and_changes_nothing(db, tree, ru
 
 def test_the_job_fails_when_the_statements_were_deleted_meanwhile(db, tree, start_worker, users):
     root, items = tree
-    job, _ = launch("inherit_rights", user=users["alice"], description=root, parameters={"mode": "overwrite", "scope": "all"})
+    job, _ = launch(
+        "inherit_rights", user=users["alice"], description=root, parameters={"mode": "overwrite", "scope": "all"}
+    )
     db.session.execute(RightsStatement.__table__.delete().where(RightsStatement.description_id == root.id))
     db.session.commit()  # while the job waits in the queue
     start_worker()
@@ -132,7 +147,9 @@ def test_the_job_fails_when_the_statements_were_deleted_meanwhile(db, tree, star
 
 def test_contributors_may_not_inherit_rights(as_user, post, tree):
     root, _ = tree
-    assert_contributor_refused(as_user, post, "inherit_rights", "Inherit rights", root.slug, mode="combine", scope="all")
+    assert_contributor_refused(
+        as_user, post, "inherit_rights", "Inherit rights", root.slug, mode="combine", scope="all"
+    )
 
 
 def test_editors_add_statements_on_the_description_page(as_user, db, fonds):

@@ -1,4 +1,5 @@
 """The nested-set tree stays consistent through moves and rebuilds."""
+
 from __future__ import annotations
 
 import pytest

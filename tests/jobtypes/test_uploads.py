@@ -1,4 +1,5 @@
 """Upload hardening: bad files get a clear message on the form; malicious XML never gets through."""
+
 from __future__ import annotations
 
 import io
@@ -25,16 +26,31 @@ def form_error(client, filename: str, content: bytes, **fields) -> str:
     [
         ("empty.csv", b"", "The file is empty."),
         ("nul.csv", b"legacyId,title\n1,F\x00onds\n", "This is a binary file, not text (it contains NUL bytes)."),
-        ("latin1.csv", "legacyId,title\n1,Fonds\n2,Société\n".encode("latin-1"), "The file is not UTF-8 text (byte 0xE9 on line 3)."),
+        (
+            "latin1.csv",
+            "legacyId,title\n1,Fonds\n2,Société\n".encode("latin-1"),
+            "The file is not UTF-8 text (byte 0xE9 on line 3).",
+        ),
         ("utf16.csv", "legacyId,title\n".encode("utf-16"), "The file is UTF-16 text; save it as UTF-8"),
-        ("book.csv", b"PK\x03\x04\x14\x00\x06\x00rest of an xlsx", "This is a ZIP archive (an Excel .xlsx workbook is one"),
+        (
+            "book.csv",
+            b"PK\x03\x04\x14\x00\x06\x00rest of an xlsx",
+            "This is a ZIP archive (an Excel .xlsx workbook is one",
+        ),
         ("notes.txt", GOOD_CSV, "Choose a .csv (AtoM CSV) or .xml (EAD 2002) file (got “notes.txt”)."),
-        ("list.csv", b"name,size\nx,1\n", "This does not look like an AtoM CSV file: its first line has no “title” column."),
+        (
+            "list.csv",
+            b"name,size\nx,1\n",
+            "This does not look like an AtoM CSV file: its first line has no “title” column.",
+        ),
         ("ead.csv", fixture_bytes("harbour.xml"), "This looks like an XML file, not CSV"),
         ("other.xml", b"<?xml version='1.0'?><rss><channel/></rss>", "its root element is <rss>, not <ead>."),
         ("broken.xml", b"<ead>\n<archdesc>\n</ead>", "The XML is not well-formed (line 3, column 3: mismatched tag)."),
-        ("latin1.xml", "<ead><archdesc><did><unittitle>Société</unittitle></did></archdesc></ead>".encode("latin-1"),
-         "The file is not UTF-8 text (byte 0xE9 on line 1)."),
+        (
+            "latin1.xml",
+            "<ead><archdesc><did><unittitle>Société</unittitle></did></archdesc></ead>".encode("latin-1"),
+            "The file is not UTF-8 text (byte 0xE9 on line 1).",
+        ),
     ],
 )
 def test_bad_files_get_a_clear_message_on_the_form(as_user, filename, content, message):
@@ -42,7 +58,10 @@ def test_bad_files_get_a_clear_message_on_the_form(as_user, filename, content, m
 
 
 def test_a_declared_xml_encoding_is_honoured(as_user, run_jobs):
-    xml = '<?xml version="1.0" encoding="ISO-8859-1"?><ead><archdesc level="fonds"><did><unittitle>Société</unittitle></did></archdesc></ead>'
+    xml = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>'
+        '<ead><archdesc level="fonds"><did><unittitle>Société</unittitle></did></archdesc></ead>'
+    )
     response = submit(as_user("alice"), "import_descriptions", ("latin.xml", xml.encode("latin-1")))
     assert response.status_int == 302
     run_jobs()
@@ -97,7 +116,9 @@ def test_xxe_is_refused_by_the_job_too(app, db, tmp_path, xxe_file, run_jobs):
     content, secret = xxe_file
     path = tmp_path / "xxe.xml"
     path.write_bytes(content)
-    job, _ = launch("import_descriptions", parameters={"file": {"path": str(path), "filename": "xxe.xml"}, "format": "ead"})
+    job, _ = launch(
+        "import_descriptions", parameters={"file": {"path": str(path), "filename": "xxe.xml"}, "format": "ead"}
+    )
     run_jobs()
     job = last_job()
     assert job.status == JobStatus.ERROR and "refused for security reasons" in job.info
@@ -114,7 +135,9 @@ def test_entity_tricks_are_refused_quickly(name):
 
 def test_billion_laughs_on_the_form(as_user):
     started = time.monotonic()
-    assert "refused for security reasons" in form_error(as_user("alice"), "lol.xml", fixture_bytes("billion_laughs.xml"))
+    assert "refused for security reasons" in form_error(
+        as_user("alice"), "lol.xml", fixture_bytes("billion_laughs.xml")
+    )
     assert time.monotonic() - started < 5
 
 

@@ -1,6 +1,7 @@
 """An example job-type plugin: another package exposes JobType objects in the entry-point
 group ``archive_jobs.job_types``. Declaring ``record_field`` is all it takes for the
 description page to link to its form; its form's labels are how its parameters read."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select

@@ -1,7 +1,8 @@
 """Fixtures of the web tests (blueprints/): the history CSV and readable error pages."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from helpers import assert_readable_error, parse_csv

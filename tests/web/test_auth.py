@@ -1,4 +1,5 @@
 """Logging in and out, and what anonymous visitors get."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode, urlsplit

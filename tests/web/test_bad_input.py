@@ -1,4 +1,5 @@
 """What users get for bad input: readable 400/404 pages, never a 500 or a traceback, nothing changed."""
+
 from __future__ import annotations
 
 import pytest
@@ -41,8 +42,9 @@ def test_odd_page_numbers_never_fail(as_user, make_job, page):
 
 
 @pytest.mark.parametrize("fmt", ["doc", "", "PDF; DROP TABLE jobs"])
-def test_wrong_finding_aid_format_is_a_readable_400_and_creates_no_job(as_user, fonds, post, job_count, fmt,
-                                                                         readable_error):
+def test_wrong_finding_aid_format_is_a_readable_400_and_creates_no_job(
+    as_user, fonds, post, job_count, fmt, readable_error
+):
     as_user("alice")
     response = post(f"/descriptions/{fonds}/finding-aid", {"format": fmt})
     readable_error(response, 400)

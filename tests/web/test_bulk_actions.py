@@ -1,4 +1,5 @@
 """Bulk retry / cancel / clear of everything matching the filters, behind a confirmation page."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,12 +1,13 @@
-""""Create background job": the menu shows what a role may create; forms validate; POST re-checks."""
+""" "Create background job": the menu shows what a role may create; forms validate; POST re-checks."""
+
 from __future__ import annotations
 
 import pytest
+from helpers import PASSWORD
 
 from actors.registry import JobType
-from models.user import create_user
-from helpers import PASSWORD
 from models import Job, JobStatus, Role
+from models.user import create_user
 
 
 def noop(job_id: int) -> None:
@@ -16,7 +17,9 @@ def noop(job_id: int) -> None:
 @pytest.fixture
 def extra_job_types() -> dict[str, JobType]:
     return {
-        "secret": JobType(key="secret", label="Admin-only task", perform=noop, create_permissions=("manage_everything",)),
+        "secret": JobType(
+            key="secret", label="Admin-only task", perform=noop, create_permissions=("manage_everything",)
+        ),
         "hidden": JobType(key="hidden", label="Hidden task", perform=noop, hidden=True),
     }
 
@@ -57,7 +60,12 @@ def test_a_valid_form_launches_the_job_and_shows_it(as_user, fonds, db):
     details = form.submit().follow()
     job = db.session.scalars(db.select(Job)).one()
     assert details.request.path == f"/jobs/{job.id}"
-    assert (job.type, job.parameters["format"], job.description.slug, job.status) == ("finding_aid", "rtf", fonds, JobStatus.QUEUED)
+    assert (job.type, job.parameters["format"], job.description.slug, job.status) == (
+        "finding_aid",
+        "rtf",
+        fonds,
+        JobStatus.QUEUED,
+    )
     assert "Launched" in details.text
 
 
@@ -79,7 +87,9 @@ def test_a_hidden_type_is_not_offered_but_can_be_launched_when_permitted(as_user
     assert db.session.scalars(db.select(Job.type)).all() == ["hidden"]
 
 
-@pytest.mark.parametrize(("username", "type_key"), [("victor", "finding_aid"), ("alice", "secret"), ("carol", "secret")])
+@pytest.mark.parametrize(
+    ("username", "type_key"), [("victor", "finding_aid"), ("alice", "secret"), ("carol", "secret")]
+)
 def test_types_a_user_may_not_create_are_refused_on_get_and_post(as_user, post, roles, db, username, type_key):
     client = as_user(username)
     client.get(f"/jobs/new/{type_key}", status=403)

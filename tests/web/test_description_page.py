@@ -21,17 +21,27 @@ def slug_of(identifier: str) -> str:
 
 
 def areas(page) -> dict[str, list[str]]:
-    return {section.h2.get_text(strip=True): [dt.get_text(strip=True) for dt in section.find_all("dt")]
-            for section in page.html.find_all("section", class_="isad-area")}
+    return {
+        section.h2.get_text(strip=True): [dt.get_text(strip=True) for dt in section.find_all("dt")]
+        for section in page.html.find_all("section", class_="isad-area")
+    }
 
 
 def test_the_page_shows_each_area_with_only_its_filled_fields(as_user, run_jobs):
     client = as_user("alice")
     imported(client, run_jobs)
     fonds = areas(client.get(f"/descriptions/{slug_of('LH')}"))
-    assert list(fonds) == ["Identity area", "Context area", "Content and structure area",
-                           "Conditions of access and use area", "Allied materials area", "Notes area", "Access points",
-                           "Description control area", "Physical storage"]
+    assert list(fonds) == [
+        "Identity area",
+        "Context area",
+        "Content and structure area",
+        "Conditions of access and use area",
+        "Allied materials area",
+        "Notes area",
+        "Access points",
+        "Description control area",
+        "Physical storage",
+    ]
     assert "Conditions governing access" in fonds["Conditions of access and use area"]
     assert "Name of creator(s)" in fonds["Context area"] and "Repository" in fonds["Context area"]
     series = areas(client.get(f"/descriptions/{slug_of('LH-1')}"))

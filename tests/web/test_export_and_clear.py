@@ -1,4 +1,5 @@
 """Export history CSV and "Clear inactive jobs"."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from models.user import create_user
 from models import JobStatus
+from models.user import create_user
 
 HEADER = "startDate,endDate,jobName,jobStatus,jobInfo,jobUser"
 
@@ -30,8 +31,13 @@ def test_csv_is_a_download(as_user):
 
 
 def test_csv_rows_use_contract_dates_labels_and_statuses(as_user, make_job, read_csv):
-    make_job("alice", JobStatus.COMPLETED, created_at=datetime(2026, 11, 23, 16, 5, 1),
-             finished_at=datetime(2026, 11, 23, 16, 9, 30), info="Finding aid generated (PDF).")
+    make_job(
+        "alice",
+        JobStatus.COMPLETED,
+        created_at=datetime(2026, 11, 23, 16, 5, 1),
+        finished_at=datetime(2026, 11, 23, 16, 9, 30),
+        info="Finding aid generated (PDF).",
+    )
     for n, status in enumerate((JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.ERROR, JobStatus.CANCELED)):
         make_job("alice", status, created_at=datetime(2026, 11, 24, 9, 0, n))
     as_user("alice")
@@ -58,7 +64,7 @@ def test_csv_leaves_user_empty_for_a_job_started_from_the_cli(as_user, make_job,
     assert row["jobUser"] == ""
 
 
-@pytest.mark.parametrize("dangerous", ["=cmd|' /C calc'!A0", "+1", "@x", "-2+3", "=HYPERLINK(\"http://x\")"])
+@pytest.mark.parametrize("dangerous", ["=cmd|' /C calc'!A0", "+1", "@x", "-2+3", '=HYPERLINK("http://x")'])
 def test_csv_neutralizes_formula_cells(as_user, make_job, read_csv, dangerous):
     make_job("alice", JobStatus.ERROR, info=dangerous)
     as_user("alice")

@@ -1,13 +1,14 @@
 """Editors replace a finding aid by an uploaded PDF or delete it; others may not."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import PASSWORD
 from webtest import Upload
 
-from models.user import create_user
-from helpers import PASSWORD
 from models import ArchivalDescription, FindingAid, Role
+from models.user import create_user
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -1,4 +1,5 @@
 """Generate finding aid from a description page, follow the job, download the result."""
+
 from __future__ import annotations
 
 import io
@@ -55,7 +56,11 @@ def test_launch_redirects_with_a_message_linking_to_the_job(launch_aid, fonds, d
     message = page.html.select_one(".messages .message")
     assert "Launched" in message.get_text()
     assert message.find("a", href=f"/jobs/{job.id}") is not None
-    assert (job.type, job.status, job.parameters) == ("finding_aid", JobStatus.QUEUED, {"format": "pdf", "model": "full", "public": False})
+    assert (job.type, job.status, job.parameters) == (
+        "finding_aid",
+        JobStatus.QUEUED,
+        {"format": "pdf", "model": "full", "public": False},
+    )
     assert job.description.slug == fonds
     assert page.html.find("a", href=f"/jobs/{job.id}") is not None
 

@@ -1,4 +1,5 @@
 """A job's details page, its status for polling, and its console output download."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,9 +18,14 @@ def fields_of(page) -> dict[str, str]:
 def test_details_page_shows_every_field_and_the_output(as_user, make_job, fonds):
     record = ArchivalDescription.by_slug(fonds)
     job = make_job(
-        "alice", JobStatus.ERROR, description_id=record.id, parameters={"format": "rtf"},
-        created_at=datetime(2026, 11, 23, 16, 5, 1), finished_at=datetime(2026, 11, 23, 16, 6, 0),
-        info="ValueError: boom", output="first line\nTraceback (most recent call last):\nValueError: boom\n",
+        "alice",
+        JobStatus.ERROR,
+        description_id=record.id,
+        parameters={"format": "rtf"},
+        created_at=datetime(2026, 11, 23, 16, 5, 1),
+        finished_at=datetime(2026, 11, 23, 16, 6, 0),
+        info="ValueError: boom",
+        output="first line\nTraceback (most recent call last):\nValueError: boom\n",
     )
     page = as_user("alice").get(f"/jobs/{job.id}")
     assert page.html.h1.get_text(strip=True) == f"Job {job.id}: Generate finding aid"
@@ -65,8 +71,13 @@ def test_status_json_reports_what_the_page_polls(as_user, make_job):
     job = make_job("alice", JobStatus.RUNNING, output="so far\n", progress_done=3, progress_total=12)
     data = as_user("alice").get(f"/jobs/{job.id}/status.json").json
     assert data == {
-        "status": "Running", "active": True, "info": "", "output": "so far\n",
-        "progress_done": 3, "progress_total": 12, "progress_percent": 25,
+        "status": "Running",
+        "active": True,
+        "info": "",
+        "output": "so far\n",
+        "progress_done": 3,
+        "progress_total": 12,
+        "progress_percent": 25,
     }
 
 

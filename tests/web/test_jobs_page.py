@@ -1,4 +1,5 @@
 """The Jobs page: columns, tabs, order, pagination, links, health line, partial refresh."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -46,8 +47,12 @@ def test_active_tab_lists_only_queued_and_running(as_user, one_of_each, jobs_tab
 
 
 def test_dates_use_iso_seconds_and_na_until_finished(as_user, make_job, jobs_table):
-    make_job("alice", JobStatus.COMPLETED, created_at=datetime(2026, 11, 23, 16, 5, 1),
-             finished_at=datetime(2026, 11, 23, 16, 7, 42))
+    make_job(
+        "alice",
+        JobStatus.COMPLETED,
+        created_at=datetime(2026, 11, 23, 16, 5, 1),
+        finished_at=datetime(2026, 11, 23, 16, 7, 42),
+    )
     make_job("alice", JobStatus.RUNNING, created_at=datetime(2026, 11, 23, 17, 0, 0))
     make_job("alice", JobStatus.QUEUED, created_at=datetime(2026, 11, 23, 17, 1, 0))
     as_user("alice")
@@ -58,8 +63,12 @@ def test_dates_use_iso_seconds_and_na_until_finished(as_user, make_job, jobs_tab
 
 @pytest.mark.app_config(SITE_TIMEZONE="Europe/Paris")
 def test_dates_are_shown_in_the_site_time_zone(as_user, make_job, jobs_table):
-    make_job("alice", JobStatus.COMPLETED, created_at=datetime(2026, 11, 23, 16, 5, 1),
-             finished_at=datetime(2026, 7, 1, 12, 0, 0))
+    make_job(
+        "alice",
+        JobStatus.COMPLETED,
+        created_at=datetime(2026, 11, 23, 16, 5, 1),
+        finished_at=datetime(2026, 7, 1, 12, 0, 0),
+    )
     as_user("alice")
     (row,) = jobs_table()
     assert (row["Start date"], row["End date"]) == ("2026-11-23 17:05:01", "2026-07-01 14:00:00")
@@ -128,8 +137,11 @@ def test_rows_link_to_details_and_to_the_related_record(as_user, make_job, fonds
 
 def _worker(db, *, seen_ago: float = 0, stopped: bool = False, name: str = "w1"):
     seen = utcnow() - timedelta(seconds=seen_ago)
-    db.session.add(WorkerProcess(id=name, hostname="host", pid=1, threads=2, last_seen_at=seen,
-                                 stopped_at=seen if stopped else None))
+    db.session.add(
+        WorkerProcess(
+            id=name, hostname="host", pid=1, threads=2, last_seen_at=seen, stopped_at=seen if stopped else None
+        )
+    )
     db.session.commit()
 
 

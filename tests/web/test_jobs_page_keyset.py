@@ -1,4 +1,5 @@
 """Jobs page at scale: keyset pages (before/after ids), filters kept in every link, search, counts."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -1,5 +1,6 @@
 """English and French: the picker, remembered per user and per browser session, Accept-Language
 as the default; French pages keep ISO dates in the user's time zone; the CSV stays English."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -41,8 +42,15 @@ def test_the_picker_switches_to_french_and_back(as_user):
     assert html_lang(page) == "fr"
     assert page.html.find("h1").get_text() == "Gérer les tâches"
     assert page.request.path == "/jobs/"  # back where the picker was used
-    for words in ("Toutes les tâches", "Tâches actives", "Actualiser", "Actualisation automatique",
-                  "Exporter l'historique en CSV", "Effacer les tâches inactives", "Créer une tâche d'arrière-plan"):
+    for words in (
+        "Toutes les tâches",
+        "Tâches actives",
+        "Actualiser",
+        "Actualisation automatique",
+        "Exporter l'historique en CSV",
+        "Effacer les tâches inactives",
+        "Créer une tâche d'arrière-plan",
+    ):
         assert words in page.text
     page = pick(client, "en")
     assert page.html.find("h1").get_text() == "Manage jobs"
@@ -80,8 +88,10 @@ def test_an_anonymous_visitor_keeps_the_choice_for_the_browser_session(testapp):
     assert html_lang(testapp.get("/login")) == "en"
 
 
-@pytest.mark.parametrize("header, expected", [("fr", "fr"), ("fr-CA,fr;q=0.9,en;q=0.5", "fr"),
-                                              ("de-DE,de;q=0.9", "en"), ("en-GB,en;q=0.8,fr;q=0.5", "en")])
+@pytest.mark.parametrize(
+    "header, expected",
+    [("fr", "fr"), ("fr-CA,fr;q=0.9,en;q=0.5", "fr"), ("de-DE,de;q=0.9", "en"), ("en-GB,en;q=0.8,fr;q=0.5", "en")],
+)
 def test_accept_language_is_the_default(testapp, header, expected):
     page = testapp.get("/login", headers={"Accept-Language": header})
     assert html_lang(page) == expected
@@ -104,13 +114,19 @@ def french_alice(db, users):
 
 
 def test_a_french_jobs_page_has_french_headings_and_statuses_and_iso_dates_in_the_users_zone(
-        as_user, make_job, french_alice):
-    make_job("alice", JobStatus.COMPLETED, created_at=datetime(2026, 11, 23, 16, 5, 1),
-             finished_at=datetime(2026, 11, 23, 16, 7, 42))
+    as_user, make_job, french_alice
+):
+    make_job(
+        "alice",
+        JobStatus.COMPLETED,
+        created_at=datetime(2026, 11, 23, 16, 5, 1),
+        finished_at=datetime(2026, 11, 23, 16, 7, 42),
+    )
     make_job("alice", JobStatus.ERROR, created_at=datetime(2026, 11, 23, 16, 10, 0))
     make_job("alice", JobStatus.CANCELED, created_at=datetime(2026, 11, 23, 16, 20, 0))
-    make_job("alice", JobStatus.RUNNING, created_at=datetime(2026, 11, 23, 17, 0, 0), progress_done=12,
-             progress_total=48)
+    make_job(
+        "alice", JobStatus.RUNNING, created_at=datetime(2026, 11, 23, 17, 0, 0), progress_done=12, progress_total=48
+    )
     make_job("alice", JobStatus.QUEUED, created_at=datetime(2026, 11, 23, 17, 1, 0))
     page = as_user("alice").get("/jobs/")
     table = page.html.find("table", class_="jobs")
@@ -118,7 +134,12 @@ def test_a_french_jobs_page_has_french_headings_and_statuses_and_iso_dates_in_th
     assert table.caption.get_text(strip=True) == "Toutes les tâches, les plus récentes en premier"
     queued, running, canceled, failed, completed = table_rows(page)
     assert [row["Statut de la tâche"] for row in (queued, running, completed, failed, canceled)] == [
-        "En file d'attente", "En cours", "Terminée", "Erreur", "Annulée"]
+        "En file d'attente",
+        "En cours",
+        "Terminée",
+        "Erreur",
+        "Annulée",
+    ]
     assert completed["Nom de la tâche"] == "Générer un instrument de recherche"
     # ISO 8601 in every language, in the user's time zone (UTC-5 in November).
     assert (completed["Date de début"], completed["Date de fin"]) == ("2026-11-23 11:05:01", "2026-11-23 11:07:42")
@@ -126,7 +147,12 @@ def test_a_french_jobs_page_has_french_headings_and_statuses_and_iso_dates_in_th
     assert "12 sur 48 (25 %)" in running["Info"]  # (a no-break space before %, collapsed by table_rows)
     status_filter = page.html.find("select", id="filter-status")
     assert [o.get_text() for o in status_filter.find_all("option")][1:] == [
-        "En file d'attente", "En cours", "Terminée", "Erreur", "Annulée"]
+        "En file d'attente",
+        "En cours",
+        "Terminée",
+        "Erreur",
+        "Annulée",
+    ]
 
 
 def test_the_status_json_speaks_the_page_language(as_user, make_job, french_alice, testapp):

@@ -1,4 +1,5 @@
 """Who sees and manages which jobs: users their own, administrators everyone's."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Login throttling, cookie flags, the production secret key and password hash, time limits and HTML escaping."""
+
 from __future__ import annotations
 
 import time
@@ -80,8 +81,9 @@ def test_passwords_are_hashed_with_scrypt_by_default(tmp_path, monkeypatch):
     monkeypatch.setenv("ARCHIVE_JOBS_INSTANCE", str(tmp_path / "instance"))
     from app import create_app
 
-    app = create_app({"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'default.db'}",
-                      "JOBS_BROKER": "stub"})
+    app = create_app(
+        {"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'default.db'}", "JOBS_BROKER": "stub"}
+    )
     assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"
     with app.app_context():
         _db.create_all()

@@ -1,4 +1,5 @@
 """Each user sees page dates in their own time zone; the CSV keeps the site's."""
+
 from __future__ import annotations
 
 from datetime import datetime

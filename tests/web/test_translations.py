@@ -1,4 +1,5 @@
 """The French catalogue is complete and compiled: a string added without its translation fails."""
+
 from __future__ import annotations
 
 import subprocess
@@ -15,9 +16,22 @@ FRENCH = ROOT / "translations" / "fr" / "LC_MESSAGES"
 def extracted(tmp_path: Path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [str(Path(sys.executable).parent / "pybabel"), "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k",
-         "lazy_gettext", "-o", str(pot), "."],
-        cwd=ROOT, check=True,
+        [
+            str(Path(sys.executable).parent / "pybabel"),
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
     )
     with pot.open("rb") as handle:
         return read_po(handle)
@@ -41,11 +55,15 @@ def test_every_ui_string_has_a_french_translation(tmp_path):
 
 def translations(catalog) -> dict:
     """What the UI shows: each message's translation (not the header, which names the Babel version)."""
+
     def plain(value):  # plural forms come back as lists from a .mo file, tuples from a .po file
         return value if isinstance(value, str) else tuple(value)
 
-    return {(plain(message.id), message.context): plain(message.string)
-            for message in catalog if message.id and not message.fuzzy}
+    return {
+        (plain(message.id), message.context): plain(message.string)
+        for message in catalog
+        if message.id and not message.fuzzy
+    }
 
 
 def test_the_compiled_catalogue_matches_the_po_file():

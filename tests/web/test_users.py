@@ -1,4 +1,5 @@
 """Roles: administrators set them on the users page (the CLI: tests/cli/test_users_cli.py)."""
+
 from __future__ import annotations
 
 from models import Role, User

@@ -5,6 +5,7 @@ to the ``JobOutput`` of the current job (``actors.engine.context``), or to the r
 stdout where no job runs. So several jobs printing at once in a multi-threaded
 worker never mix their output.
 """
+
 from __future__ import annotations
 
 import io
@@ -12,8 +13,9 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from actors.engine import context
 from actors.engine.output import flusher
@@ -65,8 +67,11 @@ class JobOutput:
 
     def write(self, text: str) -> int:
         with self._lock:
-            if self._file is None and self._path is not None and \
-                    (self.skipped or len(self.head) + len(self.tail) + len(text) > 2 * self.half):
+            if (
+                self._file is None
+                and self._path is not None
+                and (self.skipped or len(self.head) + len(self.tail) + len(text) > 2 * self.half)
+            ):
                 self._open_file()  # the database drops some from now on: the file keeps it all
             self._append_to_file(text)
             self._keep(text)
@@ -91,7 +96,7 @@ class JobOutput:
             earlier, mine = self.text(), ""
         else:
             so_far = self.head + self.tail
-            earlier, mine = so_far[: self._earlier_chars], so_far[self._earlier_chars:]
+            earlier, mine = so_far[: self._earlier_chars], so_far[self._earlier_chars :]
         if fresh:
             self._file.write(earlier)
         self._append_to_file(mine)

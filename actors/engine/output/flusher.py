@@ -1,4 +1,5 @@
 """One thread per process that saves every running job's changed output periodically."""
+
 from __future__ import annotations
 
 import logging

@@ -4,6 +4,7 @@ It recycles itself after WORKER_MAX_JOBS jobs or WORKER_MAX_MEMORY_MB of memory
 (long-lived workers grow; AtoM's admins restart theirs by hand); actors.engine.worker.supervisor
 runs N of them and starts a replacement before a recycling one stops.
 """
+
 from __future__ import annotations
 
 import logging
@@ -99,7 +100,9 @@ class Heartbeat(threading.Thread):
         config, tracking = self.app.config, runtime(self.app).tracking
         with self.app.app_context():
             done = db.session.scalar(
-                select(func.count()).select_from(Job).where(Job.worker_id == self.worker_id, Job.finished_at.isnot(None))
+                select(func.count())
+                .select_from(Job)
+                .where(Job.worker_id == self.worker_id, Job.finished_at.isnot(None))
             )
             rss = resident_memory_bytes()
             current = ",".join(map(str, tracking.running_job_ids()))[:255] or None
@@ -130,8 +133,11 @@ class Heartbeat(threading.Thread):
     def _stop_once_replaced(self) -> None:
         if self.recycle_reason is None:
             return
-        if self.handover is None or self.handover.released.is_set() or \
-                time.monotonic() - self.recycling_since >= HANDOVER_SECONDS:
+        if (
+            self.handover is None
+            or self.handover.released.is_set()
+            or time.monotonic() - self.recycling_since >= HANDOVER_SECONDS
+        ):
             self.replaced.set()
 
     def run(self) -> None:
@@ -179,8 +185,9 @@ def run_worker(app: Flask, threads: int, stop: threading.Event, handover: Handov
     return EXIT_RECYCLE if heartbeat.recycle_reason else 0
 
 
-def drain(worker: dramatiq.Worker, grace_seconds: float, stopping: threading.Event,
-          hurry: threading.Event | None = None) -> None:
+def drain(
+    worker: dramatiq.Worker, grace_seconds: float, stopping: threading.Event, hurry: threading.Event | None = None
+) -> None:
     """Start no new job and give the running ones ``grace_seconds``: to finish, then, for the
     last part (at most CHECKPOINT_SECONDS), to stop at their next checkpoint. With ``hurry`` (a
     recycling worker: its replacement already consumes) there is no deadline until it is set.

@@ -1,4 +1,5 @@
 """Jobs whose worker died: never left "Running" forever (AtoM's most reported failure)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

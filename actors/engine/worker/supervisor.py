@@ -1,16 +1,17 @@
 """Runs N worker processes (`flask jobs worker`): replaces any that exits, hands over
 from a recycling worker to its replacement without a gap, restarts all on SIGHUP."""
+
 from __future__ import annotations
 
 import faulthandler
 import importlib
 import logging
 import multiprocessing
-from multiprocessing.process import BaseProcess
 import signal
 import sys
 import threading
 import time
+from multiprocessing.process import BaseProcess
 
 from flask import Flask
 
@@ -52,8 +53,7 @@ class Supervisor:
     A worker that recycles says so first (see Handover) and goes on working until its
     replacement consumes: recycling never leaves a slot without a worker."""
 
-    def __init__(self, factory: str, processes: int, threads: int,
-                 stop_timeout: float = STOP_TIMEOUT) -> None:
+    def __init__(self, factory: str, processes: int, threads: int, stop_timeout: float = STOP_TIMEOUT) -> None:
         self.context = multiprocessing.get_context("spawn")
         self.factory, self.threads, self.stop_timeout = factory, threads, stop_timeout
         self.stop = _stop_on_signals()
@@ -67,8 +67,9 @@ class Supervisor:
 
     def _start(self) -> BaseProcess:
         handover = Handover.create(self.context)
-        child = self.context.Process(target=_child, args=(self.factory, self.threads, handover),
-                                     name="archive-jobs-worker")
+        child = self.context.Process(
+            target=_child, args=(self.factory, self.threads, handover), name="archive-jobs-worker"
+        )
         child.start()
         self.handovers[child] = handover
         return child
@@ -100,7 +101,9 @@ class Supervisor:
                 self.crashes = [t for t in self.crashes if now - t < CRASH_WINDOW] + [now]
                 logger.error("Worker process %s exited with %s.", child.pid, child.exitcode)
                 if len(self.crashes) > CRASH_LIMIT:
-                    logger.critical("Workers keep failing (%d exits in %d s); giving up.", len(self.crashes), CRASH_WINDOW)
+                    logger.critical(
+                        "Workers keep failing (%d exits in %d s); giving up.", len(self.crashes), CRASH_WINDOW
+                    )
                     self.failed = True
                     return self.stop.set()
             self.handovers.pop(child, None)
