@@ -178,9 +178,9 @@ def test_a_late_mark_leaves_a_re_queued_attempt_to_the_dispatcher(app):
     assert db.session.get(Job, again.id).sent_at is None  # the dispatcher sends it
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("any_db_app", ["postgresql"], indirect=True)  # a server that can drop a connection
 def test_a_connection_the_database_dropped_is_not_used_again(any_db_app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs a server that can drop a connection")
     backend_pid = FastStatement(select(func.pg_backend_pid()))
     with direct_autocommit() as connection:
         dropped = connection.run(backend_pid, {})[0]
