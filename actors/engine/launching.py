@@ -64,6 +64,11 @@ def launch(
     return job, True
 
 
+def retry(job: Job, user: User | None) -> tuple[Job, bool]:
+    """A new job with the original's type, record and parameters, linked to it (Retry)."""
+    return launch(job.type, user=user, description=job.description, parameters=dict(job.parameters), retry_of_id=job.id)
+
+
 def send(job_id: int, type_key: str) -> bool:
     """Send the message for a committed, queued job and record that it was sent (the
     dispatcher's; a launch's mark is written in a batch: ``_SentMarks``)."""

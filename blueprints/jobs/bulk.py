@@ -19,8 +19,7 @@ from flask_login import current_user
 from sqlalchemy import Select, exists, func
 from sqlalchemy.orm import aliased
 
-from actors.engine import lifecycle
-from actors.engine.launching import launch
+from actors.engine import launching, lifecycle
 from actors.registry import cancelable_by, retryable_by
 from blueprints.jobs.blueprint import bp
 from blueprints.jobs.filters import JobFilter
@@ -131,13 +130,7 @@ def _retry(query: Select) -> int:
     originals = list(db.session.scalars(query.order_by(Job.id).limit(limit)).unique())
     unsent = 0
     for job in originals:
-        _, sent = launch(
-            job.type,
-            user=current_user,
-            description=job.description,
-            parameters=dict(job.parameters),
-            retry_of_id=job.id,
-        )
+        _, sent = launching.retry(job, current_user)
         unsent += not sent
     if unsent:
         flash(

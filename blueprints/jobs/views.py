@@ -20,8 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from actors.engine import lifecycle
-from actors.engine.launching import launch
+from actors.engine import launching, lifecycle
 from actors.registry import JOB_TYPES, cancelable_by, label_for, retryable_by
 from blueprints.jobs.blueprint import bp
 from blueprints.jobs.export import csv_response
@@ -204,12 +203,6 @@ def retry(job_id: int):
     if job.status not in (JobStatus.ERROR, JobStatus.CANCELED):
         flash(_("Only jobs that ended in Error or were Canceled can be retried."), "error")
         return redirect(url_for("jobs.detail", job_id=job.id))
-    new_job, sent = launch(
-        job.type,
-        user=current_user,
-        description=job.description,
-        parameters=dict(job.parameters),
-        retry_of_id=job.id,
-    )
+    new_job, sent = launching.retry(job, current_user)
     flash_launched(new_job, sent)
     return redirect(url_for("jobs.detail", job_id=new_job.id))
