@@ -17,7 +17,9 @@ def test_launch_follow_and_download_a_finding_aid(browser, live_server):
     browser.get(f"{base}/descriptions/port-ellis-harbour-commission-fonds")
     Select(browser.find_element(By.NAME, "format")).select_by_value("pdf")
     browser.find_element(By.XPATH, "//button[text()='Generate finding aid']").click()
-    assert "Launched" in browser.find_element(By.CSS_SELECTOR, ".messages").text
+    # the POST's redirect lands on the description page again: wait for it, not for the old one
+    messages = WebDriverWait(browser, 30, 0.1).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".messages"))
+    assert "Launched" in messages[0].text
 
     browser.get(f"{base}/jobs/")
     toggle = browser.find_element(By.ID, "auto-refresh")
