@@ -25,17 +25,6 @@ from models import ArchivalDescription, Job, JobStatus, WorkerProcess
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def worker_env(tmp_path, **settings) -> dict:
-    return dict(
-        os.environ,
-        ARCHIVE_JOBS_INSTANCE=str(tmp_path / "instance"),
-        SECRET_KEY="test",
-        FLASK_APP="app",
-        WORKER_HEARTBEAT_SECONDS="1",
-        **settings,
-    )
-
-
 def start_worker(env: dict, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "jobs", "worker", *args],
@@ -59,8 +48,11 @@ def closed_port() -> int:
 
 
 def test_a_worker_that_cannot_reach_its_broker_exits_non_zero(tmp_path):
-    env = worker_env(
-        tmp_path,
+    env = dict(
+        os.environ,
+        ARCHIVE_JOBS_INSTANCE=str(tmp_path / "instance"),
+        SECRET_KEY="test",
+        FLASK_APP="app",
         REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0",
         WORKER_BROKER_WAIT_SECONDS="1",
         DATABASE_URL=f"sqlite:///{tmp_path}/w.db",
@@ -73,18 +65,9 @@ def test_a_worker_that_cannot_reach_its_broker_exits_non_zero(tmp_path):
 
 @pytest.mark.redis
 @pytest.mark.postgres
-def test_two_worker_processes_share_the_load_and_restart_on_sighup(
-    tmp_path, monkeypatch, postgres_url, redis_url, namespace
-):
-    app = make_app(
-        tmp_path,
-        monkeypatch,
-        SQLALCHEMY_DATABASE_URI=postgres_url,
-        JOBS_BROKER="redis",
-        REDIS_URL=redis_url,
-        JOBS_NAMESPACE=namespace,
-    )
-    env = worker_env(tmp_path, DATABASE_URL=postgres_url, REDIS_URL=redis_url, JOBS_NAMESPACE=namespace)
+def test_two_worker_processes_share_the_load_and_restart_on_sighup(services):
+    app = services.app()
+    env = services.worker_env()
     with app.app_context():
         db.create_all()
         fonds = [ArchivalDescription.by_slug(insert_demo_fonds(40, title=f"Fonds {n}")) for n in range(8)]
@@ -125,20 +108,9 @@ def test_two_worker_processes_share_the_load_and_restart_on_sighup(
 
 @pytest.mark.redis
 @pytest.mark.postgres
-def test_a_recycling_worker_keeps_working_until_its_replacement_consumes(
-    tmp_path, monkeypatch, postgres_url, redis_url, namespace
-):
-    app = make_app(
-        tmp_path,
-        monkeypatch,
-        SQLALCHEMY_DATABASE_URI=postgres_url,
-        JOBS_BROKER="redis",
-        REDIS_URL=redis_url,
-        JOBS_NAMESPACE=namespace,
-    )
-    env = worker_env(
-        tmp_path, DATABASE_URL=postgres_url, REDIS_URL=redis_url, JOBS_NAMESPACE=namespace, WORKER_MAX_JOBS="3"
-    )
+def test_a_recycling_worker_keeps_working_until_its_replacement_consumes(services):
+    app = services.app()
+    env = services.worker_env(WORKER_MAX_JOBS="3")
     with app.app_context():
         db.create_all()
         fonds = [ArchivalDescription.by_slug(insert_demo_fonds(10, title=f"Fonds {n}")) for n in range(8)]

@@ -34,16 +34,9 @@ def echo_job(job_id: int) -> None:
 
 
 @pytest.fixture
-def service_app(tmp_path, monkeypatch, postgres_url, redis_url, namespace):
+def service_app(services, monkeypatch):
     monkeypatch.setitem(JOB_TYPES, "echo", JobType(key="echo", label="Echo", perform=echo_job))
-    app = make_app(
-        tmp_path,
-        monkeypatch,
-        SQLALCHEMY_DATABASE_URI=postgres_url,
-        JOBS_BROKER="redis",
-        REDIS_URL=redis_url,
-        JOBS_NAMESPACE=namespace,
-    )
+    app = services.app()
     with app.app_context():
         db.create_all()
         yield app
@@ -139,28 +132,10 @@ def test_migrations_build_the_schema(tmp_path, monkeypatch, request, database):
 
 @pytest.mark.redis
 @pytest.mark.postgres
-def test_worker_process_generates_a_finding_aid_and_stops_cleanly(
-    tmp_path, monkeypatch, postgres_url, redis_url, namespace
-):
+def test_worker_process_generates_a_finding_aid_and_stops_cleanly(services, tmp_path):
     """`flask jobs worker` as a real process: Running -> Completed, heartbeat, clean SIGTERM."""
-    app = make_app(
-        tmp_path,
-        monkeypatch,
-        SQLALCHEMY_DATABASE_URI=postgres_url,
-        JOBS_BROKER="redis",
-        REDIS_URL=redis_url,
-        JOBS_NAMESPACE=namespace,
-    )
-    env = dict(
-        os.environ,
-        DATABASE_URL=postgres_url,
-        REDIS_URL=redis_url,
-        JOBS_NAMESPACE=namespace,
-        ARCHIVE_JOBS_INSTANCE=str(tmp_path / "instance"),
-        SECRET_KEY="test",
-        FLASK_APP="app",
-        WORKER_HEARTBEAT_SECONDS="1",
-    )
+    app = services.app()
+    env = services.worker_env()
     with app.app_context():
         db.create_all()
         slug = insert_demo_fonds(60)

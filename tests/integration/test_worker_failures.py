@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import make_app, wait_for
+from helpers import wait_for
 from sqlalchemy import select
 
 from actors.engine.launching import launch
@@ -26,27 +26,10 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
 
 @pytest.fixture
-def stack(tmp_path, monkeypatch, postgres_url, redis_url, namespace):
+def stack(services, tmp_path):
     """An app on the real services and a way to start `flask jobs worker` processes on them."""
-    app = make_app(
-        tmp_path,
-        monkeypatch,
-        SQLALCHEMY_DATABASE_URI=postgres_url,
-        JOBS_BROKER="redis",
-        REDIS_URL=redis_url,
-        JOBS_NAMESPACE=namespace,
-    )
-    env = dict(
-        os.environ,
-        DATABASE_URL=postgres_url,
-        REDIS_URL=redis_url,
-        JOBS_NAMESPACE=namespace,
-        ARCHIVE_JOBS_INSTANCE=str(tmp_path / "instance"),
-        SECRET_KEY="test",
-        FLASK_APP="app",
-        WORKER_HEARTBEAT_SECONDS="1",
-        WORKER_SHUTDOWN_SECONDS="1",
-    )
+    app = services.app()
+    env = services.worker_env(WORKER_SHUTDOWN_SECONDS="1")
     processes: list[subprocess.Popen] = []
 
     def start_worker() -> subprocess.Popen:
