@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, select, update
 
 from actors.engine import lifecycle
+from actors.engine.driver import FastStatement, direct_autocommit
 from actors.engine.runtime import runtime
-from extensions import FastStatement, autocommit, db, direct_autocommit
+from extensions import autocommit, db
 from models import ArchivalDescription, Job, JobStatus, User
 from models.base import utcnow
 

@@ -23,8 +23,9 @@ from sqlalchemy.sql import Executable
 
 from actors.engine import locks
 from actors.engine.context import JobCanceled
+from actors.engine.driver import FastStatement, direct_autocommit
 from actors.engine.errors import describe_failure
-from extensions import FastStatement, db, direct_autocommit
+from extensions import db
 from models import Job, JobStatus
 from models.base import utcnow
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 MAX_ATTEMPTS = 2
 
 _jobs = Job.__table__
-# Core statements built once, run in autocommit on the driver (extensions.FastStatement):
+# Core statements built once, run in autocommit on the driver (actors.engine.driver.FastStatement):
 # every job runs them, and the ORM's unit of work, statement building, BEGIN/COMMIT round
 # trips and then SQLAlchemy's per-execution work were most of their cost
 # (scripts/bench throughput prints the CPU per job).

@@ -1,4 +1,4 @@
-"""The per-job writes on the driver (extensions.FastStatement / direct_autocommit), on SQLite and
+"""The per-job writes on the driver (actors.engine.driver.FastStatement / direct_autocommit), on SQLite and
 PostgreSQL: the same values as a SQLAlchemy Connection would write, errors as SQLAlchemy raises
 them, and a session's own connections left as they were."""
 
@@ -10,10 +10,10 @@ import pytest
 from helpers import make_app
 from sqlalchemy import bindparam, exc, func, insert, select, text, update
 
-import extensions
-from actors.engine import launching, lifecycle
+from actors.engine import driver, launching, lifecycle
+from actors.engine.driver import FastStatement, direct_autocommit
 from actors.engine.launching import dispatch_unsent, launch
-from extensions import FastStatement, db, direct_autocommit
+from extensions import db
 from models import Job, JobStatus, User
 from models.base import utcnow
 
@@ -127,7 +127,7 @@ def test_sessions_keep_their_transactions(any_db_app):
 def test_disposing_the_engine_closes_the_spare_connections(any_db_app):
     with direct_autocommit() as connection:
         pass
-    spares = extensions._spares_of(db.engine)
+    spares = driver._spares_of(db.engine)
     assert spares.idle == [connection]
     db.engine.dispose()
     assert spares.idle == []
@@ -189,7 +189,7 @@ def test_a_connection_the_database_dropped_is_not_used_again(any_db_app):
     with pytest.raises(exc.OperationalError):
         with direct_autocommit() as connection:
             connection.run(backend_pid, {})
-    assert extensions._spares_of(db.engine).idle == []
+    assert driver._spares_of(db.engine).idle == []
     with direct_autocommit() as connection:
         assert connection.run(backend_pid, {})[0] != dropped
 
