@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, select
 from actors.exporting.formats import iso_date
 from actors.importing import atom_columns as atom
 from actors.importing.rows import guard_cell
+from actors.rendering.lanes import batched
 from extensions import db
 from models import ArchivalDescription as D
 from models import Event, PublicationStatus
@@ -57,17 +58,10 @@ class CsvExport:
         self.level_names = LevelOfDescription.names()
 
     def write_tree(self, rows: Iterable[SqlRow], root_id: int) -> Iterator[None]:
-        batch: list[SqlRow] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH:
-                yield from self._write(batch, root_id)
-                batch = []
-        yield from self._write(batch, root_id)
+        for batch in batched(rows, BATCH):
+            yield from self._write(batch, root_id)
 
     def _write(self, batch: list[SqlRow], root_id: int) -> Iterator[None]:
-        if not batch:
-            return
         related = related_of(batch, self.repositories)
         for row in batch:
             cells = self.cells(row, related.get(row.id) or Related(), root_id)

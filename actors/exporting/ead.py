@@ -12,6 +12,7 @@ from typing import IO
 from sqlalchemy import Row as SqlRow
 
 from actors.exporting.formats import iso_date, paragraphs, xml_attr, xml_text
+from actors.rendering.lanes import batched
 from models import PublicationStatus
 from models.description_parts import Related
 from models.description_related import related_of
@@ -47,13 +48,8 @@ class EadExport:
     def write_tree(self, rows: Iterable[SqlRow], root_id: int) -> Iterator[None]:
         open_rgts: list[int] = []  # rgt of each open element, root first
         self._dsc_open = False
-        batch: list[SqlRow] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH:
-                yield from self._write(batch, open_rgts)
-                batch = []
-        yield from self._write(batch, open_rgts)
+        for batch in batched(rows, BATCH):
+            yield from self._write(batch, open_rgts)
         while open_rgts:
             open_rgts.pop()
             if open_rgts:
@@ -63,8 +59,6 @@ class EadExport:
                 self.out.write("</archdesc>\n</ead>\n")
 
     def _write(self, batch: list[SqlRow], open_rgts: list[int]) -> Iterator[None]:
-        if not batch:
-            return
         related = related_of(batch, self.repositories)
         out = self.out
         for row in batch:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Table
+from sqlalchemy import JSON, Column, Table
 
 from extensions import db
 
@@ -34,10 +34,14 @@ def insert_dicts(table: Table, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     columns = tuple(rows[0])
-    sqlite = db.engine.dialect.name == "sqlite"
-    convert = [_converter(table.c[name].type, sqlite) for name in columns]
+    convert = [column_converter(table.c[name]) for name in columns]
     values = [tuple(f(row[name]) for f, name in zip(convert, columns, strict=True)) for row in rows]
     insert_rows(table.name, columns, values)
+
+
+def column_converter(column: Column[Any]) -> Converter:
+    """What a model value of this column becomes for the driver of the current database."""
+    return _converter(column.type, db.engine.dialect.name == "sqlite")
 
 
 def _converter(column_type: Any, sqlite: bool) -> Converter:

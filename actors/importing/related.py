@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
-from actors.importing.bulk import insert_rows
+from actors.importing.bulk import column_converter, insert_rows
 from actors.importing.slugs import SlugAllocator
 from extensions import db
 from models import (
@@ -97,7 +97,7 @@ class RelatedWriter:
             self.containers, [_container_key(c) for _, r, _ in pending for c in r.containers], self._containers
         )
         rows: dict[type, list[tuple]] = {table: [] for table in LINK_TABLES}
-        day = (lambda value: value.isoformat() if value else None) if _is_sqlite() else (lambda value: value)
+        day = column_converter(Event.__table__.c.start_date)
         for description_id, related, events in pending:
             self._rows(rows, description_id, related, events, day)
         for table, values in rows.items():
@@ -240,7 +240,3 @@ def _container_key(container: dict[str, str]) -> tuple[str, str, str]:
 def _unique(ids: Iterable[Hashable]) -> list:
     """Each id once, in first-seen order (a link table has one row per pair)."""
     return list(dict.fromkeys(ids))
-
-
-def _is_sqlite() -> bool:
-    return db.engine.dialect.name == "sqlite"
