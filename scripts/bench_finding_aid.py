@@ -31,12 +31,13 @@ def make_app(db_path: Path, **config):
     from flask import Flask
 
     import models  # noqa: F401
-    from extensions import db
+    from extensions import babel, db
 
     app = Flask("archive_jobs_bench", root_path=str(PROJECT), template_folder="templates")
     app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
     app.config.update(config)
     db.init_app(app)
+    babel.init_app(app)  # the finding aid's headings are translated
     return app
 
 
