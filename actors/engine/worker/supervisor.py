@@ -54,11 +54,7 @@ class Supervisor:
     replacement consumes: recycling never leaves a slot without a worker."""
 
     def __init__(self, factory: str, processes: int, threads: int, stop_timeout: float = STOP_TIMEOUT) -> None:
-        # A fresh process per worker (never a fork of this one's threads), started by a fork
-        # server that has imported the app once: a recycling worker's replacement starts in
-        # ~0.1 s of CPU instead of the ~0.7 s of importing Flask, SQLAlchemy and the job types.
-        self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload([factory.partition(":")[0]])
+        self.context = multiprocessing.get_context("spawn")
         self.factory, self.threads, self.stop_timeout = factory, threads, stop_timeout
         self.stop = _stop_on_signals()
         self.reload = threading.Event()
