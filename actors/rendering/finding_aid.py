@@ -22,16 +22,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app, render_template
-from sqlalchemy import select
 
 from actors.rendering import pdf_pages, rtf
+from actors.rendering.front_pages import ContentsEntry, contents_entries, front_matter, front_pages
 from actors.rendering.lanes import Lane, batched, footer_overlays, lay_out_lanes
 from actors.rendering.pdf_workers import ChunkPool, LocalPool
-from actors.rendering.scope import Scope
+from actors.rendering.scope import Scope, is_series
 from extensions import db
-from models import ArchivalDescription, AuthorityRecord, Event, LevelOfDescription, PublicationStatus
-from models.description_areas import areas
-from models.description_parts import Related
+from models import ArchivalDescription, PublicationStatus
 from models.description_related import related_of
 
 # Descriptions per WeasyPrint document: big enough that chunk overhead (fonts, one
@@ -72,8 +70,9 @@ def render_finding_aid(
             pages: int | None = _render_pdf(root, partial, on_progress, scope)
         else:
             rows = _descriptions(root, scope)
+            front = front_matter(root) | {"series": contents_entries(root, scope)}
             rtf.write_finding_aid(
-                root, rows, partial, _generated(), on_progress, scope.count(root), front_matter(root), scope.summary
+                root, rows, partial, _generated(), on_progress, scope.count(root), front, scope.summary
             )
             pages = None
         os.replace(partial, dest)
@@ -134,6 +133,7 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
         "has_descendants": total > 1,
         "summary": scope.summary,
         "starts_section": lambda unit: starts_section(root, unit),
+        "is_series": lambda unit: is_series(root, unit),
     }
     context.update(front_matter(root))
     css, base_url = render_template("finding_aid/style.css"), current_app.root_path
@@ -148,6 +148,14 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
             on_progress(done, total)
 
     repositories: dict[int, str] = {}
+    entries: dict[int, ContentsEntry] = {}
+
+    def listed(unit: ArchivalDescription) -> bool:
+        """A series goes in the contents (its label noted here, its page found by the layout)."""
+        if not is_series(root, unit):
+            return False
+        entries[unit.id] = ContentsEntry(unit.identifier, unit.title)
+        return True
 
     def lane(index: int, lft_range: tuple[int, int], work: Path) -> Lane:
         batches = batched(_descriptions(root, scope, size, lft_range), size)
@@ -162,33 +170,18 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
             ),
             work,
             f"lane-{index:05d}",
+            listed,
         )
 
     with tempfile.TemporaryDirectory(prefix="finding-aid-", dir=dest.parent) as work:
         with _pool(total, css, base_url) as pool:  # helpers exit before the assembly
             lanes = (lane(index, lft_range, Path(work)) for index, lft_range in enumerate(bounds))
-            chunks = lay_out_lanes(pool, lanes, finished)
+            body = lay_out_lanes(pool, lanes, finished)
+            chunks = front_pages(pool, Path(work), context, body, entries) + body
             footers = footer_overlays(pool, chunks)
         pages = pdf_pages.assemble(chunks, dest, lambda first, _count, _total: footers[first], title=root.title)
     on_progress(done, max(done, total))
     return pages
-
-
-def front_matter(root: ArchivalDescription) -> dict:
-    """What the title page and the root's description show: its ISAD(G) areas, its creators
-    (with dates of existence and history), its repository."""
-    related = related_of([root], {}).get(root.id) or Related()
-    level = LevelOfDescription.names().get(root.level_of_description) or root.level_of_description.capitalize()
-    creator_ids = select(Event.authority_id).where(Event.description_id == root.id, Event.authority_id.isnot(None))
-    creators = db.session.scalars(
-        select(AuthorityRecord).where(AuthorityRecord.id.in_(creator_ids)).order_by(AuthorityRecord.authorized_name)
-    ).all()
-    return {
-        "root_areas": areas(root, related, level),
-        "creators": creators,
-        "repository": related.repository,
-        "level_name": level,
-    }
 
 
 def _pool(total: int, css: str, base_url: str) -> ChunkPool | LocalPool:

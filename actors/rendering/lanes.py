@@ -16,18 +16,24 @@ from typing import Generic, TypeVar
 from flask import render_template
 
 from actors.rendering.pdf_pages import Chunk
-from actors.rendering.pdf_workers import ChunkPool, ChunkTask, LocalPool
+from actors.rendering.pdf_workers import ChunkPool, ChunkTask, Laid, LocalPool
 
 Unit = TypeVar("Unit")
 
 
 class Lane(Generic[Unit]):
-    """Chunks of one run of units, in order; html(units, first) renders a chunk."""
+    """Chunks of one run of units, in order; html(units, first) renders a chunk; listed(unit)
+    says whether a table of contents needs the unit's page (each chunk's ``listed`` gets it)."""
 
     def __init__(
-        self, batches: Iterator[list[Unit]], html: Callable[[list[Unit], bool], str], work: Path, name: str
+        self,
+        batches: Iterator[list[Unit]],
+        html: Callable[[list[Unit], bool], str],
+        work: Path,
+        name: str,
+        listed: Callable[[Unit], bool] = lambda unit: False,
     ) -> None:
-        self.batches, self.html, self.work, self.name = batches, html, work, name
+        self.batches, self.html, self.work, self.name, self.listed = batches, html, work, name, listed
         self.upcoming: list[Unit] | None = next(batches, [])  # every lane lays out at least one chunk
         self.carried: list[Unit] = []
         self.units: list[Unit] = []
@@ -42,11 +48,13 @@ class Lane(Generic[Unit]):
         path = self.work / f"{self.name}-{len(self.chunks):05d}.pdf"
         self.chunks.append(Chunk(path))
         html = self.html(self.units, len(self.chunks) == 1)
-        return ChunkTask(html, [unit.id for unit in self.units], self.upcoming is not None, str(path))
+        listed = [unit.id for unit in self.units if self.listed(unit)]
+        return ChunkTask(html, [unit.id for unit in self.units], self.upcoming is not None, str(path), listed=listed)
 
-    def laid(self, carried: int, pages: int) -> int:
+    def laid(self, laid: Laid) -> int:
         """Record the chunk just laid out; returns how many units it finished."""
-        self.chunks[-1].page_count = pages
+        self.chunks[-1].page_count, self.chunks[-1].listed = laid.pages, laid.found
+        carried = laid.carried
         self.carried = self.units[len(self.units) - carried :] if carried else []
         finished = len(self.units) - len(self.carried)
         self.units = []
@@ -86,7 +94,7 @@ def lay_out_lanes(
     while busy:
         slot, laid = pool.next_laid()
         lane = busy.pop(slot)
-        on_finished(lane.laid(laid.carried, laid.pages))
+        on_finished(lane.laid(laid))
         ready.insert(0, lane)
         fill_idle_slots()
     pool.finish()
@@ -106,7 +114,7 @@ def footer_overlays(pool: LocalPool | ChunkPool, chunks: list[Chunk]) -> dict[in
         )
         for first, chunk in zip(firsts, chunks, strict=True)
     ]
-    return dict(zip(firsts, pool.footers(pages_html), strict=True))
+    return dict(zip(firsts, pool.documents(pages_html), strict=True))
 
 
 def batched(items: Iterable[Unit], size: int) -> Iterator[list[Unit]]:

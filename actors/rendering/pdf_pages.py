@@ -28,6 +28,7 @@ class Chunk:
     path: Path
     page_count: int = 0
     bookmarks: list[tuple[str, int]] = field(default_factory=list)  # (label, page index in the chunk)
+    listed: list[tuple[int, int]] = field(default_factory=list)  # (unit id, page index) for a table of contents
 
 
 def assemble(

@@ -15,7 +15,7 @@ import gc
 import multiprocessing
 import traceback
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ class ChunkTask:
     may_carry: bool  # False for the last chunk of a lane: nothing follows it
     path: str  # where to write the chunk's PDF
     html_file: str | None = None  # read the HTML from here (what helper processes get)
+    listed: list[int] = field(default_factory=list)  # units whose page a table of contents needs
 
 
 @dataclass
@@ -38,10 +39,12 @@ class Laid:
 
     carried: int  # how many of the chunk's last units move to the next chunk
     pages: int  # pages kept in this chunk
+    found: list[tuple[int, int]] = field(default_factory=list)  # (listed unit kept here, its page index)
 
 
 class ChunkRenderer:
-    """Lays out a chunk (render), then writes it (write); footers on demand."""
+    """Lays out a chunk (render), then writes it (write); small whole documents (footers, title
+    page, contents) on demand."""
 
     def __init__(self, css: str, base_url: str) -> None:
         self.css, self.base_url = css, base_url
@@ -60,7 +63,7 @@ class ChunkRenderer:
         if carried:
             document = document.copy(document.pages[:-1])
         self._document, self._path = document, task.path
-        return Laid(carried, len(document.pages))
+        return Laid(carried, len(document.pages), pages_of(document, task.listed))
 
     def write(self) -> list[tuple[str, int]]:
         """Write the chunk laid out last; its top-level bookmarks as (label, page index in the chunk)."""
@@ -71,7 +74,7 @@ class ChunkRenderer:
         gc.collect()  # WeasyPrint's layout trees are cyclic: free them before the next chunk
         return bookmarks
 
-    def footer(self, html: str) -> bytes:
+    def document(self, html: str) -> bytes:
         from weasyprint import HTML
 
         return HTML(string=html, base_url=self.base_url).write_pdf()
@@ -99,8 +102,8 @@ class LocalPool:
         chunk.bookmarks = self.renderer.write()
         return slot, laid
 
-    def footers(self, pages_html: list[str]) -> list[bytes]:
-        return [self.renderer.footer(html) for html in pages_html]
+    def documents(self, pages_html: list[str]) -> list[bytes]:
+        return [self.renderer.document(html) for html in pages_html]
 
     def finish(self) -> None:
         """Nothing outstanding: next_laid() also wrote the chunk."""
@@ -110,6 +113,17 @@ class LocalPool:
 
     def __exit__(self, *exc_info: object) -> None:
         self.renderer = None  # type: ignore[assignment]
+
+
+def pages_of(document: Any, unit_ids: list[int]) -> list[tuple[int, int]]:
+    """(unit id, index of the page it starts on) for those of unit_ids the document holds."""
+    if not unit_ids:
+        return []
+    first_page: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            first_page.setdefault(anchor, index)
+    return [(unit_id, first_page[f"u{unit_id}"]) for unit_id in unit_ids if f"u{unit_id}" in first_page]
 
 
 def units_to_carry(document: Any, unit_ids: list[int]) -> int:
@@ -126,7 +140,7 @@ def units_to_carry(document: Any, unit_ids: list[int]) -> int:
 
 
 def _serve(connection: Connection, css: str, base_url: str) -> None:
-    """Helper process: answer ("chunk", task) with Laid then bookmarks, ("footer", html) with bytes."""
+    """Helper process: answer ("chunk", task) with Laid then bookmarks, ("document", html) with PDF bytes."""
     renderer = ChunkRenderer(css, base_url)
     while True:
         try:
@@ -141,7 +155,7 @@ def _serve(connection: Connection, css: str, base_url: str) -> None:
                 connection.send(("ok", renderer.render(payload)))  # the main process goes on now
                 connection.send(("ok", renderer.write()))
             else:
-                connection.send(("ok", renderer.footer(payload)))
+                connection.send(("ok", renderer.document(payload)))
         except BaseException:  # the main process raises it with the helper's traceback
             connection.send(("error", traceback.format_exc()))
 
@@ -203,17 +217,18 @@ class ChunkPool:
                     return waiting[connection], value
                 handler(value)
 
-    def footers(self, pages_html: list[str]) -> list[bytes]:
+    def documents(self, pages_html: list[str]) -> list[bytes]:
+        """Small whole documents (footers, title page, contents), shared out between the helpers."""
         results: list[bytes] = [b""] * len(pages_html)
         for index, html in enumerate(pages_html):
             helper = self.helpers[index % self.slots]
-            helper.connection.send(("footer", html))
+            helper.connection.send(("document", html))
             helper.awaiting.append(lambda value, index=index: results.__setitem__(index, value))
         self.finish()
         return results
 
     def finish(self) -> None:
-        """Collect every answer still to come (bookmarks of the last chunks, footers)."""
+        """Collect every answer still to come (bookmarks of the last chunks, documents)."""
         for helper in self.helpers:
             while helper.awaiting:
                 handler, value = helper.next_answer()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from actors.rendering.lanes import batched
+from actors.rendering.scope import is_series
 from models import ArchivalDescription
 from models.description_parts import Related
 from models.description_related import related_of
@@ -21,6 +22,8 @@ A4_WIDTH, A4_HEIGHT = 11906, 16838  # twips (1/1440 inch)
 INDENT_PER_LEVEL = 340  # twips, ~6 mm, as in the PDF
 PROGRESS_EVERY = 200
 RELATED_BATCH = 200  # descriptions whose containers are read in one go
+# The inventory summary's table: right edges of its cells in twips (A4 less the margins: 9525).
+SUMMARY_COLUMNS = (("Reference code", 1900), ("Title", 5500), ("Dates", 6800), ("Level", 7700), ("Container", 9525))
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -71,10 +74,11 @@ def write_finding_aid(
     summary: bool = False,
 ) -> None:
     """Write root's finding aid to dest; descriptions is root then its descendants in tree order.
-    ``front``: the root's areas, creators and repository (finding_aid.front_matter);
-    ``summary``: identifiers, titles, dates, levels and containers only (an inventory summary)."""
+    ``front``: the root's areas, creators, repository and series (front_pages);
+    ``summary``: an inventory summary, a table per series (identifiers, titles, dates, levels, containers)."""
     done = 0
     repositories: dict[int, str] = {}
+    table_open = False
     with open(dest, "w", encoding="ascii", newline="\n") as out:
         _write_front(out, root, generated, summary, front)
         for batch in batched(descriptions, RELATED_BATCH):
@@ -82,7 +86,9 @@ def write_finding_aid(
             for description in batch:
                 done += 1
                 if description.id != root.id:
-                    _write_unit(out, description, description.depth - root.depth, summary, related.get(description.id))
+                    table_open = _write_descendant(
+                        out, root, description, summary, related.get(description.id), table_open
+                    )
                 if done % PROGRESS_EVERY == 0 and done < total:
                     on_progress(done, total)
         out.write("}\n")
@@ -120,6 +126,8 @@ def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary
             out.write(_field(label, value))
     out.write(r"\pard\plain\f0\fs18\cf1\sb2400 Generated on " + escape(generated) + r"\par" "\n")
     out.write(r"\page" "\n")
+    if front.get("series"):
+        _write_contents(out, front["series"])
     # The root's ISAD(G) fields
     out.write(
         r"\pard\plain\s2\outlinelevel1\f1\fs30\b\sa200 Description of the "
@@ -158,6 +166,24 @@ def _field(label: str, value: str) -> str:
     )
 
 
+def _write_descendant(
+    out: TextIO,
+    root: ArchivalDescription,
+    unit: ArchivalDescription,
+    summary: bool,
+    related: Related | None,
+    table_open: bool,
+) -> bool:
+    """A row of the inventory summary's table (True: a table is open now), or a heading with its fields."""
+    if summary and not is_series(root, unit):
+        if not table_open:
+            out.write(_table_row([label for label, _ in SUMMARY_COLUMNS], header=True))
+        out.write(_table_row(_summary_cells(unit, related), header=False))
+        return True
+    _write_unit(out, unit, unit.depth - root.depth, summary, related)
+    return False
+
+
 def _write_unit(out: TextIO, unit: ArchivalDescription, depth: int, summary: bool, related: Related | None) -> None:
     """One descendant: level and reference, title as a heading, then its fields, indented by depth."""
     indent = rf"\li{INDENT_PER_LEVEL * max(depth - 1, 0)}"
@@ -186,3 +212,33 @@ def _write_unit(out: TextIO, unit: ArchivalDescription, depth: int, summary: boo
             out.write(r"\pard\plain" + indent + r"\f0\fs18{\i " + escape(label) + r":} " + escape(value) + r"\par" "\n")
     if unit.scope_and_content and not summary:
         out.write(r"\pard\plain" + indent + r"\sb60\f0\fs20 " + escape(unit.scope_and_content) + r"\par" "\n")
+
+
+def _write_contents(out: TextIO, series: list) -> None:
+    """A table of contents field over the headings (the root's parts and the series): the word
+    processor numbers its pages; until it is updated it lists the series without numbers."""
+    out.write(r"\pard\plain\s2\outlinelevel1\f1\fs30\b\sa200 Contents\par" "\n")
+    out.write(r"{\field{\*\fldinst TOC \\o " + '"2-3"' + r" \\h}{\fldrslt ")
+    for entry in series:
+        label = f"{entry.identifier} {entry.title}" if entry.identifier else entry.title
+        out.write(r"\pard\plain\f0\fs20\sa60 " + escape(label) + r"\par" "\n")
+    out.write("}}\n")
+    out.write(
+        r"\pard\plain\f0\fs16\cf1\i\sb120 Update this table for its page numbers"
+        r" (F9 in Word; Tools, Update in LibreOffice).\par\page"
+        "\n"
+    )
+
+
+def _summary_cells(unit: ArchivalDescription, related: Related | None) -> list[str]:
+    containers = ", ".join(f"{c['type']} {c['name']}".strip() for c in related.containers) if related else ""
+    return [unit.identifier or "", unit.title, unit.dates or "", unit.level_of_description or "", containers]
+
+
+def _table_row(cells: list[str], *, header: bool) -> str:
+    """One row of the inventory summary's table; the header row repeats on every page."""
+    border = r"\clbrdrb\brdrs\brdrw" + ("12" if header else "4")
+    row = r"\trowd\trgaph60\trkeep" + (r"\trhdr" if header else "")
+    row += "".join(rf"{border}\cellx{edge}" for _label, edge in SUMMARY_COLUMNS) + "\n"
+    style = r"\pard\plain\intbl\f1\fs15\b " if header else r"\pard\plain\intbl\f0\fs17 "
+    return row + "".join(style + escape(cell) + r"\cell" for cell in cells) + r"\row" "\n"

@@ -35,3 +35,9 @@ class Scope:
         if not self.public_only:
             return root.descendant_count + 1
         return db.session.scalar(select(func.count()).select_from(self.select(root).order_by(None).subquery()))
+
+
+def is_series(root: ArchivalDescription, unit: ArchivalDescription) -> bool:
+    """A child of the root with records below it (a series as a rule): it heads a table of the
+    inventory summary and has a line in the contents."""
+    return unit.depth == root.depth + 1 and unit.rgt - unit.lft > 1

@@ -3,8 +3,10 @@ the conditions of access and use, the repository, and each description's boxes a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from pypdf import PdfReader
 from sqlalchemy import select
 from test_finding_aid_options import generate, pdf_text
 
@@ -42,10 +44,39 @@ def test_the_pdf_prints_creators_conditions_and_containers(app, fonds, run_jobs)
     assert flat(item.title) in text and "box " in text and f"folder {folder}" in text
 
 
-def test_the_inventory_summary_keeps_containers_and_the_rtf_has_them_too(app, fonds, run_jobs):
+def test_the_inventory_summary_is_a_table_per_series_with_containers(app, fonds, run_jobs):
+    """Each series is a heading over a table of what it holds, a row per description: reference
+    code, title, dates, level, containers."""
     generate(fonds, run_jobs, db, model="summary")
-    assert "container: box 1" in pdf_text(app, fonds)
+    aid = FindingAid.for_description(D.by_slug(fonds).id)
+    pages = [page.extract_text() for page in PdfReader(Path(app.instance_path, "finding-aids", aid.file_name)).pages]
+    body = "\n".join(pages[2:])  # after the title page and the contents
+    series = [child for child in D.by_slug(fonds).children() if child.descendant_count]
+    starts = [body.index(f"{s.title}\n") for s in series]
+    assert starts == sorted(starts) and len(series) > 1
+    for start, end in zip(starts, [*starts[1:], len(body)], strict=True):
+        assert body[start:end].count("REFERENCE CODE TITLE DATES LEVEL CONTAINER") >= 1  # its own table
+    item, folder = first_item_with_a_folder(fonds)
+    row = f"{item.identifier} {item.title} {item.dates} {item.level_of_description}"
+    assert re.search(rf"^{re.escape(row)} .*Folder {folder}\b", body, re.M), row
+
+
+def test_the_rtf_has_creators_conditions_and_containers(app, fonds, run_jobs):
     generate(fonds, run_jobs, db, format="rtf")
     aid = FindingAid.for_description(D.by_slug(fonds).id)
     rtf = Path(app.instance_path, "finding-aids", aid.file_name).read_text()
     assert "Box 1" in rtf and COMMISSION[0] in rtf and "Conditions governing access" in rtf
+
+
+def test_the_rtf_has_a_contents_field_and_its_summary_a_table_per_series(app, fonds, run_jobs):
+    generate(fonds, run_jobs, db, format="rtf", model="summary")
+    aid = FindingAid.for_description(D.by_slug(fonds).id)
+    rtf = Path(app.instance_path, "finding-aids", aid.file_name).read_text()
+    series = [child for child in D.by_slug(fonds).children() if child.descendant_count]
+    contents = rtf[rtf.index(r"\fldinst TOC") : rtf.index("Update this table")]
+    assert [s.title for s in series if s.title in contents] == [s.title for s in series]
+    body = rtf[rtf.index("Detailed description") :]
+    assert body.count(r"\trhdr") == len(series)  # a table, its header repeated on each page, per series
+    item, folder = first_item_with_a_folder(fonds)
+    cells = re.search(rf"{re.escape(item.identifier)}\\cell(.*?)\\row", body).group(1)
+    assert item.title in cells and f"Folder {folder}" in cells

@@ -6,16 +6,26 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from test_finding_aid_rendering import CHUNK_SIZE, add_tree, assert_progress, page_texts, tree_spec
+from test_finding_aid_rendering import add_tree, assert_progress, page_texts, tree_spec
 
 from actors.rendering import finding_aid, lanes, pdf_workers
 from actors.rendering.pdf_workers import ChunkTask
 
+CHUNK_SIZE = 12  # 61 descriptions: 3 lanes (the root's part with series 1, series 2, series 3) of 2 chunks
 
-def test_helper_processes_give_the_same_pages_bookmarks_and_progress(app, tmp_path, monkeypatch):
+
+@pytest.fixture
+def small_tree(monkeypatch):
+    """3 series of 20 descriptions, each long enough to be a section (and a lane), in small chunks."""
     monkeypatch.setattr(finding_aid, "CHUNK_SIZE", CHUNK_SIZE)
-    monkeypatch.setattr(finding_aid, "PARALLEL_MIN_DESCRIPTIONS", 0)  # 304 descriptions, 3 lanes of chunks
-    rows = add_tree(tree_spec())
+    monkeypatch.setattr(finding_aid, "MIN_CHUNK_SIZE", CHUNK_SIZE)
+    monkeypatch.setattr(finding_aid, "SECTION_MIN_DESCENDANTS", 10)
+    monkeypatch.setattr(finding_aid, "PARALLEL_MIN_DESCRIPTIONS", 0)
+    return add_tree(tree_spec(files_per_series=4, items_per_file=4))
+
+
+def test_helper_processes_give_the_same_pages_bookmarks_and_progress(app, tmp_path, small_tree):
+    rows = small_tree
     results = {}
     for processes in (1, 2):
         app.config["FINDING_AID_PROCESSES"] = processes
@@ -27,12 +37,11 @@ def test_helper_processes_give_the_same_pages_bookmarks_and_progress(app, tmp_pa
         assert_progress(calls, len(rows))  # lanes finish in any order: progress still only grows
     assert results[1] == results[2]
     assert results[2][0] > 6
+    assert results[2][2][-3:] == ["Series 1", "Series 2", "Series 3"]  # the lanes joined in order
 
 
-def test_a_failing_helper_fails_the_render_with_its_traceback(app, tmp_path, monkeypatch):
-    monkeypatch.setattr(finding_aid, "CHUNK_SIZE", CHUNK_SIZE)
-    monkeypatch.setattr(finding_aid, "PARALLEL_MIN_DESCRIPTIONS", 0)
-    rows = add_tree(tree_spec())
+def test_a_failing_helper_fails_the_render_with_its_traceback(app, tmp_path, monkeypatch, small_tree):
+    rows = small_tree
     app.config["FINDING_AID_PROCESSES"] = 2
     monkeypatch.setattr(lanes, "ChunkTask", _unwritable)
     with pytest.raises(RuntimeError, match="PDF helper process failed"):
@@ -40,16 +49,14 @@ def test_a_failing_helper_fails_the_render_with_its_traceback(app, tmp_path, mon
     assert not (tmp_path / "aid.pdf").exists()
 
 
-def _unwritable(html, unit_ids, may_carry, path, html_file=None) -> ChunkTask:
+def _unwritable(html, unit_ids, may_carry, path, **options) -> ChunkTask:
     """A task whose PDF cannot be written (its path is a folder): the helper fails while writing it."""
     Path(path).mkdir()
-    return ChunkTask(html, unit_ids, may_carry, path, html_file)
+    return ChunkTask(html, unit_ids, may_carry, path, **options)
 
 
-def test_a_killed_helper_fails_the_render_with_a_clear_message(app, tmp_path, monkeypatch):
-    monkeypatch.setattr(finding_aid, "CHUNK_SIZE", CHUNK_SIZE)
-    monkeypatch.setattr(finding_aid, "PARALLEL_MIN_DESCRIPTIONS", 0)
-    rows = add_tree(tree_spec())
+def test_a_killed_helper_fails_the_render_with_a_clear_message(app, tmp_path, monkeypatch, small_tree):
+    rows = small_tree
     app.config["FINDING_AID_PROCESSES"] = 2
     start = pdf_workers.ChunkPool.start
 

@@ -25,13 +25,13 @@ BRACES_TITLE = r"Box {A} \ B"
 CHUNK_SIZE = 60  # 304 descriptions -> 6 chunks, 5 joins
 
 
-def tree_spec() -> tuple:
-    """(level, title, identifier, children): 1 fonds, 3 series, 30 files, 270 items."""
+def tree_spec(files_per_series: int = 10, items_per_file: int = 9) -> tuple:
+    """(level, title, identifier, children): 1 fonds, 3 series, 30 files, 270 items by default."""
     series = []
     for s in range(1, 4):
         files = []
-        for f in range(1, 11):
-            items = [("item", f"Letter {s}.{f}.{i}", f"F1-{s}-{f}-{i}", ()) for i in range(1, 10)]
+        for f in range(1, files_per_series + 1):
+            items = [("item", f"Letter {s}.{f}.{i}", f"F1-{s}-{f}-{i}", ()) for i in range(1, items_per_file + 1)]
             title = NASTY_TITLE if (s, f) == (2, 5) else BRACES_TITLE if (s, f) == (3, 2) else f"File {s}.{f}"
             files.append(("file", title, f"F1-{s}-{f}", tuple(items)))
         series.append(("series", f"Series {s}", f"F1-{s}", tuple(files)))
@@ -132,7 +132,7 @@ def test_pdf_has_title_page_fields_and_every_description_in_tree_order(tree, pdf
     texts = page_texts(reader)
     assert pages == len(reader.pages) > 1
     assert "Finding aid".upper() in texts[0].upper() and ROOT_TITLE in texts[0]
-    whole = "\n".join(texts)
+    whole = "\n".join(texts[2:])  # the body, after the title page and the contents
     for label in ("Reference code", "Extent and medium", "Scope and content", "Arrangement"):
         assert label.upper() in whole.upper()
     positions = [whole.find(title) for title in ("Series 1", "File 1.1\n", "Letter 1.1.1", "Series 2", "Letter 3.10.9")]
@@ -152,29 +152,43 @@ def test_pdf_page_numbers_run_on_across_chunks(pdf):
 
 
 def test_pdf_is_the_same_as_one_single_weasyprint_document(tree, pdf):
-    """Chunks and lanes do not show: same pages, each with the same text, as the whole fonds in one document."""
+    """Chunks and lanes do not show: after the title page and the contents, the same pages, each
+    with the same text, as the whole fonds in one document."""
     rows, work = tree
     reader, pages, _, _ = pdf
     root = rows[0]
-    html = render_template(
-        "finding_aid/chunk.html",
-        units=rows[1:],
-        first=True,
-        root=root,
-        generated=finding_aid._generated(),
-        has_descendants=True,
-        summary=False,
-        starts_section=lambda unit: finding_aid.starts_section(root, unit),
-        related=related_of(rows[1:], {}),
+    context = {
+        "root": root,
+        "generated": finding_aid._generated(),
+        "has_descendants": True,
+        "summary": False,
+        "starts_section": lambda unit: finding_aid.starts_section(root, unit),
         **finding_aid.front_matter(root),
-    )
+    }
+    stylesheet = CSS(string=render_template("finding_aid/style.css"))
     single = work / "single.pdf"
-    HTML(string=html, base_url=current_app.root_path).write_pdf(
-        single, stylesheets=[CSS(string=render_template("finding_aid/style.css"))]
+    html = render_template(
+        "finding_aid/chunk.html", units=rows[1:], first=True, related=related_of(rows[1:], {}), **context
     )
+    HTML(string=html, base_url=current_app.root_path).write_pdf(single, stylesheets=[stylesheet])
+    title_page = work / "title-page.pdf"
+    HTML(string=render_template("finding_aid/title_page.html", **context)).write_pdf(title_page)
     ours = [re.sub(r"Page \d+ of \d+", "", text).strip() for text in page_texts(reader)]
-    assert ours == [text.strip() for text in page_texts(PdfReader(single))]
+    assert ours[0] == page_texts(PdfReader(title_page))[0].strip()
+    assert ours[1].startswith("Contents")
+    assert ours[2:] == [text.strip() for text in page_texts(PdfReader(single))]
     assert len(ours) == pages
+
+
+def test_pdf_contents_give_the_page_each_series_starts_on(pdf):
+    reader, *_ = pdf
+    texts = page_texts(reader)
+    lines = re.findall(r"^(.+?) \.{3,}\s*(\d+)$", texts[1], re.M)
+    assert [title for title, _ in lines] == ["Description of the fonds"] + [f"F1-{s} Series {s}" for s in (1, 2, 3)]
+    for title, page in lines[1:]:
+        assert page_of(texts, title.split(" ", 1)[1]) == int(page) - 1
+    assert page_of(texts, "Description of the fonds") == int(lines[0][1]) - 1
+    assert [item.title for item in reader.outline][:2] == ["Contents", "Description of the fonds"]
 
 
 def page_of(texts: list[str], title: str) -> int:
@@ -189,18 +203,16 @@ def test_pdf_starts_each_long_series_on_a_new_page(pdf):
         assert page_of(texts, f"Series {series}") == page_of(texts, f"Letter {series - 1}.10.9") + 1
 
 
-def test_pdf_runs_short_series_on(tree, monkeypatch):
-    """No page break before a short series: the same tree with every series forced onto a new
-    page takes more pages, and no series starts later than it does there."""
+def test_pdf_runs_short_series_on(tree, pdf, monkeypatch):
+    """No page break before a short series: the module's PDF (every series has SECTION_MIN_DESCENDANTS
+    descendants: a section each) takes more pages than the same tree with none long enough, and
+    no series starts later than it does there."""
     rows, work = tree
-
-    def render(section_min: int) -> list[str]:
-        monkeypatch.setattr(finding_aid, "SECTION_MIN_DESCENDANTS", section_min)
-        dest = work / f"series-{section_min}.pdf"
-        finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda *call: None)
-        return page_texts(PdfReader(dest))
-
-    run_on, forced = render(1_000), render(10)  # 110 descriptions: short, or a section
+    forced = page_texts(pdf[0])
+    monkeypatch.setattr(finding_aid, "SECTION_MIN_DESCENDANTS", 1_000)
+    dest = work / "series-run-on.pdf"
+    finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda *call: None)
+    run_on = page_texts(PdfReader(dest))
     assert len(run_on) < len(forced)
     assert page_of(forced, "Series 2") == page_of(forced, "Letter 1.10.9") + 1  # what a break looks like
     for series in (2, 3):
@@ -280,7 +292,8 @@ def test_rtf_is_balanced_escaped_and_complete(tree):
     assert r"Scope of Series 1.\line Second line." in text
     for row in rows:
         assert rtf.escape(row.title) in text
-    assert text.index("Letter 1.1.1") < text.index("Series 2") < text.index("Letter 3.10.9")
+    body = text[text.index("Detailed description") :]  # after the contents, which list the series
+    assert body.index("Letter 1.1.1") < body.index("Series 2") < body.index("Letter 3.10.9")
     assert r"{\field{\*\fldinst PAGE}" in text and r"{\field{\*\fldinst NUMPAGES}" in text  # "Page N of M"
     assert_progress(calls, len(rows))
 
