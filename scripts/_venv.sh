@@ -15,7 +15,9 @@ ensure_venv() {
     if [ ! -f "$stamp" ] || ! grep -qxF "$want" "$stamp"; then
         echo "Installing $spec into .venv" >&2
         .venv/bin/python -m pip install --quiet --upgrade pip >&2
-        .venv/bin/python -m pip install --quiet -e "$spec" >&2
+        # --no-compile: Python compiles what is imported on first use; compiling every installed
+        # module up front was a third of a fresh install (57 -> 40 s).
+        .venv/bin/python -m pip install --quiet --no-compile -e "$spec" >&2
         echo "$want" >> "$stamp"
     fi
 }
