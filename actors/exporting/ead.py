@@ -12,6 +12,7 @@ from typing import IO
 from sqlalchemy import Row as SqlRow
 
 from actors.exporting.formats import iso_date, paragraphs, xml_attr, xml_text
+from actors.importing.ead_fields import NOTE_ELEMENTS, NOTE_TYPES, TERM_ELEMENTS
 from actors.rendering.lanes import batched
 from models import PublicationStatus
 from models.description_parts import Related
@@ -25,17 +26,6 @@ BATCH = 500
 EAD_LEVELS = {"collection": "collection", "fonds": "fonds", "class": "class", "record group": "recordgrp",
               "series": "series", "subfonds": "subfonds", "subgroup": "subgrp", "subseries": "subseries",
               "file": "file", "item": "item"}  # fmt: skip
-# Model field -> EAD element, in the order they are written after <did>.
-NOTE_ELEMENTS = (
-    ("archival_history", "custodhist"), ("acquisition", "acqinfo"), ("scope_and_content", "scopecontent"),
-    ("appraisal", "appraisal"), ("accruals", "accruals"), ("arrangement", "arrangement"),
-    ("access_conditions", "accessrestrict"), ("reproduction_conditions", "userestrict"),
-    ("physical_characteristics", "phystech"), ("finding_aids", "otherfindaid"),
-    ("location_of_originals", "originalsloc"), ("location_of_copies", "altformavail"),
-    ("related_units_of_description", "relatedmaterial"),
-)  # fmt: skip
-NOTE_TYPES = {"general": "odd", "publication": "bibliography", "archivist": "processinfo"}
-TERM_ELEMENTS = {"subject": "subject", "place": "geogname", "genre": "genreform"}
 
 
 class EadExport:

@@ -15,31 +15,15 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 
+from actors.importing.ead_fields import local, read_did, read_part
 from actors.importing.rows import ImportFailed, Row
 from actors.importing.uploads import describe_xml_error, safe_iterparse
 
 _NUMBERED = re.compile(r"^c(0[1-9]|1[0-2])$")
-# Elements whose text we read, by the tag of their parent.
-_DID_FIELDS = {"unitid": "identifier", "unittitle": "title", "unitdate": "dates"}
-_NOTES = {"scopecontent": "scope_and_content", "arrangement": "arrangement"}
-
-
-def local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 def is_component(tag: str) -> bool:
     return tag in ("archdesc", "c") or bool(_NUMBERED.match(tag))
-
-
-def one_line(element: Element) -> str:
-    return " ".join("".join(element.itertext()).split())
-
-
-def paragraphs(element: Element) -> str:
-    """The text of its <p>s, one paragraph each; its own text when it has none."""
-    texts = [one_line(p) for p in element.iter() if local(p.tag) == "p"]
-    return "\n\n".join(t for t in texts if t) or one_line(element)
 
 
 class _Open:
@@ -116,9 +100,11 @@ class EadReader:
                 node.emitted = True
                 yield node.row
         elif parent.row is not None:  # did, scopecontent, dsc, ...: a direct part of a component
-            self._component_field(parent.row, node)
+            if node.tag == "did":
+                read_did(parent.row, node.element, node.path)
+            else:
+                read_part(parent.row, node.element, node.tag, node.path)
         elif parent.tag == "did" and grandparent is not None and grandparent.row is not None:
-            self._did_field(grandparent.row, node)
             return  # kept until its <did> ends
         elif parent.tag != "ead":
             return  # inside a part we read whole when it ends
@@ -128,36 +114,6 @@ class EadReader:
     @staticmethod
     def _component(stack: list[_Open]) -> _Open | None:
         return next((node for node in reversed(stack) if node.row is not None), None)
-
-    @staticmethod
-    def _did_field(row: Row, node: _Open) -> None:
-        if node.tag in _DID_FIELDS:
-            name = _DID_FIELDS[node.tag]
-            if name not in row.raw:
-                row.raw[name] = one_line(node.element)
-                row.sources[name] = (node.path, "")
-                if node.tag == "unitdate":
-                    _normal_dates(row, node)
-        elif node.tag == "physdesc" and "extent_and_medium" not in row.raw:
-            extents = [one_line(e) for e in node.element.iter() if local(e.tag) == "extent"]
-            row.raw["extent_and_medium"] = "; ".join(e for e in extents if e) or one_line(node.element)
-
-    @staticmethod
-    def _component_field(row: Row, node: _Open) -> None:
-        name = _NOTES.get(node.tag)
-        if name and name not in row.raw:
-            row.raw[name] = paragraphs(node.element)
-            row.sources[name] = (node.path, "")
-
-
-def _normal_dates(row: Row, node: _Open) -> None:
-    """unitdate/@normal "1900/1950" (or ISO dates): the start and end dates."""
-    normal = (node.element.get("normal") or "").strip()
-    if not normal:
-        return
-    start, slash, end = normal.partition("/")
-    row.raw["start_date"], row.raw["end_date"] = start, end if slash else start
-    row.sources["start_date"] = row.sources["end_date"] = (node.path, "normal attribute")
 
 
 def _check_nesting(tag: str, owner: _Open | None, path: str) -> None:

@@ -93,8 +93,8 @@ def clean(row: Row) -> dict[str, Any]:
             row.problem(name, f"is longer than {limit} characters")
     values["level_of_description"] = _level(row, raw.get("level_of_description", ""))
     events = clean_events(row)
-    if events:  # the description's own dates are its first event's
-        first = events[0]
+    if events:  # the description's own dates are its first dated event's
+        first = next((e for e in events if e.get("date_text") or e["start_date"] or e["end_date"]), events[0])
         values["dates"] = first.get("date_text") or None
         values["start_date"], values["end_date"] = first["start_date"], first["end_date"]
     else:

@@ -1,0 +1,173 @@
+"""Where each EAD 2002 element lives in the description model, both ways.
+
+The exporter writes these places and the reader fills the same fields from them, so an
+EAD export imports back to the same record. Parts of ``<did>`` are read when it ends;
+the other parts of a component (notes, ``<bioghist>``, ``<controlaccess>``) when each ends.
+"""
+
+from __future__ import annotations
+
+from xml.etree.ElementTree import Element
+
+from actors.importing.rows import Row
+
+# Model field -> EAD element, in the order the export writes them after <did>.
+NOTE_ELEMENTS = (
+    ("archival_history", "custodhist"), ("acquisition", "acqinfo"), ("scope_and_content", "scopecontent"),
+    ("appraisal", "appraisal"), ("accruals", "accruals"), ("arrangement", "arrangement"),
+    ("access_conditions", "accessrestrict"), ("reproduction_conditions", "userestrict"),
+    ("physical_characteristics", "phystech"), ("finding_aids", "otherfindaid"),
+    ("location_of_originals", "originalsloc"), ("location_of_copies", "altformavail"),
+    ("related_units_of_description", "relatedmaterial"),
+)  # fmt: skip
+FIELD_OF_NOTE = {element: name for name, element in NOTE_ELEMENTS}
+NOTE_TYPES = {"general": "odd", "publication": "bibliography", "archivist": "processinfo"}
+NOTE_TYPE_OF = {element: note_type for note_type, element in NOTE_TYPES.items()}
+TERM_ELEMENTS = {"subject": "subject", "place": "geogname", "genre": "genreform"}
+TAXONOMY_OF = {element: taxonomy for taxonomy, element in TERM_ELEMENTS.items()}
+NAME_ELEMENTS = ("name", "persname", "corpname", "famname")
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
+def local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def one_line(element: Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def paragraphs(element: Element) -> str:
+    """The text of its <p>s, one paragraph each; its own text when it has none."""
+    texts = [one_line(p) for p in element.iter() if local(p.tag) == "p"]
+    return "\n\n".join(t for t in texts if t) or one_line(element)
+
+
+def read_did(row: Row, did: Element, path: str) -> None:
+    """Identity, dates, creators, extent, languages, containers, digital objects, repository."""
+    related = row.related
+    locations: list[str] = []
+    for child in did:
+        tag, where = local(child.tag), f"{path}/{local(child.tag)}"
+        if tag == "unitid":
+            _unitid(row, child, where)
+        elif tag == "unittitle" and "title" not in row.raw:
+            _set(row, "title", one_line(child), where)
+        elif tag == "unitdate":
+            _unitdate(row, child, where)
+        elif tag == "origination":
+            _origination(row, child)
+        elif tag == "physdesc" and "extent_and_medium" not in row.raw:
+            extents = [one_line(e) for e in child.iter() if local(e.tag) == "extent"]
+            _set(row, "extent_and_medium", "; ".join(e for e in extents if e) or one_line(child), where)
+        elif tag == "langmaterial":
+            codes = [e.get("langcode", "") for e in child.iter() if local(e.tag) == "language" and e.get("langcode")]
+            if codes:
+                related.codes["languages"] = codes
+            note = " ".join((child.text or "").split())
+            if note:
+                _set(row, "language_note", note, where)
+        elif tag == "container" and one_line(child):
+            related.containers.append({"type": child.get("type", "").strip(), "name": one_line(child)})
+        elif tag == "physloc" and one_line(child):
+            locations.append(one_line(child))
+        elif tag in ("dao", "daogrp"):
+            _digital_objects(row, child, where)
+        elif tag == "repository" and one_line(child) and related.repository is None:
+            related.repository = one_line(child)
+    if locations:  # the export writes each container location once, after the containers
+        for container in related.containers:
+            container["location"] = locations[0] if len(locations) == 1 else "; ".join(locations)
+
+
+def read_part(row: Row, part: Element, tag: str, where: str) -> None:
+    """A part of a component after its <did>: a note field, a note, a creator's history, access points."""
+    related = row.related
+    if tag in FIELD_OF_NOTE:
+        name = FIELD_OF_NOTE[tag]
+        if name not in row.raw:
+            _set(row, name, paragraphs(part), where)
+    elif tag in NOTE_TYPE_OF:
+        text = paragraphs(part)
+        if text:
+            related.notes.append((NOTE_TYPE_OF[tag], text))
+    elif tag == "bioghist":
+        _bioghist(row, paragraphs(part))
+    elif tag == "controlaccess":
+        for point in part.iter():
+            point_tag, name = local(point.tag), one_line(point)
+            if not name:
+                continue
+            if point_tag in TAXONOMY_OF:
+                related.terms.append((TAXONOMY_OF[point_tag], name))
+            elif point_tag in NAME_ELEMENTS:
+                related.names.append(name)
+
+
+def _set(row: Row, name: str, value: str, where: str) -> None:
+    if value:
+        row.raw[name] = value
+        row.sources[name] = (where, "")
+
+
+def _unitid(row: Row, unitid: Element, where: str) -> None:
+    """The reference code is the first non-empty unitid that is not marked as another one."""
+    value = one_line(unitid)
+    if not value:
+        return
+    if unitid.get("type") == "alternative" or "identifier" in row.raw:
+        row.related.alternative_ids.append((unitid.get("label", "").strip(), value))
+    else:
+        _set(row, "identifier", value, where)
+
+
+def _unitdate(row: Row, unitdate: Element, where: str) -> None:
+    """Each unitdate is an event's dates (datechar names its type: creation when absent)."""
+    start, slash, end = (unitdate.get("normal") or "").strip().partition("/")
+    if not any(e.get("start_text") for e in row.related.events):
+        row.sources["start_date"] = row.sources["end_date"] = (where, "normal attribute")
+    dates = {"date_text": one_line(unitdate), "start_text": start, "end_text": end if slash else start}
+    _join_event(row, unitdate.get("datechar") or "creation", "date_text", dates)
+
+
+def _origination(row: Row, origination: Element) -> None:
+    """An event's actor: the creator (its label names the event type: creation when absent)."""
+    names = [one_line(e) for e in origination.iter() if local(e.tag) in NAME_ELEMENTS]
+    actor = next((name for name in names if name), one_line(origination))
+    if actor:
+        _join_event(row, origination.get("label") or "creation", "actor", {"actor": actor})
+
+
+def _join_event(row: Row, event_type: str, key: str, values: dict[str, str]) -> None:
+    """Dates and creators written apart (<unitdate>s, <origination>s) pair up in order, by event
+    type: values join the first event of that type without ``key``, else make one of their own."""
+    event_type = " ".join(event_type.split()).capitalize()
+    events = row.related.events
+    free = next((e for e in events if e["event_type"] == event_type and key not in e), None)
+    if free is None:
+        events.append({"event_type": event_type, **values})
+    else:
+        free.update(values)
+
+
+def _bioghist(row: Row, history: str) -> None:
+    """The history of the first creator that has none yet (AtoM keeps it on the authority record);
+    with no creator to hold it, a general note, so nothing is lost."""
+    if not history:
+        return
+    holder = next((e for e in row.related.events if e.get("actor") and not e.get("actor_history")), None)
+    if holder is None:
+        row.related.notes.append(("general", history))
+    else:
+        holder["actor_history"] = history
+
+
+def _digital_objects(row: Row, element: Element, where: str) -> None:
+    """The first link of a dao / daogrp: a URI, or a path when it is not a URL."""
+    for link in element.iter():
+        href = (link.get(XLINK_HREF) or link.get("href") or "").strip()
+        if href:
+            name = "digital_object_uri" if "://" in href else "digital_object_path"
+            if "digital_object_uri" not in row.raw and "digital_object_path" not in row.raw:
+                _set(row, name, href, where)
+            return
