@@ -79,7 +79,9 @@ def test_after_the_grace_period_a_running_job_ends_at_its_next_checkpoint(db, on
     """Not by an exception raised into whatever it is doing: it is settled before the worker stops."""
     job, _ = launch("endless")
     wait_for(lambda: "step 3" in (status_of(db, job.id).output or ""), timeout=30)
-    drain(one_thread, grace_seconds=0.2, stopping=runtime().tracking.stopping)
+    # The last half of the grace (0.5 s) is for the job to reach a checkpoint and be settled:
+    # ample even on a busy machine (0.1 s was not, with the tests on every core).
+    drain(one_thread, grace_seconds=1.0, stopping=runtime().tracking.stopping)
     job = status_of(db, job.id)
     assert job.status == JobStatus.ERROR and job.finished_at is not None
     assert job.info == "Interrupted: the worker shut down before the job finished."
@@ -100,7 +102,7 @@ def test_a_sigterm_while_recycling_stops_the_long_job_at_its_checkpoint(db, one_
     wait_for(lambda: "step 3" in (status_of(db, job.id).output or ""), timeout=30)
     sigterm = threading.Event()
     threading.Timer(0.5, sigterm.set).start()
-    drain(one_thread, grace_seconds=0.1, stopping=runtime().tracking.stopping, hurry=sigterm)
+    drain(one_thread, grace_seconds=1.0, stopping=runtime().tracking.stopping, hurry=sigterm)
     assert status_of(db, job.id).status == JobStatus.ERROR
 
 

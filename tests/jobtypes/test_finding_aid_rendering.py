@@ -1,6 +1,6 @@
 """Finding aid renderer: what a reader of the PDF or RTF would notice.
 
-Renders a ~300-description tree (fonds > series > file > item) with small chunks, so
+Renders a 112-description tree (fonds > series > file > item) with small chunks, so
 the PDF is assembled from several WeasyPrint documents and page numbers must carry
 across the joins.
 """
@@ -22,11 +22,16 @@ from models.description_related import related_of
 ROOT_TITLE = "Fonds Élise Côté"
 NASTY_TITLE = "<script>alert(1)</script> & Sons"
 BRACES_TITLE = r"Box {A} \ B"
-CHUNK_SIZE = 60  # 304 descriptions -> 6 chunks, 5 joins
+CHUNK_SIZE = 20  # 112 descriptions -> 6 chunks, 5 joins
+FILES, ITEMS = 6, 5  # per series, per file: each series has 36 descendants
+SECTION_MIN = 30  # ... so each is long enough to start on a new page (a section, a lane)
 
 
-def tree_spec(files_per_series: int = 10, items_per_file: int = 9) -> tuple:
-    """(level, title, identifier, children): 1 fonds, 3 series, 30 files, 270 items by default."""
+LAST = {s: f"Letter {s}.{FILES}.{ITEMS}" for s in (1, 2, 3)}  # the last description of each series
+
+
+def tree_spec(files_per_series: int = FILES, items_per_file: int = ITEMS) -> tuple:
+    """(level, title, identifier, children): 1 fonds, 3 series, 18 files, 90 items by default."""
     series = []
     for s in range(1, 4):
         files = []
@@ -82,6 +87,7 @@ def tree(tmp_path_factory):
         patch.setenv("ARCHIVE_JOBS_INSTANCE", str(work / "instance"))
         patch.setattr(finding_aid, "CHUNK_SIZE", CHUNK_SIZE)
         patch.setattr(finding_aid, "MIN_CHUNK_SIZE", CHUNK_SIZE)
+        patch.setattr(finding_aid, "SECTION_MIN_DESCENDANTS", SECTION_MIN)
         from app import create_app
 
         app = create_app(
@@ -135,7 +141,7 @@ def test_pdf_has_title_page_fields_and_every_description_in_tree_order(tree, pdf
     whole = "\n".join(texts[2:])  # the body, after the title page and the contents
     for label in ("Reference code", "Extent and medium", "Scope and content", "Arrangement"):
         assert label.upper() in whole.upper()
-    positions = [whole.find(title) for title in ("Series 1", "File 1.1\n", "Letter 1.1.1", "Series 2", "Letter 3.10.9")]
+    positions = [whole.find(title) for title in ("Series 1", "File 1.1\n", "Letter 1.1.1", "Series 2", LAST[3])]
     assert -1 not in positions and positions == sorted(positions), positions
     missing = [row.title for row in rows if row.title not in whole]
     assert missing == []
@@ -200,7 +206,7 @@ def test_pdf_starts_each_long_series_on_a_new_page(pdf):
     texts = page_texts(reader)
     assert "Detailed description" in texts[page_of(texts, "Series 1")]  # the first one follows the heading
     for series in (2, 3):
-        assert page_of(texts, f"Series {series}") == page_of(texts, f"Letter {series - 1}.10.9") + 1
+        assert page_of(texts, f"Series {series}") == page_of(texts, LAST[series - 1]) + 1
 
 
 def test_pdf_runs_short_series_on(tree, pdf, monkeypatch):
@@ -214,7 +220,7 @@ def test_pdf_runs_short_series_on(tree, pdf, monkeypatch):
     finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda *call: None)
     run_on = page_texts(PdfReader(dest))
     assert len(run_on) < len(forced)
-    assert page_of(forced, "Series 2") == page_of(forced, "Letter 1.10.9") + 1  # what a break looks like
+    assert page_of(forced, "Series 2") == page_of(forced, LAST[1]) + 1  # what a break looks like
     for series in (2, 3):
         assert page_of(run_on, f"Series {series}") <= page_of(forced, f"Series {series}")
     assert page_of(run_on, "Series 3") - page_of(run_on, "Series 2") < page_of(forced, "Series 3") - page_of(
@@ -249,7 +255,7 @@ def test_pdf_of_a_series_holds_only_its_subtree(tree):
     calls: list[tuple[int, int]] = []
     pages = finding_aid.render_finding_aid(series_2.id, "pdf", dest, lambda *call: calls.append(call))
     whole = "\n".join(page_texts(PdfReader(dest)))
-    assert pages >= 2 and "Series 2" in whole and "Letter 2.10.9" in whole
+    assert pages >= 2 and "Series 2" in whole and LAST[2] in whole
     assert "Letter 1.1.1" not in whole and "Series 3" not in whole
     assert_progress(calls, series_2.descendant_count + 1)
 
@@ -277,8 +283,9 @@ def rtf_text_braces_balanced(text: str) -> bool:
     return depth == 0
 
 
-def test_rtf_is_balanced_escaped_and_complete(tree):
+def test_rtf_is_balanced_escaped_and_complete(tree, monkeypatch):
     rows, work = tree
+    monkeypatch.setattr(rtf, "PROGRESS_EVERY", CHUNK_SIZE)
     dest = work / "aid.rtf"
     calls: list[tuple[int, int]] = []
     assert finding_aid.render_finding_aid(rows[0].id, "rtf", dest, lambda *call: calls.append(call)) is None
@@ -293,7 +300,7 @@ def test_rtf_is_balanced_escaped_and_complete(tree):
     for row in rows:
         assert rtf.escape(row.title) in text
     body = text[text.index("Detailed description") :]  # after the contents, which list the series
-    assert body.index("Letter 1.1.1") < body.index("Series 2") < body.index("Letter 3.10.9")
+    assert body.index("Letter 1.1.1") < body.index("Series 2") < body.index(LAST[3])
     assert r"{\field{\*\fldinst PAGE}" in text and r"{\field{\*\fldinst NUMPAGES}" in text  # "Page N of M"
     assert_progress(calls, len(rows))
 
