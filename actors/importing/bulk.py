@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import json
+import operator
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -30,12 +31,23 @@ def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None
 
 
 def insert_dicts(table: Table, rows: list[dict[str, Any]]) -> None:
-    """Rows as dicts of model values (every dict with the same keys), converted for the driver."""
+    """Rows as dicts of model values (every dict with the same keys), converted for the driver:
+    only the few columns that need it are touched."""
     if not rows:
         return
     columns = tuple(rows[0])
-    convert = [column_converter(table.c[name]) for name in columns]
-    values = [tuple(f(row[name]) for f, name in zip(convert, columns, strict=True)) for row in rows]
+    converting = [
+        (index, convert)
+        for index, name in enumerate(columns)
+        if (convert := column_converter(table.c[name])) is not _same
+    ]
+    cells_of = operator.itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
+    values: list[tuple] = []
+    for row in rows:
+        cells = list(cells_of(row))
+        for index, convert in converting:
+            cells[index] = convert(cells[index])
+        values.append(tuple(cells))
     insert_rows(table.name, columns, values)
 
 
