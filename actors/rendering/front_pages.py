@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from actors.rendering.pdf_pages import Chunk
 from actors.rendering.pdf_workers import ChunkPool, LocalPool
-from actors.rendering.scope import Scope
+from actors.rendering.scope import Scope, series_of
 from extensions import db
 from models import ArchivalDescription, AuthorityRecord, Event, LevelOfDescription
 from models.description_areas import areas
@@ -55,12 +55,9 @@ def front_matter(root: ArchivalDescription) -> dict:
 
 def contents_entries(root: ArchivalDescription, scope: Scope) -> list[ContentsEntry]:
     """The series of the finding aid, in order (the RTF's contents: its word processor numbers the pages)."""
-    d = ArchivalDescription
-    query = scope.select(root).where(d.depth == root.depth + 1, d.rgt - d.lft > 1)
-    return [
-        ContentsEntry(identifier, title)
-        for identifier, title in db.session.execute(query.with_only_columns(d.identifier, d.title))
-    ]
+    query = scope.select(root).where(series_of(root))
+    columns = (ArchivalDescription.identifier, ArchivalDescription.title)
+    return [ContentsEntry(*row) for row in db.session.execute(query.with_only_columns(*columns))]
 
 
 def front_pages(

@@ -199,7 +199,7 @@ def _write_unit(out: TextIO, unit: ArchivalDescription, depth: int, summary: boo
         "\n"
     )
     out.write(r"\pard\plain" + style + indent + rf"\keepn\f1\b\fs{size} " + escape(unit.title) + r"\par" "\n")
-    containers = ", ".join(f"{c['type']} {c['name']}".strip() for c in related.containers) if related else ""
+    containers = _containers(related)
     details = (
         ("Dates", unit.dates),
         ("Container", containers),
@@ -231,8 +231,12 @@ def _write_contents(out: TextIO, series: list) -> None:
 
 
 def _summary_cells(unit: ArchivalDescription, related: Related | None) -> list[str]:
-    containers = ", ".join(f"{c['type']} {c['name']}".strip() for c in related.containers) if related else ""
-    return [unit.identifier or "", unit.title, unit.dates or "", unit.level_of_description or "", containers]
+    return [unit.identifier or "", unit.title, unit.dates or "", unit.level_of_description or "", _containers(related)]
+
+
+def _containers(related: Related | None) -> str:
+    """ "Box 3, Folder 12": what a reading room pulls."""
+    return ", ".join(f"{c['type']} {c['name']}".strip() for c in related.containers) if related else ""
 
 
 def _table_row(cells: list[str], *, header: bool) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import aliased
 
 from extensions import db
@@ -41,3 +41,9 @@ def is_series(root: ArchivalDescription, unit: ArchivalDescription) -> bool:
     """A child of the root with records below it (a series as a rule): it heads a table of the
     inventory summary and has a line in the contents."""
     return unit.depth == root.depth + 1 and unit.rgt - unit.lft > 1
+
+
+def series_of(root: ArchivalDescription) -> ColumnElement[bool]:
+    """``is_series`` as a condition of a query."""
+    d = ArchivalDescription
+    return and_(d.depth == root.depth + 1, d.rgt - d.lft > 1)
