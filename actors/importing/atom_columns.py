@@ -91,7 +91,8 @@ def split_list(cell: str) -> list[str]:
     """A "|" list, each value stripped; ``NULL`` (AtoM's placeholder) becomes ""."""
     if "|" not in cell:
         return ["" if cell == NULL else cell]
-    return ["" if part == NULL else part for part in (part.strip() for part in cell.split("|"))]
+    parts = [part.strip() for part in cell.split("|")]
+    return ["" if part == NULL else part for part in parts] if NULL in cell else parts
 
 
 def join_list(values: list[str]) -> str:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterator
+from itertools import zip_longest
 from pathlib import Path
 
 from actors.importing import atom_columns as atom
-from actors.importing.rows import ImportFailed, Row, unguard_cell
+from actors.importing.rows import MAX_LENGTHS, ImportFailed, Row, unguard_cell
+from models.description_parts import Related
 
 csv.field_size_limit(16 * 1024 * 1024)  # long scope notes are normal; 16 MB per cell is still bounded
 
@@ -29,17 +32,11 @@ class CsvReader:
             raise ImportFailed("line 1: the header has no “title” column: this is not an AtoM CSV file")
         # Columns with no field of their own here: kept as they are (other_fields) and exported back.
         self.kept_as_is = [name for name in self.header if name and name not in atom.KNOWN]
-        self.plan = column_plan(self.header)
-        # The checking pass reads the events (their dates are checked) but no other list.
-        events = set(atom.EVENT_COLUMNS) | set(atom.LEGACY_EVENT_COLUMNS)
-        self.check_plan = [
-            (_SKIP, "", "") if kind is _LIST and target not in events else (kind, target, column)
-            for kind, target, column in self.plan
-        ]
-        self.full = True
-        duplicates = sorted({name for name in self.header if name and self.header.count(name) > 1})
+        duplicates = sorted(name for name, count in Counter(self.header).items() if name and count > 1)
         if duplicates:
             raise ImportFailed(f"line 1: the header repeats the column(s) {', '.join(duplicates)}")
+        self.full_plan = ColumnPlan(self.header, full=True)
+        self.check_plan = ColumnPlan(self.header, full=False)
 
     def bytes_read(self) -> int:
         return self._binary.tell() if self._binary else 0
@@ -47,10 +44,9 @@ class CsvReader:
     def rows(self, *, full: bool = True) -> Iterator[Row]:
         """Every data row in file order. A file that stops being readable ends the import.
 
-        full=False (the checking pass) leaves out what only the writer needs: notes, access
-        points, containers, alternative identifiers and codes (events are checked)."""
-        self.full = full
-        header = self.header
+        full=False (the checking pass) reads only what the checks need: the structure, the
+        checked fields and the events."""
+        plan = self.full_plan if full else self.check_plan
         with self.path.open("rb") as binary:
             self._binary = binary
             text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
@@ -60,8 +56,8 @@ class CsvReader:
                 next(reader)
                 line = reader.line_num + 1
                 for cells in reader:
-                    if any(cell.strip() for cell in cells):
-                        yield self._row(f"line {line}", header, cells)
+                    if any(map(str.strip, cells)):
+                        yield plan.row(f"line {line}", cells)
                     line = reader.line_num + 1
             except csv.Error as error:
                 raise ImportFailed(f"line {line}: not valid CSV: {error}") from None
@@ -70,99 +66,126 @@ class CsvReader:
             finally:
                 self._binary = None
 
-    def _row(self, where: str, header: list[str], cells: list[str]) -> Row:
-        row = Row(where=where)
-        if len(cells) > len(header):
-            row.problems.append(f"{where}: {len(cells)} values but the header has only {len(header)} columns")
+
+# What the checks of rows.clean read: the rest of a row only matters to the writer.
+_CHECKED = {"title", "identifier", "level_of_description", "publication_status", *MAX_LENGTHS}
+_EVENTS = {**atom.EVENT_COLUMNS, **atom.LEGACY_EVENT_COLUMNS}
+_FIELDS = {**atom.TEXT, "levelOfDescription": "level_of_description", "publicationStatus": "publication_status"}
+Pairs = list[tuple[str, str]]  # (AtoM column, what its value is) for the columns a file has
+
+
+class ColumnPlan:
+    """What to do with each column of a file, worked out once: the cells of a row are then
+    read by position, kind by kind (AtoM's 56 columns are read tens of thousands of times a
+    second), and only the "|" columns the file has are looked at."""
+
+    def __init__(self, header: list[str], *, full: bool) -> None:
+        self.width = len(header)
+        self.full = full
+        self.fields: list[tuple[int, str]] = []  # (position, model field)
+        self.lists: list[tuple[int, str]] = []  # (position, AtoM column): "|" lists
+        self.other: list[tuple[int, str]] = []  # columns kept as they are
+        self.columns: dict[str, str] = {}  # model field -> its column, to name it in a problem
+        position = {atom.ALIASES.get(column, column): index for index, column in reversed(list(enumerate(header)))}
+        self.structure = [position.get(name) for name in (*atom.STRUCTURE, "repository")]
+        for index, column in enumerate(header):
+            name = atom.ALIASES.get(column, column)
+            if name in _FIELDS and (full or _FIELDS[name] in _CHECKED):
+                self.fields.append((index, _FIELDS[name]))
+                self.columns.setdefault(_FIELDS[name], column)
+            elif name in atom.LIST_COLUMNS and (full or name in _EVENTS):
+                self.lists.append((index, name))
+            elif full and column and name not in atom.KNOWN:
+                self.other.append((index, column))
+        for target in ("start_text", "end_text"):  # an event's dates are checked as start_date, end_date
+            found = next((column for column, key in _EVENTS.items() if key == target and column in position), None)
+            if found:
+                self.columns[target.replace("text", "date")] = found
+
+        def present(columns: dict[str, str]) -> Pairs:
+            return [(column, value) for column, value in columns.items() if column in position]
+
+        self.event_groups = [pairs for pairs in map(present, (atom.EVENT_COLUMNS, atom.LEGACY_EVENT_COLUMNS)) if pairs]
+        self.codes, self.notes, self.terms = present(atom.CODES), present(atom.NOTES), present(atom.TERMS)
+        self.containers, self.alternative_ids = present(atom.CONTAINER_COLUMNS), present(atom.ALTERNATIVE_ID_COLUMNS)
+
+    def row(self, where: str, cells: list[str]) -> Row:
+        row = Row(where=where, columns=self.columns)
+        if len(cells) != self.width:
+            if len(cells) > self.width:
+                row.problems.append(f"{where}: {len(cells)} values but the header has only {self.width} columns")
+            else:
+                cells += [""] * (self.width - len(cells))
+        raw = row.raw
+        for index, target in self.fields:
+            value = cells[index].strip()
+            if value and target not in raw:  # (an alias and its column: the first filled one)
+                raw[target] = unguard_cell(value) if value[0] == "'" else value
+        key, parent_key, parent_slug, repository = (_cell(cells, index) for index in self.structure)
+        row.key, row.parent_key, row.parent_slug = key, parent_key, parent_slug
         lists: dict[str, list[str]] = {}
-        raw, sources, other = row.raw, row.sources, row.related.other
-        for (kind, target, column), cell in zip(self.plan if self.full else self.check_plan, cells, strict=False):
-            value = cell.strip()
-            if not value or kind is _SKIP:
-                continue
-            if value[0] == "'":
-                value = unguard_cell(value)
-            if kind is _FIELD:
-                if target not in raw:
-                    raw[target] = value
-                    sources[target] = (where, column)
-            elif kind is _LIST:
-                lists[target] = atom.split_list(value)
-            elif kind is _OTHER:
-                other[target] = value
-            elif target == "legacyId":
-                row.key = value
-            elif target == "parentId":
-                row.parent_key = value
-            elif target == "qubitParentSlug":
-                row.parent_slug = value
-            else:  # repository
-                row.related.repository = value
+        for index, name in self.lists:
+            value = cells[index].strip()
+            if value:
+                lists[name] = atom.split_list(unguard_cell(value) if value[0] == "'" else value)
         if lists:
-            _related_lists(row, lists, where, self.full)
+            self._related_lists(row.related, lists)
+        if self.full:
+            row.related.repository = repository
+            other = row.related.other
+            for index, column in self.other:
+                value = cells[index].strip()
+                if value:
+                    other[column] = unguard_cell(value) if value[0] == "'" else value
         return row
 
-
-_FIELD, _LIST, _OTHER, _SPECIAL, _SKIP = "field", "list", "other", "special", "skip"
-_FIELDS = {**atom.TEXT, "levelOfDescription": "level_of_description", "publicationStatus": "publication_status"}
-
-
-def column_plan(header: list[str]) -> list[tuple[str, str, str]]:
-    """What to do with each column, worked out once per file: (kind, target, column as named)."""
-    plan = []
-    for column in header:
-        name = atom.ALIASES.get(column, column)
-        if name in _FIELDS:
-            plan.append((_FIELD, _FIELDS[name], column))
-        elif name in atom.LIST_COLUMNS:
-            plan.append((_LIST, name, column))
-        elif name in atom.STRUCTURE or name == "repository":
-            plan.append((_SPECIAL, name, column))
-        elif column:
-            plan.append((_OTHER, column, column))
-        else:
-            plan.append((_SKIP, "", ""))  # a column with no name in the header: nothing to keep it under
-    return plan
-
-
-def _related_lists(row: Row, lists: dict[str, list[str]], where: str, full: bool) -> None:
-    """The "|" columns: codes, notes, access points, and the parallel lists (events, containers,
-    alternative identifiers: entry n of each column belongs to the n-th one)."""
-    related = row.related
-    for columns in (atom.EVENT_COLUMNS, atom.LEGACY_EVENT_COLUMNS):
-        events = _parallel(lists, columns)
-        for event in events:
-            event.setdefault("event_type", "Creation")
-        related.events.extend(events)
-    if related.events:
-        row.sources.setdefault("start_date", (where, "eventStartDates"))
-        row.sources.setdefault("end_date", (where, "eventEndDates"))
-    if not full:
-        return
-    for column, name in atom.CODES.items():
-        if column in lists:
-            related.codes[name] = [code for code in lists[column] if code]
-    for column, note_type in atom.NOTES.items():
-        related.notes.extend((note_type, text) for text in lists.get(column, ()) if text)
-    for column, taxonomy in atom.TERMS.items():
-        related.terms.extend((taxonomy, name) for name in lists.get(column, ()) if name)
-    related.names.extend(name for name in lists.get(atom.NAMES, ()) if name)
-    related.containers = _parallel(lists, atom.CONTAINER_COLUMNS)
-    related.alternative_ids = [
-        (entry.get("label", ""), entry["value"])
-        for entry in _parallel(lists, atom.ALTERNATIVE_ID_COLUMNS)
-        if entry.get("value")
-    ]
+    def _related_lists(self, related: Related, lists: dict[str, list[str]]) -> None:
+        """The "|" columns: events (checked in both passes), then codes, notes, access points,
+        containers and alternative identifiers (parallel lists: entry n of each column belongs
+        to the n-th one)."""
+        for pairs in self.event_groups:
+            for event in _parallel(lists, pairs):
+                event.setdefault("event_type", "Creation")
+                related.events.append(event)
+        if not self.full:
+            return
+        for column, name in self.codes:
+            if column in lists:
+                related.codes[name] = [code for code in lists[column] if code]
+        for column, note_type in self.notes:
+            related.notes.extend((note_type, text) for text in lists.get(column, ()) if text)
+        for column, taxonomy in self.terms:
+            related.terms.extend((taxonomy, name) for name in lists.get(column, ()) if name)
+        related.names.extend(name for name in lists.get(atom.NAMES, ()) if name)
+        related.containers = _parallel(lists, self.containers)
+        related.alternative_ids = [
+            (entry.get("label", ""), entry["value"])
+            for entry in _parallel(lists, self.alternative_ids)
+            if "value" in entry
+        ]
 
 
-def _parallel(lists: dict[str, list[str]], columns: dict[str, str]) -> list[dict[str, str]]:
+def _cell(cells: list[str], index: int | None) -> str | None:
+    if index is None:
+        return None
+    value = cells[index].strip()
+    return (unguard_cell(value) if value[0] == "'" else value) if value else None
+
+
+def _parallel(lists: dict[str, list[str]], pairs: Pairs) -> list[dict[str, str]]:
     """Zip parallel "|" columns into one dict per entry, leaving out entries with no value at all."""
-    present = [(lists[column], key) for column, key in columns.items() if column in lists]
+    present = [(key, lists[column]) for column, key in pairs if column in lists]
     if not present:
         return []
-    entries = []
-    for n in range(max(len(values) for values, _ in present)):
-        entry = {key: values[n] for values, key in present if n < len(values) and values[n]}
-        if entry:
-            entries.append(entry)
-    return entries
+    if len(present) == 1:
+        key, values = present[0]
+        return [{key: value} for value in values if value]
+    if all(len(values) == 1 for _, values in present):  # the common case: one entry
+        entry = {key: values[0] for key, values in present if values[0]}
+        return [entry] if entry else []
+    keys = [key for key, _ in present]
+    return [
+        entry
+        for cells in zip_longest(*(values for _, values in present), fillvalue="")
+        if (entry := {key: cell for key, cell in zip(keys, cells, strict=True) if cell})
+    ]

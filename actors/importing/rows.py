@@ -11,6 +11,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from actors.importing.atom_columns import CODES, TEXT
@@ -43,11 +44,12 @@ class Row:
     parent_slug: str | None = None  # an existing description (qubitParentSlug)
     raw: dict[str, str] = field(default_factory=dict)  # model field -> text as found
     sources: dict[str, Source] = field(default_factory=dict)  # model field -> where it came from
+    columns: dict[str, str] = field(default_factory=dict)  # model field -> its column (shared by a file's rows)
     problems: list[str] = field(default_factory=list)  # already located, e.g. "line 3: ..."
     related: Related = field(default_factory=Related)
 
     def source(self, name: str) -> Source:
-        return self.sources.get(name, (self.where, name))
+        return self.sources.get(name) or (self.where, self.columns.get(name, name))
 
     def problem(self, name: str, text: str, *, name_it: bool = True) -> None:
         """Record a problem of one field, located: "line 3: eventStartDates “x” is not a date"."""
@@ -68,6 +70,7 @@ def _needs_guard(value: str) -> bool:
     return value.startswith(FORMULA_TRIGGERS) or (value.startswith("'") and _needs_guard(value[1:]))
 
 
+@lru_cache(maxsize=4096)  # an import sees the same few hundred years again and again
 def parse_date(text: str, *, end: bool) -> date:
     """YYYY, YYYY-MM or YYYY-MM-DD (AtoM writes "2016-00-00" for a year alone, "2016-05-00" for a
     month); an end date without day or month is the last day it covers."""
@@ -85,7 +88,10 @@ def parse_date(text: str, *, end: bool) -> date:
 def clean(row: Row) -> dict[str, Any]:
     """The model values of a row; every problem found is added to ``row.problems``."""
     raw, related = row.raw, row.related
-    values: dict[str, Any] = {name: (raw.get(name) or "").strip() or None for name in TEXT_FIELDS}
+    values: dict[str, Any] = dict.fromkeys(TEXT_FIELDS)
+    for name, text in raw.items():
+        if name in values:
+            values[name] = text.strip() or None
     if not values["title"]:
         row.problem("title", "missing title", name_it=False)
     for name, limit in MAX_LENGTHS.items():

@@ -47,6 +47,7 @@ class Writer:
         self.base = self.base_depth = 0
         self.related = RelatedWriter()
         self.level_keys: dict[str, str] = {}  # compact level key -> the vocabulary's key
+        self.now = utcnow()  # one time for the whole import, as the one transaction it is
 
     def begin(self) -> None:
         """Take the tree lock (exclusively, as a move does: the gap renumbers other trees), then
@@ -72,7 +73,7 @@ class Writer:
             if plan.match_mode == "update":
                 self.related.add(plan.match[i], row.related, row.related.events, replace=True)
                 changes = {f"b_{name}": value for name, value in values.items()}  # (b_: not a column name)
-                self.updates.append({"b_id": plan.match[i], **changes, "b_updated_at": utcnow()})
+                self.updates.append({"b_id": plan.match[i], **changes, "b_updated_at": self.now})
                 self.updated += 1
             else:
                 self.skipped += 1
@@ -84,7 +85,6 @@ class Writer:
         parent = plan.parent[i]
         record_id = self._allocate_id()
         self.ids[i] = record_id
-        now = utcnow()
         self.inserts.append(
             {
                 **values,
@@ -93,8 +93,8 @@ class Writer:
                 "lft": self.base + self.lft[i],
                 "rgt": self.base + self.rgt[i],
                 "depth": self.base_depth + self.depth[i],
-                "created_at": now,
-                "updated_at": now,
+                "created_at": self.now,
+                "updated_at": self.now,
             }
         )
         self.related.add(record_id, row.related, row.related.events, replace=False)

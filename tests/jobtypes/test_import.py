@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 
 import pytest
@@ -144,6 +145,22 @@ def test_field_problems_name_line_and_column(as_user, run_jobs, cells, message):
     assert job.status == JobStatus.ERROR
     assert message in job.info
     assert description_count() == 0
+
+
+def test_a_bad_date_in_an_older_header_names_that_column(as_user, run_jobs):
+    csv = "legacyId,title,creationDatesStart,creationDatesEnd\n1,Fonds,1990,19x1\n"
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("old.csv", csv.encode()))
+    assert job.status == JobStatus.ERROR
+    assert "line 2: creationDatesEnd “19x1” is not a date" in job.info
+
+
+def test_an_import_leaves_the_garbage_collector_as_it_found_it(as_user, run_jobs):
+    """Imports raise the collector's threshold while they run (speed); a failed one undoes it too."""
+    before = gc.get_threshold()
+    csv = "legacyId,title,eventStartDates\n1,Fonds,1990-13\n"
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("f.csv", csv.encode()))
+    assert job.status == JobStatus.ERROR
+    assert gc.get_threshold() == before
 
 
 def test_existing_records_are_skipped_updated_or_imported_anew(as_user, run_jobs):
