@@ -10,7 +10,7 @@ from itertools import zip_longest
 from pathlib import Path
 
 from actors.importing import atom_columns as atom
-from actors.importing.rows import MAX_LENGTHS, ImportFailed, Row, unguard_cell
+from actors.importing.rows import ImportFailed, Row, unguard_cell
 from models.description_parts import Related
 
 csv.field_size_limit(16 * 1024 * 1024)  # long scope notes are normal; 16 MB per cell is still bounded
@@ -36,7 +36,7 @@ class CsvReader:
         if duplicates:
             raise ImportFailed(f"line 1: the header repeats the column(s) {', '.join(duplicates)}")
         self.full_plan = ColumnPlan(self.header, full=True)
-        self.check_plan = ColumnPlan(self.header, full=False)
+        self.structure_plan = ColumnPlan(self.header, full=False)
 
     def bytes_read(self) -> int:
         return self._binary.tell() if self._binary else 0
@@ -44,9 +44,9 @@ class CsvReader:
     def rows(self, *, full: bool = True) -> Iterator[Row]:
         """Every data row in file order. A file that stops being readable ends the import.
 
-        full=False (the checking pass) reads only what the checks need: the structure, the
-        checked fields and the events."""
-        plan = self.full_plan if full else self.check_plan
+        full=False (the planning pass) reads only the structure: legacyId, parentId,
+        qubitParentSlug and identifier, and says when a row has more values than the header."""
+        plan = self.full_plan if full else self.structure_plan
         with self.path.open("rb") as binary:
             self._binary = binary
             text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
@@ -67,8 +67,6 @@ class CsvReader:
                 self._binary = None
 
 
-# What the checks of rows.clean read: the rest of a row only matters to the writer.
-_CHECKED = {"title", "identifier", "level_of_description", "publication_status", *MAX_LENGTHS}
 _EVENTS = {**atom.EVENT_COLUMNS, **atom.LEGACY_EVENT_COLUMNS}
 _FIELDS = {**atom.TEXT, "levelOfDescription": "level_of_description", "publicationStatus": "publication_status"}
 Pairs = list[tuple[str, str]]  # (AtoM column, what its value is) for the columns a file has
@@ -90,10 +88,10 @@ class ColumnPlan:
         self.structure = [position.get(name) for name in (*atom.STRUCTURE, "repository")]
         for index, column in enumerate(header):
             name = atom.ALIASES.get(column, column)
-            if name in _FIELDS and (full or _FIELDS[name] in _CHECKED):
+            if name in _FIELDS and (full or _FIELDS[name] == "identifier"):
                 self.fields.append((index, _FIELDS[name]))
                 self.columns.setdefault(_FIELDS[name], column)
-            elif name in atom.LIST_COLUMNS and (full or name in _EVENTS):
+            elif name in atom.LIST_COLUMNS and full:
                 self.lists.append((index, name))
             elif full and column and name not in atom.KNOWN:
                 self.other.append((index, column))
@@ -112,7 +110,7 @@ class ColumnPlan:
     def row(self, where: str, cells: list[str]) -> Row:
         row = Row(where=where, columns=self.columns)
         if len(cells) != self.width:
-            if len(cells) > self.width:
+            if len(cells) > self.width and not self.full:  # (a problem of the file: said once)
                 row.problems.append(f"{where}: {len(cells)} values but the header has only {self.width} columns")
             else:
                 cells += [""] * (self.width - len(cells))
@@ -140,15 +138,12 @@ class ColumnPlan:
         return row
 
     def _related_lists(self, related: Related, lists: dict[str, list[str]]) -> None:
-        """The "|" columns: events (checked in both passes), then codes, notes, access points,
-        containers and alternative identifiers (parallel lists: entry n of each column belongs
-        to the n-th one)."""
+        """The "|" columns: events, codes, notes, access points, containers and alternative
+        identifiers (parallel lists: entry n of each column belongs to the n-th one)."""
         for pairs in self.event_groups:
             for event in _parallel(lists, pairs):
                 event.setdefault("event_type", "Creation")
                 related.events.append(event)
-        if not self.full:
-            return
         for column, name in self.codes:
             if column in lists:
                 related.codes[name] = [code for code in lists[column] if code]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
-from typing import Any
 
 from sqlalchemy import select
 
@@ -51,7 +50,7 @@ class Plan:
         if len(self.problems) < KEPT_PROBLEMS:
             self.problems.append(problem)
 
-    def add(self, row: Row, values: dict[str, Any]) -> None:
+    def add(self, row: Row, identifier: str | None) -> None:
         """Resolve the row's parent and its match; record problems (with their place in the file)."""
         i = self.count
         for problem in row.problems:
@@ -75,8 +74,8 @@ class Plan:
                 self.keys[row.key] = i
         under = anchor if parent == -1 else self.match[parent]  # an existing record this row is under
         match = 0
-        if (parent == -1 or under) and self.match_mode != "new" and values.get("identifier"):
-            match = self._children_of(under).get(values["identifier"], 0)
+        if (parent == -1 or under) and self.match_mode != "new" and identifier:
+            match = self._children_of(under).get(identifier, 0)
         self.parent.append(parent)
         self.anchor.append(anchor if parent == -1 else 0)
         self.match.append(match)

@@ -17,9 +17,11 @@ from import_export_support import (
     submit,
     tree,
 )
+from sqlalchemy import func, select
 
+from extensions import db
 from models import ArchivalDescription as D
-from models import JobStatus
+from models import AuthorityRecord, Container, JobStatus
 
 __all__ = ["roles"]
 
@@ -152,6 +154,39 @@ def test_a_bad_date_in_an_older_header_names_that_column(as_user, run_jobs):
     job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("old.csv", csv.encode()))
     assert job.status == JobStatus.ERROR
     assert "line 2: creationDatesEnd “19x1” is not a date" in job.info
+
+
+def test_a_problem_after_good_rows_keeps_none_of_them_and_every_problem_is_named(as_user, run_jobs, fonds):
+    """Fields are checked while the rows are written: a late problem rolls all of it back."""
+    before = everything()
+    rows = "".join(f"{n},1,F-{n},File {n},File,1990\n" for n in range(2, 40))
+    csv = f"legacyId,parentId,identifier,title,levelOfDescription,eventStartDates\n1,,F,Fonds,Fonds,1990\n{rows}"
+    csv += "40,1,F-40,Late,File,19x0\n41,99,F-41,Orphan,File,1990\n42,1,F-42,,File,1990\n"
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("late.csv", csv.encode()), record=fonds)
+    assert job.status == JobStatus.ERROR
+    assert "Nothing was imported." in job.info
+    for problem in (
+        "line 41: eventStartDates “19x0” is not a date",
+        "line 42: parentId 99 refers to no earlier row",
+        "line 43: missing title",
+    ):
+        assert problem in job.output
+    assert "Checked 42 rows: 3 problems." in job.output
+    assert everything() == before
+
+
+def test_a_field_problem_in_the_last_row_undoes_the_rows_written_before_it(as_user, run_jobs, fonds):
+    def held() -> list[int]:
+        return [db.session.scalar(select(func.count()).select_from(t)) for t in (Container, AuthorityRecord)]
+
+    before, held_before = everything(), held()
+    rows = "".join(f"{n},1,File {n},Box|Box,{n}|{n + 1},Creator {n}\n" for n in range(2, 2500))
+    csv = "legacyId,parentId,title,physicalObjectType,physicalObjectName,eventActors\n1,,Fonds,,,\n" + rows
+    csv += "2500,1,,Box,9,Creator\n"  # (rows are written a thousand at a time: two batches are in)
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("last.csv", csv.encode()), record=fonds)
+    assert job.status == JobStatus.ERROR
+    assert "line 2501: missing title. Nothing was imported." in job.info
+    assert (everything(), held()) == (before, held_before)
 
 
 def test_an_import_leaves_the_garbage_collector_as_it_found_it(as_user, run_jobs):
