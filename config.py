@@ -58,6 +58,8 @@ def load(instance: Path) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL") or f"sqlite:///{instance / 'archive-jobs.db'}",
+        # SQLite's page cache per connection (its default, 2 MB, makes a big import re-read its indexes).
+        "SQLITE_CACHE_MB": int(env("SQLITE_CACHE_MB", "16")),
         "REDIS_URL": redis_url,
         # Short: a web request must learn quickly that Redis is away (seconds).
         "REDIS_CONNECT_TIMEOUT": float(env("REDIS_CONNECT_TIMEOUT", "2")),
