@@ -6,7 +6,7 @@ Builds the fonds with commands.demo_data.insert_demo_fonds(N + 1), flags every t
 item as having a digital object, gives the fonds K rights statements, then runs
 each job's own perform function on a Job row (what a worker runs, minus the broker)
 and prints the wall time of each, commit included. PostgreSQL: 127.0.0.1:5432, db
-``test``, a private schema dropped at the end (TEST_DATABASE_URL overrides).
+``test``, a private schema dropped at the end (BENCH_DATABASE_URL overrides).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def _edit_one_statement() -> None:
@@ -158,14 +157,14 @@ def bench(name: str, url: str, total: int, statements: int) -> list[tuple[str, f
 
 def run_both(total: int, statements: int, sqlite: bool = True, postgres: bool = True) -> dict[str, list]:
     """The same steps on SQLite (a temporary file) and PostgreSQL (a private schema)."""
-    from pg_schema import private_schema
+    from bench_common import private_schema
 
     results: dict[str, list] = {}
     if sqlite:
         with tempfile.TemporaryDirectory() as directory:
             results["SQLite"] = bench("SQLite", f"sqlite:///{directory}/bench.db", total, statements)
     if postgres:
-        with private_schema(POSTGRES_URL, "bench_tree") as url:
+        with private_schema() as url:
             results["PostgreSQL"] = bench("PostgreSQL", url, total, statements)
     return results
 
