@@ -18,9 +18,10 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from actors.rendering.pdf_pages import Chunk
+if TYPE_CHECKING:  # (helpers never load pypdf: ~7 MB each)
+    from actors.rendering.pdf_pages import Chunk
 
 
 @dataclass
