@@ -57,6 +57,7 @@ class Event(db.Model):
     end_text: Mapped[str | None] = mapped_column(String(32))
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
+    date_type: Mapped[str | None] = mapped_column(String(16))  # EAD's unitdate/@type: "inclusive" or "bulk"
     description: Mapped[str | None] = mapped_column(Text)  # RAD's event description
     place: Mapped[str | None] = mapped_column(Text)  # RAD's place of publication, distribution, ...
 

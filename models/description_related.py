@@ -47,6 +47,7 @@ def related_of(rows: list[SqlRow], repositories: dict[int, str]) -> dict[int, Re
             "event_type": event.event_type, "actor": actor or "", "actor_history": history or "",
             "date_text": event.date_text or "", "start_text": event.start_text or "", "end_text": event.end_text or "",
             "description": event.description or "", "place": event.place or "",
+            **({"date_type": event.date_type} if event.date_type else {}),
         })  # fmt: skip
     for description_id, note_type, content in db.session.execute(
         select(Note.description_id, Note.note_type, Note.content)

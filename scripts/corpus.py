@@ -158,7 +158,7 @@ def try_file(path: Path, work: Path) -> Outcome:
         started = time.perf_counter()
         outcome.records, output = import_file(path, fmt)
         outcome.seconds = time.perf_counter() - started
-        outcome.warnings = [line for line in output.splitlines() if "warning" in line.lower()]
+        outcome.warnings = [line for line in output.splitlines() if line.startswith("Warning: ")]
         return export_all(fmt, work, "export1"), (snapshot() if fmt == "ead" else [])
 
     try:

@@ -12,7 +12,7 @@ from typing import IO
 from sqlalchemy import Row as SqlRow
 
 from actors.exporting.formats import iso_date, paragraphs, xml_attr, xml_text
-from actors.importing.ead_fields import NOTE_ELEMENTS, NOTE_TYPES, TERM_ELEMENTS
+from actors.importing.ead_fields import EAD_LEVELS, NOTE_ELEMENTS, NOTE_TYPES, TERM_ELEMENTS
 from actors.rendering.lanes import batched
 from models import PublicationStatus
 from models.description_parts import Related
@@ -22,10 +22,6 @@ from models.vocabulary import LevelOfDescription, level_key
 EAD_NAMESPACE = "urn:isbn:1-931666-22-9"
 XLINK = "http://www.w3.org/1999/xlink"
 BATCH = 500
-# Levels EAD names itself; any other is level="otherlevel" otherlevel="<its name>".
-EAD_LEVELS = {"collection": "collection", "fonds": "fonds", "class": "class", "record group": "recordgrp",
-              "series": "series", "subfonds": "subfonds", "subgroup": "subgrp", "subseries": "subseries",
-              "file": "file", "item": "item"}  # fmt: skip
 
 
 class EadExport:
@@ -76,14 +72,14 @@ class EadExport:
 
     def _attributes(self, row: SqlRow) -> str:
         published = PublicationStatus(row.publication_status) == PublicationStatus.PUBLISHED
-        audience = "external" if published else "internal"
+        audience = ' audience="external"' if published else ""  # (none: a draft, as it imports back)
         key = level_key(row.level_of_description)
         if key in EAD_LEVELS:
             level = f" level={xml_attr(EAD_LEVELS[key])}"
         else:
             name = self.level_names.get(key) or row.level_of_description
             level = f' level="otherlevel" otherlevel={xml_attr(name)}'
-        return f"{level} audience={xml_attr(audience)}"
+        return level + audience
 
     def _description(self, row: SqlRow, related: Related) -> str:
         parts = [self._did(row, related)]
@@ -148,7 +144,10 @@ def _dates(row: SqlRow, related: Related) -> list[str]:
         normal = start if end == start else f"{start}/{end}"
         normal_attr = f" normal={xml_attr(normal)}" if normal.strip("/") else ""
         kind = (event.get("event_type") or "creation").lower()
-        found.append(f"<unitdate datechar={xml_attr(kind)}{normal_attr}>{xml_text(event.get('date_text'))}</unitdate>")
+        date_type = f" type={xml_attr(event['date_type'])}" if event.get("date_type") else ""
+        found.append(
+            f"<unitdate datechar={xml_attr(kind)}{date_type}{normal_attr}>{xml_text(event.get('date_text'))}</unitdate>"
+        )
     return found
 
 

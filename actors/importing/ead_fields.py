@@ -7,8 +7,10 @@ the other parts of a component (notes, ``<bioghist>``, ``<controlaccess>``) when
 
 from __future__ import annotations
 
+import re
 from xml.etree.ElementTree import Element
 
+from actors.importing.ead_dates import NotADate, normal_span
 from actors.importing.rows import Row
 
 # Model field -> EAD element, in the order the export writes them after <did>.
@@ -26,6 +28,13 @@ NOTE_TYPE_OF = {element: note_type for note_type, element in NOTE_TYPES.items()}
 TERM_ELEMENTS = {"subject": "subject", "place": "geogname", "genre": "genreform"}
 TAXONOMY_OF = {element: taxonomy for taxonomy, element in TERM_ELEMENTS.items()}
 NAME_ELEMENTS = ("name", "persname", "corpname", "famname")
+# Level of description (its key) -> the level EAD names itself; any other is otherlevel="<its name>".
+EAD_LEVELS = {"collection": "collection", "fonds": "fonds", "class": "class", "record group": "recordgrp",
+              "series": "series", "subfonds": "subfonds", "subgroup": "subgrp", "subseries": "subseries",
+              "file": "file", "item": "item"}  # fmt: skip
+LEVEL_OF_EAD = {ead: key.capitalize() for key, ead in EAD_LEVELS.items()}
+# unitid labels that say the identifier is not the current reference code.
+_OTHER_IDENTIFIER = re.compile(r"former|previous|old|alternative|alt\b|earlier|superseded", re.IGNORECASE)
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 
@@ -51,8 +60,8 @@ def read_did(row: Row, did: Element, path: str) -> None:
         tag, where = local(child.tag), f"{path}/{local(child.tag)}"
         if tag == "unitid":
             _unitid(row, child, where)
-        elif tag == "unittitle" and "title" not in row.raw:
-            _set(row, "title", one_line(child), where)
+        elif tag == "unittitle":
+            _unittitle(row, child, where)
         elif tag == "unitdate":
             _unitdate(row, child, where)
         elif tag == "origination":
@@ -111,23 +120,82 @@ def _set(row: Row, name: str, value: str, where: str) -> None:
 
 
 def _unitid(row: Row, unitid: Element, where: str) -> None:
-    """The reference code is the first non-empty unitid that is not marked as another one."""
+    """The reference code is the first non-empty unitid not marked or labelled as another one
+    ("Former reference", type="alternative"); the others are alternative identifiers."""
     value = one_line(unitid)
     if not value:
         return
-    if unitid.get("type") == "alternative" or "identifier" in row.raw:
-        row.related.alternative_ids.append((unitid.get("label", "").strip(), value))
+    label = " ".join((unitid.get("label") or "").split())
+    if unitid.get("type") == "alternative" or _OTHER_IDENTIFIER.search(label) or "identifier" in row.raw:
+        row.related.alternative_ids.append((label, value))
     else:
         _set(row, "identifier", value, where)
 
 
+def _unittitle(row: Row, unittitle: Element, where: str) -> None:
+    """The title; a unitdate inside it ("Letters, <unitdate>1895-1990</unitdate>") is a date of
+    the unit, and leaves the title."""
+    nested = [e for e in unittitle.iter() if e is not unittitle and local(e.tag) == "unitdate"]
+    for unitdate in nested:
+        _unitdate(row, unitdate, f"{where}/unitdate")
+    if "title" in row.raw:
+        return
+    if nested:
+        title = " ".join(_text_without(unittitle, nested).split()).rstrip(" ,;:")
+    else:
+        title = one_line(unittitle)
+    _set(row, "title", title, where)
+
+
+def _text_without(element: Element, left_out: list[Element]) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if child not in left_out:
+            parts.append(_text_without(child, left_out))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def _unitdate(row: Row, unitdate: Element, where: str) -> None:
-    """Each unitdate is an event's dates (datechar names its type: creation when absent)."""
-    start, slash, end = (unitdate.get("normal") or "").strip().partition("/")
+    """Each unitdate is an event's dates (datechar names its type: creation when absent; type
+    says inclusive or bulk). ``normal`` gives the start and end dates where it can be read; the
+    text is kept whatever it says."""
+    normal = " ".join((unitdate.get("normal") or "").split())
+    start = end = ""
+    if normal:
+        try:
+            start, end = normal_span(normal)
+        except NotADate as why:
+            row.warn("date not understood", where, f"normal “{normal}”: {why}; kept as text, with no start or end")
     if not any(e.get("start_text") for e in row.related.events):
         row.sources["start_date"] = row.sources["end_date"] = (where, "normal attribute")
-    dates = {"date_text": one_line(unitdate), "start_text": start, "end_text": end if slash else start}
+    dates = {"date_text": one_line(unitdate), "start_text": start, "end_text": end}
+    if not any(dates.values()):
+        return  # an empty <unitdate/>: no date to keep
+    date_type = (unitdate.get("type") or "").strip().lower()
+    if date_type in ("bulk", "inclusive"):
+        dates["date_type"] = date_type
     _join_event(row, unitdate.get("datechar") or "creation", "date_text", dates)
+
+
+def level_of(component: Element) -> str:
+    """EAD's level as a level of description: its own names (collection, recordgrp, ...) as
+    the vocabulary's, otherlevel as its @otherlevel ("Piece"); any other value as written."""
+    level = " ".join((component.get("level") or "").split())
+    if level.lower() == "otherlevel":
+        return " ".join((component.get("otherlevel") or "").split()) or "Other level"
+    return LEVEL_OF_EAD.get(level.lower(), level)
+
+
+def give_title(row: Row) -> None:
+    """A component with no title gets one as ArchivesSpace and AtoM give it: its date, else its
+    identifier, else "[Untitled]"; and a warning."""
+    if row.raw.get("title"):
+        return
+    dated = next((e["date_text"] for e in row.related.events if e.get("date_text")), "")
+    title = dated or row.raw.get("identifier") or "[Untitled]"
+    row.raw["title"] = title
+    row.warn("untitled component", row.where, f"no unittitle: titled “{title}”")
 
 
 def _origination(row: Row, origination: Element) -> None:

@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 
-from actors.importing.ead_fields import local, read_did, read_part
+from actors.importing.ead_fields import give_title, level_of, local, read_did, read_part
 from actors.importing.rows import ImportFailed, Row
 from actors.importing.uploads import describe_xml_error, safe_iterparse
 
@@ -77,11 +77,9 @@ class EadReader:
             owner = self._component(stack)
             _check_nesting(tag, owner, path)
             if owner is not None and not owner.emitted:
-                owner.emitted = True
-                yield owner.row
+                yield _emit(owner)
             row = Row(where=path, key=path, parent_key=owner.row.key if owner else None)
-            level = element.get("level", "")
-            row.raw["level_of_description"] = element.get("otherlevel", "") if level == "otherlevel" else level
+            row.raw["level_of_description"] = level_of(element)
             row.sources["level_of_description"] = (path, "level attribute")
             row.raw["publication_status"] = "published" if element.get("audience") == "external" else ""
             for name, child in (("title", "unittitle"), ("identifier", "unitid")):
@@ -97,8 +95,7 @@ class EadReader:
         grandparent = stack[-2] if len(stack) >= 2 else None
         if node.row is not None:
             if not node.emitted:  # a leaf component
-                node.emitted = True
-                yield node.row
+                yield _emit(node)
         elif parent.row is not None:  # did, scopecontent, dsc, ...: a direct part of a component
             if node.tag == "did":
                 read_did(parent.row, node.element, node.path)
@@ -114,6 +111,13 @@ class EadReader:
     @staticmethod
     def _component(stack: list[_Open]) -> _Open | None:
         return next((node for node in reversed(stack) if node.row is not None), None)
+
+
+def _emit(node: _Open) -> Row:
+    node.emitted = True
+    assert node.row is not None
+    give_title(node.row)
+    return node.row
 
 
 def _check_nesting(tag: str, owner: _Open | None, path: str) -> None:

@@ -128,12 +128,17 @@ def check_rows(reader: CsvReader | EadReader, plan: Plan, writer: Writer | None 
                     print(problem)
         elif writer is not None:
             writer.add(i, row, values)
+        for kind, text in row.warnings:
+            plan.warn(kind, text)
         if (i + 1) % step == 0:
             report_progress(i + 1, plan.count, f"{verb} {i + 1} of {plan.count} rows...")
     if plan.problem_count > KEPT_PROBLEMS:
         print(f"... {plan.problem_count - KEPT_PROBLEMS} more problems not shown.")
     plural = "s" if plan.problem_count != 1 else ""
-    print(f"Checked {plan.count} rows: {plan.problem_count or 'no'} problem{plural}.", flush=True)
+    print(
+        f"Checked {plan.count} rows: {plan.problem_count or 'no'} problem{plural}, {plan.warnings_summary()}.",
+        flush=True,
+    )
 
 
 def describe_columns(reader: CsvReader | EadReader) -> None:
@@ -188,9 +193,14 @@ def _import_descriptions(job_id: int) -> None:
         record_id = first if first > 0 else writer.record_id(-first - 1)
         db.session.execute(update(Job).where(Job.id == job_id).values(description_id=record_id))
     db.session.commit()
-    summary = f"Created {writer.created}, updated {writer.updated}, skipped {writer.skipped} descriptions."
-    print(summary)
-    set_info(summary)
+    summary = f"Created {writer.created:,}, updated {writer.updated:,}, skipped {writer.skipped:,} descriptions"
+    print(f"{summary}; {plan.warnings_summary()}.")
+    set_info(f"{summary}{_warnings_note(plan)}.")
+
+
+def _warnings_note(plan: Plan) -> str:
+    count = plan.warning_count
+    return f", {count:,} warning{'s' if count != 1 else ''} (see details)" if count else ""
 
 
 def validate_csv(job_id: int) -> None:
@@ -211,5 +221,5 @@ def validate_csv(job_id: int) -> None:
         print(error)
     db.session.rollback()
     count = plan.problem_count
-    info = f"{count} problem{'s' if count != 1 else ''} found." if count else "No problems found."
-    set_info(info)
+    info = f"{count:,} problem{'s' if count != 1 else ''} found" if count else "No problems found"
+    set_info(f"{info}{_warnings_note(plan)}.")

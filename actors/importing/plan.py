@@ -9,7 +9,7 @@ new records, so pass 2 can insert every row once, with its final lft/rgt/depth.
 from __future__ import annotations
 
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 
 from sqlalchemy import select
 
@@ -33,6 +33,7 @@ class Plan:
         self.keys: dict[str, int] = {}
         self.problems: list[str] = []
         self.problem_count = 0
+        self.warnings: Counter[str] = Counter()  # kind -> how many (each printed, up to KEPT_PROBLEMS)
         self.attachments: set[int] = set()  # existing records (0: top level) new sub-trees hang from
         self.first_top_level: int | None = None  # the first top-level record (existing id or -index-1)
         self._slugs: dict[str, int | None] = {}
@@ -49,6 +50,21 @@ class Plan:
         self.problem_count += 1
         if len(self.problems) < KEPT_PROBLEMS:
             self.problems.append(problem)
+
+    def warn(self, kind: str, text: str) -> None:
+        self.warnings[kind] += 1
+        if self.warning_count <= KEPT_PROBLEMS:
+            print(f"Warning: {text}")
+
+    @property
+    def warning_count(self) -> int:
+        return sum(self.warnings.values())
+
+    def warnings_summary(self) -> str:
+        """ "12 warnings: date not understood (9), untitled component (3)"."""
+        count = self.warning_count
+        kinds = ", ".join(f"{kind} ({n})" for kind, n in self.warnings.most_common())
+        return f"{count} warning{'s' if count != 1 else ''}: {kinds}" if count else "no warnings"
 
     def add(self, row: Row, identifier: str | None) -> None:
         """Resolve the row's parent and its match; record problems (with their place in the file)."""

@@ -44,6 +44,7 @@ LINK_COLUMNS = {
         "end_text",
         "start_date",
         "end_date",
+        "date_type",
         "description",
         "place",
     ),
@@ -125,6 +126,7 @@ class RelatedWriter:
                 get(event, "end_text"),
                 day(event["start_date"]),
                 day(event["end_date"]),
+                get(event, "date_type"),
                 get(event, "description"),
                 get(event, "place"),
             )

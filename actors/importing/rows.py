@@ -46,10 +46,15 @@ class Row:
     sources: dict[str, Source] = field(default_factory=dict)  # model field -> where it came from
     columns: dict[str, str] = field(default_factory=dict)  # model field -> its column (shared by a file's rows)
     problems: list[str] = field(default_factory=list)  # already located, e.g. "line 3: ..."
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (kind, located text): imported anyway
     related: Related = field(default_factory=Related)
 
     def source(self, name: str) -> Source:
         return self.sources.get(name) or (self.where, self.columns.get(name, name))
+
+    def warn(self, kind: str, where: str, text: str) -> None:
+        """Something read differently from how it was written (kind: "untitled component", ...)."""
+        self.warnings.append((kind, f"{where}: {text}"))
 
     def problem(self, name: str, text: str, *, name_it: bool = True) -> None:
         """Record a problem of one field, located: "line 3: eventStartDates “x” is not a date"."""
@@ -100,7 +105,8 @@ def clean(row: Row) -> dict[str, Any]:
     values["level_of_description"] = _level(row, raw.get("level_of_description", ""))
     events = clean_events(row)
     if events:  # the description's own dates are its first dated event's
-        first = next((e for e in events if e.get("date_text") or e["start_date"] or e["end_date"]), events[0])
+        dated = [e for e in events if e.get("date_text") or e["start_date"] or e["end_date"]]
+        first = next((e for e in dated if e.get("date_type") != "bulk"), dated[0] if dated else events[0])
         values["dates"] = first.get("date_text") or None
         values["start_date"], values["end_date"] = first["start_date"], first["end_date"]
     else:

@@ -21,12 +21,12 @@ def corpus(folder: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_files_that_import_whole_and_come_back_the_same(tmp_path):
-    for name in ("every_isad_column.csv", "harbour.xml"):
+    for name in ("every_isad_column.csv", "harbour.xml", "wild_patterns.xml"):
         shutil.copy(FIXTURES / name, tmp_path / name)
     run = corpus(tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "2 of 2 files imported whole and came back the same." in run.stdout
-    assert run.stdout.count("imported whole, round trip identical") == 2
+    assert "3 of 3 files imported whole and came back the same." in run.stdout
+    assert run.stdout.count("imported whole, round trip identical") == 3
 
 
 def test_a_file_that_does_not_import_is_named_with_the_reason(tmp_path):

@@ -113,11 +113,13 @@ def test_a_bad_csv_fails_naming_the_line_and_changes_nothing(as_user, run_jobs, 
     assert everything() == before
 
 
-def test_a_bad_ead_names_the_element_path(as_user, run_jobs):
-    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("bad.xml", fixture_bytes("missing_title.xml")))
-    assert job.status == JobStatus.ERROR
-    assert "/ead/archdesc/dsc/c01[2]/did/unittitle: missing title" in job.info
-    assert description_count() == 0
+def test_an_untitled_component_takes_its_identifier_as_title_with_a_located_warning(as_user, run_jobs):
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("u.xml", fixture_bytes("missing_title.xml")))
+    assert job.status == JobStatus.COMPLETED, job.output
+    assert "Warning: /ead/archdesc/dsc/c01[2]: no unittitle: titled “X-2”" in job.output
+    assert "1 warning: untitled component (1)" in job.output
+    assert job.info == "Created 3, updated 0, skipped 0 descriptions, 1 warning (see details)."
+    assert db.session.scalars(select(D.title).where(D.identifier == "X-2")).one() == "X-2"
 
 
 def test_badly_nested_ead_components_are_refused(as_user, run_jobs):
@@ -171,7 +173,7 @@ def test_a_problem_after_good_rows_keeps_none_of_them_and_every_problem_is_named
         "line 43: missing title",
     ):
         assert problem in job.output
-    assert "Checked 42 rows: 3 problems." in job.output
+    assert "Checked 42 rows: 3 problems, no warnings." in job.output
     assert everything() == before
 
 

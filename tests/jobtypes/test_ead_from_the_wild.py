@@ -1,0 +1,100 @@
+"""EAD 2002 as real systems write it (ArchivesSpace, LoC, CALM, ...): one pattern per component
+of tests/fixtures/import/wild_patterns.xml, each imported, none refused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from import_export_support import fixture_bytes, run_form
+from sqlalchemy import select
+
+from extensions import db
+from models import AlternativeIdentifier, Event, JobStatus, LevelOfDescription
+from models import ArchivalDescription as D
+
+
+@pytest.fixture
+def imported(as_user, run_jobs):
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("w.xml", fixture_bytes("wild_patterns.xml")))
+    assert job.status == JobStatus.COMPLETED, job.output
+    return job
+
+
+def record(title: str) -> D:
+    return db.session.scalars(select(D).where(D.title == title)).one()
+
+
+def test_every_component_is_imported_with_warnings_counted_by_kind(imported):
+    assert db.session.scalar(select(db.func.count()).select_from(D)) == 11
+    assert "5 warnings: untitled component (3), date not understood (2)" in imported.output
+    assert imported.info.endswith(", 5 warnings (see details).")
+
+
+def test_ead_levels_join_the_levels_vocabulary(imported):
+    names = LevelOfDescription.names()
+    levels = {title: names[record(title).level_of_description] for title in (
+        "Wild collection", "Group", "Subgroup", "Class", "A piece", "No level name", "Letters"
+    )}  # fmt: skip
+    assert levels == {
+        "Wild collection": "Collection", "Group": "Record group", "Subgroup": "Subgroup", "Class": "Class",
+        "A piece": "Piece", "No level name": "Other level", "Letters": "Series",
+    }  # fmt: skip
+
+
+def test_the_reference_code_is_the_current_unitid_and_the_others_are_kept_with_their_labels(imported):
+    root = record("Wild collection")
+    assert root.identifier == "W/1"
+    others = db.session.execute(
+        select(AlternativeIdentifier.label, AlternativeIdentifier.value).where(
+            AlternativeIdentifier.description_id == root.id
+        )
+    ).all()
+    assert others == [("Former Reference", "OLD/1")]
+    assert record("Group").identifier == "W/1/1"  # a first, empty unitid is skipped
+
+
+@pytest.mark.parametrize(
+    ("title", "start", "end"),
+    [
+        ("Wild collection", date(1927, 1, 1), date(2005, 12, 31)),  # the inclusive dates, not the bulk ones
+        ("Group", date(1576, 10, 17), date(1576, 10, 17)),  # basic format YYYYMMDD
+        ("Subgroup", date(1583, 4, 1), date(1583, 4, 30)),  # YYYYMM
+        ("Class", date(1880, 1, 1), date(1979, 12, 31)),  # CALM's 1880-1979
+        ("A piece", date(1846, 12, 31), date(1932, 12, 31)),  # a comma list: its span
+        ("Letters", date(1895, 1, 1), date(1990, 12, 31)),  # unitdate inside unittitle
+    ],
+)
+def test_normal_dates_as_written_in_the_wild(imported, title, start, end):
+    found = record(title)
+    assert (found.start_date, found.end_date) == (start, end)
+
+
+def test_what_normal_cannot_say_is_a_warning_once_and_the_text_is_kept(imported):
+    for title, text, normal in (("No level name", "undated", "0000/0000"), ("Backwards", "1980-1990", "1990/1980")):
+        found = record(title)
+        assert (found.dates, found.start_date, found.end_date) == (text, None, None)
+        assert imported.output.count(f"normal “{normal}”") == 1
+
+
+def test_bulk_dates_are_kept_beside_the_inclusive_ones(imported):
+    events = db.session.execute(
+        select(Event.date_text, Event.date_type, Event.start_date)
+        .where(Event.description_id == record("Wild collection").id)
+        .order_by(Event.position)
+    ).all()
+    assert events == [("1927-2005", "inclusive", date(1927, 1, 1)), ("bulk 1950-1960", "bulk", date(1950, 1, 1))]
+
+
+def test_a_unitdate_inside_the_title_leaves_it_and_dao_is_the_digital_object(imported):
+    letters = record("Letters")
+    assert letters.dates == "1895-1990"
+    assert letters.digital_object_uri == "https://example.org/letters.jpg" and letters.has_digital_object
+
+
+def test_untitled_components_are_titled_by_date_then_identifier_then_untitled(imported):
+    assert record("1976-1978").dates == "1976-1978"
+    assert record("W/2/2").identifier == "W/2/2"
+    assert record("[Untitled]").parent_id == record("Letters").id
+    for where in ("c01[2]/c02[1]", "c01[2]/c02[2]", "c01[2]/c02[3]"):
+        assert f"/ead/archdesc/dsc/{where}: no unittitle" in imported.output
