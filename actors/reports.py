@@ -27,12 +27,12 @@ from wtforms.validators import InputRequired
 
 from actors.engine.context import report_progress, set_info
 from actors.forms import RecordJobForm
-from actors.importing.rows import guard_cell
 from actors.rendering.report_pdf import ReportRow, render_report_pdf
 from actors.report_containers import box_label_rows, count_boxes, storage_location_rows
 from extensions import db
 from models import Job
 from models.description import ArchivalDescription as D
+from models.spreadsheet import guard_for_spreadsheet
 
 COLUMNS = (D.id, D.lft, D.rgt, D.identifier, D.title, D.level_of_description, D.dates, D.extent_and_medium)
 FORMATS = {"csv": _l("CSV"), "pdf": _l("PDF")}
@@ -184,7 +184,7 @@ def write_csv(rows: Iterator[ReportRow], header: Sequence[str], dest: Path, on_r
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
         for row in rows:
-            writer.writerow([guard_cell(cell) for cell in row.cells])
+            writer.writerow([guard_for_spreadsheet(cell) for cell in row.cells])
             count += 1
             on_row(count)
     return count

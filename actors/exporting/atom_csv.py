@@ -15,13 +15,13 @@ from sqlalchemy import and_, exists, select
 
 from actors.exporting.formats import iso_date
 from actors.importing import atom_columns as atom
-from actors.importing.rows import guard_cell
 from actors.rendering.lanes import batched
 from extensions import db
 from models import ArchivalDescription as D
 from models import Event, PublicationStatus
 from models.description_parts import Related
 from models.description_related import related_of
+from models.spreadsheet import guard_for_atom
 from models.vocabulary import LevelOfDescription
 
 BATCH = 500
@@ -65,7 +65,7 @@ class CsvExport:
         related = related_of(batch, self.repositories)
         for row in batch:
             cells = self.cells(row, related.get(row.id) or Related(), root_id)
-            self.writer.writerow([guard_cell(cells.get(name) or "") for name in self.header])
+            self.writer.writerow([guard_for_atom(cells.get(name) or "") for name in self.header])
             yield
 
     def cells(self, row: SqlRow, related: Related, root_id: int) -> dict[str, str]:

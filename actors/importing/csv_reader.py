@@ -10,8 +10,9 @@ from itertools import zip_longest
 from pathlib import Path
 
 from actors.importing import atom_columns as atom
-from actors.importing.rows import ImportFailed, Row, unguard_cell
+from actors.importing.rows import ImportFailed, Row
 from models.description_parts import Related
+from models.spreadsheet import unguard
 
 csv.field_size_limit(16 * 1024 * 1024)  # long scope notes are normal; 16 MB per cell is still bounded
 
@@ -118,14 +119,14 @@ class ColumnPlan:
         for index, target in self.fields:
             value = cells[index].strip()
             if value and target not in raw:  # (an alias and its column: the first filled one)
-                raw[target] = unguard_cell(value) if value[0] == "'" else value
+                raw[target] = unguard(value) if value[0] == "'" else value
         key, parent_key, parent_slug, repository = (_cell(cells, index) for index in self.structure)
         row.key, row.parent_key, row.parent_slug = key, parent_key, parent_slug
         lists: dict[str, list[str]] = {}
         for index, name in self.lists:
             value = cells[index].strip()
             if value:
-                lists[name] = atom.split_list(unguard_cell(value) if value[0] == "'" else value)
+                lists[name] = atom.split_list(unguard(value) if value[0] == "'" else value)
         if lists:
             self._related_lists(row.related, lists)
         if self.full:
@@ -134,7 +135,7 @@ class ColumnPlan:
             for index, column in self.other:
                 value = cells[index].strip()
                 if value:
-                    other[column] = unguard_cell(value) if value[0] == "'" else value
+                    other[column] = unguard(value) if value[0] == "'" else value
         return row
 
     def _related_lists(self, related: Related, lists: dict[str, list[str]]) -> None:
@@ -164,7 +165,7 @@ def _cell(cells: list[str], index: int | None) -> str | None:
     if index is None:
         return None
     value = cells[index].strip()
-    return (unguard_cell(value) if value[0] == "'" else value) if value else None
+    return (unguard(value) if value[0] == "'" else value) if value else None
 
 
 def _parallel(lists: dict[str, list[str]], pairs: Pairs) -> list[dict[str, str]]:

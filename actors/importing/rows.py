@@ -18,8 +18,6 @@ from actors.importing.atom_columns import CODES, TEXT
 from models.description import PublicationStatus
 from models.description_parts import Related
 
-# Spreadsheets run cells starting with these as formulas; exports prefix them with "'".
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_FIELDS = tuple(TEXT.values())
 CODE_FIELDS = tuple(CODES.values())
 MAX_LENGTHS = {
@@ -60,19 +58,6 @@ class Row:
         """Record a problem of one field, located: "line 3: eventStartDates “x” is not a date"."""
         where, what = self.source(name)
         self.problems.append(f"{where}: {what} {text}" if what and name_it else f"{where}: {text}")
-
-
-def guard_cell(value: str) -> str:
-    """Neutralize a spreadsheet formula; ``unguard_cell`` reverses it exactly."""
-    return "'" + value if _needs_guard(value) else value
-
-
-def unguard_cell(value: str) -> str:
-    return value[1:] if value.startswith("'") and _needs_guard(value[1:]) else value
-
-
-def _needs_guard(value: str) -> bool:
-    return value.startswith(FORMULA_TRIGGERS) or (value.startswith("'") and _needs_guard(value[1:]))
 
 
 @lru_cache(maxsize=4096)  # an import sees the same few hundred years again and again

@@ -15,14 +15,9 @@ from actors.registry import JOB_TYPES
 from blueprints.formatting import time_formatter
 from extensions import db
 from models import Job, JobStatus, User
+from models.spreadsheet import guard_for_spreadsheet
 
 HEADER = ("startDate", "endDate", "jobName", "jobStatus", "jobInfo", "jobUser")
-# A cell a spreadsheet would run as a formula is prefixed with a quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _rows(query: Select) -> Iterator[str]:
@@ -43,7 +38,7 @@ def _rows(query: Select) -> Iterator[str]:
     # strings here once (a lazy label would be translated when written).
     with force_locale("en"):
         statuses = {status.value: str(status.label) for status in JobStatus}
-        labels = {key: neutralize(str(job_type.label)) for key, job_type in JOB_TYPES.items()}
+        labels = {key: guard_for_spreadsheet(str(job_type.label)) for key, job_type in JOB_TYPES.items()}
     when = time_formatter(ZoneInfo(current_app.config["SITE_TIMEZONE"]))
     columns = query.with_only_columns(
         Job.created_at, Job.finished_at, Job.type, type_coerce(Job.status, String), Job.info, User.username
@@ -55,10 +50,11 @@ def _rows(query: Select) -> Iterator[str]:
             (
                 when(created),
                 when(finished),
-                labels.get(type_key) or labels.setdefault(type_key, neutralize(type_key)),  # uninstalled: its key
+                labels.get(type_key)
+                or labels.setdefault(type_key, guard_for_spreadsheet(type_key)),  # uninstalled: its key
                 statuses.get(status, status),
-                neutralize(info) if info else "",
-                neutralize(username) if username else "",
+                guard_for_spreadsheet(info) if info else "",
+                guard_for_spreadsheet(username) if username else "",
             )
             for created, finished, type_key, status, info, username in partition
         )
