@@ -17,6 +17,11 @@ from dramatiq.middleware import Shutdown
 from models import Job
 
 
+class BadInput(ValueError):
+    """What the user gave cannot be used (a file, a parameter): the job ends Error with this
+    message, located, in Info and in the output, and no traceback (it is not a bug)."""
+
+
 class JobOutputSink(Protocol):
     """What the context needs of a job's output (``actors.engine.output.capture.JobOutput``)."""
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.sql import Executable
 
 from actors.engine import locks
-from actors.engine.context import JobCanceled
+from actors.engine.context import BadInput, JobCanceled
 from actors.engine.driver import FastStatement, direct_autocommit
 from actors.engine.errors import describe_failure
 from extensions import db
@@ -147,7 +147,9 @@ def finish(
     elif isinstance(exception, Shutdown):
         values = _after_shutdown(job_id, rerun_safe, output)
     else:
-        output.write("".join(traceback.format_exception(exception)))
+        output.write(
+            f"\n{exception}\n" if isinstance(exception, BadInput) else "".join(traceback.format_exception(exception))
+        )
         values = {"status": JobStatus.ERROR, "info": describe_failure(exception, time_limit_ms)}
     output.close()
     values["output"] = output.text()

@@ -51,7 +51,7 @@ class CsvReader:
         with self.path.open("rb") as binary:
             self._binary = binary
             text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-            reader = csv.reader(text)
+            reader = csv.reader(text, strict=True)  # (not strict: an unclosed quote swallows the rest of the file)
             line = 1
             try:
                 next(reader)
@@ -61,11 +61,20 @@ class CsvReader:
                         yield plan.row(f"line {line}", cells)
                     line = reader.line_num + 1
             except csv.Error as error:
-                raise ImportFailed(f"line {line}: not valid CSV: {error}") from None
+                raise ImportFailed(_not_csv(line, error)) from None
             except UnicodeDecodeError:
                 raise ImportFailed(f"near line {line}: the file is not UTF-8 text") from None
             finally:
                 self._binary = None
+
+
+def _not_csv(line: int, error: csv.Error) -> str:
+    if "unexpected end of data" in str(error):
+        return (
+            f'line {line}: a quoted value opened on this line is never closed (a " is missing): '
+            "the rest of the file would be read into that one cell"
+        )
+    return f"line {line}: not valid CSV: {error}"
 
 
 _EVENTS = {**atom.EVENT_COLUMNS, **atom.LEGACY_EVENT_COLUMNS}

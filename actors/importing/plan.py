@@ -37,6 +37,7 @@ class Plan:
         self.attachments: set[int] = set()  # existing records (0: top level) new sub-trees hang from
         self.first_top_level: int | None = None  # the first top-level record (existing id or -index-1)
         self._slugs: dict[str, int | None] = {}
+        self._updated: dict[int, str] = {}  # match "update": existing record -> the row that updates it
         self._children: OrderedDict[int, dict[str, int]] = OrderedDict()
 
     @property
@@ -92,6 +93,13 @@ class Plan:
         match = 0
         if (parent == -1 or under) and self.match_mode != "new" and identifier:
             match = self._children_of(under).get(identifier, 0)
+            if match and self.match_mode == "update":
+                first = self._updated.setdefault(match, row.where)
+                if first != row.where:
+                    self.report(
+                        f"{row.where}: identifier {identifier} under the same parent is on {first} too: "
+                        "both would update the one existing record"
+                    )
         self.parent.append(parent)
         self.anchor.append(anchor if parent == -1 else 0)
         self.match.append(match)

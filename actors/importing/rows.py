@@ -14,6 +14,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from actors.engine.context import BadInput
 from actors.importing.atom_columns import CODES, TEXT
 from models.description import PublicationStatus
 from models.description_parts import Related
@@ -27,7 +28,7 @@ MAX_LENGTHS = {
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
-class ImportFailed(Exception):
+class ImportFailed(BadInput):
     """The import cannot go on; the message names the place in the file and what is wrong."""
 
 

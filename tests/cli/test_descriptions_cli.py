@@ -59,7 +59,7 @@ def test_import_wait_runs_to_the_end(cli, fonds, run_jobs):
 def test_import_wait_exits_non_zero_with_the_jobs_message(cli, run_jobs):
     result = cli("import", FIXTURES / "bad_parent.csv", "--wait")
     assert result.exit_code == 1
-    assert "ended Error: ImportFailed: line 14: parentId 99 refers to no earlier row" in result.output
+    assert "ended Error: line 14: parentId 99 refers to no earlier row" in result.output
     assert description_count() == 0
 
 
