@@ -121,6 +121,10 @@ def _demo_row(
         ),
         "arrangement": "Arranged chronologically." if depth < 3 else None,
         "has_digital_object": depth == 3 and index % 3 == 0,
+        # (a digital object has a file: without it, an export could not carry the flag)
+        "digital_object_uri": f"https://images.example.org/pehc/{index:05d}.jpg"
+        if depth == 3 and index % 3 == 0
+        else None,
         "publication_status": PublicationStatus.PUBLISHED if rng.random() < 0.7 else PublicationStatus.DRAFT,
         "created_at": utcnow(),
         "updated_at": utcnow(),

@@ -40,13 +40,19 @@ def extra_columns(roots: list[D]) -> list[str]:
         if db.session.scalar(select(exists().where(subtree, D.alternate_title.isnot(None)))):
             used.add("alternateTitle")
         in_tree = select(D.id).where(subtree)
-        for column, attribute in (("eventDescriptions", Event.description), ("eventPlaces", Event.place)):
+        for column, attribute in (
+            ("eventDescriptions", Event.description),
+            ("eventPlaces", Event.place),
+            ("eventDateTypes", Event.date_type),
+        ):
             if db.session.scalar(
                 select(exists().where(and_(Event.description_id.in_(in_tree), attribute.isnot(None))))
             ):
                 used.add(column)
     wanted = kept | used
-    return [c for c in atom.RAD_EXTRA if c in wanted] + sorted(kept - set(atom.RAD_EXTRA) - set(atom.ISAD_HEADER))
+    ours = ["eventDateTypes"] if "eventDateTypes" in used else []
+    known = set(atom.RAD_EXTRA) | set(atom.ISAD_HEADER) | set(ours)
+    return [c for c in atom.RAD_EXTRA if c in wanted] + ours + sorted(kept - known)
 
 
 class CsvExport:
@@ -79,14 +85,14 @@ class CsvExport:
         )
         for column, attribute in atom.TEXT.items():
             cells[column] = getattr(row, attribute) or ""
-        cells["culture"] = row.culture or "en"
+        cells["culture"] = row.culture or ""  # (empty: AtoM's default culture, as on import)
         for column, attribute in atom.CODES.items():
-            cells[column] = "|".join(getattr(row, attribute) or [])
+            cells[column] = atom.join_list(getattr(row, attribute) or [])
         for column, note_type in atom.NOTES.items():
-            cells[column] = "|".join(text for kind, text in related.notes if kind == note_type)
+            cells[column] = atom.join_list([text for kind, text in related.notes if kind == note_type])
         for column, taxonomy in atom.TERMS.items():
-            cells[column] = "|".join(name for kind, name in related.terms if kind == taxonomy)
-        cells[atom.NAMES] = "|".join(related.names)
+            cells[column] = atom.join_list([name for kind, name in related.terms if kind == taxonomy])
+        cells[atom.NAMES] = atom.join_list(related.names)
         events = related.events or _event_from_dates(row)
         for column, key in atom.EVENT_COLUMNS.items():
             cells[column] = atom.join_list([event.get(key, "") for event in events])

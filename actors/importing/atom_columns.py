@@ -7,6 +7,8 @@ containers, alternative identifiers) the literal ``NULL`` holds a place with no 
 
 from __future__ import annotations
 
+import re
+
 # AtoM's current ISAD(G) description CSV header, names and order: what the export writes first.
 ISAD_HEADER = (
     "legacyId", "parentId", "qubitParentSlug", "accessionNumber", "identifier", "title", "levelOfDescription",
@@ -64,6 +66,7 @@ EVENT_COLUMNS = {
     "eventTypes": "event_type", "eventActors": "actor", "eventActorHistories": "actor_history",
     "eventDates": "date_text", "eventStartDates": "start_text", "eventEndDates": "end_text",
     "eventDescriptions": "description", "eventPlaces": "place",
+    "eventDateTypes": "date_type",  # ours (EAD's unitdate/@type: inclusive, bulk); after AtoM's columns
 }  # fmt: skip
 # Older AtoM headers (2.1, 2.2) name the creation events otherwise: read as creation events.
 LEGACY_EVENT_COLUMNS = {
@@ -88,15 +91,24 @@ NULL = "NULL"
 
 
 def split_list(cell: str) -> list[str]:
-    """A "|" list, each value stripped; ``NULL`` (AtoM's placeholder) becomes ""."""
+    """A "|" list, each value stripped; ``NULL`` (AtoM's placeholder) becomes ""; ``\\|`` is a "|"
+    inside a value (ours: AtoM's CSV has no way to write one, and real subject headings carry
+    MARC's "|v" subdivisions)."""
     if "|" not in cell:
         return ["" if cell == NULL else cell]
-    parts = [part.strip() for part in cell.split("|")]
+    parts = [part.strip() for part in (_SEPARATOR.split(cell) if ESCAPED_BAR in cell else cell.split("|"))]
+    if ESCAPED_BAR in cell:
+        parts = [part.replace(ESCAPED_BAR, "|") for part in parts]
     return ["" if part == NULL else part for part in parts] if NULL in cell else parts
 
 
 def join_list(values: list[str]) -> str:
-    """The reverse: empty places inside a list are written ``NULL``, a list of nothing as ""."""
+    """The reverse: empty places inside a list are written ``NULL``, a list of nothing as "",
+    a "|" inside a value as ``\\|``."""
     if not any(values):
         return ""
-    return "|".join(value or NULL for value in values)
+    return "|".join((value.replace("|", ESCAPED_BAR) if "|" in value else value) or NULL for value in values)
+
+
+ESCAPED_BAR = "\\|"
+_SEPARATOR = re.compile(r"(?<!\\)\|")

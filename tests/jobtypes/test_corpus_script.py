@@ -25,8 +25,8 @@ def test_files_that_import_whole_and_come_back_the_same(tmp_path):
         shutil.copy(FIXTURES / name, tmp_path / name)
     run = corpus(tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "3 of 3 files imported whole and came back the same." in run.stdout
-    assert run.stdout.count("imported whole, round trip identical") == 3
+    assert "3 of 3 files imported whole and came back the same, as CSV and as EAD." in run.stdout
+    assert run.stdout.count("  yes  yes") == 3
 
 
 def test_a_file_that_does_not_import_is_named_with_the_reason(tmp_path):
@@ -35,4 +35,4 @@ def test_a_file_that_does_not_import_is_named_with_the_reason(tmp_path):
     run = corpus(tmp_path)
     assert run.returncode == 1
     assert "NOT IMPORTED: line 2: eventStartDates “1990-13” is not a date" in run.stdout
-    assert "1 of 2 files imported whole and came back the same." in run.stdout
+    assert "1 of 2 files imported whole and came back the same, as CSV and as EAD." in run.stdout
