@@ -1,6 +1,7 @@
 """Import benchmark: rows/s and peak memory of "Import descriptions" on an AtoM CSV.
 
     .venv/bin/python scripts/bench_import.py [--rows 10000 100000] [--db sqlite postgresql] [--json FILE]
+    .venv/bin/python scripts/bench_import.py --ead 8000      # an EAD finding aid of N components (~4.6 MB)
 
 Each (database, size) runs in a fresh process, so peak RSS belongs to that import alone.
 The actor runs in-process inside its own transaction (as in a worker thread, minus the
@@ -133,13 +134,68 @@ def _import(url: str, csv_path: Path, rows: int, database: str) -> dict:
     }
 
 
+def run_ead(components: int) -> dict:
+    """Export a demo fonds of ``components`` descriptions as EAD, then time importing that file
+    into the emptied database (SQLite), as a worker runs it."""
+    import contextlib
+    import io
+    import zipfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = make_app(bench_env(f"sqlite:///{tmp}/bench.db"), JOBS_BROKER="stub")
+        with app.app_context():
+            from actors.exporting.job import export_descriptions
+            from actors.importing.job import import_descriptions
+            from commands.demo_data import insert_demo_fonds
+            from extensions import db
+            from models import ArchivalDescription, Job
+
+            db.create_all()
+            export = Job(
+                type="export_descriptions", parameters={"slugs": [insert_demo_fonds(components)], "format": "ead"}
+            )
+            db.session.add(export)
+            db.session.commit()
+            with contextlib.redirect_stdout(io.StringIO()):
+                export_descriptions(export.id)
+            with zipfile.ZipFile(db.session.get(Job, export.id).result_path) as archive:
+                path = Path(archive.extract(archive.namelist()[0], tmp))
+            db.session.execute(db.delete(ArchivalDescription))
+            job = Job(
+                type="import_descriptions",
+                parameters={"file": {"path": str(path), "filename": path.name}, "format": "ead", "match": "new"},
+            )
+            db.session.add(job)
+            db.session.commit()
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            started = time.perf_counter()
+            with contextlib.redirect_stdout(io.StringIO()):
+                import_descriptions(job.id)
+            seconds = time.perf_counter() - started
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            db.session.remove()
+            db.engine.dispose()
+        return {
+            "database": "sqlite",
+            "components": components,
+            "file_mb": round(path.stat().st_size / 2**20, 1) if path.exists() else None,
+            "seconds": round(seconds, 2),
+            "components_per_s": round(components / seconds),
+            "rss_growth_mb": round((peak - rss_before) / 1024),
+        }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--json", type=Path, help="Also save the results here.")
     parser.add_argument("--one", nargs=2, metavar=("DB", "ROWS"), help=argparse.SUPPRESS)
+    parser.add_argument("--ead", type=int, metavar="COMPONENTS", help="time an EAD import instead")
     args = parser.parse_args()
+    if args.ead:
+        print(json.dumps(run_ead(args.ead)))
+        return
     if args.one:
         print(json.dumps(run_one(args.one[0], int(args.one[1]))))
         return

@@ -8,6 +8,7 @@ the other parts of a component (notes, ``<bioghist>``, ``<controlaccess>``) when
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from xml.etree.ElementTree import Element
 
 from actors.importing.ead_dates import NotADate, normal_span
@@ -38,6 +39,7 @@ _OTHER_IDENTIFIER = re.compile(r"former|previous|old|alternative|alt\b|earlier|s
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 
+@lru_cache(maxsize=512)  # a finding aid uses a few dozen tags, hundreds of thousands of times
 def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -87,6 +89,13 @@ def read_did(row: Row, did: Element, path: str) -> None:
     if locations:  # the export writes each container location once, after the containers
         for container in related.containers:
             container["location"] = locations[0] if len(locations) == 1 else "; ".join(locations)
+
+
+def read_identifier(row: Row, did: Element, path: str) -> None:
+    """Only the reference code (the planning pass matches records by it)."""
+    for child in did:
+        if local(child.tag) == "unitid":
+            _unitid(row, child, f"{path}/unitid")
 
 
 def read_part(row: Row, part: Element, tag: str, where: str) -> None:

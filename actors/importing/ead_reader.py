@@ -1,6 +1,6 @@
 """Read an EAD 2002 finding aid as a stream of rows, parent before children.
 
-``iterparse`` (through defusedxml: no entities, no external references) with every
+``iterparse`` (actors.importing.xml_safety: no entities, no external references) with every
 finished component and container detached from the tree, so memory stays flat however
 many components the file holds. A component is emitted as soon as its ``<did>`` is
 complete and its first child component starts (or when it ends, for a leaf).
@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 
-from actors.importing.ead_fields import give_title, level_of, local, read_did, read_part
+from actors.importing.ead_fields import give_title, level_of, local, read_did, read_identifier, read_part
 from actors.importing.rows import ImportFailed, Row
-from actors.importing.uploads import describe_xml_error, safe_iterparse
+from actors.importing.uploads import describe_xml_error
+from actors.importing.xml_safety import safe_iterparse
 
 _NUMBERED = re.compile(r"^c(0[1-9]|1[0-2])$")
 
 
+@lru_cache(maxsize=64)
 def is_component(tag: str) -> bool:
     return tag in ("archdesc", "c") or bool(_NUMBERED.match(tag))
 
@@ -43,12 +46,16 @@ class EadReader:
         self.size = self.path.stat().st_size
         self.header: list[str] = []
         self.kept_as_is: list[str] = []
+        self.full = True
         self._file = None
 
     def bytes_read(self) -> int:
         return self._file.tell() if self._file else 0
 
-    def rows(self, *, full: bool = True) -> Iterator[Row]:  # (every row is read whole)
+    def rows(self, *, full: bool = True) -> Iterator[Row]:
+        """Every component in document order, parent before children. full=False (the planning
+        pass) reads only the structure: the components' nesting and their identifiers."""
+        self.full = full
         with self.path.open("rb") as source:
             self._file = source
             stack: list[_Open] = []
@@ -77,7 +84,7 @@ class EadReader:
             owner = self._component(stack)
             _check_nesting(tag, owner, path)
             if owner is not None and not owner.emitted:
-                yield _emit(owner)
+                yield self._emit(owner)
             row = Row(where=path, key=path, parent_key=owner.row.key if owner else None)
             row.raw["level_of_description"] = level_of(element)
             row.sources["level_of_description"] = (path, "level attribute")
@@ -95,11 +102,11 @@ class EadReader:
         grandparent = stack[-2] if len(stack) >= 2 else None
         if node.row is not None:
             if not node.emitted:  # a leaf component
-                yield _emit(node)
+                yield self._emit(node)
         elif parent.row is not None:  # did, scopecontent, dsc, ...: a direct part of a component
             if node.tag == "did":
-                read_did(parent.row, node.element, node.path)
-            else:
+                (read_did if self.full else read_identifier)(parent.row, node.element, node.path)
+            elif self.full:
                 read_part(parent.row, node.element, node.tag, node.path)
         elif parent.tag == "did" and grandparent is not None and grandparent.row is not None:
             return  # kept until its <did> ends
@@ -108,16 +115,16 @@ class EadReader:
         node.element.clear()  # finished: drop it, and detach it, so nothing piles up
         parent.element.remove(node.element)
 
+    def _emit(self, node: _Open) -> Row:
+        node.emitted = True
+        assert node.row is not None
+        if self.full:
+            give_title(node.row)
+        return node.row
+
     @staticmethod
     def _component(stack: list[_Open]) -> _Open | None:
         return next((node for node in reversed(stack) if node.row is not None), None)
-
-
-def _emit(node: _Open) -> Row:
-    node.emitted = True
-    assert node.row is not None
-    give_title(node.row)
-    return node.row
 
 
 def _check_nesting(tag: str, owner: _Open | None, path: str) -> None:

@@ -2,8 +2,8 @@
 
 Why here and not only in the job: a user who picks the wrong file should read the reason
 on the form, at once, instead of finding a failed job later. Every check streams the file
-in chunks, so a 64 MB upload never sits in memory as one string. XML is parsed with
-defusedxml, which refuses entity declarations outright: no external entities (XXE) and
+in chunks, so a 64 MB upload never sits in memory as one string. XML is parsed through
+actors.importing.xml_safety, which refuses entity declarations outright: no external entities (XXE) and
 no entity expansion (billion laughs), before any expansion can start.
 """
 
@@ -19,9 +19,10 @@ from typing import IO
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from actors.importing.xml_safety import safe_iterparse
 
 CHUNK = 64 * 1024
 EXTENSIONS = {"csv": (".csv",), "ead": (".xml", ".ead")}
@@ -157,11 +158,6 @@ def _check_csv_header(stream: IO[bytes]) -> None:
         raise UploadError(_("This looks like an XML file, not CSV: to import it as EAD, give it a .xml name."))
     if "title" not in (name.strip() for name in header):
         raise UploadError(_("This does not look like an AtoM CSV file: its first line has no “title” column."))
-
-
-def safe_iterparse(source, events=("start", "end")):
-    """ElementTree.iterparse that refuses entity declarations and external references."""
-    return iterparse(source, events=events, forbid_dtd=False, forbid_entities=True, forbid_external=True)
 
 
 def describe_xml_error(error: Exception) -> str:

@@ -169,3 +169,13 @@ def test_clearing_jobs_removes_their_upload_once_no_retry_reads_it(as_user, post
     assert db.session.scalar(select(Job.id)) is None
     assert not upload.exists()
     assert not any(upload.parent.iterdir())
+
+
+def test_an_entity_declared_after_a_long_prolog_is_refused_too():
+    """The prolog is read in chunks up to the root element: a declaration far into it is found."""
+    xml = (
+        b'<?xml version="1.0"?>\n<!--' + b"x" * 200_000 + b'-->\n<!DOCTYPE ead [<!ENTITY e "boom">]>\n'
+        b"<ead><archdesc level='fonds'><did><unittitle>&e;</unittitle></did></archdesc></ead>"
+    )
+    with pytest.raises(UploadError, match="refused for security reasons"):
+        check_upload(io.BytesIO(xml), "long.xml", None, 10**8)
