@@ -25,6 +25,7 @@ from blueprints.jobs import bp as jobs_bp
 from blueprints.users import bp as users_bp
 from extensions import babel, csrf, db, login_manager, migrate
 from models.description import level_label
+from models.note_text import note_blocks
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -146,6 +147,7 @@ def _error_text(error: HTTPException) -> tuple[str, str]:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["level"] = level_label
+    app.jinja_env.filters["note_blocks"] = note_blocks
 
     @app.context_processor
     def language_picker() -> dict:

@@ -32,12 +32,14 @@ def make_app(db_path: Path, **config):
 
     import models  # noqa: F401
     from extensions import babel, db
+    from models.note_text import note_blocks
 
     app = Flask("archive_jobs_bench", root_path=str(PROJECT), template_folder="templates")
     app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
     app.config.update(config)
     db.init_app(app)
     babel.init_app(app)  # the finding aid's headings are translated
+    app.jinja_env.filters["note_blocks"] = note_blocks  # (as app.register_template_helpers does)
     return app
 
 

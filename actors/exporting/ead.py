@@ -12,7 +12,7 @@ from typing import IO
 from sqlalchemy import Row as SqlRow
 
 from actors.exporting.formats import iso_date, paragraphs, xml_attr, xml_text
-from actors.importing.ead_fields import EAD_LEVELS, NOTE_ELEMENTS, NOTE_TYPES, TERM_ELEMENTS
+from actors.importing.ead_fields import EAD_LEVELS, NOTE_ELEMENTS, NOTE_TYPES, TERM_ELEMENTS, otherlevel_token
 from actors.rendering.lanes import batched
 from models import PublicationStatus
 from models.description_parts import Related
@@ -78,7 +78,8 @@ class EadExport:
             level = f" level={xml_attr(EAD_LEVELS[key])}"
         else:
             name = self.level_names.get(key) or row.level_of_description
-            level = f' level="otherlevel" otherlevel={xml_attr(name)}'
+            token = otherlevel_token(name)  # (an NMTOKEN: no spaces)
+            level = ' level="otherlevel"' + (f" otherlevel={xml_attr(token)}" if token else "")
         return level + audience
 
     def _description(self, row: SqlRow, related: Related) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from actors.importing.atom_columns import CODES, TEXT
 from models.description import ArchivalDescription as D
+from models.note_text import note_blocks
 
 # What the writers read of each description (related records: actors.exporting.related).
 COLUMNS = (
@@ -44,6 +45,11 @@ def xml_attr(value: str) -> str:
 
 
 def paragraphs(tag: str, value: str | None) -> str:
-    """A note as EAD: one <p> per paragraph (blank-line separated); nothing for no text."""
-    parts = [p.strip() for p in re.split(r"\n\s*\n", value or "") if p.strip()]
-    return f"<{tag}>{''.join(f'<p>{xml_text(p)}</p>' for p in parts)}</{tag}>" if parts else ""
+    """A note as EAD: a <p> per paragraph, a <list> per list (models.note_text); nothing for no text."""
+    parts = [
+        f"<list>{''.join(f'<item>{xml_text(item)}</item>' for item in block)}</list>"
+        if kind == "list"
+        else f"<p>{xml_text(block)}</p>"
+        for kind, block in note_blocks(value)
+    ]
+    return f"<{tag}>{''.join(parts)}</{tag}>" if parts else ""

@@ -8,10 +8,11 @@ the other parts of a component (notes, ``<bioghist>``, ``<controlaccess>``) when
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from xml.etree.ElementTree import Element
 
 from actors.importing.ead_dates import NotADate, normal_span
+from actors.importing.ead_notes import paragraphs
+from actors.importing.ead_xml import local, one_line
 from actors.importing.rows import Row
 
 # Model field -> EAD element, in the order the export writes them after <did>.
@@ -34,24 +35,10 @@ EAD_LEVELS = {"collection": "collection", "fonds": "fonds", "class": "class", "r
               "series": "series", "subfonds": "subfonds", "subgroup": "subgrp", "subseries": "subseries",
               "file": "file", "item": "item"}  # fmt: skip
 LEVEL_OF_EAD = {ead: key.capitalize() for key, ead in EAD_LEVELS.items()}
+OTHER_LEVEL = "Other level"  # level="otherlevel" with no otherlevel name
 # unitid labels that say the identifier is not the current reference code.
 _OTHER_IDENTIFIER = re.compile(r"former|previous|old|alternative|alt\b|earlier|superseded", re.IGNORECASE)
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-
-
-@lru_cache(maxsize=512)  # a finding aid uses a few dozen tags, hundreds of thousands of times
-def local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def one_line(element: Element) -> str:
-    return " ".join("".join(element.itertext()).split())
-
-
-def paragraphs(element: Element) -> str:
-    """The text of its <p>s, one paragraph each; its own text when it has none."""
-    texts = [one_line(p) for p in element.iter() if local(p.tag) == "p"]
-    return "\n\n".join(t for t in texts if t) or one_line(element)
 
 
 def read_did(row: Row, did: Element, path: str) -> None:
@@ -192,8 +179,14 @@ def level_of(component: Element) -> str:
     the vocabulary's, otherlevel as its @otherlevel ("Piece"); any other value as written."""
     level = " ".join((component.get("level") or "").split())
     if level.lower() == "otherlevel":
-        return " ".join((component.get("otherlevel") or "").split()) or "Other level"
+        return " ".join((component.get("otherlevel") or "").replace("_", " ").split()) or OTHER_LEVEL
     return LEVEL_OF_EAD.get(level.lower(), level)
+
+
+def otherlevel_token(name: str) -> str:
+    """A level name as EAD's otherlevel, an NMTOKEN: spaces (and anything else an NMTOKEN cannot
+    hold) as "_", read back as spaces; nothing for "Other level", otherlevel without a name."""
+    return "" if name == OTHER_LEVEL else re.sub(r"[^\w.:-]+", "_", name.strip())
 
 
 def give_title(row: Row) -> None:

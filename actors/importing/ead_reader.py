@@ -16,7 +16,8 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 
-from actors.importing.ead_fields import give_title, level_of, local, read_did, read_identifier, read_part
+from actors.importing.ead_fields import give_title, level_of, read_did, read_identifier, read_part
+from actors.importing.ead_xml import local
 from actors.importing.rows import ImportFailed, Row
 from actors.importing.uploads import describe_xml_error
 from actors.importing.xml_safety import safe_iterparse

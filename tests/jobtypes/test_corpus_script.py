@@ -21,12 +21,12 @@ def corpus(folder: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_files_that_import_whole_and_come_back_the_same(tmp_path):
-    for name in ("every_isad_column.csv", "harbour.xml", "wild_patterns.xml"):
+    for name in ("every_isad_column.csv", "harbour.xml", "wild_patterns.xml", "structured_notes.xml"):
         shutil.copy(FIXTURES / name, tmp_path / name)
     run = corpus(tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "3 of 3 files imported whole and came back the same, as CSV and as EAD." in run.stdout
-    assert run.stdout.count("  yes  yes") == 3
+    assert "4 of 4 files imported whole and came back the same, as CSV and as EAD." in run.stdout
+    assert run.stdout.count("  yes  yes") == 4
 
 
 def test_a_file_that_does_not_import_is_named_with_the_reason(tmp_path):

@@ -90,3 +90,11 @@ def test_every_field_is_in_its_ead_place_and_the_export_is_valid(as_user, run_jo
 
 def test_the_demo_fonds_exports_valid_ead(as_user, run_jobs):
     assert_valid(exported_ead(as_user("alice"), run_jobs, insert_demo_fonds(60)))
+
+
+@pytest.mark.parametrize("name", ["wild_patterns.xml", "structured_notes.xml"])
+def test_exports_of_real_world_patterns_are_valid(as_user, run_jobs, name):
+    """Bulk dates, other levels, lists in notes: written back as EAD 2002 allows them."""
+    client = as_user("alice")
+    job = run_form(client, run_jobs, "import_descriptions", (name, fixture_bytes(name)))
+    assert_valid(exported_ead(client, run_jobs, job.description.slug))

@@ -9,8 +9,9 @@ import pytest
 from import_export_support import fixture_bytes, run_form
 from sqlalchemy import select
 
+from actors.exporting.formats import paragraphs
 from extensions import db
-from models import AlternativeIdentifier, Event, JobStatus, LevelOfDescription
+from models import AlternativeIdentifier, Event, JobStatus, LevelOfDescription, Note
 from models import ArchivalDescription as D
 
 
@@ -98,3 +99,23 @@ def test_untitled_components_are_titled_by_date_then_identifier_then_untitled(im
     assert record("[Untitled]").parent_id == record("Letters").id
     for where in ("c01[2]/c02[1]", "c01[2]/c02[2]", "c01[2]/c02[3]"):
         assert f"/ead/archdesc/dsc/{where}: no unittitle" in imported.output
+
+
+def test_notes_keep_their_paragraphs_and_lists_in_the_page_and_the_export(as_user, run_jobs):
+    client = as_user("alice")
+    job = run_form(client, run_jobs, "import_descriptions", ("n.xml", fixture_bytes("structured_notes.xml")))
+    assert job.status == JobStatus.COMPLETED, job.output
+    fonds = record("Notes collection")
+    assert fonds.scope_and_content == "First paragraph.\n\n- Letters\n- Diaries\n\nLast paragraph."
+    assert fonds.arrangement == "- Series 1: Correspondence\n- Series 2: Photographs"
+    notes = db.session.execute(select(Note.note_type, Note.content).where(Note.description_id == fonds.id)).all()
+    assert sorted(notes) == [
+        ("general", "- 1901: Founded\n- 1950: Moved; Renamed"),
+        ("publication", "Smith, Harbour history, 2001."),
+    ]
+    page = client.get(f"/descriptions/{fonds.slug}").text
+    assert '<ul class="note-list"><li>Letters</li><li>Diaries</li></ul>' in page
+    assert "<p>First paragraph.</p>" in page
+    scope = paragraphs("scopecontent", fonds.scope_and_content)
+    lists = "<list><item>Letters</item><item>Diaries</item></list>"
+    assert scope == f"<scopecontent><p>First paragraph.</p>{lists}<p>Last paragraph.</p></scopecontent>"
