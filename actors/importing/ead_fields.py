@@ -201,11 +201,27 @@ def give_title(row: Row) -> None:
 
 
 def _origination(row: Row, origination: Element) -> None:
-    """An event's actor: the creator (its label names the event type: creation when absent)."""
+    """An event's actor: the creator. Its label names the event: an event type as we write it
+    ("Accumulation"), or the actor's role as ArchivesSpace and others write it ("Creator:",
+    "creators", "Collector"); no label is a creation."""
     names = [one_line(e) for e in origination.iter() if local(e.tag) in NAME_ELEMENTS]
     actor = next((name for name in names if name), one_line(origination))
     if actor:
-        _join_event(row, origination.get("label") or "creation", "actor", {"actor": actor})
+        _join_event(row, _event_of_label(origination.get("label") or ""), "actor", {"actor": actor})
+
+
+# An actor's role -> the event it names.
+_ROLE_EVENTS = {
+    "creator": "creation", "author": "creation", "accumulator": "accumulation", "collector": "collection",
+    "contributor": "contribution", "custodian": "custody", "publisher": "publication",
+    "distributor": "distribution", "manufacturer": "manufacturing", "broadcaster": "broadcasting",
+}  # fmt: skip
+
+
+def _event_of_label(label: str) -> str:
+    word = " ".join(label.replace(":", " ").split())
+    role = word.lower()[:-1] if word.lower().endswith("s") else word.lower()
+    return _ROLE_EVENTS.get(word.lower()) or _ROLE_EVENTS.get(role) or word or "creation"
 
 
 def _join_event(row: Row, event_type: str, key: str, values: dict[str, str]) -> None:

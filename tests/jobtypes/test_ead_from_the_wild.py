@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from actors.exporting.formats import paragraphs
 from extensions import db
-from models import AlternativeIdentifier, Event, JobStatus, LevelOfDescription, Note
+from models import AlternativeIdentifier, AuthorityRecord, Event, JobStatus, LevelOfDescription, Note
 from models import ArchivalDescription as D
 
 
@@ -85,6 +85,15 @@ def test_bulk_dates_are_kept_beside_the_inclusive_ones(imported):
         .order_by(Event.position)
     ).all()
     assert events == [("1927-2005", "inclusive", date(1927, 1, 1)), ("bulk 1950-1960", "bulk", date(1950, 1, 1))]
+
+
+def test_an_origination_labelled_with_the_actors_role_is_the_creator_of_the_creation_event(imported):
+    first = db.session.execute(
+        select(Event.event_type, Event.date_text, AuthorityRecord.authorized_name)
+        .join(AuthorityRecord, AuthorityRecord.id == Event.authority_id)
+        .where(Event.description_id == record("Wild collection").id)
+    ).all()
+    assert first == [("Creation", "1927-2005", "Ellis, Mary")]  # "Creator:" names the actor's role
 
 
 def test_a_unitdate_inside_the_title_leaves_it_and_dao_is_the_digital_object(imported):
