@@ -128,3 +128,10 @@ def test_notes_keep_their_paragraphs_and_lists_in_the_page_and_the_export(as_use
     scope = paragraphs("scopecontent", fonds.scope_and_content)
     lists = "<list><item>Letters</item><item>Diaries</item></list>"
     assert scope == f"<scopecontent><p>First paragraph.</p>{lists}<p>Last paragraph.</p></scopecontent>"
+
+
+def test_an_sgml_era_doctype_with_ndata_images_imports(as_user, run_jobs):
+    """NDATA entities are never expanded: they pass; parsed entities stay refused (test_uploads)."""
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("s.xml", fixture_bytes("sgml_doctype.xml")))
+    assert job.status == JobStatus.COMPLETED, job.output
+    assert record("Old fonds").start_date == date(1890, 1, 1) and record("A file")
