@@ -21,6 +21,7 @@ from blueprints.descriptions import bp as descriptions_bp
 from blueprints.formatting import format_datetime
 from blueprints.i18n import bp as i18n_bp
 from blueprints.i18n import select_locale, select_timezone
+from blueprints.inputs import DatabaseInt
 from blueprints.jobs import bp as jobs_bp
 from blueprints.users import bp as users_bp
 from extensions import babel, csrf, db, login_manager, migrate
@@ -37,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     instance.mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
+    app.url_map.converters["int"] = DatabaseInt  # (before any route: every <int:...> is bounded)
     register_blueprints(app)
     register_commands(app)
     register_errorhandlers(app)

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields import SelectChoice
 
+from blueprints.inputs import current_page
 from extensions import db
 from models import Role, User
 
@@ -31,7 +32,7 @@ def require_admin() -> None:
 
 @bp.get("/")
 def index():
-    users = db.paginate(db.select(User).order_by(User.username), per_page=50, error_out=False)
+    users = db.paginate(db.select(User).order_by(User.username), page=current_page(), per_page=50, error_out=False)
     forms = {user.id: RoleForm(role=user.role.value, prefix=f"u{user.id}") for user in users.items}
     return render_template("users/index.html", users=users, forms=forms)
 

@@ -26,6 +26,7 @@ from actors.finding_aid import FindingAidOptions, finding_aid_dir
 from actors.registry import JobType, creatable_by
 from blueprints.descriptions.blueprint import bp, description_or_404
 from blueprints.descriptions.finding_aids import FindingAidUploadForm
+from blueprints.inputs import current_page, db_int
 from blueprints.launched import flash_launched
 from extensions import db
 from models import ArchivalDescription, FindingAid, Job, JobStatus, LevelOfDescription, Repository
@@ -43,7 +44,7 @@ def index():
     levels = LevelOfDescription.names()
     repositories = dict(db.session.execute(db.select(Repository.id, Repository.name).order_by(Repository.name)).all())
     level = request.args.get("level", "")
-    repository = request.args.get("repository", type=int)
+    repository = request.args.get("repository", type=db_int)
     query = ArchivalDescription.top_level()
     if level in levels or repository in repositories:
         query = db.select(ArchivalDescription).order_by(ArchivalDescription.lft)
@@ -51,7 +52,7 @@ def index():
             query = query.where(ArchivalDescription.level_of_description == level)
         if repository in repositories:
             query = query.where(ArchivalDescription.repository_id == repository)
-    pagination = db.paginate(query, per_page=50, error_out=False)
+    pagination = db.paginate(query, page=current_page(), per_page=50, error_out=False)
     return render_template(
         "descriptions/index.html",
         pagination=pagination,
@@ -97,6 +98,7 @@ def _render_view(
         db.select(ArchivalDescription)
         .where(ArchivalDescription.parent_id == description.id)
         .order_by(ArchivalDescription.lft),
+        page=current_page(),
         per_page=100,
         error_out=False,
     )

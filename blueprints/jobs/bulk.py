@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 
 from actors.engine import launching, lifecycle
 from actors.registry import cancelable_by, retryable_by
+from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
 from blueprints.jobs.filters import JobFilter
 from blueprints.jobs.queries import jobs_for
@@ -105,7 +106,7 @@ def bulk_confirm(action: str):
 @bp.post("/bulk/<action>")
 def bulk_apply(action: str):
     filters, tab, query = _selection(action)
-    upto = request.form.get("upto", type=int)
+    upto = request.form.get("upto", type=db_int)
     if upto is None:
         flash(_("Nothing was changed: the confirmation did not say which jobs."), "info")
     else:

@@ -95,9 +95,9 @@ class JobFilter:
         if self.record:
             record_id = db.session.scalar(select(ArchivalDescription.id).where(ArchivalDescription.slug == self.record))
             found.append(Job.description_id == record_id if record_id else false())
-        if self.created_from:
+        if self.created_from and self.created_from > date.min:
             found.append(Job.created_at >= _utc_start_of(self.created_from))
-        if self.created_to:
+        if self.created_to and self.created_to < date.max - timedelta(days=1):  # (9999-12-31: no end)
             found.append(Job.created_at < _utc_start_of(self.created_to + timedelta(days=1)))
         return found
 
@@ -115,7 +115,10 @@ class JobFilter:
 def _utc_start_of(day: date) -> datetime:
     """Midnight of day in the site's time zone, as the naive UTC the database stores."""
     zone = ZoneInfo(current_app.config["SITE_TIMEZONE"])
-    return datetime.combine(day, time.min, zone).astimezone(UTC).replace(tzinfo=None)
+    try:
+        return datetime.combine(day, time.min, zone).astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:  # the calendar's first or last day, moved past its end by the time zone
+        return datetime.min if day.year == 1 else datetime.max
 
 
 def type_choices() -> list[tuple[str, str]]:

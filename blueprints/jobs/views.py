@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 
 from actors.engine import launching, lifecycle
 from actors.registry import JOB_TYPES, cancelable_by, label_for, retryable_by
+from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
 from blueprints.jobs.export import csv_response
 from blueprints.jobs.filters import JobFilter, type_choices
@@ -55,8 +56,8 @@ def list_context(tab: str) -> dict:
     listing = keyset_page(
         jobs_for(current_user, tab, filters, search=False),
         current_app.config["JOBS_PER_PAGE"],
-        before=request.args.get("before", type=int),
-        after=request.args.get("after", type=int),
+        before=request.args.get("before", type=db_int),
+        after=request.args.get("after", type=db_int),
         search=filters.search_criterion(),
         window=current_app.config.get("JOBS_SEARCH_WINDOW", SEARCH_WINDOW),
     )
@@ -133,7 +134,7 @@ def status(job_id: int):
         "progress_total": job.progress_total,
         "progress_percent": job.progress_percent,
     }
-    offset = request.args.get("offset", type=int)
+    offset = request.args.get("offset", type=db_int)
     if offset is not None:  # the incremental protocol; plain polls keep the original fields
         reset = not 0 <= offset <= len(text) or job.output_truncated
         data.update(

@@ -1,0 +1,103 @@
+"""No 500 from input: every route of the URL map, as every role, with generated values in its
+path, query and form (ints past 64 bits, negatives, non-numbers, calendar ends, long and odd
+strings, repeated fields) answers below 500. TESTING propagates exceptions, so any 500 would
+fail here with its traceback."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+from helpers import login
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from import_export_support import roles
+from werkzeug.routing import IntegerConverter
+
+from commands.demo_data import insert_demo_fonds
+
+__all__ = ["roles"]
+
+NUMBERS = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.sampled_from([0, 1, 2**63 - 1, 2**63, 2**64, 9223372036854775807, -1]),
+)
+TEXTS = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["", " ", "9999-12-31", "0001-01-01", "2026-02-30", "x" * 10_000, "\u202e\u0000", "../etc"]),
+    NUMBERS.map(str),
+)
+QUERY_NAMES = ["page", "before", "after", "offset", "from", "to", "repository", "level", "q", "tab", "partial",
+               "status", "type", "user", "record", "upto", "format", "next", "autorefresh"]  # fmt: skip
+ROLE_USERS = [None, "victor", "carol", "alice", "admin"]  # anonymous, viewer, contributor, editor, administrator
+
+
+@pytest.fixture
+def routes(app, roles, db):
+    insert_demo_fonds(12)
+    db.session.commit()
+    return sorted((rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"), key=lambda rule: rule.rule)
+
+
+def _path(rule, values: dict) -> str:
+    """The rule's URL with a generated value for each argument (ints for <int:...>)."""
+    path = rule.rule
+    for name, converter in rule._converters.items():
+        kind = "int" if isinstance(converter, IntegerConverter) else "text"
+        value = quote(str(values[kind]), safe="") or "x"
+        path = re.sub(rf"<(?:[a-z]+:)?{name}>", value.replace("\\", "\\\\"), path)
+    return path
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.data(),
+    user=st.sampled_from(ROLE_USERS),
+    method=st.sampled_from(["GET", "POST"]),
+    query=st.dictionaries(st.sampled_from(QUERY_NAMES), st.lists(TEXTS, min_size=1, max_size=2), max_size=4),
+)
+@pytest.mark.app_config(WTF_CSRF_ENABLED=False)
+def test_no_route_answers_500_to_any_input(testapp, routes, data, user, method, query):
+    rule = data.draw(st.sampled_from([r for r in routes if method in r.methods]))
+    path = _path(rule, {"int": data.draw(NUMBERS), "text": data.draw(TEXTS)})
+    testapp.reset()
+    if user:
+        login(testapp, user)
+    params = [(name, value) for name, values in query.items() for value in values]
+    if method == "GET":
+        response = testapp.get(path, params=params, expect_errors=True)
+    else:
+        response = testapp.post(path, params=params, expect_errors=True)
+    assert response.status_int < 500, f"{method} {path} {params} as {user}: {response.status}"
+
+
+HUGE = 2**64 + 12345
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (f"/jobs/{HUGE}", 404),
+        (f"/jobs/{HUGE}/output", 404),
+        (f"/jobs/{HUGE}/status.json", 404),
+        (f"/jobs/{HUGE}/result", 404),
+        (f"/jobs/?before={HUGE}", 200),
+        (f"/jobs/?after={HUGE}", 200),
+        ("/jobs/?to=9999-12-31", 200),
+        ("/jobs/?from=0001-01-01", 200),
+        ("/jobs/active?to=9999-12-31", 200),
+        ("/jobs/export.csv?to=9999-12-31", 200),
+        ("/descriptions/?page=9223372036854775807", 200),
+        ("/users/?page=9223372036854775807", 200),
+    ],
+)
+def test_the_inputs_of_the_security_review_get_a_page_not_a_500(as_user, roles, path, expected):
+    assert as_user("admin").get(path, expect_errors=True).status_int == expected
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=False)
+def test_posts_with_huge_ids_are_404(as_user, roles):
+    client = as_user("admin")
+    for path in (f"/jobs/{HUGE}/cancel", f"/jobs/{HUGE}/retry", f"/users/{HUGE}/role"):
+        assert client.post(path, {"role": "editor"}, expect_errors=True).status_int == 404
