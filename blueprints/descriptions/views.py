@@ -23,7 +23,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 from actors.engine.launching import launch
 from actors.finding_aid import FindingAidOptions, finding_aid_dir
-from actors.registry import JobType, creatable_by
+from actors.registry import JOB_TYPES, JobType, creatable_by
 from blueprints.descriptions.blueprint import bp, description_or_404
 from blueprints.descriptions.finding_aids import FindingAidUploadForm
 from blueprints.inputs import current_page, db_int
@@ -120,13 +120,17 @@ def _render_view(
             finding_aid=FindingAid.for_description(description.id),
             upload_form=FindingAidUploadForm() if current_user.can(EDIT_RIGHTS) else None,
             pending_jobs=pending,
-            form=form,
+            form=form if may_generate_finding_aid() else None,
             record_job_types=record_job_types(),
             rights=RightsStatement.of(description.id),
             rights_form=rights_form or (RightsStatementForm() if current_user.can(EDIT_RIGHTS) else None),
         ),
         status,
     )
+
+
+def may_generate_finding_aid() -> bool:
+    return JOB_TYPES["finding_aid"].may_create(current_user)
 
 
 @bp.get("/<slug>")
@@ -138,6 +142,8 @@ def view(slug: str):
 def generate_finding_aid(slug: str):
     """Launch "Generate finding aid"; another one for the same record is queued, never dropped."""
     description = description_or_404(slug)
+    if not may_generate_finding_aid():  # the same question as the "Create background job" menu
+        abort(403, description=_("Your role may not generate finding aids."))
     form = FindingAidOptions()
     if not form.validate_on_submit():
         _flash_form_errors(form)

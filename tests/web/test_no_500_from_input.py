@@ -101,3 +101,19 @@ def test_posts_with_huge_ids_are_404(as_user, roles):
     client = as_user("admin")
     for path in (f"/jobs/{HUGE}/cancel", f"/jobs/{HUGE}/retry", f"/users/{HUGE}/role"):
         assert client.post(path, {"role": "editor"}, expect_errors=True).status_int == 404
+
+
+def test_a_viewer_can_neither_see_nor_post_the_finding_aid_form(as_user, roles, fonds):
+    """Security review F1: the description page's form launched the job for any role."""
+    viewer = as_user("victor")
+    assert "Generate finding aid" not in viewer.get(f"/descriptions/{fonds}").text
+    token = viewer.get("/jobs/").forms and viewer.get(f"/descriptions/{fonds}").html.find(
+        "input", {"name": "csrf_token"}
+    )
+    response = viewer.post(
+        f"/descriptions/{fonds}/finding-aid",
+        {"format": "rtf", "model": "full", "csrf_token": token["value"] if token else ""},
+        expect_errors=True,
+    )
+    assert response.status_int == 403
+    assert "Generate finding aid" in as_user("alice").get(f"/descriptions/{fonds}").text
