@@ -29,19 +29,51 @@ def embedded_redis_socket(instance: Path) -> Path:
     return Path(tempfile.gettempdir()) / f"archive-jobs-{digest}.sock"
 
 
+class WeakSettings(SystemExit):
+    """Production refuses to start on a setting anyone could guess: the message, exit status 1."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"Archive Jobs will not start: {message}")
+
+
+# SECRET_KEY values printed in our own files (deploy/env.example, the tests): anyone can read them.
+EXAMPLE_SECRETS = {"change-me-to-a-long-random-string", "change-me", "secret", "test-secret", "bench", "dev"}
+MIN_SECRET_BYTES = 32
+
+
+def production() -> bool:
+    return os.environ.get("ARCHIVE_JOBS_ENV", "development") == "production"
+
+
 def _secret_key(instance: Path) -> str:
     """SECRET_KEY from the environment, else (development only) one generated once and kept
-    in the instance folder. With ARCHIVE_JOBS_ENV=production a missing key stops the start."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
-    if os.environ.get("ARCHIVE_JOBS_ENV", "development") == "production":
-        raise RuntimeError("SECRET_KEY must be set when ARCHIVE_JOBS_ENV=production.")
+    in the instance folder. In production a missing, short or published key stops the start:
+    with a known key, anyone can forge a session cookie (an administrator's)."""
+    key = os.environ.get("SECRET_KEY", "")
+    if production():
+        if not key:
+            raise WeakSettings("SECRET_KEY must be set when ARCHIVE_JOBS_ENV=production.")
+        if key.strip() in EXAMPLE_SECRETS or len(key.encode()) < MIN_SECRET_BYTES:
+            raise WeakSettings(
+                f"SECRET_KEY is an example value or shorter than {MIN_SECRET_BYTES} bytes; "
+                'set a random one, e.g. python -c "import secrets; print(secrets.token_hex(32))".'
+            )
+        return key
+    if key:
+        return key
     key_file = instance / "secret_key"
     if not key_file.exists():
         instance.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def _secure_cookies() -> bool:
+    """Secure session cookies: in production unless SESSION_COOKIE_SECURE=0 says otherwise on
+    purpose (a site without HTTPS); elsewhere only with SESSION_COOKIE_SECURE=1."""
+    wanted = os.environ.get("SESSION_COOKIE_SECURE", "")
+    return wanted != "0" if production() else wanted == "1"
 
 
 def finding_aid_processes() -> int:
@@ -97,7 +129,7 @@ def load(instance: Path) -> dict:
         "LOGIN_LOCKOUT_MINUTES": int(env("LOGIN_LOCKOUT_MINUTES", "15")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        "SESSION_COOKIE_SECURE": _secure_cookies(),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         # Largest import file (CLI and web; a web upload is also bounded by MAX_CONTENT_LENGTH).

@@ -62,16 +62,41 @@ def test_session_cookie_is_http_only_and_same_site(testapp, users):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_production_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch):
+@pytest.fixture
+def production(tmp_path, monkeypatch):
     monkeypatch.setenv("ARCHIVE_JOBS_ENV", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
     monkeypatch.setenv("ARCHIVE_JOBS_INSTANCE", str(tmp_path))
     from app import create_app
 
-    with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
-        create_app({"JOBS_BROKER": "stub"})
-    monkeypatch.setenv("SECRET_KEY", "s3cret")
-    assert create_app({"JOBS_BROKER": "stub"}).config["SECRET_KEY"] == "s3cret"
+    return lambda: create_app({"JOBS_BROKER": "stub"})
+
+
+STRONG = "5f1c" * 16  # 64 characters
+
+
+def test_production_refuses_to_start_without_a_secret_key(production):
+    with pytest.raises(SystemExit, match="SECRET_KEY must be set"):
+        production()
+
+
+@pytest.mark.parametrize("weak", ["change-me-to-a-long-random-string", "s3cret", "x" * 31])
+def test_production_refuses_an_example_or_short_secret_key(production, monkeypatch, weak):
+    """Security review F3: the key of deploy/env.example forged an administrator's cookie."""
+    monkeypatch.setenv("SECRET_KEY", weak)
+    with pytest.raises(SystemExit, match="example value or shorter than 32 bytes") as refused:
+        production()
+    assert refused.value.code.startswith("Archive Jobs will not start")  # printed, exit status 1
+
+
+def test_production_cookies_are_secure_unless_turned_off_on_purpose(production, monkeypatch):
+    """Security review F13."""
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    assert production().config["SESSION_COOKIE_SECURE"] is True
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "0")
+    assert production().config["SESSION_COOKIE_SECURE"] is False
+    assert production().config["SECRET_KEY"] == STRONG
 
 
 def test_passwords_are_hashed_with_scrypt_by_default(tmp_path, monkeypatch):
