@@ -15,6 +15,7 @@ import commands
 import config
 import models  # noqa: F401  (the models must be known before migrations look at them)
 from actors.engine.runtime import init_app as init_jobs
+from blueprints import headers as security_headers
 from blueprints.auth import bp as auth_bp
 from blueprints.authorities import bp as authorities_bp
 from blueprints.descriptions import bp as descriptions_bp
@@ -43,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    security_headers.init_app(app)
     return app
 
 

@@ -151,3 +151,15 @@ def test_titles_and_output_are_escaped_everywhere(as_user, db, run_jobs, users):
         assert SCRIPT not in page.text, url
         assert "&lt;script&gt;" in page.text, url
     assert client.get(f"/jobs/{job.id}/status.json").json["output"].startswith("output with <script>")
+
+
+def test_every_page_sends_the_security_headers(testapp, users):
+    """Security review F7: no CSP, no frame protection, no nosniff, no Referrer-Policy."""
+    for path in ("/login", "/jobs/"):
+        headers = testapp.get(path, expect_errors=True).headers
+        csp = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp and "script-src 'self'" in csp
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert "Strict-Transport-Security" not in headers  # (only with Secure cookies: HTTPS)
