@@ -66,6 +66,10 @@ class Job(db.Model):
         Index("ix_jobs_status_finished_at", "status", "finished_at"),
         Index("ix_jobs_user_status_finished_at", "user_id", "status", "finished_at"),
         Index("ix_jobs_retry_of_id", "retry_of_id"),
+        # Ids are never used twice, even after "Clear inactive jobs" removed the highest ones:
+        # old links, e-mails and exported CSV rows must not point at someone else's job.
+        # (PostgreSQL's sequence never goes back; SQLite needs AUTOINCREMENT.)
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

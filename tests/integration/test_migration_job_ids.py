@@ -1,0 +1,35 @@
+"""Job ids are never reused after the highest ones are cleared (security review: "Job 2" became
+someone else's job on SQLite); the migration keeps the jobs there are."""
+
+from __future__ import annotations
+
+from helpers import make_app
+from sqlalchemy import text
+
+from extensions import db
+
+BEFORE = "b5e1c0d2a9f3"
+
+
+def test_after_clearing_the_newest_jobs_a_new_job_gets_a_new_id(tmp_path, monkeypatch):
+    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/m.db")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", BEFORE]).exit_code == 0
+    insert = (
+        "INSERT INTO jobs (id, type, status, parameters, output, created_at, attempt)"
+        " VALUES (:id, 'finding_aid', 'COMPLETED', '{}', '', '2026-01-01', 1)"
+    )
+    with app.app_context():
+        for job_id in (1, 2):
+            db.session.execute(text(insert), {"id": job_id})
+        db.session.commit()
+        db.engine.dispose()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalars(text("SELECT id FROM jobs ORDER BY id")).all() == [1, 2]  # kept
+        db.session.execute(text("DELETE FROM jobs WHERE id = 2"))  # "Clear inactive jobs"
+        db.session.execute(text(insert.replace(":id, ", "").replace("(id, ", "(")))
+        db.session.commit()
+        assert db.session.scalars(text("SELECT id FROM jobs ORDER BY id")).all() == [1, 3]
+        db.engine.dispose()
