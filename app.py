@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -111,6 +111,17 @@ def register_errorhandlers(app: Flask) -> None:
         message = _("Your form expired or was sent without its security token. Go back, reload the page and try again.")
         return render_template("error.html", code=400, title=_("Form refused"), message=message), 400
 
+    @app.errorhandler(413)
+    def too_large(error: HTTPException):
+        """The limit, and the way back to the form the file was sent from (its GET shows it again)."""
+        limit = app.config["MAX_CONTENT_LENGTH"] / 2**20
+        message = _(
+            "The file is larger than this site accepts: at most %(limit)s MB. Choose a smaller file.",
+            limit=f"{limit:g}",
+        )
+        back = (request.path, _("Back to the form")) if request.method == "POST" else None
+        return render_template("error.html", code=413, title=_("File too large"), message=message, back=back), 413
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         title, message = _error_text(error)
@@ -136,7 +147,6 @@ ERROR_MESSAGES = {
     403: _l("You are not allowed to do this."),
     404: _l("There is nothing at this address."),
     405: _l("This address does not accept that kind of request."),
-    413: _l("The file is larger than this site accepts."),
 }
 
 

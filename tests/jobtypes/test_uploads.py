@@ -92,6 +92,11 @@ def test_a_request_over_max_content_length_gets_the_413_page(as_user, app):
     app.config["MAX_CONTENT_LENGTH"] = 2000
     page = submit(as_user("alice"), "import_descriptions", ("big.csv", GOOD_CSV + b"1,x\n" * 1000), status=413)
     assert "Traceback" not in page.text
+    # Security review F12: the page states the limit and leads back to the form.
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 2**20
+    page = submit(as_user("alice"), "import_descriptions", ("big.csv", GOOD_CSV + b"1,x\n" * 600_000), status=413)
+    assert "at most 2 MB" in page.text
+    assert page.html.find("a", string="Back to the form")["href"] == "/jobs/new/import_descriptions"
 
 
 @pytest.fixture
