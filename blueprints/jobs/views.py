@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from flask import (
@@ -24,6 +25,7 @@ from actors.engine import launching, lifecycle
 from actors.registry import JOB_TYPES, cancelable_by, label_for, retryable_by
 from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
+from blueprints.jobs.console import for_reader, hide_tracebacks
 from blueprints.jobs.export import csv_response
 from blueprints.jobs.filters import JobFilter, type_choices
 from blueprints.jobs.queries import (
@@ -108,6 +110,7 @@ def detail(job_id: int):
         result=job_type.result if job_type else ("file" if job.result_path else "none"),
         parameters=job_type.readable_parameters(job.parameters) if job_type else sorted((job.parameters or {}).items()),
         queue_position=queue_position(job),
+        console=for_reader(job.output or ""),
         may_cancel=_may_act_on(job, cancelable_by(current_user)),
         may_retry=_may_act_on(job, retryable_by(current_user)),
         status_classes={status.label: status.value for status in JobStatus},
@@ -124,7 +127,7 @@ def status(job_id: int):
     text and `reset` is true. Without offset: the whole text, as before.
     """
     job = _visible_job_or_404(job_id)
-    text = job.output or ""
+    text = for_reader(job.output or "")
     data = {
         "status": job.status.label,  # in the page's language (job.js maps it back to its status-* class)
         "active": job.is_active,
@@ -148,10 +151,17 @@ def output(job_id: int):
     """The whole console output as a text file: the log file when there is one."""
     job = _visible_job_or_404(job_id)
     download_name = f"job-{job.id}-output.txt"
-    if job.output_path and Path(job.output_path).is_file():
-        return send_file(job.output_path, mimetype="text/plain", as_attachment=True, download_name=download_name)
     headers = {"Content-Disposition": f"attachment; filename={download_name}"}
-    return Response(job.output or "", mimetype="text/plain", headers=headers)
+    if job.output_path and Path(job.output_path).is_file():
+        if current_user.is_admin:
+            return send_file(job.output_path, mimetype="text/plain", as_attachment=True, download_name=download_name)
+        return Response(hide_tracebacks(_log_lines(Path(job.output_path))), mimetype="text/plain", headers=headers)
+    return Response(for_reader(job.output or ""), mimetype="text/plain", headers=headers)
+
+
+def _log_lines(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8", errors="replace") as log:
+        yield from log
 
 
 @bp.get("/export.csv")

@@ -37,7 +37,8 @@ def test_details_page_shows_every_field_and_the_output(as_user, make_job, fonds)
     assert fields["Submitted"] == fields["Start date"] == "2026-11-23 16:05:01"
     assert fields["End date"] == "2026-11-23 16:06:00"
     assert fields["Parameters"] == "Format RTF"  # its form's label and the option as offered
-    assert page.html.find(id="job-output").get_text() == job.output
+    shown = "first line\n(the details of this error are shown to administrators)\nValueError: boom\n"
+    assert page.html.find(id="job-output").get_text() == shown  # the owner: the message, not the frames
     assert page.html.find("button", string="Retry job") is not None
     assert page.html.find("button", string="Cancel job") is None
 

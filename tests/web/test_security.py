@@ -163,3 +163,21 @@ def test_every_page_sends_the_security_headers(testapp, users):
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "same-origin"
         assert "Strict-Transport-Security" not in headers  # (only with Secure cookies: HTTPS)
+
+
+def test_a_traceback_is_shown_to_administrators_only(make_job, as_user, users):
+    """Security review F11: job owners saw Python tracebacks with server paths."""
+    output = (
+        "Working...\nTraceback (most recent call last):\n"
+        '  File "/srv/archive-jobs/.venv/lib/python3.11/site-packages/x.py", line 3, in run\n'
+        "    boom()\nRuntimeError: the disk is full\n"
+    )
+    job = make_job("alice", JobStatus.ERROR, info="RuntimeError: the disk is full")
+    job.output = output
+    _db.session.commit()
+    owner = as_user("alice")
+    for path in (f"/jobs/{job.id}", f"/jobs/{job.id}/output", f"/jobs/{job.id}/status.json?offset=0"):
+        text = owner.get(path).text
+        assert "RuntimeError: the disk is full" in text and "Working..." in text
+        assert "/srv/archive-jobs" not in text and "Traceback" not in text
+    assert "/srv/archive-jobs/.venv" in as_user("admin").get(f"/jobs/{job.id}/output").text
