@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import or_, select
 
+from blueprints.descriptions.blueprint import published_only
 from blueprints.inputs import current_page
 from extensions import db
 from models import ArchivalDescription, AuthorityRecord, DescriptionName, Event
@@ -18,7 +19,7 @@ bp = Blueprint("authorities", __name__, url_prefix="/authorities")
 @bp.before_request
 @login_required
 def require_login() -> None:
-    """Staff only, as descriptions are."""
+    """Signed-in users only; a viewer sees the published descriptions it is linked to."""
 
 
 @bp.get("/<slug>")
@@ -31,7 +32,6 @@ def view(slug: str):
         D.id.in_(select(Event.description_id).where(Event.authority_id == record.id)),
         D.id.in_(select(DescriptionName.description_id).where(DescriptionName.authority_id == record.id)),
     )
-    descriptions = db.paginate(
-        select(D).where(linked).order_by(D.lft), page=current_page(), per_page=50, error_out=False
-    )
+    query = published_only(select(D).where(linked).order_by(D.lft))
+    descriptions = db.paginate(query, page=current_page(), per_page=50, error_out=False)
     return render_template("authorities/view.html", record=record, descriptions=descriptions)

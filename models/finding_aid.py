@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
 from models.base import utcnow
+from models.job import Job
 
 MIME_TYPES = {"pdf": "application/pdf", "rtf": "application/rtf"}
 
@@ -29,6 +30,14 @@ class FindingAid(db.Model):
     @property
     def mime_type(self) -> str:
         return MIME_TYPES[self.format]
+
+    def shows_published_only(self) -> bool:
+        """Whether a viewer may have it: uploaded by staff (for a record the viewer may see), or
+        generated "as the public sees it" (published descriptions only)."""
+        if self.uploaded_by:
+            return True
+        job = db.session.get(Job, self.job_id) if self.job_id else None
+        return bool(job and (job.parameters or {}).get("public"))
 
     @classmethod
     def for_description(cls, description_id: int) -> FindingAid | None:

@@ -37,12 +37,14 @@ ROLE_LABELS = {
 # What each role may do. Administrators may do everything; job types add their own
 # permissions (e.g. "import_descriptions") on top of create_job / cancel_job.
 CREATE_JOB, CANCEL_JOB = "create_job", "cancel_job"
+SEE_DRAFTS = "see_drafts"  # draft descriptions, and finding aids that show them: staff, not viewers
 EDITOR_PERMISSIONS = frozenset(
-    {CREATE_JOB, CANCEL_JOB, "import_descriptions", "export_descriptions", "edit_descriptions", "publish_descriptions"}
-)
+    {CREATE_JOB, CANCEL_JOB, SEE_DRAFTS, "import_descriptions", "export_descriptions", "edit_descriptions",
+     "publish_descriptions"}
+)  # fmt: skip
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.EDITOR: EDITOR_PERMISSIONS,
-    Role.CONTRIBUTOR: frozenset({CREATE_JOB, "export_descriptions"}),
+    Role.CONTRIBUTOR: frozenset({CREATE_JOB, SEE_DRAFTS, "export_descriptions"}),
     Role.VIEWER: frozenset(),
 }
 

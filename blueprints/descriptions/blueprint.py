@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
+from sqlalchemy import Select
 
-from models import ArchivalDescription
+from models import ArchivalDescription, PublicationStatus
+from models.user import SEE_DRAFTS
 
 bp = Blueprint("descriptions", __name__, url_prefix="/descriptions")
 
@@ -14,11 +16,22 @@ bp = Blueprint("descriptions", __name__, url_prefix="/descriptions")
 @bp.before_request
 @login_required
 def require_login() -> None:
-    """Descriptions include drafts: staff only."""
+    """Signed-in users only; viewers see published descriptions only (see_drafts)."""
+
+
+def sees_drafts() -> bool:
+    return current_user.can(SEE_DRAFTS)
+
+
+def published_only(query: Select) -> Select:
+    """The query narrowed to what the current user may see: published records, for a viewer."""
+    if sees_drafts():
+        return query
+    return query.where(ArchivalDescription.publication_status == PublicationStatus.PUBLISHED)
 
 
 def description_or_404(slug: str) -> ArchivalDescription:
     description = ArchivalDescription.by_slug(slug)
-    if description is None:
+    if description is None or (description.publication_status != PublicationStatus.PUBLISHED and not sees_drafts()):
         abort(404, description=_("There is no archival description “%(slug)s”.", slug=slug))
     return description

@@ -24,7 +24,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from actors.engine.launching import launch
 from actors.finding_aid import FindingAidOptions, finding_aid_dir
 from actors.registry import JOB_TYPES, JobType, creatable_by
-from blueprints.descriptions.blueprint import bp, description_or_404
+from blueprints.descriptions.blueprint import bp, description_or_404, published_only, sees_drafts
 from blueprints.descriptions.finding_aids import FindingAidUploadForm
 from blueprints.inputs import current_page, db_int
 from blueprints.launched import flash_launched
@@ -52,7 +52,7 @@ def index():
             query = query.where(ArchivalDescription.level_of_description == level)
         if repository in repositories:
             query = query.where(ArchivalDescription.repository_id == repository)
-    pagination = db.paginate(query, page=current_page(), per_page=50, error_out=False)
+    pagination = db.paginate(published_only(query), page=current_page(), per_page=50, error_out=False)
     return render_template(
         "descriptions/index.html",
         pagination=pagination,
@@ -95,9 +95,11 @@ def _render_view(
     rights_form: RightsStatementForm | None = None,
 ):
     children = db.paginate(
-        db.select(ArchivalDescription)
-        .where(ArchivalDescription.parent_id == description.id)
-        .order_by(ArchivalDescription.lft),
+        published_only(
+            db.select(ArchivalDescription)
+            .where(ArchivalDescription.parent_id == description.id)
+            .order_by(ArchivalDescription.lft)
+        ),
         page=current_page(),
         per_page=100,
         error_out=False,
@@ -171,6 +173,8 @@ def _flash_form_errors(form: FindingAidOptions) -> None:
 def download_finding_aid(slug: str):
     description = description_or_404(slug)
     aid = FindingAid.for_description(description.id)
+    if aid and not sees_drafts() and not aid.shows_published_only():
+        aid = None  # (a viewer gets only a finding aid "as the public sees it")
     path = finding_aid_dir() / aid.file_name if aid else None
     if path is None or not Path(path).is_file():
         abort(404, description=_("No finding aid has been generated for this description yet."))

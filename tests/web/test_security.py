@@ -6,13 +6,14 @@ import time
 
 import pytest
 from helpers import PASSWORD, login
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from actors.engine.launching import launch
 from actors.registry import JobType
 from commands.demo_data import insert_demo_fonds
 from extensions import db as _db
-from models import ArchivalDescription, Job, JobStatus, User
+from models import ArchivalDescription, FindingAid, Job, JobStatus, PublicationStatus, Role, User
 from models.user import create_user
 
 SCRIPT = "<script>alert('x')</script>"
@@ -181,3 +182,26 @@ def test_a_traceback_is_shown_to_administrators_only(make_job, as_user, users):
         assert "RuntimeError: the disk is full" in text and "Working..." in text
         assert "/srv/archive-jobs" not in text and "Traceback" not in text
     assert "/srv/archive-jobs/.venv" in as_user("admin").get(f"/jobs/{job.id}/output").text
+
+
+def test_viewers_see_published_descriptions_only(testapp, users, tmp_path):
+    """Security review F10: viewers opened drafts and downloaded finding aids that show them."""
+    create_user("victor", PASSWORD, role=Role.VIEWER)
+    fonds = insert_demo_fonds(40)
+    root = ArchivalDescription.by_slug(fonds)
+    root.publication_status = PublicationStatus.PUBLISHED
+    draft, published = _db.session.scalars(
+        select(ArchivalDescription).where(ArchivalDescription.parent_id == root.id).order_by(ArchivalDescription.lft)
+    ).all()[:2]
+    draft.publication_status, draft.title = PublicationStatus.DRAFT, "A draft series"
+    published.publication_status, published.title = PublicationStatus.PUBLISHED, "A published series"
+    _db.session.add(FindingAid(description_id=root.id, format="pdf", file_name="x.pdf"))  # generated, all records
+    _db.session.commit()
+    login(testapp, "victor")
+    assert testapp.get(f"/descriptions/{draft.slug}", expect_errors=True).status_int == 404
+    listing = testapp.get(f"/descriptions/{fonds}").text
+    assert "A published series" in listing and "A draft series" not in listing
+    assert testapp.get(f"/descriptions/{fonds}/finding-aid", expect_errors=True).status_int == 404
+    testapp.reset()
+    login(testapp, "alice")
+    assert "A draft series" in testapp.get(f"/descriptions/{draft.slug}").text  # staff see drafts
