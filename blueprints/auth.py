@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -12,12 +13,14 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
@@ -68,13 +71,28 @@ def login():
         )
         return render_template("auth/login.html", form=form), 429
     user = User.by_username(username)
-    if user is not None and user.active and user.check_password(form.password.data):
+    # The same hashing work whether the account exists or not (security review F8: 15-30 ms
+    # for an unknown name against 170-220 ms for a known one told which names exist).
+    password_ok = user.check_password(form.password.data) if user else _check_against_nobody(form.password.data)
+    if user is not None and password_ok and user.active:
         LoginFailure.forget(username)
+        session.pop("csrf_token", None)  # a new CSRF token for the signed-in session (F9)
         login_user(user)
         return redirect(safe_next(request.args.get("next")))
     LoginFailure.record(username, ip, window)
     flash(_("Unknown username or wrong password."), "error")
     return render_template("auth/login.html", form=form)
+
+
+_NOBODY_HASHES: dict[str, str] = {}  # hash method -> a hash of a password no account has
+
+
+def _check_against_nobody(password: str) -> bool:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _NOBODY_HASHES:
+        _NOBODY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    check_password_hash(_NOBODY_HASHES[method], password)
+    return False
 
 
 @bp.route("/logout", methods=["POST"])

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from helpers import PASSWORD, login
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -205,3 +206,25 @@ def test_viewers_see_published_descriptions_only(testapp, users, tmp_path):
     testapp.reset()
     login(testapp, "alice")
     assert "A draft series" in testapp.get(f"/descriptions/{draft.slug}").text  # staff see drafts
+
+
+@pytest.mark.app_config(PASSWORD_HASH_METHOD="scrypt")
+def test_an_unknown_username_costs_the_same_hashing_as_a_known_one(testapp, users, monkeypatch):
+    """Security review F8: only known usernames had their password hashed (timing told them apart)."""
+    import blueprints.auth as auth
+
+    checked = []
+    real = auth.check_password_hash
+    monkeypatch.setattr(auth, "check_password_hash", lambda *a: checked.append(a[0].split("$")[0]) or real(*a))
+    login(testapp, "nobody-here", "wrong")
+    assert checked == ["scrypt:32768:8:1"]  # one scrypt check, as for a real account
+
+
+def test_the_csrf_token_changes_at_login(app, testapp, users):
+    """Security review F9: the token stayed the same across login (compared unsigned: the
+    signed form changes every second anyway)."""
+    unsigned = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token").loads
+    before = unsigned(testapp.get("/login").forms["login-form"]["csrf_token"].value)
+    login(testapp, "alice").follow()
+    after = unsigned(testapp.get("/jobs/").html.find("input", {"name": "csrf_token"})["value"])
+    assert before != after
