@@ -126,7 +126,12 @@ def load(instance: Path) -> dict:
         # hashes made with another method still verify.
         "PASSWORD_HASH_METHOD": env("PASSWORD_HASH_METHOD", "scrypt"),
         "LOGIN_MAX_FAILURES": int(env("LOGIN_MAX_FAILURES", "5")),
+        # Failures are remembered this long; beyond LOGIN_MAX_FAILURES free ones, an address
+        # waits 1, 2, 4 ... seconds (at most LOGIN_MAX_DELAY_SECONDS) between tries at an account.
         "LOGIN_LOCKOUT_MINUTES": int(env("LOGIN_LOCKOUT_MINUTES", "15")),
+        "LOGIN_MAX_DELAY_SECONDS": int(env("LOGIN_MAX_DELAY_SECONDS", "300")),
+        # Proxies in front that set X-Forwarded-For/-Proto/-Host (nginx: 1); 0 trusts no header.
+        "TRUSTED_PROXIES": int(env("TRUSTED_PROXIES", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _secure_cookies(),

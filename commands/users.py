@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from extensions import db
-from models import Role, User
+from models import LoginFailure, Role, User
 from models.user import create_user
 
 users_cli = click.Group("users", help="Manage user accounts.")
@@ -42,10 +42,63 @@ def create(username: str, password: str, email: str | None, admin: bool, role: s
 @with_appcontext
 def set_role_command(username: str, role: str) -> None:
     """Give a user a role: administrator, editor, contributor or viewer."""
+    user = existing_user(username)
+    user.role = Role(role)
+    db.session.commit()
+    click.echo(f"{username} is now {user.role.value}.")
+
+
+def existing_user(username: str) -> User:
+    """The named user, or exit 1 with a message."""
     user = User.by_username(username)
     if user is None:
         click.echo(f"There is no user {username!r}.", err=True)
         sys.exit(1)
-    user.role = Role(role)
+    return user
+
+
+@users_cli.command("unlock")
+@click.argument("username")
+@with_appcontext
+def unlock(username: str) -> None:
+    """Lift login throttling for an account (its recent failed logins, from every address)."""
+    existing_user(username)
+    removed = LoginFailure.forget(username)
+    click.echo(f"{username} can log in again without waiting ({removed} recent failed logins forgotten).")
+
+
+@users_cli.command("deactivate")
+@click.argument("username")
+@with_appcontext
+def deactivate(username: str) -> None:
+    """Refuse the account's logins and end its sessions; its jobs stay."""
+    user = existing_user(username)
+    user.deactivate()
     db.session.commit()
-    click.echo(f"{username} is now {user.role.value}.")
+    click.echo(f"{username} is deactivated; their sessions have ended.")
+
+
+@users_cli.command("reactivate")
+@click.argument("username")
+@with_appcontext
+def reactivate(username: str) -> None:
+    """Let a deactivated account log in again."""
+    user = existing_user(username)
+    user.active = True
+    db.session.commit()
+    click.echo(f"{username} can log in again.")
+
+
+@users_cli.command("reset-password")
+@click.argument("username")
+@click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def reset_password(username: str, password: str) -> None:
+    """Set a new password; every session of the account ends."""
+    user = existing_user(username)
+    if not password:
+        click.echo("The password must not be empty.", err=True)
+        sys.exit(2)
+    user.set_password(password)
+    db.session.commit()
+    click.echo(f"{username} has a new password; their sessions have ended.")

@@ -5,9 +5,10 @@ from models.description import ArchivalDescription, PublicationStatus
 from models.description_parts import AlternativeIdentifier, DescriptionName, DescriptionTerm, Note
 from models.finding_aid import FindingAid
 from models.job import Job, JobStatus
+from models.login_failure import LoginFailure
 from models.rights import RightsStatement
 from models.storage import Container, DescriptionContainer
-from models.user import LoginFailure, Role, User
+from models.user import Role, User
 from models.vocabulary import LevelOfDescription, Repository, Taxonomy, Term
 from models.worker import WorkerProcess
 

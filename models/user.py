@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Enum, Index, String, delete, func, select
+from sqlalchemy import Enum, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -66,6 +66,10 @@ class User(UserMixin, db.Model):
     # Preferences: None follows the browser (language) and the site (time zone).
     locale: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # Raised by logout, a password change and deactivation: every session cookie that holds the
+    # old value stops working, on every device (security review F9: a cookie captured before
+    # logout still opened the site after it).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_admin(self) -> bool:
@@ -83,6 +87,30 @@ class User(UserMixin, db.Model):
         # with any other method still verifies, as check_password_hash reads it from the hash.
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
         self.password_hash = generate_password_hash(password, method=method)
+        self.end_sessions()
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the id and the session version (see load_session_user)."""
+        return f"{self.id}.{self.session_version or 0}"
+
+    def end_sessions(self) -> None:
+        self.session_version = (self.session_version or 0) + 1
+
+    def deactivate(self) -> None:
+        self.active = False
+        self.end_sessions()
+
+    @classmethod
+    def load_session_user(cls, session_id: str) -> User | None:
+        """The user a session cookie names, if that session is still theirs: same session
+        version, account active (Flask-Login checks is_active only at login)."""
+        user_id, _, version = session_id.partition(".")
+        if not (user_id.isdigit() and version.isdigit()) or len(user_id) > 18:
+            return None
+        user = db.session.get(cls, int(user_id))
+        if user is None or not user.active or (user.session_version or 0) != int(version):
+            return None
+        return user
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -97,42 +125,6 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
-
-
-class LoginFailure(db.Model):
-    """A failed login, kept for a while to slow down password guessing."""
-
-    __tablename__ = "login_failures"
-    __table_args__ = (
-        Index("ix_login_failures_username_at", "username", "at"),
-        Index("ix_login_failures_ip_at", "ip", "at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(80))
-    ip: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    @classmethod
-    def recent(cls, username: str, ip: str, window: timedelta) -> tuple[int, int]:
-        """Failures within the window: (for this username, from this address)."""
-        since = utcnow() - window
-        count = select(func.count()).select_from(cls).where(cls.at >= since)
-        return (
-            db.session.scalar(count.where(cls.username == username)) or 0,
-            db.session.scalar(count.where(cls.ip == ip)) or 0,
-        )
-
-    @classmethod
-    def record(cls, username: str, ip: str, window: timedelta) -> None:
-        db.session.execute(delete(cls).where(cls.at < utcnow() - window))  # keep the table small
-        db.session.add(cls(username=username[:80], ip=ip[:64]))
-        db.session.commit()
-
-    @classmethod
-    def forget(cls, username: str) -> None:
-        db.session.execute(delete(cls).where(cls.username == username))
-        db.session.commit()
 
 
 def create_user(

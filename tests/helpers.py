@@ -65,11 +65,13 @@ class SharedBytecodeCache(BytecodeCache):
 TEMPLATE_BYTECODE = SharedBytecodeCache()
 
 
-def login(testapp: TestApp, username: str, password: str = PASSWORD, status=None):
-    form = testapp.get("/login").forms["login-form"]
+def login(testapp: TestApp, username: str, password: str = PASSWORD, status=None, environ: dict | None = None):
+    """Log in through the form; ``environ`` sets e.g. REMOTE_ADDR or HTTP_X_FORWARDED_FOR."""
+    environ = environ or {}
+    form = testapp.get("/login", extra_environ=environ).forms["login-form"]
     form["username"] = username
     form["password"] = password
-    return form.submit(status=status)
+    return form.submit(status=status, extra_environ=dict(environ))
 
 
 def wait_for(predicate, timeout: float = 60, interval: float = 0.05, what: str = ""):

@@ -17,7 +17,7 @@ def confirm(client, url: str):
 
 def submit(page):
     form = page.html.find("form", action=lambda a: a and "/jobs/bulk/" in a)
-    return page.forms[[f.action for f in page.forms.values()].index(form["action"])].submit().follow()
+    return next(f for f in page.forms.values() if f.action == form["action"]).submit().follow()
 
 
 def test_bulk_cancel_shows_the_count_and_touches_only_own_jobs(as_user, make_job, reload):

@@ -38,16 +38,6 @@ def extra_job_types() -> dict[str, JobType]:
     }
 
 
-@pytest.mark.app_config(LOGIN_MAX_FAILURES=3)
-def test_repeated_failures_lock_the_account_for_a_while(testapp, users):
-    for _ in range(3):
-        assert "Unknown username or wrong password." in login(testapp, "alice", "wrong").text
-    locked = login(testapp, "alice", PASSWORD, status=429)  # even the right password, for now
-    assert "Too many failed logins" in locked.text
-    assert "/jobs/" not in locked.headers.get("Location", "")
-    assert login(testapp, "bob").status_int == 302  # other accounts are not affected
-
-
 def test_a_successful_login_forgets_earlier_failures(testapp, users):
     for _ in range(4):
         login(testapp, "alice", "wrong")
