@@ -26,7 +26,7 @@ from blueprints.jobs.blueprint import bp
 from blueprints.jobs.filters import JobFilter
 from blueprints.jobs.queries import jobs_for
 from extensions import db
-from models import Job, JobStatus
+from models import Job, JobStatus, User
 
 # Retry sends one message per job: more than this per confirmation is done in several goes.
 BULK_RETRY_LIMIT = 1000
@@ -61,6 +61,12 @@ ACTIONS = {
 }
 
 
+def allowed_actions(user: User) -> list[str]:
+    """The bulk actions this user's role allows: the single-job question for some type."""
+    may = {"retry": bool(retryable_by(user)), "cancel": bool(cancelable_by(user)), "clear": True}
+    return [action for action in ACTIONS if may[action]]
+
+
 def eligible(action: str, query: Select) -> Select:
     """The jobs of query that action applies to, with the single-job rules."""
     if action == "cancel":
@@ -81,6 +87,8 @@ def eligible(action: str, query: Select) -> Select:
 def _selection(action: str) -> tuple[JobFilter, str, Select]:
     if action not in ACTIONS:
         abort(404, description=_("There is no bulk action “%(action)s”.", action=action))
+    if action not in allowed_actions(current_user):
+        abort(403, description=_("Your role does not allow this action on jobs."))
     filters = JobFilter.from_args(request.args, current_user)
     tab = "active" if request.args.get("tab") == "active" else "all"
     return filters, tab, eligible(action, jobs_for(current_user, tab, filters))

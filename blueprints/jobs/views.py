@@ -25,6 +25,7 @@ from actors.engine import launching, lifecycle
 from actors.registry import JOB_TYPES, cancelable_by, label_for, retryable_by
 from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
+from blueprints.jobs.bulk import allowed_actions
 from blueprints.jobs.console import for_reader, hide_tracebacks
 from blueprints.jobs.export import csv_response
 from blueprints.jobs.filters import JobFilter, type_choices
@@ -73,6 +74,7 @@ def list_context(tab: str) -> dict:
         "auto_refresh": request.args.get("autorefresh") == "1",
         "statuses": list(JobStatus),
         "type_choices": type_choices(),
+        "bulk_actions": allowed_actions(current_user),
     }
 
 

@@ -1,7 +1,8 @@
 """No 500 from input: every route of the URL map, as every role, with generated values in its
 path, query and form (ints past 64 bits, negatives, non-numbers, calendar ends, long and odd
-strings, repeated fields) answers below 500. TESTING propagates exceptions, so any 500 would
-fail here with its traceback."""
+strings, repeated fields), POSTs with and without their CSRF token, answers below 500 and, for a
+4xx, with a readable page. TESTING propagates exceptions, so any 500 would fail here with its
+traceback."""
 
 from __future__ import annotations
 
@@ -56,10 +57,10 @@ def _path(rule, values: dict) -> str:
     data=st.data(),
     user=st.sampled_from(ROLE_USERS),
     method=st.sampled_from(["GET", "POST"]),
+    with_csrf=st.booleans(),
     query=st.dictionaries(st.sampled_from(QUERY_NAMES), st.lists(TEXTS, min_size=1, max_size=2), max_size=4),
 )
-@pytest.mark.app_config(WTF_CSRF_ENABLED=False)
-def test_no_route_answers_500_to_any_input(testapp, routes, data, user, method, query):
+def test_no_route_answers_500_to_any_input(testapp, routes, data, user, method, with_csrf, query):
     rule = data.draw(st.sampled_from([r for r in routes if method in r.methods]))
     path = _path(rule, {"int": data.draw(NUMBERS), "text": data.draw(TEXTS)})
     testapp.reset()
@@ -69,8 +70,13 @@ def test_no_route_answers_500_to_any_input(testapp, routes, data, user, method, 
     if method == "GET":
         response = testapp.get(path, params=params, expect_errors=True)
     else:
+        if with_csrf:  # the token of this session, as a form would send it; without it: a readable 400
+            page = testapp.get("/jobs/" if user else "/login")
+            params.append(("csrf_token", page.html.find("input", {"name": "csrf_token"})["value"]))
         response = testapp.post(path, params=params, expect_errors=True)
     assert response.status_int < 500, f"{method} {path} {params} as {user}: {response.status}"
+    if response.status_int >= 400 and response.content_type == "text/html":
+        assert response.html.find("h1"), f"{method} {path}: {response.status} without a readable page"
 
 
 HUGE = 2**64 + 12345

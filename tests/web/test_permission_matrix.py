@@ -1,0 +1,205 @@
+"""One permission matrix: every route of the URL map, as every role, is allowed exactly when the
+question the menus ask (role permissions, JobType.may_create / may_cancel, ownership) says so.
+
+A route added without an entry here fails ``test_every_route_is_in_the_matrix``; a route whose
+check disagrees with the menus fails ``test_each_role_gets_exactly_what_the_matrix_allows``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from helpers import FreshContext, login
+from import_export_support import roles
+from sqlalchemy import select
+from webtest import TestApp
+
+from actors.finding_aid import finding_aid_dir
+from actors.registry import JOB_TYPES
+from commands.demo_data import insert_demo_fonds
+from extensions import db
+from models import ArchivalDescription, AuthorityRecord, FindingAid, Job, JobStatus, PublicationStatus, User
+from models.user import SEE_DRAFTS
+
+__all__ = ["roles"]
+
+Rule = Callable[[User | None], bool]
+ROLE_USERS = [None, "victor", "carol", "alice", "admin"]  # anonymous, viewer, contributor, editor, administrator
+EDIT = "edit_descriptions"
+
+
+def public(user: User | None) -> bool:
+    return True
+
+
+def signed_in(user: User | None) -> bool:
+    return user is not None
+
+
+def admin(user: User | None) -> bool:
+    return user is not None and user.is_admin
+
+
+def holds(permission: str) -> Rule:
+    return lambda user: user is not None and user.can(permission)
+
+
+def creates(type_key: str) -> Rule:
+    return lambda user: user is not None and JOB_TYPES[type_key].may_create(user)
+
+
+def cancels(type_key: str) -> Rule:
+    return lambda user: user is not None and JOB_TYPES[type_key].may_cancel(user)
+
+
+def retries_some(user: User | None) -> bool:
+    return user is not None and any(t.may_create(user) for t in JOB_TYPES.values())
+
+
+def cancels_some(user: User | None) -> bool:
+    return user is not None and any(t.may_cancel(user) for t in JOB_TYPES.values())
+
+
+@dataclass(frozen=True)
+class Case:
+    endpoint: str
+    method: str
+    path: str  # may name {own_queued}, {own_failed}, {others}, {published}, {draft}, {authority}, {me}
+    allowed: Rule
+    form: tuple[tuple[str, str], ...] = ()
+
+
+def cases() -> list[Case]:
+    """In an order where no request undoes what a later one needs (clear and logout last)."""
+    per_type = [Case("jobs.new_of_type", "GET", f"/jobs/new/{key}", creates(key)) for key in JOB_TYPES]
+    per_type += [Case("jobs.new_of_type", "POST", f"/jobs/new/{key}", creates(key)) for key in JOB_TYPES]
+    return [
+        Case("index", "GET", "/", public),
+        Case("static", "GET", "/static/style.css", public),
+        Case("auth.login", "GET", "/login", public),
+        Case("auth.login", "POST", "/login", public),
+        Case("i18n.set_language", "POST", "/language", public, (("language", "en"),)),
+        Case("i18n.time_zone", "GET", "/preferences/time-zone", signed_in),
+        Case("i18n.time_zone", "POST", "/preferences/time-zone", signed_in, (("timezone", "UTC"),)),
+        Case("jobs.index", "GET", "/jobs/", signed_in),
+        Case("jobs.active", "GET", "/jobs/active", signed_in),
+        Case("jobs.export_csv", "GET", "/jobs/export.csv", signed_in),
+        Case("jobs.new", "GET", "/jobs/new", signed_in),
+        *[Case(f"jobs.{view}", "GET", f"/jobs/{{own_failed}}{suffix}", signed_in)
+          for view, suffix in (("detail", ""), ("output", "/output"), ("status", "/status.json"))],
+        Case("jobs.result", "GET", "/jobs/{own_completed}/result", signed_in),
+        *[Case(f"jobs.{view}", "GET", f"/jobs/{{others}}{suffix}", admin)
+          for view, suffix in (("detail", ""), ("output", "/output"), ("status", "/status.json"))],
+        Case("jobs.result", "GET", "/jobs/{others_completed}/result", admin),
+        Case("descriptions.index", "GET", "/descriptions/", signed_in),
+        Case("descriptions.view", "GET", "/descriptions/{published}", signed_in),
+        Case("descriptions.view", "GET", "/descriptions/{draft}", holds(SEE_DRAFTS)),
+        Case("descriptions.download_finding_aid", "GET", "/descriptions/{published}/finding-aid", signed_in),
+        Case("descriptions.download_finding_aid", "GET", "/descriptions/{draft}/finding-aid", holds(SEE_DRAFTS)),
+        Case("authorities.view", "GET", "/authorities/{authority}", signed_in),
+        Case("descriptions.generate_finding_aid", "POST", "/descriptions/{published}/finding-aid",
+             creates("finding_aid"), (("format", "pdf"),)),
+        Case("descriptions.upload_finding_aid", "POST", "/descriptions/{published}/finding-aid/upload", holds(EDIT)),
+        Case("descriptions.add_rights_statement", "POST", "/descriptions/{published}/rights", holds(EDIT)),
+        Case("users.index", "GET", "/users/", admin),
+        Case("users.unlock", "POST", "/users/{me}/unlock", admin),
+        Case("users.set_role", "POST", "/users/{me}/role", admin, (("u{me}-role", "administrator"),)),
+        *per_type,
+        Case("jobs.bulk_confirm", "GET", "/jobs/bulk/retry", retries_some),
+        Case("jobs.bulk_confirm", "GET", "/jobs/bulk/cancel", cancels_some),
+        Case("jobs.bulk_confirm", "GET", "/jobs/bulk/clear", signed_in),
+        Case("jobs.retry", "POST", "/jobs/{own_failed}/retry", creates("report")),
+        Case("jobs.retry", "POST", "/jobs/{others}/retry", admin),
+        Case("jobs.cancel", "POST", "/jobs/{own_queued}/cancel", cancels("report")),
+        Case("jobs.cancel", "POST", "/jobs/{others_queued}/cancel", admin),
+        Case("jobs.bulk_apply", "POST", "/jobs/bulk/retry", retries_some),
+        Case("jobs.bulk_apply", "POST", "/jobs/bulk/cancel", cancels_some),
+        Case("descriptions.remove_finding_aid", "POST", "/descriptions/{draft}/finding-aid/delete", holds(EDIT)),
+        Case("jobs.bulk_apply", "POST", "/jobs/bulk/clear", signed_in, (("upto", "0"),)),
+        Case("jobs.clear", "POST", "/jobs/clear", signed_in),
+        Case("auth.logout", "POST", "/logout", signed_in),
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def world(app, roles) -> dict[str, dict[str, int | str]]:
+    """Records and, for every user, a queued, a failed and a completed job of their own."""
+    fonds = insert_demo_fonds(12)
+    root = ArchivalDescription.by_slug(fonds)
+    root.publication_status = PublicationStatus.PUBLISHED
+    draft = db.session.scalars(select(ArchivalDescription).where(ArchivalDescription.parent_id == root.id)).first()
+    draft.publication_status = PublicationStatus.DRAFT
+    aids = finding_aid_dir()
+    aids.mkdir(parents=True, exist_ok=True)
+    for description, name in ((root, "public.pdf"), (draft, "draft.pdf")):
+        (aids / name).write_bytes(b"%PDF-1.7 test")
+        db.session.add(FindingAid(description_id=description.id, format="pdf", file_name=name, uploaded_by="admin"))
+    authority = db.session.scalars(select(AuthorityRecord)).first() or AuthorityRecord(name="Someone", slug="someone")
+    db.session.add(authority)
+    ids: dict[str, dict[str, int | str]] = {}
+    for user in db.session.scalars(select(User)):
+        jobs = {
+            status: Job(type="report", user_id=user.id, status=status, parameters={}, output="")
+            for status in (JobStatus.QUEUED, JobStatus.ERROR, JobStatus.COMPLETED)
+        }
+        db.session.add_all(jobs.values())
+        db.session.flush()
+        jobs[JobStatus.COMPLETED].result_path = str(Path(app.instance_path) / "result.csv")
+        ids[user.username] = {
+            "own_queued": jobs[JobStatus.QUEUED].id,
+            "own_failed": jobs[JobStatus.ERROR].id,
+            "own_completed": jobs[JobStatus.COMPLETED].id,
+            "me": user.id,
+        }
+    (Path(app.instance_path) / "result.csv").write_text("a,b\n")
+    db.session.commit()
+    common = {"published": fonds, "draft": draft.slug, "authority": authority.slug}
+    for username, own in ids.items():
+        others = ids["alice" if username != "alice" else "bob"]
+        own.update(
+            common, others=others["own_failed"], others_queued=others["own_queued"], others_completed=others["own_completed"]
+        )
+    ids[""] = {**ids["alice"]}  # anonymous: aims at alice's records
+    return ids
+
+
+def outcome(client: TestApp, case: Case, values: dict) -> str:
+    path = case.path.format(**values)
+    form = [(name.format(**values), value) for name, value in case.form]
+    if case.method == "POST":
+        response = client.post(path, form, expect_errors=True)
+    else:
+        response = client.get(path, expect_errors=True)
+    assert response.status_int < 500, f"{case.method} {path}: {response.status}"
+    sent_to_login = "/login?next=" in response.headers.get("Location", "")  # (logout's own redirect has no next)
+    if response.status_int in (401, 403, 404) or sent_to_login:
+        return "denied"
+    return "allowed"
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = {(rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}}
+    covered = {(case.endpoint, case.method) for case in cases()}
+    assert routes - covered == set(), "routes without a permission case: add them to cases()"
+    assert covered - routes == set(), "cases for routes that no longer exist"
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=False)
+@pytest.mark.parametrize("username", ROLE_USERS, ids=lambda name: name or "anonymous")
+def test_each_role_gets_exactly_what_the_matrix_allows(app, world, username):
+    client = TestApp(FreshContext(app))
+    user = None
+    if username:
+        login(client, username).follow()
+        user = User.by_username(username)
+    wrong = []
+    for case in cases():
+        db.session.expire_all()
+        expected = "allowed" if case.allowed(user) else "denied"
+        got = outcome(client, case, world[username or ""])
+        if got != expected:
+            wrong.append(f"{case.method} {case.path}: {got}, the matrix says {expected}")
+    assert wrong == [], f"as {username or 'anonymous'}:\n" + "\n".join(wrong)
