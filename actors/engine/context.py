@@ -47,6 +47,7 @@ class RunningJob:
     output: JobOutputSink
     stopping: threading.Event  # set by a stopping worker: end at the next checkpoint
     info: str | None = None
+    attempt: int = 1  # the claimed attempt: the run's writes are fenced by it
     last_checkpoint: float = field(default_factory=time.monotonic)
 
 

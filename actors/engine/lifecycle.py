@@ -8,8 +8,10 @@ views, the CLI, the middleware and the reaper call these; nothing else writes ``
 
 from __future__ import annotations
 
+import logging
 import traceback
 import typing
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from actors.registry import JobType
 
 MAX_ATTEMPTS = 2
+logger = logging.getLogger(__name__)
 
 _jobs = Job.__table__
 # Core statements built once, run in autocommit on the driver (actors.engine.driver.FastStatement):
@@ -50,19 +53,27 @@ _CLAIM = (
         worker_id=bindparam("worker"),
         output_path=bindparam("path"),
     )
-    .returning(_jobs.c.output)  # one round trip: claimed or not, and what earlier attempts printed
+    # One round trip: claimed or not, what earlier attempts printed, and which attempt this is.
+    .returning(_jobs.c.output, _jobs.c.attempt)
 )
 _FAST_CLAIM = FastStatement(_CLAIM)
 
 
 @lru_cache(maxsize=64)
 def _while_running(columns: tuple[str, ...]) -> FastStatement:
-    """UPDATE of these columns while the job is Running, built once per set of columns: a new
-    statement per call cost more than its round trip (its cache key, its SET clause)."""
+    """UPDATE of these columns while the job is Running as the same attempt, built once per set
+    of columns: a new statement per call cost more than its round trip (its cache key, its SET
+    clause). The attempt fences a worker that was cut off: once the reaper re-queued its job and
+    another worker runs the next attempt, its late output or "finished" changes nothing."""
     return FastStatement(
         update(_jobs)
-        .where(_jobs.c.id == bindparam("job_id"), _jobs.c.status == JobStatus.RUNNING)
+        .where(
+            _jobs.c.id == bindparam("job_id"),
+            _jobs.c.status == JobStatus.RUNNING,
+            _jobs.c.attempt == bindparam("attempt"),
+        )
         .values({name: bindparam(f"new_{name}", type_=_jobs.c[name].type) for name in columns})
+        .returning(_jobs.c.id)  # a row: it was still this attempt's to write
     )
 
 
@@ -93,11 +104,17 @@ def queue(values: dict[str, Any]) -> Job:
     return job
 
 
+@dataclass(frozen=True)
+class Claim:
+    attempt: int  # what every later write of this run is fenced by (see _while_running)
+    earlier_output: str  # what earlier attempts printed
+
+
 def claim(
     job_id: int, job_type: JobType, worker_id: str | None, output_path: str, locking_types: list[str]
-) -> str | None:
-    """Queued -> Running in one conditional UPDATE; returns earlier attempts' output, or None
-    when the job is no longer queued or another job holds its way (see ``locks``)."""
+) -> Claim | None:
+    """Queued -> Running in one conditional UPDATE; None when the job is no longer queued or
+    another job holds its way (see ``locks``)."""
     values = {"job_id": job_id, "now": utcnow(), "worker": worker_id, "path": output_path}
     if locks.is_guarded(job_type):  # the lock check and the claim share one locked transaction
         locks.serialize_guarded_claims()
@@ -107,7 +124,7 @@ def claim(
     else:
         with direct_autocommit() as connection:
             earlier = connection.run(_FAST_CLAIM, values)
-    return None if earlier is None else earlier[0] or ""
+    return None if earlier is None else Claim(attempt=earlier[1] or 1, earlier_output=earlier[0] or "")
 
 
 def wait_for_blocker(job_id: int, job_type: JobType, locking_types: list[str]) -> bool:
@@ -130,6 +147,7 @@ def wait_for_blocker(job_id: int, job_type: JobType, locking_types: list[str]) -
 
 def finish(
     job_id: int,
+    attempt: int,
     rerun_safe: bool,
     output: JobOutput,
     exception: BaseException | None,
@@ -158,17 +176,21 @@ def finish(
     if values["status"] != JobStatus.QUEUED:
         values["finished_at"] = utcnow()
     values["info"] = values["info"][:1024]
-    update_while_running(job_id, values)
+    if not update_while_running(job_id, attempt, values):
+        logger.warning(
+            "Job %s attempt %s ended as %s, but the job was settled meanwhile (reaper, kill or a later "
+            "attempt): that outcome is not recorded.",
+            job_id, attempt, values["status"].value,
+        )  # fmt: skip
 
 
-def update_while_running(job_id: int, values: dict[str, Any], engine: Engine | None = None) -> None:
-    """Write values on the job's row only while it is still Running, in autocommit.
-
-    engine: where there is no app context (the output flusher's thread)."""
+def update_while_running(job_id: int, attempt: int, values: dict[str, Any], engine: Engine | None = None) -> bool:
+    """Write values on the job's row only while it is still Running as this attempt, in
+    autocommit; whether it was. engine: where there is no app context (the output flusher's thread)."""
     params = {f"new_{name}": value for name, value in values.items()}
-    params["job_id"] = job_id
+    params["job_id"], params["attempt"] = job_id, attempt
     with direct_autocommit(engine) as connection:
-        connection.run(_while_running(tuple(sorted(values))), params)
+        return connection.run(_while_running(tuple(sorted(values))), params) is not None
 
 
 def _after_shutdown(job_id: int, rerun_safe: bool, output: JobOutput) -> dict[str, Any]:

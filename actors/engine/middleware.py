@@ -69,8 +69,8 @@ class JobTracking(Middleware):
         app_context.push()
         self.local.app_context = app_context
         path = os.path.join(self._output_dir, f"{job_id}.log")
-        earlier_output = lifecycle.claim(job_id, job_type, self.worker_id, path, self.locking_types)
-        if earlier_output is None:
+        claimed = lifecycle.claim(job_id, job_type, self.worker_id, path, self.locking_types)
+        if claimed is None:
             if locks.is_guarded(job_type) and lifecycle.wait_for_blocker(job_id, job_type, self.locking_types):
                 delay_ms = int(self.app.config["JOBS_WAIT_RETRY_SECONDS"] * 1000)
                 broker.get_actor(message.actor_name).send_with_options(args=(job_id,), delay=delay_ms)
@@ -81,11 +81,11 @@ class JobTracking(Middleware):
             self._engine = db.engine
         output = capture.JobOutput(
             path=path,
-            on_flush=partial(_save_output, self._engine, job_id),
-            earlier=earlier_output,
+            on_flush=partial(_save_output, self._engine, job_id, claimed.attempt),
+            earlier=claimed.earlier_output,
             **self._output_options,
         )
-        running = context.RunningJob(job_id, message.actor_name, output, self.stopping)
+        running = context.RunningJob(job_id, message.actor_name, output, self.stopping, attempt=claimed.attempt)
         self.local.running, self.local.token = running, context.enter(running)
         with self._running_lock:
             self._running_ids.add(job_id)
@@ -107,6 +107,7 @@ class JobTracking(Middleware):
                 job_type = self.job_types.get(running.job_type)
                 lifecycle.finish(
                     running.job_id,
+                    running.attempt,
                     bool(job_type and job_type.rerun_safe),
                     output,
                     exception,
@@ -139,12 +140,12 @@ class JobTracking(Middleware):
             app_context.pop()
 
 
-def _save_output(engine: Engine, job_id: int, text: str, progress: tuple[int, int] | None) -> None:
+def _save_output(engine: Engine, job_id: int, attempt: int, text: str, progress: tuple[int, int] | None) -> None:
     """Save output so far in its own short transaction, beside the actor's own work."""
     values: dict[str, Any] = {"output": text}
     if progress:
         values["progress_done"], values["progress_total"] = progress
     try:
-        lifecycle.update_while_running(job_id, values, engine)
+        lifecycle.update_while_running(job_id, attempt, values, engine)
     except SQLAlchemyError as error:  # the database is busy: the next flush carries it
         logger.warning("Could not save output of job %s yet: %s", job_id, error)

@@ -55,17 +55,18 @@ def test_queue_claim_and_finish_write_what_a_connection_would(any_db_app):
     assert row.output == "" and row.attempt == 1 and row.created_at == created  # the columns' defaults
     assert job.parameters == {"format": "csv", "slugs": ["a", "b"]}  # the returned job as written
 
-    assert lifecycle.claim(job.id, None, "worker-1", "/tmp/1.log", []) == ""
+    assert lifecycle.claim(job.id, None, "worker-1", "/tmp/1.log", []) == lifecycle.Claim(1, "")
     assert lifecycle.claim(job.id, None, "worker-2", "/tmp/1.log", []) is None  # claimed once
     row = _row(job.id)
     assert (row.status, row.worker_id, row.output_path) == (JobStatus.RUNNING, "worker-1", "/tmp/1.log")
     assert isinstance(row.started_at, datetime)
 
-    lifecycle.update_while_running(job.id, {"output": "so far\n", "progress_done": 1, "progress_total": 3})
+    assert lifecycle.update_while_running(job.id, 1, {"output": "so far\n", "progress_done": 1, "progress_total": 3})
+    assert not lifecycle.update_while_running(job.id, 2, {"output": "another attempt's\n"})  # fenced
     lifecycle.update_while_running(
-        job.id, {"status": JobStatus.COMPLETED, "info": "Done.", "output": "all\n", "finished_at": utcnow()}
+        job.id, 1, {"status": JobStatus.COMPLETED, "info": "Done.", "output": "all\n", "finished_at": utcnow()}
     )
-    lifecycle.update_while_running(job.id, {"output": "too late\n"})  # no longer Running: not written
+    assert not lifecycle.update_while_running(job.id, 1, {"output": "too late\n"})  # no longer Running
     row = _row(job.id)
     assert (row.status, row.info, row.output, row.progress_done, row.progress_total) == (
         JobStatus.COMPLETED,
@@ -208,6 +209,6 @@ def test_sqlite_in_memory_writes_through_the_one_shared_connection(tmp_path, mon
                 "created_at": utcnow(),
             }
         )
-        assert lifecycle.claim(job.id, None, "worker-1", "/tmp/1.log", []) == ""
+        assert lifecycle.claim(job.id, None, "worker-1", "/tmp/1.log", []) == lifecycle.Claim(1, "")
         assert _row(job.id).status == JobStatus.RUNNING  # the same database the session sees
         db.session.remove()

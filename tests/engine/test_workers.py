@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from actors.engine import lifecycle
 from actors.engine.worker.process import Heartbeat
 from actors.engine.worker.reaper import reap_lost_jobs
 from actors.registry import JOB_TYPES, JobType
@@ -90,3 +91,42 @@ def test_heartbeat_records_memory_and_recycles_after_max_jobs(app, db, make_job)
     db.session.expire_all()
     assert worker.rss_bytes > 10 * 1024 * 1024 and worker.jobs_done == 2
     assert heartbeat.replaced.is_set() and heartbeat.recycle_reason == "2 jobs done"
+
+
+class _Output:
+    """What lifecycle.finish needs of a run's output."""
+
+    def __init__(self, text: str) -> None:
+        self._text, self.progress = text, None
+
+    def write(self, text: str) -> int:
+        self._text += text
+        return len(text)
+
+    def close(self) -> None:
+        pass
+
+    def text(self) -> str:
+        return self._text
+
+
+def test_a_cut_off_workers_late_outcome_cannot_overwrite_the_next_attempt(db, make_job):
+    """Fencing by attempt: worker A lost touch with the database, the reaper re-queued its job,
+    worker B runs attempt 2; A's late output and "finished" change nothing."""
+    lost = add_worker(db, seconds_ago=60, id="worker-a")
+    job = make_job("alice", JobStatus.QUEUED, type="finding_aid")
+    first = lifecycle.claim(job.id, JOB_TYPES["finding_aid"], lost.id, "/tmp/a.log", [])
+    assert first is not None and first.attempt == 1
+    assert reap_lost_jobs(15, JOB_TYPES) == (1, 0)  # re-queued
+    second = lifecycle.claim(job.id, JOB_TYPES["finding_aid"], "worker-b", "/tmp/b.log", [])
+    assert second is not None and second.attempt == 2
+
+    assert not lifecycle.update_while_running(job.id, first.attempt, {"output": "A's late output\n"})
+    lifecycle.finish(job.id, first.attempt, True, _Output("A finished\n"), None, "Done by A.", None)
+    db.session.expire_all()
+    assert (job.status, job.attempt, job.worker_id) == (JobStatus.RUNNING, 2, "worker-b")
+    assert "A's late output" not in job.output and "A finished" not in job.output
+
+    lifecycle.finish(job.id, second.attempt, True, _Output("B finished\n"), None, "Done by B.", None)
+    db.session.expire_all()
+    assert (job.status, job.info, job.output) == (JobStatus.COMPLETED, "Done by B.", "B finished\n")

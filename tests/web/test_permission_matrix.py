@@ -160,7 +160,10 @@ def world(app, roles) -> dict[str, dict[str, int | str]]:
     for username, own in ids.items():
         others = ids["alice" if username != "alice" else "bob"]
         own.update(
-            common, others=others["own_failed"], others_queued=others["own_queued"], others_completed=others["own_completed"]
+            common,
+            others=others["own_failed"],
+            others_queued=others["own_queued"],
+            others_completed=others["own_completed"],
         )
     ids[""] = {**ids["alice"]}  # anonymous: aims at alice's records
     return ids
@@ -181,7 +184,9 @@ def outcome(client: TestApp, case: Case, values: dict) -> str:
 
 
 def test_every_route_is_in_the_matrix(app):
-    routes = {(rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}}
+    routes = {
+        (rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     covered = {(case.endpoint, case.method) for case in cases()}
     assert routes - covered == set(), "routes without a permission case: add them to cases()"
     assert covered - routes == set(), "cases for routes that no longer exist"
