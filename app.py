@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -18,6 +21,7 @@ import models  # noqa: F401  (the models must be known before migrations look at
 from actors.engine.runtime import init_app as init_jobs
 from blueprints import headers as security_headers
 from blueprints.auth import bp as auth_bp
+from blueprints.auth import safe_next
 from blueprints.authorities import bp as authorities_bp
 from blueprints.descriptions import bp as descriptions_bp
 from blueprints.formatting import format_datetime
@@ -37,6 +41,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config.load(instance))
     if test_config:
         app.config.from_mapping(test_config)
+    # A pooled connection is tried before use: after a database restart the next request gets
+    # a new one instead of an error (SQLite has no server to lose).
+    database_server = not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": database_server})
     instance.mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
@@ -132,6 +140,24 @@ def register_errorhandlers(app: Flask) -> None:
         )
         back = (request.path, _("Back to the form")) if request.method == "POST" else None
         return render_template("error.html", code=413, title=_("File too large"), message=message, back=back), 413
+
+    def database_unavailable(error: DBAPIError):
+        """The database is away (restarting, unreachable) or busy: 503 and try again, never a 500.
+        The page must not touch the database: current_user becomes anonymous for it."""
+        logging.getLogger(__name__).warning("Database unavailable: %s", error.orig)
+        with suppress(SQLAlchemyError):
+            db.session.rollback()
+        g._login_user = login_manager.anonymous_user()
+        message = _("The database cannot be reached right now, so nothing was changed. Try again in a moment.")
+        if request.method == "GET":
+            back = (request.full_path.rstrip("?"), _("Try again"))
+        else:  # the page the form was on (the browser's Back keeps what was typed)
+            back = (safe_next(urlsplit(request.referrer or "").path or None), _("Back to the form"))
+        page = render_template("error.html", code=503, title=_("Database unavailable"), message=message, back=back)
+        return page, 503, {"Retry-After": "5"}
+
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(InterfaceError, database_unavailable)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

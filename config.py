@@ -119,6 +119,8 @@ def load(instance: Path) -> dict:
         "WORKER_MAX_MEMORY_MB": int(env("WORKER_MAX_MEMORY_MB", "1024")),
         # How long a stopping worker lets running jobs finish before interrupting them.
         "WORKER_SHUTDOWN_SECONDS": float(env("WORKER_SHUTDOWN_SECONDS", "2")),
+        # How long a worker keeps trying to save a job's outcome while the database is away.
+        "WORKER_DB_RETRY_SECONDS": float(env("WORKER_DB_RETRY_SECONDS", "300")),
         "SITE_TIMEZONE": env("SITE_TIMEZONE", "UTC"),
         "LANGUAGES": {"en": "English", "fr": "Français"},
         "BABEL_DEFAULT_LOCALE": "en",

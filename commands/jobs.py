@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from actors.engine import lifecycle
+from actors.engine import clearing, lifecycle
 from actors.engine.launching import dispatch_unsent
 from actors.engine.runtime import runtime
 from actors.engine.worker.reaper import reap_lost_jobs
@@ -61,7 +61,7 @@ def clear(yes: bool) -> None:
         runtime().broker.flush_all()
     except Exception as error:
         click.echo(f"Warning: the job queue could not be purged ({error}); cleared jobs will be ignored if sent.")
-    count = lifecycle.delete_jobs(select(Job))
+    count = clearing.delete_jobs(select(Job))
     click.echo(f"Cleared {count} job{'s' if count != 1 else ''}.")
 
 

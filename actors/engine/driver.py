@@ -83,7 +83,13 @@ class DirectAutocommit:
         # Made by the engine's pool (its connect events run: SQLite's pragmas), then detached
         # from it: it never takes a pool slot a session waits for.
         # (Nothing here refers to the engine or its pool, which refers to the engine: it may go.)
-        pooled = engine.raw_connection()
+        try:
+            pooled = engine.raw_connection()
+        except engine.dialect.loaded_dbapi.Error as error:  # (the pool raises the driver's own)
+            driver_error = engine.dialect.loaded_dbapi.Error
+            raise exc.DBAPIError.instance(
+                None, None, error, driver_error, connection_invalidated=True, dialect=engine.dialect
+            ) from error
         pooled.detach()
         dbapi_connection = pooled.dbapi_connection
         assert dbapi_connection is not None
@@ -179,6 +185,9 @@ def _spares_of(engine: Engine) -> _Spares:
                 _inherited.append(spares)
             spares = _spares[engine] = _Spares()
             event.listen(engine, "engine_disposed", spares.close_all)
+            # The pool found a connection dead (pre-ping after a database restart): the spares,
+            # made before, are dead too; closing them spares the next write its error.
+            event.listen(engine, "invalidate", spares.close_all)
         return spares
 
 

@@ -9,17 +9,19 @@ views, the CLI, the middleware and the reaper call these; nothing else writes ``
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 import typing
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dramatiq.middleware import Shutdown
-from sqlalchemy import Engine, Select, String, bindparam, cast, insert, select, update
+from sqlalchemy import Engine, Select, bindparam, insert, select, update
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.sql import Executable
 
@@ -35,8 +37,10 @@ if TYPE_CHECKING:
     from actors.engine.output.capture import JobOutput
     from actors.registry import JobType
 
-MAX_ATTEMPTS = 2
 logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 2
+# The database went away under a running job (a restart, the network): not the job's fault.
+DATABASE_LOST = (OperationalError, InterfaceError)
 
 _jobs = Job.__table__
 # Core statements built once, run in autocommit on the driver (actors.engine.driver.FastStatement):
@@ -153,17 +157,52 @@ def finish(
     exception: BaseException | None,
     info: str | None,
     time_limit_ms: int | None,
+    retry_seconds: float = 0,
 ) -> None:
-    """Record how a run ended: Completed, Canceled, Error, or Queued again after a shutdown."""
-    if db.session.registry.has():  # (a job that never used the session has nothing to roll back)
-        db.session.rollback()  # whatever the actor left half-done is not ours to commit
+    """Record how a run ended: Completed, Canceled, Error, or Queued again after a shutdown or a
+    lost database connection. With the database away, the outcome is written again (growing
+    pauses) for up to ``retry_seconds``: a restart of PostgreSQL leaves no job Running."""
+    with suppress(SQLAlchemyError):  # (a job that never used the session has nothing to roll back)
+        if db.session.registry.has():
+            db.session.rollback()  # whatever the actor left half-done is not ours to commit
+    values = outcome_values(attempt, rerun_safe, output, exception, info, time_limit_ms)
+    pause, deadline = 0.5, time.monotonic() + retry_seconds
+    while True:
+        try:
+            written = update_while_running(job_id, attempt, values)
+            break
+        except SQLAlchemyError as error:
+            if time.monotonic() + pause > deadline:
+                raise
+            logger.warning("Job %s ended; its outcome cannot be saved yet (%s); trying again.", job_id, error)
+            time.sleep(pause)
+            pause = min(pause * 2, 10)
+    if not written:
+        logger.warning(
+            "Job %s attempt %s ended as %s, but the job was settled meanwhile (reaper, kill or a later "
+            "attempt): that outcome is not recorded.",
+            job_id, attempt, values["status"].value,
+        )  # fmt: skip
+
+
+def outcome_values(
+    attempt: int,
+    rerun_safe: bool,
+    output: JobOutput,
+    exception: BaseException | None,
+    info: str | None,
+    time_limit_ms: int | None,
+) -> dict[str, Any]:
+    """The values of the job's row once this run ended (the output closed, what it printed in them)."""
     if exception is None:
         values: dict[str, Any] = {"status": JobStatus.COMPLETED, "info": info or "Completed."}
     elif isinstance(exception, JobCanceled):
         output.write(f"\n{exception}\n")
         values = {"status": JobStatus.CANCELED, "info": str(exception)}
     elif isinstance(exception, Shutdown):
-        values = _after_shutdown(job_id, rerun_safe, output)
+        values = _interrupted(attempt, rerun_safe, output, "The worker shut down", "a worker shutdown")
+    elif isinstance(exception, DATABASE_LOST):
+        values = _interrupted(attempt, rerun_safe, output, "The database connection was lost", "a database outage")
     else:
         output.write(
             f"\n{exception}\n" if isinstance(exception, BadInput) else "".join(traceback.format_exception(exception))
@@ -176,36 +215,19 @@ def finish(
     if values["status"] != JobStatus.QUEUED:
         values["finished_at"] = utcnow()
     values["info"] = values["info"][:1024]
-    if not update_while_running(job_id, attempt, values):
-        logger.warning(
-            "Job %s attempt %s ended as %s, but the job was settled meanwhile (reaper, kill or a later "
-            "attempt): that outcome is not recorded.",
-            job_id, attempt, values["status"].value,
-        )  # fmt: skip
+    return values
 
 
-def update_while_running(job_id: int, attempt: int, values: dict[str, Any], engine: Engine | None = None) -> bool:
-    """Write values on the job's row only while it is still Running as this attempt, in
-    autocommit; whether it was. engine: where there is no app context (the output flusher's thread)."""
-    params = {f"new_{name}": value for name, value in values.items()}
-    params["job_id"], params["attempt"] = job_id, attempt
-    with direct_autocommit(engine) as connection:
-        return connection.run(_while_running(tuple(sorted(values))), params) is not None
-
-
-def _after_shutdown(job_id: int, rerun_safe: bool, output: JobOutput) -> dict[str, Any]:
-    """A worker stopping mid-job: run it again if that is safe, else say what happened."""
-    attempt = db.session.scalar(select(Job.attempt).where(Job.id == job_id)) or 1
+def _interrupted(attempt: int, rerun_safe: bool, output: JobOutput, what: str, after: str) -> dict[str, Any]:
+    """Stopped mid-run by something outside the job: run it again if that is safe, else say what happened."""
     if rerun_safe and attempt < MAX_ATTEMPTS:
-        output.write(
-            f"\n[{utcnow():%Y-%m-%d %H:%M:%S} UTC] The worker shut down; re-queued as attempt {attempt + 1}.\n"
-        )
-        return _requeue_values(attempt, "Re-queued after a worker shutdown.")
-    output.write("\nThe worker shut down before this job finished.\n")
-    return {"status": JobStatus.ERROR, "info": "Interrupted: the worker shut down before the job finished."}
+        output.write(f"\n[{utcnow():%Y-%m-%d %H:%M:%S} UTC] {what}; re-queued as attempt {attempt + 1}.\n")
+        return requeue_values(attempt, f"Re-queued after {after}.")
+    output.write(f"\n{what} before this job finished.\n")
+    return {"status": JobStatus.ERROR, "info": f"Interrupted: {what[0].lower()}{what[1:]} before the job finished."}
 
 
-def _requeue_values(attempt: int, info: str) -> dict[str, Any]:
+def requeue_values(attempt: int, info: str) -> dict[str, Any]:
     """Back to Queued as the next attempt; the dispatcher sends it again."""
     return {
         "status": JobStatus.QUEUED,
@@ -217,13 +239,22 @@ def _requeue_values(attempt: int, info: str) -> dict[str, Any]:
     }
 
 
+def update_while_running(job_id: int, attempt: int, values: dict[str, Any], engine: Engine | None = None) -> bool:
+    """Write values on the job's row only while it is still Running as this attempt, in
+    autocommit; whether it was. engine: where there is no app context (the output flusher's thread)."""
+    params = {f"new_{name}": value for name, value in values.items()}
+    params["job_id"], params["attempt"] = job_id, attempt
+    with direct_autocommit(engine) as connection:
+        return connection.run(_while_running(tuple(sorted(values))), params) is not None
+
+
 def settle_lost(job_id: int, rerun_safe: bool, attempt: int, now: datetime) -> str | None:
     """A running job whose worker died: re-queued once if safe to run again, else Error.
     Returns "requeued", "failed", or None when it finished meanwhile. The caller commits."""
     stamp = f"{now:%Y-%m-%d %H:%M:%S} UTC"
     if rerun_safe and attempt < MAX_ATTEMPTS:
         outcome, note = "requeued", f"\n[{stamp}] Worker lost; re-queued as attempt {attempt + 1}.\n"
-        values = _requeue_values(attempt, "Re-queued after its worker was lost.")
+        values = requeue_values(attempt, "Re-queued after its worker was lost.")
     else:
         outcome = "failed"
         note = f"\n[{stamp}] Worker lost: the worker running this job stopped before it finished.\n"
@@ -265,47 +296,6 @@ def kill(job_id: int) -> bool:
     )
     db.session.commit()
     return bool(killed)
-
-
-def delete_jobs(query: Select) -> int:
-    """Delete the jobs a query selects, with their files, in batches. Returns how many.
-
-    Their uploaded files go too, unless a job that remains (a retry) still reads them."""
-    deleted = 0
-    while True:
-        batch = db.session.execute(
-            query.with_only_columns(Job.id, Job.type, Job.output_path, Job.result_path, Job.parameters).limit(500)
-        ).all()
-        if not batch:
-            return deleted
-        uploads: dict[str, str] = {}  # path -> job type
-        for row in batch:
-            for path in filter(None, (row.output_path, row.result_path)):
-                Path(path).unlink(missing_ok=True)
-            uploads.update((path, row.type) for path in uploaded_files(row.parameters))
-        deleted += Job.delete_where(Job.id.in_([row.id for row in batch]))
-        db.session.commit()
-        for path, job_type in uploads.items():
-            if not _still_read(path, job_type):
-                Path(path).unlink(missing_ok=True)
-
-
-def uploaded_files(parameters: dict[str, Any] | None) -> list[str]:
-    """Paths of the files a job's parameters point to (actors.forms.store_upload)."""
-    return [value["path"] for value in (parameters or {}).values() if isinstance(value, dict) and value.get("path")]
-
-
-def _still_read(path: str, job_type: str) -> bool:
-    """Whether a remaining job of that type names the file (its random name; few jobs have uploads)."""
-    name = Path(path).name
-    return (
-        db.session.scalar(
-            select(Job.id)
-            .where(Job.type == job_type, cast(Job.parameters, String).contains(name, autoescape=True))
-            .limit(1)
-        )
-        is not None
-    )
 
 
 def _changed(statement: Executable) -> int:

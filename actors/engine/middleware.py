@@ -113,6 +113,7 @@ class JobTracking(Middleware):
                     exception,
                     running.info,
                     time_limit_ms,
+                    retry_seconds=self.app.config["WORKER_DB_RETRY_SECONDS"],
                 )
                 with self._running_lock:
                     self._running_ids.discard(running.job_id)

@@ -19,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy import Select, exists, func
 from sqlalchemy.orm import aliased
 
-from actors.engine import launching, lifecycle
+from actors.engine import clearing, launching, lifecycle
 from actors.registry import cancelable_by, retryable_by
 from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
@@ -119,7 +119,7 @@ def bulk_apply(action: str):
         flash(_("Nothing was changed: the confirmation did not say which jobs."), "info")
     else:
         query = query.where(Job.id <= upto)
-        count = {"cancel": _cancel, "retry": _retry, "clear": lifecycle.delete_jobs}[action](query)
+        count = {"cancel": _cancel, "retry": _retry, "clear": clearing.delete_jobs}[action](query)
         flash(
             ACTIONS[action].done(count) if count else _("No job matched: nothing was changed."),
             "success" if count else "info",

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from actors.engine import launching, lifecycle
+from actors.engine import clearing, launching, lifecycle
 from actors.registry import JOB_TYPES, cancelable_by, label_for, retryable_by
 from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
@@ -177,7 +177,7 @@ def export_csv():
 @bp.post("/clear")
 def clear():
     """Clear the current user's inactive jobs — never anyone else's, never active ones."""
-    count = lifecycle.delete_jobs(Job.inactive_of(current_user.id))
+    count = clearing.delete_jobs(Job.inactive_of(current_user.id))
     if count:
         flash(ngettext("Cleared %(num)d inactive job.", "Cleared %(num)d inactive jobs.", count), "success")
     else:

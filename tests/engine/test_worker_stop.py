@@ -110,12 +110,12 @@ def test_a_stop_during_the_outcome_never_leaves_the_job_running(db, one_thread, 
     """Dramatiq's stop raises Shutdown into threads it thinks run a job: not into our bookkeeping."""
     in_finish, finish = threading.Event(), lifecycle.finish
 
-    def slow_finish(*args) -> None:
+    def slow_finish(*args, **kwargs) -> None:
         in_finish.set()
         deadline = time.monotonic() + 1
         while time.monotonic() < deadline:  # Python bytecode: where an asynchronous exception lands
             time.sleep(0.01)
-        finish(*args)
+        finish(*args, **kwargs)
 
     monkeypatch.setattr(lifecycle, "finish", slow_finish)
     job, _ = launch("quick")

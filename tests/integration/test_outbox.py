@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-from pathlib import Path
-
 import dramatiq
 import pytest
 from helpers import FreshContext, login, make_app, wait_for
+from private_services import PrivateRedis
 from sqlalchemy import func, select
 from webtest import TestApp
 
@@ -16,60 +13,11 @@ from actors.engine.launching import dispatch_unsent, launch
 from actors.engine.runtime import runtime
 from actors.registry import JOB_TYPES, JobType
 from commands.demo_data import insert_demo_fonds
-from commands.embedded_redis import redis_server_binary
 from extensions import db
 from models import Job, JobStatus
 from models.user import create_user
 
 pytestmark = pytest.mark.postgres
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class PrivateRedis:
-    """A redis-server of our own on a spare port, so the test can really stop it."""
-
-    def __init__(self, directory: Path) -> None:
-        self.port, self.directory, self.process = free_port(), directory, None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                str(redis_server_binary()),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for(lambda: self._accepts(), timeout=20)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=20)
-
-    def _accepts(self) -> bool:
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-            return True
-        except OSError:
-            return False
 
 
 def echo_job(job_id: int) -> None:

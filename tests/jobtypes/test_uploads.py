@@ -157,7 +157,7 @@ def test_clearing_jobs_removes_their_upload_once_no_retry_reads_it(as_user, post
 
     from sqlalchemy import select
 
-    from actors.engine.lifecycle import delete_jobs
+    from actors.engine.clearing import delete_jobs
     from models import Job
 
     client = as_user("alice")

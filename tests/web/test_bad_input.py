@@ -164,3 +164,33 @@ def test_anonymous_finding_aid_post_creates_no_job(testapp, fonds, post, job_cou
         response = post(f"/descriptions/{fonds}/finding-aid", {"format": "pdf"}, token=token)
         assert response.status_int in (302, 400)
     assert job_count() == 0
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_database_away_gets_a_503_page_that_needs_no_database(as_user, monkeypatch, method):
+    """PostgreSQL restarting: every query fails. The page says so, never a 500, and does not
+    itself load the user (that query would fail too)."""
+    from sqlalchemy.exc import OperationalError
+
+    import models.user
+
+    client = as_user("alice")
+    token = client.get("/jobs/").html.find("input", {"name": "csrf_token"})["value"]
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr(models.user.User, "load_session_user", classmethod(unreachable))
+    if method == "GET":
+        response = client.get("/jobs/?status=running", expect_errors=True)
+    else:
+        response = client.post(
+            "/jobs/clear",
+            {"csrf_token": token},
+            headers={"Referer": "http://localhost/jobs/active"},
+            expect_errors=True,
+        )
+    assert response.status_int == 503 and response.headers["Retry-After"] == "5"
+    assert "Database unavailable" in response.text and "nothing was changed" in response.text
+    again = response.html.find("main").find_all("a")[0]
+    assert again["href"] == ("/jobs/?status=running" if method == "GET" else "/jobs/active")
