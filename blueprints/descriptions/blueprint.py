@@ -30,6 +30,14 @@ def published_only(query: Select) -> Select:
     return query.where(ArchivalDescription.publication_status == PublicationStatus.PUBLISHED)
 
 
+def visible_ancestors(description: ArchivalDescription) -> list[ArchivalDescription]:
+    """The breadcrumb: a viewer's leaves out draft ancestors (their titles are not theirs to read)."""
+    ancestors = description.ancestors()
+    if sees_drafts():
+        return ancestors
+    return [a for a in ancestors if a.publication_status == PublicationStatus.PUBLISHED]
+
+
 def description_or_404(slug: str) -> ArchivalDescription:
     description = ArchivalDescription.by_slug(slug)
     if description is None or (description.publication_status != PublicationStatus.PUBLISHED and not sees_drafts()):

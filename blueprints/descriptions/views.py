@@ -24,7 +24,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from actors.engine.launching import launch
 from actors.finding_aid import FindingAidOptions, finding_aid_dir
 from actors.registry import JOB_TYPES, JobType, creatable_by
-from blueprints.descriptions.blueprint import bp, description_or_404, published_only, sees_drafts
+from blueprints.descriptions.blueprint import bp, description_or_404, published_only, sees_drafts, visible_ancestors
 from blueprints.descriptions.finding_aids import FindingAidUploadForm
 from blueprints.inputs import current_page, db_int
 from blueprints.launched import flash_launched
@@ -117,7 +117,7 @@ def _render_view(
             description=description,
             areas=areas(description, related, level_name),
             containers=related.containers,
-            ancestors=description.ancestors(),
+            ancestors=visible_ancestors(description),
             children=children,
             finding_aid=FindingAid.for_description(description.id),
             upload_form=FindingAidUploadForm() if current_user.can(EDIT_RIGHTS) else None,

@@ -218,3 +218,22 @@ def test_the_csrf_token_changes_at_login(app, testapp, users):
     login(testapp, "alice").follow()
     after = unsigned(testapp.get("/jobs/").html.find("input", {"name": "csrf_token"})["value"])
     assert before != after
+
+
+def test_a_viewers_breadcrumb_leaves_out_draft_ancestors(testapp, users):
+    """A published file under a draft series: the viewer reads neither the series' title nor a link to it."""
+    create_user("victor", PASSWORD, role=Role.VIEWER)
+    fonds = insert_demo_fonds(40)
+    root = ArchivalDescription.by_slug(fonds)
+    series = _db.session.scalars(select(ArchivalDescription).where(ArchivalDescription.parent_id == root.id)).first()
+    child = _db.session.scalars(select(ArchivalDescription).where(ArchivalDescription.parent_id == series.id)).first()
+    root.publication_status = child.publication_status = PublicationStatus.PUBLISHED
+    series.publication_status, series.title = PublicationStatus.DRAFT, "A secret draft series"
+    _db.session.commit()
+    login(testapp, "victor")
+    page = testapp.get(f"/descriptions/{child.slug}")
+    assert "A secret draft series" not in page.text and f"/descriptions/{series.slug}" not in page.text
+    assert f"/descriptions/{fonds}" in page.text  # the published fonds stays in it
+    testapp.reset()
+    login(testapp, "alice")
+    assert "A secret draft series" in testapp.get(f"/descriptions/{child.slug}").text
