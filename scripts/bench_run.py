@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bench_common import PROJECT
 
-SUBCOMMANDS = ("throughput", "latency", "jobs-page", "finding-aid", "import", "tree")
+SUBCOMMANDS = ("throughput", "latency", "jobs-page", "finding-aid", "import", "tree", "load")
 IMPORT_TARGET, TREE_TARGET_S = 5_000, 2.0
 
 
@@ -20,6 +20,10 @@ def _run(name: str, quick: bool) -> list[dict]:
         import bench_throughput
 
         return getattr(bench_throughput, f"run_{name}")(quick)
+    if name == "load":
+        import bench_load
+
+        return bench_load.run(quick)
     if name == "jobs-page":
         import bench_jobs_page
 
