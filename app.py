@@ -20,11 +20,13 @@ import config
 import models  # noqa: F401  (the models must be known before migrations look at them)
 from actors.engine.runtime import init_app as init_jobs
 from blueprints import headers as security_headers
+from blueprints.account import bp as account_bp
+from blueprints.account import require_new_password
 from blueprints.auth import bp as auth_bp
 from blueprints.auth import safe_next
 from blueprints.authorities import bp as authorities_bp
 from blueprints.descriptions import bp as descriptions_bp
-from blueprints.formatting import format_datetime
+from blueprints.formatting import format_datetime, format_duration
 from blueprints.i18n import bp as i18n_bp
 from blueprints.i18n import select_locale, select_timezone
 from blueprints.inputs import DatabaseInt
@@ -104,6 +106,8 @@ def _tune_sqlite(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
+    app.before_request(require_new_password)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(descriptions_bp)
     app.register_blueprint(authorities_bp)
@@ -197,6 +201,7 @@ def _error_text(error: HTTPException) -> tuple[str, str]:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["duration"] = format_duration
     app.jinja_env.filters["level"] = level_label
     app.jinja_env.filters["note_blocks"] = note_blocks
 

@@ -24,6 +24,9 @@ from wtforms.validators import InputRequired, ValidationError
 from models import ArchivalDescription
 
 NOT_PARAMETERS = {"csrf_token", "record", "submit"}
+# A field that names descriptions by slug: static/picker.js makes it a type-ahead search by title.
+PICK_ONE = {"data-picker": "one", "autocomplete": "off", "spellcheck": "false"}
+PICK_MANY = {**PICK_ONE, "data-picker": "many"}
 
 
 class JobForm(FlaskForm):
@@ -70,7 +73,8 @@ class RecordJobForm(JobForm):
             InputRequired(message=_l("Choose the description (its slug, as in its address).")),
             _resolve_record,
         ],
-        description=_l("The slug of the description, e.g. port-ellis-harbour-commission-fonds"),
+        description=_l("Type part of its title or identifier and choose it (or give its slug)."),
+        render_kw=PICK_ONE,
     )
 
 

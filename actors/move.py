@@ -13,7 +13,7 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import ValidationError
 
 from actors.engine.context import report_progress, set_info
-from actors.forms import RecordJobForm
+from actors.forms import PICK_ONE, RecordJobForm
 from actors.tree_jobs import job_and_record, plural
 from extensions import db
 from models import ArchivalDescription as D
@@ -23,7 +23,10 @@ from models.tree import move_subtree
 class MoveDescriptionForm(RecordJobForm):
     new_parent = StringField(
         _l("New parent"),
-        description=_l("The slug of the description to move it under (the moved one becomes its last child)."),
+        description=_l(
+            "The description to move it under (the moved one becomes its last child): type part of its title."
+        ),
+        render_kw={**PICK_ONE, "data-picker-exclude": "record"},  # never under itself or its own sub-tree
     )
     top_level = BooleanField(_l("Move to top level instead"))
 

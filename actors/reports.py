@@ -241,9 +241,9 @@ def generate_report(job_id: int) -> None:
     report_progress(listed, max(listed, total), f"Listed {listed} of {max(listed, total)} descriptions.")
     pages_text = f", {pages} page{'s' if pages != 1 else ''}" if pages is not None else ""
     size_kib = target.stat().st_size / 1024
+    # (no server path: the output is read by people; the file is the job's result)
     print(
-        f"Report written ({fmt.upper()}{pages_text}, {size_kib:.0f} KiB) as reports/{target.name} in the "
-        f"instance folder: download it from /jobs/{job_id}/result.",
+        f"Report written ({fmt.upper()}{pages_text}, {size_kib:.0f} KiB): download it from /jobs/{job_id}/result.",
         flush=True,
     )
     set_info(f"{kind.title}: {kind.count_text(listed)} ({fmt.upper()}{pages_text}).")

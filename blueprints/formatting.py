@@ -4,7 +4,7 @@ exports, in the user's own time zone on pages."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -33,3 +33,17 @@ def format_datetime(value: datetime | None, missing: str | None = None) -> str:
 
     The format stays ISO in every language: `YYYY-MM-DD HH:MM:SS`."""
     return site_time(value, str(get_timezone())) or (missing if missing is not None else _("N/A"))
+
+
+def format_duration(value: timedelta | None) -> str:
+    """Jinja filter: '12 s', '3 min 05 s', '2 h 04 min' (the same symbols in every language); '' for None."""
+    if value is None:
+        return ""
+    seconds = max(0, int(value.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {seconds:02d} s"
+    return f"{seconds} s"

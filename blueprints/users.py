@@ -1,19 +1,24 @@
-"""Users: the administrators' page to set roles and lift login throttling."""
+"""Users: the administrators' page: create accounts, set roles, deactivate, reset passwords, lift login throttling."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
+from blueprints.account import MIN_PASSWORD
 from blueprints.inputs import current_page
 from extensions import db
 from models import LoginFailure, Role, User
 from models.login_failure import ThrottlePolicy
+from models.user import create_user
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
@@ -21,6 +26,31 @@ ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class NewUserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[InputRequired(), Length(max=80)], filters=[_strip])
+    # (the address is contact information only, not checked further: no mail is sent)
+    email = EmailField(
+        _l("Email"),
+        validators=[Optional(), Regexp(r"^[^@\s]+@[^@\s]+$", message=_l("An address like name@example.org.")),
+                    Length(max=255)],
+        filters=[_strip],
+    )  # fmt: skip
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.EDITOR.value)
+    password = PasswordField(
+        _l("Temporary password"),
+        validators=[InputRequired(), Length(min=MIN_PASSWORD, message=_l("At least %(min)d characters."))],
+        description=_l("Give it to the person: they choose their own at their first login."),
+    )
+
+    def validate_username(self, field) -> None:
+        if User.by_username(field.data) is not None:
+            raise ValidationError(_("There is already a user %(name)s.", name=field.data))
 
 
 @bp.before_request
@@ -40,10 +70,56 @@ def index():
     return render_template("users/index.html", users=users, forms=forms, failures=failures)
 
 
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        user = create_user(form.username.data, form.password.data, form.email.data or None, role=Role(form.role.data))
+        user.must_change_password = True
+        db.session.commit()
+        flash(_("%(name)s is created; they choose their own password at their first login.", name=user.username),
+              "success")  # fmt: skip
+        return redirect(url_for("users.index"))
+    return render_template("users/new.html", form=form), 400 if form.is_submitted() else 200
+
+
+def _user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404, description=_("There is no user %(id)d.", id=user_id))
+
+
+@bp.post("/<int:user_id>/active")
+def set_active(user_id: int):
+    """Deactivate (logins refused, every session ended; the jobs stay) or reactivate."""
+    user = _user_or_404(user_id)
+    if request.form.get("active") == "1":
+        user.active = True
+        flash(_("%(name)s can log in again.", name=user.username), "success")
+    elif user.id == current_user.id:
+        flash(_("You cannot deactivate your own account; ask another administrator."), "error")
+    else:
+        user.deactivate()
+        flash(_("%(name)s is deactivated; their sessions have ended.", name=user.username), "success")
+    db.session.commit()
+    return redirect(url_for("users.index"))
+
+
+@bp.route("/<int:user_id>/reset-password", methods=["GET", "POST"])
+def reset_password(user_id: int):
+    """GET: the confirmation. POST: a temporary password, shown once here (never stored or mailed
+    in clear); every session of the account ends."""
+    user = _user_or_404(user_id)
+    if request.method == "GET":
+        return render_template("users/reset_confirm.html", user=user)
+    temporary = secrets.token_urlsafe(12)
+    user.set_password(temporary, temporary=True)
+    db.session.commit()
+    return render_template("users/temporary_password.html", user=user, temporary=temporary)
+
+
 @bp.post("/<int:user_id>/unlock")
 def unlock(user_id: int):
     """Lift the login throttling of an account (its recent failures, from every address)."""
-    user = db.session.get(User, user_id) or abort(404, description=_("There is no user %(id)d.", id=user_id))
+    user = _user_or_404(user_id)
     LoginFailure.forget(user.username)
     flash(_("%(name)s can log in again without waiting.", name=user.username), "success")
     return redirect(url_for("users.index"))
@@ -51,7 +127,7 @@ def unlock(user_id: int):
 
 @bp.post("/<int:user_id>/role")
 def set_role(user_id: int):
-    user = db.session.get(User, user_id) or abort(404, description=_("There is no user %(id)d.", id=user_id))
+    user = _user_or_404(user_id)
     form = RoleForm(prefix=f"u{user.id}")
     if not form.validate_on_submit():
         flash(_("Choose one of the roles offered."), "error")

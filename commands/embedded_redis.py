@@ -58,6 +58,10 @@ def main() -> None:
         "1",
         "--appendonly",
         "no",
+        # Quiet unless something is wrong: at the default level it printed "1 changes in 60
+        # seconds. Saving..." into the console every minute.
+        "--loglevel",
+        "warning",
     ]
     sys.stdout.flush()
     os.execv(str(binary), args)

@@ -92,13 +92,14 @@ def reactivate(username: str) -> None:
 @users_cli.command("reset-password")
 @click.argument("username")
 @click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True)
+@click.option("--temporary", is_flag=True, help="They must choose their own password at their next login.")
 @with_appcontext
-def reset_password(username: str, password: str) -> None:
+def reset_password(username: str, password: str, temporary: bool) -> None:
     """Set a new password; every session of the account ends."""
     user = existing_user(username)
     if not password:
         click.echo("The password must not be empty.", err=True)
         sys.exit(2)
-    user.set_password(password)
+    user.set_password(password, temporary=temporary)
     db.session.commit()
     click.echo(f"{username} has a new password; their sessions have ended.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -104,6 +104,13 @@ class Job(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status in JobStatus.active()
+
+    @property
+    def duration(self) -> timedelta | None:
+        """How long it ran (so far, while running); None before it started."""
+        if self.started_at is None:
+            return None
+        return (self.finished_at or utcnow()) - self.started_at
 
     @property
     def progress_percent(self) -> int | None:

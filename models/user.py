@@ -70,6 +70,8 @@ class User(UserMixin, db.Model):
     # old value stops working, on every device (security review F9: a cookie captured before
     # logout still opened the site after it).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set by a reset to a temporary password: the next login leads to "Change my password" first.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     @property
     def is_admin(self) -> bool:
@@ -82,11 +84,12 @@ class User(UserMixin, db.Model):
         granted = ROLE_PERMISSIONS.get(self.role, frozenset())
         return all(permission in granted for permission in permissions)
 
-    def set_password(self, password: str) -> None:
+    def set_password(self, password: str, temporary: bool = False) -> None:
         # New hashes use PASSWORD_HASH_METHOD (scrypt; the tests set a fast one); a hash made
         # with any other method still verifies, as check_password_hash reads it from the hash.
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
         self.password_hash = generate_password_hash(password, method=method)
+        self.must_change_password = temporary
         self.end_sessions()
 
     def get_id(self) -> str:

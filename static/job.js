@@ -54,10 +54,18 @@
     infoEl.textContent = data.info;
     if (queueEl) queueEl.textContent = queueText(data.queue_position);
     if (data.progress_total) {
-      progressEl.textContent = progressText(data);
+      // The bar and its numbers, both live (the bar used to appear only after a reload).
+      let bar = progressEl.querySelector("progress");
+      if (!bar) {
+        bar = document.createElement("progress");
+        bar.setAttribute("aria-label", text.textProgressLabel);
+      }
+      bar.max = data.progress_total;
+      bar.value = data.progress_done || 0;
+      progressEl.replaceChildren(bar, " " + progressText(data));
     }
     if (data.active) schedule(); else window.location.reload();
   }
   function schedule() { setTimeout(poll, document.hidden ? 10000 : 2000); }
-  schedule();
+  setTimeout(poll, 500);  // the first look soon after the page opens, then every 2 s
 })();

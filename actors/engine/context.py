@@ -27,7 +27,7 @@ class JobOutputSink(Protocol):
 
     def write(self, text: str) -> int: ...
 
-    def set_progress(self, done: int, total: int) -> None: ...
+    def set_progress(self, done: int, total: int, line: str = "") -> None: ...
 
 
 class JobCanceled(Exception):
@@ -71,7 +71,7 @@ def report_progress(done: int, total: int, text: str) -> None:
     print(text, flush=True)
     running = _current.get()
     if running is not None:
-        running.output.set_progress(done, total)
+        running.output.set_progress(done, total, text)
     checkpoint()
 
 

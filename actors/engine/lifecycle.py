@@ -165,7 +165,7 @@ def finish(
     with suppress(SQLAlchemyError):  # (a job that never used the session has nothing to roll back)
         if db.session.registry.has():
             db.session.rollback()  # whatever the actor left half-done is not ours to commit
-    values = outcome_values(attempt, rerun_safe, output, exception, info, time_limit_ms)
+    values = _outcome_values(attempt, rerun_safe, output, exception, info, time_limit_ms)
     pause, deadline = 0.5, time.monotonic() + retry_seconds
     while True:
         try:
@@ -185,7 +185,7 @@ def finish(
         )  # fmt: skip
 
 
-def outcome_values(
+def _outcome_values(
     attempt: int,
     rerun_safe: bool,
     output: JobOutput,
@@ -211,7 +211,7 @@ def outcome_values(
     output.close()
     values["output"] = output.text()
     if output.progress and values["status"] != JobStatus.QUEUED:
-        values["progress_done"], values["progress_total"] = output.progress
+        values["progress_done"], values["progress_total"] = output.progress[:2]
     if values["status"] != JobStatus.QUEUED:
         values["finished_at"] = utcnow()
     values["info"] = values["info"][:1024]

@@ -26,7 +26,7 @@ from actors.engine.context import report_progress, set_info
 from actors.exporting.atom_csv import CsvExport
 from actors.exporting.ead import EadExport
 from actors.exporting.formats import subtree_rows
-from actors.forms import JobForm
+from actors.forms import PICK_MANY, JobForm
 from actors.tree_jobs import lock_tree
 from extensions import db
 from models import ArchivalDescription, Job
@@ -58,7 +58,10 @@ class ExportForm(JobForm):
     record = StringField(
         _l("Descriptions"),
         validators=[InputRequired(message=_l("Choose the description(s) to export (their slugs).")), _resolve_records],
-        description=_l("One or more slugs, separated by commas; each is exported with all its descendants."),
+        description=_l(
+            "Type part of a title and choose, once per description (or slugs, comma-separated); each with its sub-tree."
+        ),
+        render_kw=PICK_MANY,
     )
     format = SelectField(
         _l("Format"),

@@ -22,7 +22,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from actors.engine.context import report_progress, set_info
-from actors.forms import JobForm, _resolve_record
+from actors.forms import PICK_ONE, JobForm, _resolve_record
 from actors.importing.bulk import fewer_collections
 from actors.importing.csv_reader import CsvReader
 from actors.importing.ead_reader import EadReader
@@ -65,7 +65,10 @@ class ImportForm(JobForm):
     record = StringField(
         _l("Parent description"),
         validators=[Optional(), _resolve_record],
-        description=_l("Optional: the slug of the description to import under; empty imports at the top level."),
+        description=_l(
+            "Optional: the description to import under (type part of its title); empty imports at the top level."
+        ),
+        render_kw=PICK_ONE,
     )
     match = SelectField(
         _l("When a record with the same identifier exists under the same parent"),

@@ -28,6 +28,7 @@ from blueprints.jobs.queries import jobs_for
 from extensions import db
 from models import Job, JobStatus, User
 
+PREVIEW_SIZE = 20  # jobs a confirmation names before "and N more"
 # Retry sends one message per job: more than this per confirmation is done in several goes.
 BULK_RETRY_LIMIT = 1000
 
@@ -98,8 +99,10 @@ def _selection(action: str) -> tuple[JobFilter, str, Select]:
 def bulk_confirm(action: str):
     filters, tab, query = _selection(action)
     count, upto = db.session.execute(query.with_only_columns(func.count(), func.max(Job.id))).one()
+    preview = db.session.scalars(query.order_by(Job.id.desc()).limit(PREVIEW_SIZE)).unique().all()
     return render_template(
         "jobs/bulk.html",
+        preview=preview,
         action=action,
         spec=ACTIONS[action],
         count=count,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from actors.engine.launching import launch
 from actors.registry import JOB_TYPES, JobType, creatable_by
+from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
 from blueprints.launched import flash_launched
+from models import Job
 
 
 def _creatable_or_abort(type_key: str) -> JobType:
@@ -30,7 +34,8 @@ def new():
 @bp.route("/new/<type_key>", methods=["GET", "POST"])
 def new_of_type(type_key: str):
     job_type = _creatable_or_abort(type_key)
-    form = job_type.form()
+    earlier = request.args.get("from", type=db_int) if request.method == "GET" else None
+    form = job_type.form(data=_filled_as(earlier, job_type)) if earlier is not None else job_type.form()
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("jobs/new_form.html", job_type=job_type, form=form), status
@@ -38,3 +43,21 @@ def new_of_type(type_key: str):
     job, sent = launch(job_type.key, user=current_user, description=description, parameters=parameters)
     flash_launched(job, sent)
     return redirect(url_for("jobs.detail", job_id=job.id))
+
+
+def _filled_as(job_id: int, job_type: JobType) -> dict[str, Any]:
+    """ "Run again with changes": the form's values as that job (one the user may see) had them.
+    A file cannot be filled in: the form says which one to choose again."""
+    job = Job.get_visible(job_id, current_user)
+    if job is None or job.type != job_type.key:
+        abort(404, description=_("There is no %(label)s job %(id)s that you can see.", label=job_type.label, id=job_id))
+    values = {name: value for name, value in (job.parameters or {}).items() if not isinstance(value, dict)}
+    files = [str(value.get("filename")) for value in (job.parameters or {}).values() if isinstance(value, dict)]
+    if job.description is not None:
+        values["record"] = job.description.slug
+    if files:
+        flash(
+            _("Choose the file again (job %(id)s had %(name)s).", id=job.id, name=", ".join(filter(None, files))),
+            "info",
+        )
+    return values

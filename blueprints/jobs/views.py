@@ -20,12 +20,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy import func
 
 from actors.engine import clearing, launching, lifecycle
 from actors.registry import JOB_TYPES, cancelable_by, label_for, retryable_by
 from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
-from blueprints.jobs.bulk import allowed_actions
+from blueprints.jobs.bulk import PREVIEW_SIZE, allowed_actions
 from blueprints.jobs.console import for_reader, hide_tracebacks
 from blueprints.jobs.export import csv_response
 from blueprints.jobs.filters import JobFilter, type_choices
@@ -174,10 +175,22 @@ def export_csv():
     return csv_response(jobs_for(current_user, tab, filters).order_by(Job.id.desc()))
 
 
+@bp.get("/clear")
+def clear_confirm():
+    """What "Clear inactive jobs" will delete, before it does."""
+    query = Job.inactive_of(current_user.id)
+    count, upto = db.session.execute(query.with_only_columns(func.count(), func.max(Job.id))).one()
+    preview = db.session.scalars(query.order_by(Job.id.desc()).limit(PREVIEW_SIZE)).unique().all()
+    return render_template("jobs/clear.html", count=count, upto=upto, preview=preview)
+
+
 @bp.post("/clear")
 def clear():
-    """Clear the current user's inactive jobs — never anyone else's, never active ones."""
-    count = clearing.delete_jobs(Job.inactive_of(current_user.id))
+    """Clear the current user's inactive jobs — never anyone else's, never active ones. From the
+    confirmation page, only those it named (``upto``); a script's plain POST clears them all."""
+    query = Job.inactive_of(current_user.id)
+    upto = request.form.get("upto", type=db_int)
+    count = clearing.delete_jobs(query if upto is None else query.where(Job.id <= upto))
     if count:
         flash(ngettext("Cleared %(num)d inactive job.", "Cleared %(num)d inactive jobs.", count), "success")
     else:
@@ -190,11 +203,18 @@ def _may_act_on(job: Job, allowed_types: list[str]) -> bool:
     return (current_user.is_admin or job.user_id == current_user.id) and job.type in allowed_types
 
 
-@bp.post("/<int:job_id>/cancel")
+@bp.route("/<int:job_id>/cancel", methods=["GET", "POST"])
 def cancel(job_id: int):
+    """GET: the confirmation (what canceling does to this job); POST: cancel it.
+    (One rule for both: two rules on one path answered 405 instead of 404 to an id past 64 bits.)"""
     job = _visible_job_or_404(job_id)
     if not _may_act_on(job, cancelable_by(current_user)):
         abort(403, description=_("Your role does not allow you to cancel this job."))
+    if request.method == "GET":
+        if job.is_active:
+            return render_template("jobs/cancel.html", job=job)
+        flash(_("Job %(id)s has already ended (%(status)s).", id=job.id, status=job.status.label), "info")
+        return redirect(url_for("jobs.detail", job_id=job.id))
     # A running job is canceled cooperatively: it stops at its next checkpoint.
     canceled, requested = lifecycle.cancel([job.id], current_user.username)
     db.session.refresh(job)

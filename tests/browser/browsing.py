@@ -6,7 +6,7 @@ from pathlib import Path
 
 from helpers import PASSWORD
 
-OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
+OUTPUT = Path(__file__).resolve().parent / "screenshots"  # (ignored by git: for a reviewer to look at)
 
 
 def log_in(driver, base: str, username: str = "admin") -> None:

@@ -34,7 +34,7 @@ def test_launch_follow_and_download_a_finding_aid(browser, live_server):
     assert "autorefresh=1" in browser.current_url
     browser.save_screenshot(str(OUTPUT / "jobs-page.png"))
 
-    browser.find_element(By.LINK_TEXT, "Details").click()
+    browser.find_element(By.CSS_SELECTOR, "#jobs-live td.job-number a").click()
     output = browser.find_element(By.ID, "job-output").text
     assert "Rendering 200 of 200 descriptions..." in output
     browser.save_screenshot(str(OUTPUT / "job-details.png"))

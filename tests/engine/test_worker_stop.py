@@ -122,3 +122,17 @@ def test_a_stop_during_the_outcome_never_leaves_the_job_running(db, one_thread, 
     assert in_finish.wait(timeout=30)
     one_thread.stop()  # notifies shutdown while the outcome is being written
     assert status_of(db, job.id).status == JobStatus.COMPLETED
+
+
+@pytest.mark.app_config(JOBS_OUTPUT_FLUSH_SECONDS=0.05)
+def test_a_running_jobs_info_is_its_latest_progress_line_and_its_end_says_where_it_stopped(db, one_thread, as_user):
+    job, _ = launch("endless")
+    line = wait_for(lambda: (info := status_of(db, job.id).info or "").startswith("step ") and info, timeout=30)
+    assert status_of(db, job.id).progress_done >= int(line.split()[1])  # the line of the same moment, or earlier
+    page = as_user("admin").get("/jobs/")
+    assert "step " in page.html.find("tr", id=f"job-{job.id}").get_text(" ", strip=True)
+    lifecycle.cancel([job.id], "admin")
+    ended = wait_for(lambda: (j := status_of(db, job.id)).status == JobStatus.CANCELED and j, timeout=30)
+    assert ended.info == "Canceled by admin."  # the outcome replaces the progress line
+    row = as_user("admin").get("/jobs/").html.find("tr", id=f"job-{job.id}").get_text(" ", strip=True)
+    assert f"Stopped at {ended.progress_done} of {ended.progress_total}." in row

@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -17,6 +18,29 @@ import pytest
 from helpers import wait_for
 
 from commands.embedded_redis import redis_server_binary
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_worker(
+    tmp_path: Path, name: str, database_url: str, redis_url: str, namespace: str, threads: int = 1, **settings: str
+) -> subprocess.Popen:
+    """A `flask jobs worker` process (one, with ``threads``) on these services, logging to
+    ``tmp_path / f"{name}.log"``; heartbeats every second."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "JOBS_NAMESPACE": namespace,
+        "ARCHIVE_JOBS_INSTANCE": str(tmp_path / "instance"),
+        "SECRET_KEY": "test",
+        "FLASK_APP": "app",
+        "WORKER_HEARTBEAT_SECONDS": "1",
+        **settings,
+    }
+    with (tmp_path / f"{name}.log").open("w") as log:
+        command = [sys.executable, "-m", "flask", "jobs", "worker", "--processes", "1", "--threads", str(threads)]
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
 
 
 def free_port() -> int:

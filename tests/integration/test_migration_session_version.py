@@ -1,4 +1,5 @@
-"""The session-version migration keeps the accounts there are; their holders log in as before."""
+"""The session-version and temporary-password migrations keep the accounts there are; their
+holders log in as before."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def test_existing_accounts_get_version_zero_and_still_log_in(tmp_path, monkeypat
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        assert db.session.scalar(text("SELECT session_version FROM users WHERE username = 'alice'")) == 0
+        row = db.session.execute(text("SELECT session_version, must_change_password FROM users")).one()
+        assert (row[0], bool(row[1])) == (0, False)  # (and no forced password change for them)
         client = TestApp(FreshContext(app))
         assert login(client, "alice", "pw").follow().status_int == 200
         db.engine.dispose()

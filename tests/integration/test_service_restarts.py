@@ -4,15 +4,13 @@ carries on by itself."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from helpers import FreshContext, login, make_app, wait_for
-from private_services import PrivatePostgres, PrivateRedis
+from private_services import PrivatePostgres, PrivateRedis, start_worker
 from sqlalchemy import func, select
 from webtest import TestApp
 
@@ -23,7 +21,6 @@ from extensions import db
 from models import ArchivalDescription, Job, JobStatus
 from models.user import create_user
 
-ROOT = Path(__file__).resolve().parents[2]
 OUTAGE_SECONDS = 3  # how long each server stays down
 
 
@@ -33,24 +30,6 @@ def private_postgres():
     server.start()
     yield server
     server.remove()
-
-
-def start_worker(tmp_path: Path, database_url: str, redis_url: str, namespace: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "JOBS_NAMESPACE": namespace,
-        "ARCHIVE_JOBS_INSTANCE": str(tmp_path / "instance"),
-        "SECRET_KEY": "test",
-        "FLASK_APP": "app",
-        "WORKER_HEARTBEAT_SECONDS": "1",
-        "WORKER_DB_RETRY_SECONDS": "120",
-    }
-    log = (tmp_path / "worker.log").open("w")
-    return subprocess.Popen(
-        [sys.executable, "-m", "flask", "jobs", "worker", "--threads", "2"], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
 
 
 def fresh(job_id: int) -> Job:
@@ -91,7 +70,9 @@ def test_postgresql_restarted_while_jobs_run_and_are_launched(tmp_path, monkeypa
         db.session.commit()
         web = TestApp(FreshContext(app))
         login(web, "alice", "pw").follow()
-        worker = start_worker(tmp_path, private_postgres.url, redis_url, namespace)
+        worker = start_worker(
+            tmp_path, "worker", private_postgres.url, redis_url, namespace, threads=2, WORKER_DB_RETRY_SECONDS="120"
+        )
         try:
             running = launch_finding_aid(big)
             wait_for(lambda: fresh(running).status == JobStatus.RUNNING, timeout=60, what="the job to run")
@@ -135,7 +116,7 @@ def test_redis_restarted_while_jobs_run_and_are_launched(tmp_path, monkeypatch, 
         create_user("alice", "pw")
         big, small = insert_demo_fonds(300), insert_demo_fonds(5, title="A small fonds")
         db.session.commit()
-        worker = start_worker(tmp_path, postgres_url, redis.url, namespace)
+        worker = start_worker(tmp_path, "worker", postgres_url, redis.url, namespace, threads=2)
         try:
             running = launch_finding_aid(big)
             queued = [launch_finding_aid(small) for _ in range(3)]  # waiting behind it (one at a time)

@@ -5,15 +5,12 @@ cut-off worker comes back its late output and "finished" cannot overwrite that a
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from helpers import make_app, wait_for
-from private_services import PausableProxy
+from private_services import PausableProxy, start_worker
 from sqlalchemy import select
 
 from actors.engine.launching import launch
@@ -22,7 +19,6 @@ from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription, Job, JobStatus, WorkerProcess
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
 
@@ -30,22 +26,6 @@ def through(proxy: PausableProxy, url: str) -> str:
     parts = urlsplit(url)
     user = f"{parts.username}@" if parts.username else ""
     return urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{proxy.port}"))
-
-
-def worker(tmp_path: Path, name: str, database_url: str, redis_url: str, namespace: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "JOBS_NAMESPACE": namespace,
-        "ARCHIVE_JOBS_INSTANCE": str(tmp_path / "instance"),
-        "SECRET_KEY": "test",
-        "FLASK_APP": "app",
-        "WORKER_HEARTBEAT_SECONDS": "1",
-    }
-    log = (tmp_path / f"{name}.log").open("w")
-    command = [sys.executable, "-m", "flask", "jobs", "worker", "--processes", "1", "--threads", "1"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
 
 
 def well_on_its_way(job: Job) -> str | None:
@@ -72,7 +52,9 @@ def test_a_cut_off_worker_cannot_overwrite_the_attempt_that_replaced_it(tmp_path
         slug = insert_demo_fonds(450)  # a render of several seconds, in the worker's own process
         db.session.commit()
         try:
-            cut_off = worker(tmp_path, "cut-off", through(database, postgres_url), through(queue, redis_url), namespace)
+            cut_off = start_worker(
+                tmp_path, "cut-off", through(database, postgres_url), through(queue, redis_url), namespace
+            )
             workers.append(cut_off)
             job, sent = launch(
                 "finding_aid", description=ArchivalDescription.by_slug(slug), parameters={"format": "pdf"}
@@ -87,7 +69,7 @@ def test_a_cut_off_worker_cannot_overwrite_the_attempt_that_replaced_it(tmp_path
 
             database.pause()  # the first worker's connections stall mid-job
             queue.pause()
-            workers.append(worker(tmp_path, "replacement", postgres_url, redis_url, namespace))
+            workers.append(start_worker(tmp_path, "replacement", postgres_url, redis_url, namespace))
             # The replacement's reaper finds the silent worker's job and runs it again.
             second = wait_for(
                 lambda: (j := fresh(job.id)).attempt == 2 and j.status == JobStatus.RUNNING and j.worker_id,

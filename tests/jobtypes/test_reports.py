@@ -64,6 +64,7 @@ def test_file_list_csv(as_user, run_jobs, fonds, instance_dir):
     assert job.info == f"File list: {len(files)} files (CSV)."
     assert f"Listed {len(files)} of {len(files)} descriptions." in job.output
     assert f"download it from /jobs/{job.id}/result" in job.output
+    assert "reports/" not in job.output and "instance" not in job.output  # no server path for people
     assert Path(job.result_path).parent == instance_dir / "reports"
     assert not list((instance_dir / "reports").glob(".*"))  # no partial file left behind
 

@@ -105,7 +105,7 @@ def test_unknown_type_is_a_readable_404(as_user):
 def test_contributors_cannot_cancel_even_their_own_jobs(as_user, post, make_job, roles, db):
     job = make_job("carol", JobStatus.QUEUED)
     page = as_user("carol").get(f"/jobs/{job.id}")
-    assert page.html.find("button", string="Cancel job") is None
+    assert page.html.find("a", string="Cancel job…") is None
     post(f"/jobs/{job.id}/cancel", status=403)
     db.session.expire_all()
     assert db.session.get(Job, job.id).status == JobStatus.QUEUED
@@ -114,3 +114,26 @@ def test_contributors_cannot_cancel_even_their_own_jobs(as_user, post, make_job,
     post(f"/jobs/{own.id}/cancel")
     db.session.expire_all()
     assert db.session.get(Job, own.id).status == JobStatus.CANCELED
+
+
+def test_run_again_with_changes_opens_the_form_filled_in_as_the_failed_job(as_user, make_job, fonds):
+    """Retry fails the same way on a bad input: "Run again with changes" lets the user fix it."""
+    from models import ArchivalDescription
+
+    record = ArchivalDescription.by_slug(fonds)
+    failed = make_job("alice", JobStatus.ERROR, type="finding_aid", description_id=record.id,
+                      parameters={"format": "rtf", "model": "summary"})  # fmt: skip
+    client = as_user("alice")
+    link = client.get(f"/jobs/{failed.id}").html.find("a", string="Run again with changes")
+    form = client.get(link["href"]).forms["job-form"]
+    assert (form["record"].value, form["format"].value, form["model"].value) == (fonds, "rtf", "summary")
+    form["format"] = "pdf"
+    job_page = form.submit().follow()
+    assert "Job " in job_page.html.h1.get_text() and str(failed.id) not in job_page.request.path
+
+
+def test_run_again_only_from_a_job_the_user_may_see_of_that_type(as_user, make_job):
+    bobs = make_job("bob", JobStatus.ERROR, type="finding_aid")
+    client = as_user("alice")
+    assert client.get(f"/jobs/new/finding_aid?from={bobs.id}", status=404)
+    assert client.get(f"/jobs/new/report?from={make_job('alice', JobStatus.ERROR, type='finding_aid').id}", status=404)

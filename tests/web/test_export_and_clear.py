@@ -111,7 +111,8 @@ def flash_text(page) -> str:
 
 def test_clear_removes_only_own_inactive_jobs_and_their_files(as_user, mixed, job_ids, form_for):
     client = as_user("alice")
-    page = form_for(client.get("/jobs/"), "/jobs/clear").submit().follow()
+    confirm = client.get(client.get("/jobs/").html.find("a", href="/jobs/clear")["href"])
+    page = form_for(confirm, "/jobs/clear").submit().follow()
     assert "Cleared 3 inactive jobs." in flash_text(page)
     cleared = [mixed[s] for s in JobStatus.inactive()]
     kept = [mixed[JobStatus.QUEUED], mixed[JobStatus.RUNNING], mixed["bob"], mixed["admin"]]
@@ -133,3 +134,35 @@ def test_admin_clears_only_own_jobs(as_user, mixed, post, job_ids):
     assert mixed["admin"].id not in job_ids()
     assert {mixed["bob"].id, mixed[JobStatus.COMPLETED].id} <= job_ids()
     assert len(job_ids()) == 6
+
+
+def test_clear_asks_first_and_names_what_will_go(as_user, mixed, job_ids, make_job):
+    """One stray click destroys nothing: the Jobs page links to a confirmation that says how many
+    jobs of yours go, with their output and files, and names them."""
+    client = as_user("alice")
+    jobs_page = client.get("/jobs/")
+    assert not any(form.action.endswith("/jobs/clear") for form in jobs_page.forms.values())
+    before = job_ids()
+    confirm = client.get("/jobs/clear")
+    assert job_ids() == before  # looking is not clearing
+    text = " ".join(confirm.html.find(id="bulk-count").get_text(" ", strip=True).split())
+    assert text == "This deletes 3 inactive jobs of yours, with their output and files."
+    named = {int(a.get_text(strip=True)[1:]) for a in confirm.html.select(".job-preview a")}
+    assert named == {mixed[s].id for s in JobStatus.inactive()}
+
+
+def test_clear_confirmed_leaves_jobs_ended_after_the_confirmation(as_user, mixed, job_ids, make_job, form_for):
+    client = as_user("alice")
+    confirm = client.get("/jobs/clear")
+    later = make_job("alice", JobStatus.COMPLETED).id  # ended after the page was shown
+    assert "Cleared 3 inactive jobs." in flash_text(form_for(confirm, "/jobs/clear").submit().follow())
+    assert later in job_ids()
+
+
+@pytest.mark.app_config(JOBS_PER_PAGE=50)
+def test_a_long_confirmation_names_twenty_and_counts_the_rest(as_user, make_job):
+    for _ in range(23):
+        make_job("alice", JobStatus.ERROR)
+    confirm = as_user("alice").get("/jobs/clear")
+    assert len(confirm.html.select(".job-preview li")) == 20
+    assert "… and 3 more." in confirm.text

@@ -34,20 +34,21 @@ def test_details_page_shows_every_field_and_the_output(as_user, make_job, fonds)
     assert fields["Info"] == "ValueError: boom"
     assert fields["User"] == "alice"
     assert fields["Related record"] == record.title
-    assert fields["Submitted"] == fields["Start date"] == "2026-11-23 16:05:01"
-    assert fields["End date"] == "2026-11-23 16:06:00"
+    assert fields["Requested"] == fields["Started"] == "2026-11-23 16:05:01"
+    assert fields["Ended"] == "2026-11-23 16:06:00"
+    assert fields["Duration"] == "59 s"
     assert fields["Parameters"] == "Format RTF"  # its form's label and the option as offered
     shown = "first line\n(the details of this error are shown to administrators)\nValueError: boom\n"
     assert page.html.find(id="job-output").get_text() == shown  # the owner: the message, not the frames
     assert page.html.find("button", string="Retry job") is not None
-    assert page.html.find("button", string="Cancel job") is None
+    assert page.html.find("a", string="Cancel job…") is None
 
 
 def test_details_of_a_queued_cli_job(as_user, make_job):
     job = make_job(None, JobStatus.QUEUED)
     fields = fields_of(as_user("admin").get(f"/jobs/{job.id}"))
     assert fields["Status"] == "Queued"
-    assert fields["End date"] == "N/A"
+    assert fields["Ended"] == "N/A" and fields["Duration"] == "N/A"
     assert fields["User"] == "(command line)"
     assert fields["Progress"] == "N/A"
 
@@ -55,7 +56,7 @@ def test_details_of_a_queued_cli_job(as_user, make_job):
 def test_queued_job_offers_cancel_not_retry(as_user, make_job):
     job = make_job("alice", JobStatus.QUEUED)
     page = as_user("alice").get(f"/jobs/{job.id}")
-    assert page.html.find("button", string="Cancel job") is not None
+    assert page.html.find("a", string="Cancel job…") is not None  # a link to a confirmation, not a button
     assert page.html.find("button", string="Retry job") is None
     assert "(no output yet)" in page.html.find(id="job-output").get_text()
 
@@ -97,3 +98,18 @@ def test_output_download_prefers_the_full_log_file(as_user, make_job, instance_d
     log.write_text("the whole text\n" * 100)
     job = make_job("alice", JobStatus.COMPLETED, output="the whole text\n[... omitted ...]\n", output_path=str(log))
     assert as_user("alice").get(f"/jobs/{job.id}/output").text == "the whole text\n" * 100
+
+
+def test_cancel_asks_first(as_user, make_job, reload, form_for):
+    """Cancel is a secondary action that asks: its confirmation changes nothing until confirmed."""
+    job = make_job("alice", JobStatus.QUEUED)
+    client = as_user("alice")
+    link = client.get(f"/jobs/{job.id}").html.find("a", string="Cancel job…")
+    assert "secondary" in link["class"]
+    confirm = client.get(link["href"])
+    assert reload(job.id).status == JobStatus.QUEUED
+    assert "It has not started: it will never run." in confirm.text
+    form_for(confirm, f"/jobs/{job.id}/cancel").submit().follow()
+    assert reload(job.id).status == JobStatus.CANCELED
+    again = client.get(f"/jobs/{job.id}/cancel").follow()  # ended: back to its page, said so
+    assert f"Job {job.id} has already ended (Canceled)." in again.text

@@ -9,7 +9,8 @@ import pytest
 from models import ArchivalDescription, JobStatus, WorkerProcess
 from models.base import utcnow
 
-HEADINGS = ["Start date", "End date", "Job name", "Job status", "Info", "User"]
+CONTRACT_HEADINGS = ["Start date", "End date", "Job name", "Job status", "Info", "User"]  # AtoM's, in order
+HEADINGS = ["Job", "Start date", "End date", "Duration", "Job name", "Job status", "Info", "User"]
 
 
 @pytest.fixture
@@ -26,7 +27,8 @@ def test_columns_are_exactly_the_contract_headings(as_user, make_job):
     make_job("alice")
     page = as_user("alice").get("/jobs/")
     headings = [th.get_text(strip=True) for th in page.html.select("table.jobs thead th")]
-    assert headings == HEADINGS
+    assert headings == HEADINGS  # AtoM's six, with the job number first and the duration after its dates
+    assert [h for h in headings if h in CONTRACT_HEADINGS] == CONTRACT_HEADINGS
 
 
 def test_all_tab_lists_every_job_newest_first(as_user, one_of_each, jobs_table):
@@ -129,7 +131,7 @@ def test_rows_link_to_details_and_to_the_related_record(as_user, make_job, fonds
     row = page.html.find("tr", id=f"job-{with_record.id}")
     assert row.find("a", href=f"/jobs/{with_record.id}") is not None
     record_link = row.find("a", href=f"/descriptions/{fonds}")
-    assert record_link is not None and record.title in record_link["aria-label"]
+    assert record_link is not None and record_link.get_text(strip=True) == record.title  # by its title
     assert page.html.find("tr", id=f"job-{without.id}").find("a", class_="record-link") is None
     assert client.get(record_link["href"]).html.h1.get_text(strip=True) == record.title
     assert client.get(f"/jobs/{with_record.id}").status_int == 200
@@ -191,3 +193,22 @@ def test_auto_refresh_toggle_follows_the_url(as_user, query, pressed):
     # The toggle's link turns it the other way; the tabs keep the current state.
     assert ("autorefresh=1" in toggle["href"]) == (pressed == "false")
     assert all(("autorefresh=1" in a["href"]) == (pressed == "true") for a in page.html.select(".tabs a"))
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"), [(0, "0 s"), (59, "59 s"), (61, "1 min 01 s"), (3599, "59 min 59 s"), (7440, "2 h 04 min")]
+)
+def test_durations_read_as_people_say_them(seconds, shown):
+    from datetime import timedelta
+
+    from blueprints.formatting import format_duration
+
+    assert format_duration(timedelta(seconds=seconds)) == shown
+    assert format_duration(None) == ""
+
+
+def test_filters_hide_behind_a_disclosure_that_opens_when_one_is_set(as_user, make_job):
+    make_job("alice")
+    client = as_user("alice")
+    assert client.get("/jobs/").html.find("details", class_="filters-box").get("open") is None
+    assert client.get("/jobs/?status=error").html.find("details", class_="filters-box").has_attr("open")

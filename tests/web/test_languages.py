@@ -10,7 +10,8 @@ from helpers import login, table_rows
 
 from models import JobStatus, User
 
-FRENCH_HEADINGS = ["Date de début", "Date de fin", "Nom de la tâche", "Statut de la tâche", "Info", "Utilisateur"]
+FRENCH_HEADINGS = ["Tâche", "Date de début", "Date de fin", "Durée", "Nom de la tâche", "Statut de la tâche", "Info",
+                   "Utilisateur"]  # fmt: skip
 
 
 def pick(client, locale: str, next_url: str = "/jobs/"):

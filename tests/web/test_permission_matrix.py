@@ -95,6 +95,7 @@ def cases() -> list[Case]:
           for view, suffix in (("detail", ""), ("output", "/output"), ("status", "/status.json"))],
         Case("jobs.result", "GET", "/jobs/{others_completed}/result", admin),
         Case("descriptions.index", "GET", "/descriptions/", signed_in),
+        Case("descriptions.search", "GET", "/descriptions/search.json?q=port", signed_in),
         Case("descriptions.view", "GET", "/descriptions/{published}", signed_in),
         Case("descriptions.view", "GET", "/descriptions/{draft}", holds(SEE_DRAFTS)),
         Case("descriptions.download_finding_aid", "GET", "/descriptions/{published}/finding-aid", signed_in),
@@ -104,13 +105,23 @@ def cases() -> list[Case]:
              creates("finding_aid"), (("format", "pdf"),)),
         Case("descriptions.upload_finding_aid", "POST", "/descriptions/{published}/finding-aid/upload", holds(EDIT)),
         Case("descriptions.add_rights_statement", "POST", "/descriptions/{published}/rights", holds(EDIT)),
+        Case("account.password", "GET", "/account/password", signed_in),
+        Case("account.password", "POST", "/account/password", signed_in),
         Case("users.index", "GET", "/users/", admin),
+        Case("users.create", "GET", "/users/new", admin),
+        Case("users.create", "POST", "/users/new", admin),
+        Case("users.set_active", "POST", "/users/{me}/active", admin, (("active", "1"),)),
+        Case("users.reset_password", "GET", "/users/{bob}/reset-password", admin),
+        Case("users.reset_password", "POST", "/users/{bob}/reset-password", admin),
         Case("users.unlock", "POST", "/users/{me}/unlock", admin),
         Case("users.set_role", "POST", "/users/{me}/role", admin, (("u{me}-role", "administrator"),)),
         *per_type,
         Case("jobs.bulk_confirm", "GET", "/jobs/bulk/retry", retries_some),
         Case("jobs.bulk_confirm", "GET", "/jobs/bulk/cancel", cancels_some),
         Case("jobs.bulk_confirm", "GET", "/jobs/bulk/clear", signed_in),
+        Case("jobs.cancel", "GET", "/jobs/{own_queued}/cancel", cancels("report")),
+        Case("jobs.cancel", "GET", "/jobs/{others_queued}/cancel", admin),
+        Case("jobs.clear_confirm", "GET", "/jobs/clear", signed_in),
         Case("jobs.retry", "POST", "/jobs/{own_failed}/retry", creates("report")),
         Case("jobs.retry", "POST", "/jobs/{others}/retry", admin),
         Case("jobs.cancel", "POST", "/jobs/{own_queued}/cancel", cancels("report")),
@@ -156,7 +167,7 @@ def world(app, roles) -> dict[str, dict[str, int | str]]:
         }
     (Path(app.instance_path) / "result.csv").write_text("a,b\n")
     db.session.commit()
-    common = {"published": fonds, "draft": draft.slug, "authority": authority.slug}
+    common = {"published": fonds, "draft": draft.slug, "authority": authority.slug, "bob": ids["bob"]["me"]}
     for username, own in ids.items():
         others = ids["alice" if username != "alice" else "bob"]
         own.update(

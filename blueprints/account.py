@@ -1,0 +1,59 @@
+"""My account: change my own password (and, after a reset, before anything else)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from extensions import db
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+MIN_PASSWORD = 8
+# Where a user with a temporary password may still go: this page, logging out, the assets.
+ALLOWED_BEFORE_CHANGE = {"account.password", "auth.logout", "static", "i18n.set_language"}
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[InputRequired()])
+    new = PasswordField(
+        _l("New password"),
+        validators=[InputRequired(), Length(min=MIN_PASSWORD, message=_l("At least %(min)d characters."))],
+    )
+    repeat = PasswordField(
+        _l("New password, again"), validators=[InputRequired(), EqualTo("new", message=_l("The two do not match."))]
+    )
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()  # (the user itself: login_user keeps it)
+        if not user.check_password(form.current.data):
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            user.set_password(form.new.data)  # (ends every session of the account, this one too)
+            db.session.commit()
+            login_user(user)  # ...so this one starts again, with the new session version
+            flash(_("Your password is changed; your other sessions have ended."), "success")
+            return redirect(url_for("jobs.index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("account/password.html", form=form), status
+
+
+def require_new_password():
+    """before_request: a temporary password leads to this page first."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in ALLOWED_BEFORE_CHANGE
+    ):
+        flash(_("Your password was reset: choose a new one to go on."), "info")
+        return redirect(url_for("account.password"))
+    return None

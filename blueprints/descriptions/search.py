@@ -1,0 +1,42 @@
+"""Descriptions by title or identifier, as JSON: what the record pickers of the job forms offer
+as the user types. Only what the user may see (a viewer: published records)."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from sqlalchemy import or_, select
+
+from blueprints.descriptions.blueprint import bp, published_only
+from extensions import db
+from models import ArchivalDescription
+from models.description import level_label
+
+LIMIT = 10
+MIN_QUERY, MAX_QUERY = 2, 200
+
+
+@bp.get("/search.json")
+def search():
+    """``?q=`` (at least 2 characters) in the title or the identifier, case-insensitive;
+    ``?exclude=<slug>`` leaves out that record and its sub-tree (a move's valid targets)."""
+    words = request.args.get("q", "").strip()[:MAX_QUERY]
+    if len(words) < MIN_QUERY:
+        return jsonify([])
+    D = ArchivalDescription
+    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = select(D).where(or_(D.title.ilike(pattern, escape="\\"), D.identifier.ilike(pattern, escape="\\")))
+    excluded = D.by_slug(request.args.get("exclude", "").strip())
+    if excluded is not None:
+        query = query.where(~D.lft.between(excluded.lft, excluded.rgt))
+    found = db.session.scalars(published_only(query).order_by(D.lft).limit(LIMIT))
+    return jsonify(
+        [
+            {
+                "slug": d.slug,
+                "title": d.title,
+                "identifier": d.identifier or "",
+                "level": str(level_label(d.level_of_description)),
+            }
+            for d in found
+        ]
+    )
