@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
+from sqlalchemy import select
 from wtforms import BooleanField, SelectFieldBase
 
 from actors.descendant_dates import DescendantDatesForm, calculate_descendant_dates
@@ -28,6 +29,8 @@ from actors.move import MoveDescriptionForm, move_description
 from actors.publication import PublicationStatusForm, update_publication_status
 from actors.reports import ReportForm, generate_report
 from actors.rights import InheritRightsForm, inherit_rights_job
+from extensions import db
+from models import ArchivalDescription
 
 if TYPE_CHECKING:
     from models import User
@@ -73,7 +76,22 @@ class JobType:
         """The job's parameters as its form names them: (field label, value as the form offered it).
         Needs a request context (the form's labels are translated); unknown names stay as they are."""
         form = self.form(formdata=None, meta={"csrf": False})
-        return [_readable(form._fields.get(name), name, value) for name, value in (parameters or {}).items()]
+        shown = []
+        for name, value in (parameters or {}).items():
+            field = form._fields.get(name if name != "slugs" else "record")  # (an export keeps its picks as slugs)
+            if field is not None and (field.render_kw or {}).get("data-picker") and value:
+                shown.append((str(field.label.text), _titles(value if isinstance(value, list) else [value])))
+            else:
+                shown.append(_readable(field, name, value))
+        return shown
+
+
+def _titles(slugs: list[str]) -> str:
+    """Descriptions by their titles, as the picker offered them (a slug that is gone stays a slug)."""
+    D = ArchivalDescription
+    rows = db.session.execute(select(D.slug, D.title).where(D.slug.in_([str(s) for s in slugs])))
+    titles = {slug: title for slug, title in rows}
+    return ", ".join(titles.get(str(slug), str(slug)) for slug in slugs)
 
 
 def _readable(field: Any, name: str, value: Any) -> tuple[str, str]:

@@ -30,6 +30,10 @@
       lastHtml = html;
       const open = Array.from(live.querySelectorAll("details[open]"), function (d) { return d.className; });
       const focused = live.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
+      // Ticked rows stay ticked (and a ticked box keeps the focus) across the swap.
+      const ticked = Array.from(live.querySelectorAll("input.pick:checked"), function (box) { return box.value; });
+      const focusedBox = live.contains(document.activeElement) && document.activeElement.matches("input.pick")
+        ? document.activeElement.value : null;
       const scrollX = window.scrollX, scrollY = window.scrollY;
       const fresh = document.createElement("template");
       fresh.innerHTML = html;
@@ -37,7 +41,15 @@
         const details = fresh.content.querySelector("details." + name);
         if (details) details.open = true;
       });
+      ticked.forEach(function (id) {
+        const box = fresh.content.querySelector('input.pick[value="' + id + '"]');
+        if (box) box.checked = true;
+      });
       live.replaceChildren(fresh.content);
+      if (focusedBox) {
+        const box = live.querySelector('input.pick[value="' + focusedBox + '"]');
+        if (box) box.focus({ preventScroll: true });
+      }
       if (focused) {
         const again = Array.from(live.querySelectorAll("a[href]")).find(function (a) { return a.getAttribute("href") === focused; });
         if (again) again.focus({ preventScroll: true });

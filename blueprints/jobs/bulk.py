@@ -28,6 +28,7 @@ from blueprints.jobs.queries import jobs_for
 from extensions import db
 from models import Job, JobStatus, User
 
+TICKED_LIMIT = 500  # rows a user can tick on pages of JOBS_PER_PAGE: far more than enough
 PREVIEW_SIZE = 20  # jobs a confirmation names before "and N more"
 # Retry sends one message per job: more than this per confirmation is done in several goes.
 BULK_RETRY_LIMIT = 1000
@@ -92,7 +93,11 @@ def _selection(action: str) -> tuple[JobFilter, str, Select]:
         abort(403, description=_("Your role does not allow this action on jobs."))
     filters = JobFilter.from_args(request.args, current_user)
     tab = "active" if request.args.get("tab") == "active" else "all"
-    return filters, tab, eligible(action, jobs_for(current_user, tab, filters))
+    query = eligible(action, jobs_for(current_user, tab, filters))
+    if "ids" in request.args:  # the ticked rows only (still within what the user may see and act on)
+        ticked = [job_id for job_id in request.args.getlist("ids", type=db_int) if job_id is not None]
+        query = query.where(Job.id.in_(ticked[:TICKED_LIMIT]))
+    return filters, tab, query
 
 
 @bp.get("/bulk/<action>")
@@ -110,6 +115,7 @@ def bulk_confirm(action: str):
         tab=tab,
         filters=filters,
         filter_args=filters.args(),
+        ticked_arg={"ids": request.args.getlist("ids")} if "ids" in request.args else {},
         retry_limit=current_app.config.get("JOBS_BULK_RETRY_LIMIT", BULK_RETRY_LIMIT),
     )
 

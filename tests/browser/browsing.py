@@ -18,3 +18,13 @@ def log_in(driver, base: str, username: str = "admin") -> None:
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
     WebDriverWait(driver, 20, 0.1).until(lambda d: "/login" not in d.current_url)  # the POST has landed
+
+
+def switch_language(browser, code: str) -> None:
+    """With the picker in the navigation bar, as a user would."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    Select(browser.find_element(By.ID, "language-select")).select_by_value(code)
+    browser.find_element(By.CSS_SELECTOR, ".language-picker button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return document.documentElement.lang") == code)

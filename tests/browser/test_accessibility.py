@@ -12,11 +12,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from browsing import OUTPUT, log_in
+from browsing import OUTPUT, log_in, switch_language
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import WebDriverWait
 
 from actors.engine.launching import launch
 from extensions import db
@@ -52,13 +52,6 @@ def audit(browser, axe_source: str) -> list[dict]:
         "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)));"
     )
     return [v for v in json.loads(result) if v["impact"] in ("serious", "critical")]
-
-
-def switch_language(browser, code: str) -> None:
-    """With the picker in the navigation bar, as a user would."""
-    Select(browser.find_element(By.ID, "language-select")).select_by_value(code)
-    browser.find_element(By.CSS_SELECTOR, ".language-picker button[type=submit]").click()
-    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return document.documentElement.lang") == code)
 
 
 def seed_jobs(app) -> tuple[str, int]:
@@ -109,6 +102,9 @@ def pages(base: str, slug: str, job_id: int, queued_id: int | None = None) -> di
         "descriptions": f"{base}/descriptions/",
         "description": f"{base}/descriptions/{slug}",
         "users": f"{base}/users/",
+        "new user": f"{base}/users/new",
+        "reset password confirm": f"{base}/users/1/reset-password",
+        "my password": f"{base}/account/password",
         "not found": f"{base}/jobs/999999",
     }
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from browsing import OUTPUT, log_in
+from browsing import OUTPUT, log_in, switch_language
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -136,3 +136,20 @@ def test_the_details_page_shows_progress_live_without_a_reload(browser, live_ser
     text = browser.find_element(By.ID, "job-progress").text
     assert " of " in text and "%" in text
     browser.save_screenshot(str(OUTPUT / "job-details-live-progress.png"))
+
+
+def test_the_french_header_stays_on_one_line_on_a_laptop(browser, live_server):
+    base, _ = live_server
+    try:
+        emulate(browser, 1366, 768, False)
+        log_in(browser, base)
+        browser.get(f"{base}/jobs/")
+        switch_language(browser, "fr")
+        tops = browser.execute_script(
+            "return [...document.querySelectorAll('.site-header nav a, .site-header .account > *')]"
+            ".map(e => Math.round(e.getBoundingClientRect().top))"
+        )
+        browser.save_screenshot(str(OUTPUT / "jobs-fr-header-1366.png"))
+        assert max(tops) - min(tops) < 20, f"the header wraps: rows at {sorted(set(tops))}"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -104,3 +104,16 @@ def test_nothing_to_do_says_so(as_user):
     count, page = confirm(as_user("alice"), "/jobs/bulk/clear")
     assert count == 0 and "nothing to clear" in page.text
     assert page.html.find("form", action=lambda a: a and "/jobs/bulk/" in a) is None
+
+
+def test_ticked_rows_get_the_action_on_just_those(as_user, make_job, reload):
+    a, b, c = (make_job("alice", JobStatus.ERROR).id for _ in range(3))
+    bobs = make_job("bob", JobStatus.ERROR).id
+    client = as_user("alice")
+    boxes = client.get("/jobs/").html.select("input.pick")
+    assert {int(box["value"]) for box in boxes} == {a, b, c} and all(box["form"] == "selected-jobs" for box in boxes)
+    count, page = confirm(client, f"/jobs/bulk/clear?ids={a}&ids={c}&ids={bobs}&ids=x&ids={2**70}")
+    assert count == 2  # bob's is not hers to clear; nonsense ids are ignored
+    assert {int(x.get_text(strip=True)[1:]) for x in page.html.select(".job-preview a")} == {a, c}
+    submit(page)
+    assert reload(a) is None and reload(c) is None and reload(b) is not None and reload(bobs) is not None

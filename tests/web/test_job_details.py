@@ -113,3 +113,16 @@ def test_cancel_asks_first(as_user, make_job, reload, form_for):
     assert reload(job.id).status == JobStatus.CANCELED
     again = client.get(f"/jobs/{job.id}/cancel").follow()  # ended: back to its page, said so
     assert f"Job {job.id} has already ended (Canceled)." in again.text
+
+
+def test_parameters_name_records_by_their_titles(as_user, make_job, fonds):
+    """Not `slugs = ['port-ellis-…']` nor `new_parent = port-…`: the form's labels, the records' titles."""
+    record = ArchivalDescription.by_slug(fonds)
+    export = make_job("alice", JobStatus.COMPLETED, type="export_descriptions",
+                      parameters={"format": "csv", "slugs": [fonds, "gone-since"]})  # fmt: skip
+    fields = fields_of(as_user("alice").get(f"/jobs/{export.id}"))
+    assert fields["Parameters"] == f"Format AtoM CSV Descriptions {record.title}, gone-since"
+    move = make_job("alice", JobStatus.ERROR, type="move_description", description_id=record.id,
+                    parameters={"new_parent": fonds, "top_level": False})  # fmt: skip
+    fields = fields_of(as_user("alice").get(f"/jobs/{move.id}"))
+    assert fields["Parameters"] == f"New parent {record.title} Move to top level instead No"
