@@ -49,11 +49,9 @@ def password():
 
 def require_new_password():
     """before_request: a temporary password leads to this page first."""
-    if (
-        current_user.is_authenticated
-        and current_user.must_change_password
-        and request.endpoint not in ALLOWED_BEFORE_CHANGE
-    ):
+    if request.endpoint in ALLOWED_BEFORE_CHANGE:  # (first: a static file needs no user loaded)
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
         flash(_("Your password was reset: choose a new one to go on."), "info")
         return redirect(url_for("account.password"))
     return None

@@ -74,9 +74,9 @@ def index():
 def create():
     form = NewUserForm()
     if form.validate_on_submit():
-        user = create_user(form.username.data, form.password.data, form.email.data or None, role=Role(form.role.data))
-        user.must_change_password = True
-        db.session.commit()
+        user = create_user(
+            form.username.data, form.password.data, form.email.data or None, role=Role(form.role.data), temporary=True
+        )
         flash(_("%(name)s is created; they choose their own password at their first login.", name=user.username),
               "success")  # fmt: skip
         return redirect(url_for("users.index"))

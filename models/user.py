@@ -131,11 +131,17 @@ class User(UserMixin, db.Model):
 
 
 def create_user(
-    username: str, password: str, email: str | None = None, admin: bool = False, role: Role | None = None
+    username: str,
+    password: str,
+    email: str | None = None,
+    admin: bool = False,
+    role: Role | None = None,
+    temporary: bool = False,
 ) -> User:
-    """Create and commit a user (the CLI, the demo and the tests share it)."""
+    """Create and commit a user (the CLI, the demo and the tests share it); ``temporary``: the
+    password is to be changed at the first login."""
     user = User(username=username, email=email, role=role or (Role.ADMINISTRATOR if admin else Role.EDITOR))
-    user.set_password(password)
+    user.set_password(password, temporary=temporary)
     db.session.add(user)
     db.session.commit()
     return user

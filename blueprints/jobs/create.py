@@ -52,7 +52,7 @@ def _filled_as(job_id: int, job_type: JobType) -> dict[str, Any]:
     if job is None or job.type != job_type.key:
         abort(404, description=_("There is no %(label)s job %(id)s that you can see.", label=job_type.label, id=job_id))
     values = {name: value for name, value in (job.parameters or {}).items() if not isinstance(value, dict)}
-    files = [str(value.get("filename")) for value in (job.parameters or {}).values() if isinstance(value, dict)]
+    files = [str(value.get("filename") or "") for value in (job.parameters or {}).values() if isinstance(value, dict)]
     if job.description is not None:
         values["record"] = job.description.slug
     if files:
