@@ -23,8 +23,10 @@ def search():
     if len(words) < MIN_QUERY:
         return jsonify([])
     D = ArchivalDescription
-    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    query = select(D).where(or_(D.title.ilike(pattern, escape="\\"), D.identifier.ilike(pattern, escape="\\")))
+    # (autoescape: a % or _ typed is that character, not a wildcard)
+    query = select(D).where(
+        or_(D.title.icontains(words, autoescape=True), D.identifier.icontains(words, autoescape=True))
+    )
     excluded = D.by_slug(request.args.get("exclude", "").strip())
     if excluded is not None:
         query = query.where(~D.lft.between(excluded.lft, excluded.rgt))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -95,23 +96,27 @@ def _selection(action: str) -> tuple[JobFilter, str, Select]:
     tab = "active" if request.args.get("tab") == "active" else "all"
     query = eligible(action, jobs_for(current_user, tab, filters))
     if "ids" in request.args:  # the ticked rows only (still within what the user may see and act on)
-        ticked = [job_id for job_id in request.args.getlist("ids", type=db_int) if job_id is not None]
+        ticked = request.args.getlist("ids", type=db_int)  # (values db_int refuses are left out)
         query = query.where(Job.id.in_(ticked[:TICKED_LIMIT]))
     return filters, tab, query
+
+
+def confirmation(query: Select) -> dict[str, Any]:
+    """What a confirmation page states of the jobs an action will touch: how many, the newest id
+    (its POST touches none newer: ``upto``) and the first PREVIEW_SIZE of them, newest first."""
+    count, upto = db.session.execute(query.with_only_columns(func.count(), func.max(Job.id))).one()
+    preview = db.session.scalars(query.order_by(Job.id.desc()).limit(PREVIEW_SIZE)).unique().all()
+    return {"count": count, "upto": upto, "preview": preview}
 
 
 @bp.get("/bulk/<action>")
 def bulk_confirm(action: str):
     filters, tab, query = _selection(action)
-    count, upto = db.session.execute(query.with_only_columns(func.count(), func.max(Job.id))).one()
-    preview = db.session.scalars(query.order_by(Job.id.desc()).limit(PREVIEW_SIZE)).unique().all()
     return render_template(
         "jobs/bulk.html",
-        preview=preview,
+        **confirmation(query),
         action=action,
         spec=ACTIONS[action],
-        count=count,
-        upto=upto,
         tab=tab,
         filters=filters,
         filter_args=filters.args(),

@@ -20,13 +20,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import func
 
 from actors.engine import clearing, launching, lifecycle
 from actors.registry import JOB_TYPES, cancelable_by, label_for, retryable_by
 from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
-from blueprints.jobs.bulk import PREVIEW_SIZE, allowed_actions
+from blueprints.jobs.bulk import allowed_actions, confirmation
 from blueprints.jobs.console import for_reader, hide_tracebacks
 from blueprints.jobs.export import csv_response
 from blueprints.jobs.filters import JobFilter, type_choices
@@ -178,10 +177,7 @@ def export_csv():
 @bp.get("/clear")
 def clear_confirm():
     """What "Clear inactive jobs" will delete, before it does."""
-    query = Job.inactive_of(current_user.id)
-    count, upto = db.session.execute(query.with_only_columns(func.count(), func.max(Job.id))).one()
-    preview = db.session.scalars(query.order_by(Job.id.desc()).limit(PREVIEW_SIZE)).unique().all()
-    return render_template("jobs/clear.html", count=count, upto=upto, preview=preview)
+    return render_template("jobs/clear.html", **confirmation(Job.inactive_of(current_user.id)))
 
 
 @bp.post("/clear")
