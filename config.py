@@ -81,6 +81,12 @@ def finding_aid_processes() -> int:
     return int(os.environ.get("FINDING_AID_PROCESSES") or min(2, os.cpu_count() or 1))
 
 
+def finding_aid_tagged_max() -> int:
+    """Finding aids of up to this many descriptions are tagged PDFs: the structure tree costs the
+    joining process ~75 KB per description; bigger ones keep their bookmarks, within the worker's memory."""
+    return int(os.environ.get("FINDING_AID_TAGGED_MAX") or 5000)
+
+
 def load(instance: Path) -> dict:
     """Settings every process (web, worker, CLI) agrees on."""
     env = os.environ.get
@@ -114,6 +120,7 @@ def load(instance: Path) -> dict:
         "JOBS_SEARCH_WINDOW": int(env("JOBS_SEARCH_WINDOW", "20000")),
         "JOBS_BULK_RETRY_LIMIT": int(env("JOBS_BULK_RETRY_LIMIT", "1000")),
         "FINDING_AID_PROCESSES": finding_aid_processes(),
+        "FINDING_AID_TAGGED_MAX": finding_aid_tagged_max(),
         "WORKER_BROKER_WAIT_SECONDS": float(env("WORKER_BROKER_WAIT_SECONDS", "30")),
         "WORKER_MAX_JOBS": int(env("WORKER_MAX_JOBS", "500")),
         "WORKER_MAX_MEMORY_MB": int(env("WORKER_MAX_MEMORY_MB", "1024")),

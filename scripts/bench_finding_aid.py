@@ -31,11 +31,13 @@ def make_app(db_path: Path, **config):
     from flask import Flask
 
     import models  # noqa: F401
+    from config import finding_aid_tagged_max
     from extensions import babel, db
     from models.note_text import note_blocks
 
     app = Flask("archive_jobs_bench", root_path=str(PROJECT), template_folder="templates")
     app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    app.config["FINDING_AID_TAGGED_MAX"] = finding_aid_tagged_max()
     app.config.update(config)
     db.init_app(app)
     babel.init_app(app)  # the finding aid's headings are translated
@@ -142,9 +144,10 @@ def _naive(out: str) -> int:
     from flask import render_template
     from weasyprint import CSS, HTML
 
-    from actors.rendering.finding_aid import starts_section
+    from actors.rendering.finding_aid import front_matter, is_series, starts_section
     from extensions import db
     from models import ArchivalDescription
+    from models.description_related import related_of
 
     root = db.session.get(ArchivalDescription, 1)
     units = [unit for unit in db.session.scalars(root.subtree()) if unit.id != root.id]
@@ -155,12 +158,16 @@ def _naive(out: str) -> int:
         root=root,
         generated="today",
         has_descendants=bool(units),
+        summary=False,
+        related=related_of(units, {}),
         starts_section=lambda unit: starts_section(root, unit),
+        is_series=lambda unit: is_series(root, unit),
+        **front_matter(root),
     )
     document = HTML(string=html, base_url=str(PROJECT)).render(
         stylesheets=[CSS(string=render_template("finding_aid/style.css"))]
     )
-    document.write_pdf(out)
+    document.write_pdf(out)  # as tagged as ours
     return len(document.pages)
 
 

@@ -137,6 +137,13 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
     }
     context.update(front_matter(root))
     css, base_url = render_template("finding_aid/style.css"), current_app.root_path
+    tagged = total <= current_app.config["FINDING_AID_TAGGED_MAX"]
+    if not tagged:
+        print(
+            f"Not tagged for screen readers: {total:,} descriptions is more than FINDING_AID_TAGGED_MAX "
+            "allows (the structure tree would not fit in memory); the bookmarks are kept.",
+            flush=True,
+        )
     size = chunk_size(total)
     bounds = _lane_bounds(root, scope)
     done = 1  # the root
@@ -174,7 +181,7 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
         )
 
     with tempfile.TemporaryDirectory(prefix="finding-aid-", dir=dest.parent) as work:
-        with _pool(total, css, base_url) as pool:  # helpers exit before the assembly
+        with _pool(total, css, base_url, tagged) as pool:  # helpers exit before the assembly
             lanes = (lane(index, lft_range, Path(work)) for index, lft_range in enumerate(bounds))
             body = lay_out_lanes(pool, lanes, finished)
             chunks = front_pages(pool, Path(work), context, body, entries) + body
@@ -184,12 +191,12 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
     return pages
 
 
-def _pool(total: int, css: str, base_url: str) -> ChunkPool | LocalPool:
+def _pool(total: int, css: str, base_url: str, tagged: bool) -> ChunkPool | LocalPool:
     """FINDING_AID_PROCESSES helper processes for a big tree, else this process."""
     processes = int(current_app.config.get("FINDING_AID_PROCESSES", 1))
     if processes <= 1 or total < PARALLEL_MIN_DESCRIPTIONS:
-        return LocalPool(css, base_url)
-    return ChunkPool(processes, css, base_url)
+        return LocalPool(css, base_url, tagged)
+    return ChunkPool(processes, css, base_url, tagged)
 
 
 def _generated() -> str:

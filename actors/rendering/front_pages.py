@@ -14,8 +14,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 from flask import render_template
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from actors.rendering.pdf_pages import Chunk
@@ -94,4 +94,6 @@ def front_pages(
 def _document(pool: LocalPool | ChunkPool, path: Path, html: str, bookmark: str | None = None) -> Chunk:
     pdf = pool.documents([html])[0]
     path.write_bytes(pdf)
-    return Chunk(path, len(PdfReader(BytesIO(pdf)).pages), [(bookmark, 0)] if bookmark else [])
+    with pikepdf.open(BytesIO(pdf)) as document:
+        pages = len(document.pages)
+    return Chunk(path, pages, [(bookmark, 0)] if bookmark else [])

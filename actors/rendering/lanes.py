@@ -114,7 +114,7 @@ def footer_overlays(pool: LocalPool | ChunkPool, chunks: list[Chunk]) -> dict[in
         )
         for first, chunk in zip(firsts, chunks, strict=True)
     ]
-    return dict(zip(firsts, pool.documents(pages_html), strict=True))
+    return dict(zip(firsts, pool.documents(pages_html, tagged=False), strict=True))
 
 
 def batched(items: Iterable[Unit], size: int) -> Iterator[list[Unit]]:

@@ -4,7 +4,11 @@ The chunks are laid out separately (one WeasyPrint document per few hundred
 descriptions) so memory stays bounded; the total page count is only known once
 the last chunk is done. Rather than laying every chunk out twice, the footers are
 drawn on blank pages by WeasyPrint (same fonts and CSS as the body, so cheap:
-nothing but a footer per page) and merged over the chunk pages here.
+nothing but a footer per page) and stamped over the chunk pages here.
+
+pikepdf (qpdf) copies pages and structure trees in C++; the chunk files stay open until
+the result is written, qpdf reading their streams from disk then, so memory holds the
+objects, not the page contents.
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+import pikepdf
+from pikepdf import Name, OutlineItem
+
+from actors.rendering.pdf_structure import StructureMerger, stamp_artifact
 
 # Draws the footers for page_count pages, numbered from first_page, "of total_pages";
 # returns the PDF bytes. Kept abstract so this module knows nothing of Flask or templates.
@@ -41,32 +48,39 @@ def assemble(
 ) -> int:
     """Write the chunks, in order, to dest with page numbers; return the page count.
 
-    Pages are appended chunk by chunk and each chunk's reader is dropped as soon as
-    its pages are copied, so only the output (compressed streams) stays in memory.
     skip_first_page leaves the title page unnumbered (it still counts as page 1).
-    Each chunk's bookmarks become PDF outline items, in order.
+    Each chunk's bookmarks become PDF outline items, in order; tagged chunks' structure
+    trees become one (pdf_structure).
     """
     total_pages = sum(chunk.page_count for chunk in chunks)
-    writer = PdfWriter()
+    out = pikepdf.new()
+    structure = StructureMerger(out)
+    sources: list[pikepdf.Pdf] = []  # open until saved: qpdf reads their streams while writing
     first_page = 1
     outline: list[tuple[str, int]] = []
-    for chunk in chunks:
-        reader = PdfReader(chunk.path)
-        if len(reader.pages) != chunk.page_count:
-            raise RuntimeError(f"{chunk.path.name} has {len(reader.pages)} pages, expected {chunk.page_count}.")
-        overlay = PdfReader(BytesIO(footers(first_page, chunk.page_count, total_pages)))
-        for index, page in enumerate(reader.pages):
-            added = writer.add_page(page)  # pypdf only rewrites contents of pages owned by a writer
-            if not (skip_first_page and first_page + index == 1):
-                added.merge_page(overlay.pages[index])
-                added.compress_content_streams()  # merging leaves the page's contents uncompressed
-        outline.extend((label, first_page - 1 + index) for label, index in chunk.bookmarks)
-        first_page += chunk.page_count
-        del reader, overlay
-    for text, page_index in outline:
-        if 0 <= page_index < total_pages:
-            writer.add_outline_item(title=text, page_number=page_index)
-    writer.add_metadata({"/Title": title, "/Producer": "Archive Jobs (WeasyPrint, pypdf)"})
-    with open(dest, "wb") as out:
-        writer.write(out)
+    try:
+        for chunk in chunks:
+            source = pikepdf.open(chunk.path)
+            overlay = pikepdf.open(BytesIO(footers(first_page, chunk.page_count, total_pages)))
+            sources += (source, overlay)
+            if len(source.pages) != chunk.page_count:
+                raise RuntimeError(f"{chunk.path.name} has {len(source.pages)} pages, expected {chunk.page_count}.")
+            start = len(out.pages)
+            out.pages.extend(source.pages)
+            added = list(out.pages)[start:]
+            structure.add(source, added)
+            for index, page in enumerate(added):
+                if not (skip_first_page and first_page + index == 1):
+                    stamp_artifact(out, page, overlay.pages[index])
+            outline.extend((label, first_page - 1 + index) for label, index in chunk.bookmarks)
+            first_page += chunk.page_count
+        structure.finish()
+        with out.open_outline() as tree:
+            tree.root.extend(OutlineItem(text, index) for text, index in outline if 0 <= index < total_pages)
+        out.docinfo[Name.Title] = title
+        out.docinfo[Name.Producer] = "Archive Jobs (WeasyPrint, pikepdf)"
+        out.save(dest, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    finally:
+        for source in sources:
+            source.close()
     return total_pages

@@ -20,7 +20,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # (helpers never load pypdf: ~7 MB each)
+if TYPE_CHECKING:  # (helpers never load pikepdf)
     from actors.rendering.pdf_pages import Chunk
 
 
@@ -47,8 +47,8 @@ class ChunkRenderer:
     """Lays out a chunk (render), then writes it (write); small whole documents (footers, title
     page, contents) on demand."""
 
-    def __init__(self, css: str, base_url: str) -> None:
-        self.css, self.base_url = css, base_url
+    def __init__(self, css: str, base_url: str, tagged: bool = True) -> None:
+        self.css, self.base_url, self.tagged = css, base_url, tagged
         self._stylesheet: Any = None
         self._document: Any = None
         self._path = ""
@@ -69,16 +69,17 @@ class ChunkRenderer:
     def write(self) -> list[tuple[str, int]]:
         """Write the chunk laid out last; its top-level bookmarks as (label, page index in the chunk)."""
         document, self._document = self._document, None
-        document.write_pdf(self._path)
+        document.write_pdf(self._path, pdf_tags=self.tagged)  # a structure tree: headings for screen readers
         bookmarks = [(label, target[0]) for label, target, _children, _state in document.make_bookmark_tree()]
         del document
         gc.collect()  # WeasyPrint's layout trees are cyclic: free them before the next chunk
         return bookmarks
 
-    def document(self, html: str) -> bytes:
+    def document(self, html: str, tagged: bool = True) -> bytes:
+        """A small whole document; untagged for footers (stamped over tagged pages as artifacts)."""
         from weasyprint import HTML
 
-        return HTML(string=html, base_url=self.base_url).write_pdf()
+        return HTML(string=html, base_url=self.base_url).write_pdf(pdf_tags=self.tagged and tagged)
 
 
 class LocalPool:
@@ -86,8 +87,8 @@ class LocalPool:
 
     slots = 1
 
-    def __init__(self, css: str, base_url: str) -> None:
-        self.renderer = ChunkRenderer(css, base_url)
+    def __init__(self, css: str, base_url: str, tagged: bool = True) -> None:
+        self.renderer = ChunkRenderer(css, base_url, tagged)
         self._started: tuple[int, ChunkTask, Chunk] | None = None
 
     def start(self, slot: int, task: ChunkTask, chunk: Chunk) -> None:
@@ -103,8 +104,8 @@ class LocalPool:
         chunk.bookmarks = self.renderer.write()
         return slot, laid
 
-    def documents(self, pages_html: list[str]) -> list[bytes]:
-        return [self.renderer.document(html) for html in pages_html]
+    def documents(self, pages_html: list[str], tagged: bool = True) -> list[bytes]:
+        return [self.renderer.document(html, tagged) for html in pages_html]
 
     def finish(self) -> None:
         """Nothing outstanding: next_laid() also wrote the chunk."""
@@ -140,9 +141,10 @@ def units_to_carry(document: Any, unit_ids: list[int]) -> int:
     return len(unit_ids) - first
 
 
-def _serve(connection: Connection, css: str, base_url: str) -> None:
-    """Helper process: answer ("chunk", task) with Laid then bookmarks, ("document", html) with PDF bytes."""
-    renderer = ChunkRenderer(css, base_url)
+def _serve(connection: Connection, css: str, base_url: str, tagged: bool) -> None:
+    """Helper process: answer ("chunk", task) with Laid then bookmarks, ("document", (html, tagged))
+    with PDF bytes."""
+    renderer = ChunkRenderer(css, base_url, tagged)
     while True:
         try:
             request = connection.recv()
@@ -156,7 +158,7 @@ def _serve(connection: Connection, css: str, base_url: str) -> None:
                 connection.send(("ok", renderer.render(payload)))  # the main process goes on now
                 connection.send(("ok", renderer.write()))
             else:
-                connection.send(("ok", renderer.document(payload)))
+                connection.send(("ok", renderer.document(*payload)))
         except BaseException:  # the main process raises it with the helper's traceback
             connection.send(("error", traceback.format_exc()))
 
@@ -165,9 +167,9 @@ _LAID = object()  # marks the answer next_laid() returns, among a helper's await
 
 
 class _Helper:
-    def __init__(self, context: Any, css: str, base_url: str) -> None:
+    def __init__(self, context: Any, css: str, base_url: str, tagged: bool) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, css, base_url), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, css, base_url, tagged), daemon=True)
         self.process.start()
         child.close()
         self.awaiting: deque[Any] = deque()  # _LAID or a callback, for each answer still to come
@@ -190,9 +192,9 @@ class _Helper:
 class ChunkPool:
     """One helper process per slot. A context manager: helpers stop at exit."""
 
-    def __init__(self, processes: int, css: str, base_url: str) -> None:
+    def __init__(self, processes: int, css: str, base_url: str, tagged: bool = True) -> None:
         context = multiprocessing.get_context("spawn")  # never fork a process with DB connections and threads
-        self.helpers = [_Helper(context, css, base_url) for _ in range(processes)]
+        self.helpers = [_Helper(context, css, base_url, tagged) for _ in range(processes)]
         self.slots = processes
 
     def start(self, slot: int, task: ChunkTask, chunk: Chunk) -> None:
@@ -218,12 +220,12 @@ class ChunkPool:
                     return waiting[connection], value
                 handler(value)
 
-    def documents(self, pages_html: list[str]) -> list[bytes]:
+    def documents(self, pages_html: list[str], tagged: bool = True) -> list[bytes]:
         """Small whole documents (footers, title page, contents), shared out between the helpers."""
         results: list[bytes] = [b""] * len(pages_html)
         for index, html in enumerate(pages_html):
             helper = self.helpers[index % self.slots]
-            helper.connection.send(("document", html))
+            helper.connection.send(("document", (html, tagged)))
             helper.awaiting.append(lambda value, index=index: results.__setitem__(index, value))
         self.finish()
         return results

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from browsing import OUTPUT, log_in, switch_language
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from extensions import db
@@ -88,30 +89,58 @@ def test_the_first_job_row_is_visible_without_scrolling(browser, live_server, si
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+def open_dialog(browser):
+    """The confirmation dialog confirm.js opens in place of the page (the URL does not change)."""
+    return WebDriverWait(browser, 10).until(
+        lambda d: next(iter(d.find_elements(By.CSS_SELECTOR, "dialog.confirm-dialog[open]")), None)
+    )
+
+
 def test_clear_and_cancel_ask_first(browser, live_server):
+    """In a dialog that says what goes; its "back" link and Escape close it, nothing gone."""
     base, app = live_server
     seed(app, jobs=10)
     log_in(browser, base)
     browser.get(f"{base}/jobs/")
     browser.find_element(By.LINK_TEXT, "Clear inactive jobs…").click()
-    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/jobs/clear"))
-    count = browser.find_element(By.ID, "bulk-count").text
+    dialog = open_dialog(browser)
+    assert browser.current_url.endswith("/jobs/")
+    count = dialog.find_element(By.ID, "bulk-count").text
     assert count == "This deletes 6 inactive jobs of yours, with their output and files."
+    assert len(dialog.find_elements(By.CSS_SELECTOR, ".job-preview li")) == 6  # which ones, not just how many
+    assert browser.execute_script("return document.activeElement.closest('dialog') !== null")  # focus moved in
     browser.save_screenshot(str(OUTPUT / "jobs-clear-confirmation.png"))
+    dialog.find_element(By.LINK_TEXT, "Back to the jobs").click()
+    WebDriverWait(browser, 5).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog.confirm-dialog"))
+    assert browser.switch_to.active_element.text == "Clear inactive jobs…"  # focus back where it was
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Job)) == 10  # nothing gone yet
         queued = db.session.scalar(db.select(Job.id).where(Job.status == JobStatus.QUEUED))
     browser.get(f"{base}/jobs/{queued}")
     browser.find_element(By.LINK_TEXT, "Cancel job…").click()
-    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith(f"/jobs/{queued}/cancel"))
-    assert "It has not started: it will never run." in browser.page_source
+    dialog = open_dialog(browser)
+    assert "It has not started: it will never run." in dialog.text
     browser.save_screenshot(str(OUTPUT / "job-cancel-confirmation.png"))
+    dialog.send_keys(Keys.ESCAPE)
+    WebDriverWait(browser, 5).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog.confirm-dialog"))
     with app.app_context():
         assert db.session.get(Job, queued).status == JobStatus.QUEUED
-    browser.find_element(By.CSS_SELECTOR, "button.danger").click()
-    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith(f"/jobs/{queued}"))
+    browser.find_element(By.LINK_TEXT, "Cancel job…").click()
+    open_dialog(browser).find_element(By.CSS_SELECTOR, "button.danger").click()
+    WebDriverWait(browser, 10).until(lambda d: "canceled" in d.find_element(By.TAG_NAME, "main").text.lower())
     with app.app_context():
         assert db.session.get(Job, queued).status == JobStatus.CANCELED
+
+
+def test_without_javascript_the_confirmation_is_a_page(browser, live_server):
+    base, app = live_server
+    seed(app, jobs=5)
+    log_in(browser, base)
+    browser.get(f"{base}/jobs/")
+    browser.execute_script("document.querySelector('a[data-confirm]').removeAttribute('data-confirm')")
+    browser.find_element(By.LINK_TEXT, "Clear inactive jobs…").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/jobs/clear"))
+    assert "inactive jobs of yours" in browser.find_element(By.ID, "bulk-count").text
 
 
 def test_the_details_page_shows_progress_live_without_a_reload(browser, live_server):

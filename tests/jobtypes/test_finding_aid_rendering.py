@@ -319,3 +319,56 @@ def test_chunks_give_about_ten_progress_steps_within_bounds(total, expected, mon
     monkeypatch.setattr(finding_aid, "CHUNK_SIZE", 250)  # the module's tree fixture patches them
     monkeypatch.setattr(finding_aid, "MIN_CHUNK_SIZE", 50)
     assert finding_aid.chunk_size(total) == expected
+
+
+def structure_elements(reader: PdfReader) -> dict[int, dict]:
+    """Every element of the document's structure tree, by object number."""
+    found, stack = {}, list(reader.trailer["/Root"]["/StructTreeRoot"].raw_get("/K"))
+    while stack:
+        reference = stack.pop()
+        element = reference.get_object()
+        if isinstance(element, dict) and "/S" in element:
+            found[reference.idnum] = element
+            kids = element.raw_get("/K").get_object() if "/K" in element else []
+            stack.extend(kids if isinstance(kids, list) else [kids])
+    return found
+
+
+def test_pdf_is_tagged_across_chunks(tree, pdf):
+    """A screen reader gets the headings of every chunk: one structure tree (/StructTreeRoot,
+    /MarkInfo, /Lang), each page's marked content owned by elements of that tree through the
+    page's own ParentTree key; the repeated header and the page-number footers are artifacts."""
+    rows, _ = tree
+    reader, pages, _, _ = pdf
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/Lang"] == "en"
+    elements = structure_elements(reader)
+    headings = [element for element in elements.values() if re.fullmatch(r"/H[1-6]", element["/S"])]
+    assert len(headings) >= len(rows) + 2  # the title, "Contents", and one per description at least
+    nums = catalog["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    parent_tree = {int(nums[i]): nums[i + 1].get_object() for i in range(0, len(nums), 2)}
+    keys = [page["/StructParents"] for page in reader.pages]
+    assert len(set(keys)) == pages
+    for number, (page, key) in enumerate(zip(reader.pages, keys, strict=True), start=1):
+        content = page.get_contents().get_data()
+        mcids = [int(mcid) for mcid in re.findall(rb"/MCID (\d+)", content)]
+        assert mcids, f"page {number} has no tagged content"
+        assert all(parent_tree[key][mcid].idnum in elements for mcid in mcids), f"page {number}: outside the tree"
+        assert (b"/Artifact <<" in content) == (number > 1), f"page {number}: footer"
+        assert (b"/Artifact BMC" in content) == (number > 1), f"page {number}: running header"
+    assert [item.title for item in reader.outline][:2] == ["Contents", "Description of the fonds"]
+
+
+def test_a_finding_aid_above_the_tagging_limit_keeps_its_bookmarks_and_says_so(tree, capsys):
+    rows, work = tree
+    current_app.config["FINDING_AID_TAGGED_MAX"] = len(rows) - 1
+    try:
+        dest = work / "untagged.pdf"
+        finding_aid.render_finding_aid(rows[0].id, "pdf", dest, lambda *call: None)
+    finally:
+        current_app.config["FINDING_AID_TAGGED_MAX"] = 5000
+    reader = PdfReader(dest)
+    assert "/StructTreeRoot" not in reader.trailer["/Root"]
+    assert [item.title for item in reader.outline][:2] == ["Contents", "Description of the fonds"]
+    assert f"Not tagged for screen readers: {len(rows)} descriptions" in capsys.readouterr().out

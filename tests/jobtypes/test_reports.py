@@ -143,6 +143,7 @@ def test_pdf_lists(as_user, run_jobs, fonds, kind, level, title):
     assert f"{title}: Port Ellis Harbour Commission fonds" in text
     assert listed[0].title in text and listed[-1].identifier in text
     assert f"Page 1 of {len(pdf.pages)}" in text
+    assert "/StructTreeRoot" in pdf.trailer["/Root"] and pdf.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged
     assert job.info == f"{title}: {len(listed)} {level}s (PDF, {len(pdf.pages)} page{'s' * (len(pdf.pages) > 1)})."
 
 
