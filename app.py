@@ -26,7 +26,7 @@ from blueprints.auth import bp as auth_bp
 from blueprints.auth import safe_next
 from blueprints.authorities import bp as authorities_bp
 from blueprints.descriptions import bp as descriptions_bp
-from blueprints.formatting import format_datetime, format_duration
+from blueprints.formatting import format_datetime, format_duration, progress_text
 from blueprints.i18n import bp as i18n_bp
 from blueprints.i18n import select_locale, select_timezone
 from blueprints.inputs import DatabaseInt
@@ -202,6 +202,7 @@ def _error_text(error: HTTPException) -> tuple[str, str]:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["duration"] = format_duration
+    app.jinja_env.globals["progress_text"] = progress_text
     app.jinja_env.filters["level"] = level_label
     app.jinja_env.filters["note_blocks"] = note_blocks
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import get_timezone
+from flask_babel import format_decimal, get_timezone, ngettext
 from flask_babel import gettext as _
 
 
@@ -47,3 +47,29 @@ def format_duration(value: timedelta | None) -> str:
     if minutes:
         return f"{minutes} min {seconds:02d} s"
     return f"{seconds} s"
+
+
+def progress_text(done: int | None, total: int, unit: str | None, *, stopped: bool = False) -> str:
+    """'1,200 of 3,000 descriptions (40%)' in the page's language, or 'Stopped at 1,200 of 3,000
+    descriptions.' for a job that failed or was canceled midway; bytes as sizes (an import reading
+    its file)."""
+    done = done or 0
+    counts = {"done": format_decimal(done), "total": format_decimal(total)}
+    if unit == "bytes":
+        amount = _("%(done)s of %(total)s", done=format_size(done), total=format_size(total))
+    elif unit == "rows":
+        amount = ngettext("%(done)s of %(total)s row", "%(done)s of %(total)s rows", total, **counts)
+    else:
+        amount = ngettext("%(done)s of %(total)s description", "%(done)s of %(total)s descriptions", total, **counts)
+    if stopped:
+        return _("Stopped at %(amount)s.", amount=amount)
+    return _("%(amount)s (%(percent)s%%)", amount=amount, percent=min(100, round(100 * done / total)) if total else 0)
+
+
+def format_size(size: int) -> str:
+    """'812 bytes', '12.5 KB', '3.2 MB' (decimal units, the page's number format)."""
+    if size < 1000:
+        return ngettext("%(num)s byte", "%(num)s bytes", size)  # (ngettext formats num itself)
+    if size < 1_000_000:
+        return _("%(num)s KB", num=format_decimal(round(size / 1000, 1)))
+    return _("%(num)s MB", num=format_decimal(round(size / 1_000_000, 1)))

@@ -91,6 +91,7 @@ class Job(db.Model):
     result_path: Mapped[str | None] = mapped_column(String(512))
     progress_done: Mapped[int | None]
     progress_total: Mapped[int | None]
+    progress_unit: Mapped[str | None] = mapped_column(String(16))  # what it counts: descriptions, rows, bytes
     worker_id: Mapped[str | None] = mapped_column(String(36))
     retry_of_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
     attempt: Mapped[int] = mapped_column(default=1, server_default="1")

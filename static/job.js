@@ -22,11 +22,6 @@
     return ahead === 1 ? text.textAheadOne : text.textAheadMany.replace("{num}", String(ahead));
   }
 
-  function progressText(data) {
-    return text.textProgress.replace("{done}", String(data.progress_done))
-      .replace("{total}", String(data.progress_total)).replace("{percent}", String(data.progress_percent));
-  }
-
   function showOutput(data) {
     const atBottom = output.scrollTop + output.clientHeight >= output.scrollHeight - 8;
     if (data.reset) {
@@ -62,7 +57,7 @@
       }
       bar.max = data.progress_total;
       bar.value = data.progress_done || 0;
-      progressEl.replaceChildren(bar, " " + progressText(data));
+      progressEl.replaceChildren(bar, " " + data.progress_text);  // with its unit, in the page's language
     }
     if (data.active) schedule(); else window.location.reload();
   }

@@ -27,7 +27,7 @@ class JobOutputSink(Protocol):
 
     def write(self, text: str) -> int: ...
 
-    def set_progress(self, done: int, total: int, line: str = "") -> None: ...
+    def set_progress(self, done: int, total: int, line: str = "", unit: str = "descriptions") -> None: ...
 
 
 class JobCanceled(Exception):
@@ -66,12 +66,13 @@ def leave(token: Token[RunningJob | None]) -> None:
     _current.reset(token)
 
 
-def report_progress(done: int, total: int, text: str) -> None:
-    """Print a progress line into the job's output, record done/total, and checkpoint."""
+def report_progress(done: int, total: int, text: str, unit: str = "descriptions") -> None:
+    """Print a progress line into the job's output, record done/total (counting unit: descriptions,
+    rows or bytes, as the pages show it), and checkpoint."""
     print(text, flush=True)
     running = _current.get()
     if running is not None:
-        running.output.set_progress(done, total, text)
+        running.output.set_progress(done, total, text, unit)
     checkpoint()
 
 

@@ -211,7 +211,7 @@ def _outcome_values(
     output.close()
     values["output"] = output.text()
     if output.progress and values["status"] != JobStatus.QUEUED:
-        values["progress_done"], values["progress_total"] = output.progress[:2]
+        values["progress_done"], values["progress_total"], _, values["progress_unit"] = output.progress
     if values["status"] != JobStatus.QUEUED:
         values["finished_at"] = utcnow()
     values["info"] = values["info"][:1024]

@@ -141,12 +141,14 @@ class JobTracking(Middleware):
             app_context.pop()
 
 
-def _save_output(engine: Engine, job_id: int, attempt: int, text: str, progress: tuple[int, int, str] | None) -> None:
+def _save_output(
+    engine: Engine, job_id: int, attempt: int, text: str, progress: tuple[int, int, str, str] | None
+) -> None:
     """Save output so far in its own short transaction, beside the actor's own work; while it
     runs, the job's Info is its latest progress line ("Rendering 120 of 300 descriptions...")."""
     values: dict[str, Any] = {"output": text}
     if progress:
-        values["progress_done"], values["progress_total"], line = progress
+        values["progress_done"], values["progress_total"], line, values["progress_unit"] = progress
         if line:
             values["info"] = line.strip()[:1024]
     try:

@@ -110,7 +110,7 @@ def plan_rows(reader: CsvReader | EadReader, plan: Plan) -> None:
             print(problem)
         if n % 64 == 0 and (done := reader.bytes_read()) >= next_report:  # (a tell() per row costs)
             next_report = done + step
-            report_progress(done, reader.size, f"Read {plan.count} rows...")
+            report_progress(done, reader.size, f"Read {plan.count} rows...", unit="bytes")
 
 
 def check_rows(reader: CsvReader | EadReader, plan: Plan, writer: Writer | None = None) -> None:
@@ -134,7 +134,7 @@ def check_rows(reader: CsvReader | EadReader, plan: Plan, writer: Writer | None 
         for kind, text in row.warnings:
             plan.warn(kind, text)
         if (i + 1) % step == 0:
-            report_progress(i + 1, plan.count, f"{verb} {i + 1} of {plan.count} rows...")
+            report_progress(i + 1, plan.count, f"{verb} {i + 1} of {plan.count} rows...", unit="rows")
     if plan.problem_count > KEPT_PROBLEMS:
         print(f"... {plan.problem_count - KEPT_PROBLEMS} more problems not shown.")
     plural = "s" if plan.problem_count != 1 else ""
@@ -190,7 +190,7 @@ def _import_descriptions(job_id: int) -> None:
         raise ImportFailed(f"{plan.problems[0]}{more}. Nothing was imported.")
     assert writer is not None
     writer.finish()
-    report_progress(plan.count, plan.count, f"Imported {plan.count} of {plan.count} rows.")
+    report_progress(plan.count, plan.count, f"Imported {plan.count} of {plan.count} rows.", unit="rows")
     if parent is None and plan.first_top_level is not None:
         first = plan.first_top_level
         record_id = first if first > 0 else writer.record_id(-first - 1)

@@ -23,6 +23,7 @@ from flask_login import current_user, login_required
 
 from actors.engine import clearing, launching, lifecycle
 from actors.registry import JOB_TYPES, cancelable_by, label_for, retryable_by
+from blueprints.formatting import progress_text
 from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
 from blueprints.jobs.bulk import allowed_actions, confirmation
@@ -138,6 +139,9 @@ def status(job_id: int):
         "progress_done": job.progress_done,
         "progress_total": job.progress_total,
         "progress_percent": job.progress_percent,
+        "progress_text": progress_text(job.progress_done, job.progress_total, job.progress_unit)
+        if job.progress_total
+        else "",
     }
     offset = request.args.get("offset", type=db_int)
     if offset is not None:  # the incremental protocol; plain polls keep the original fields

@@ -135,4 +135,4 @@ def test_a_running_jobs_info_is_its_latest_progress_line_and_its_end_says_where_
     ended = wait_for(lambda: (j := status_of(db, job.id)).status == JobStatus.CANCELED and j, timeout=30)
     assert ended.info == "Canceled by admin."  # the outcome replaces the progress line
     row = as_user("admin").get("/jobs/").html.find("tr", id=f"job-{job.id}").get_text(" ", strip=True)
-    assert f"Stopped at {ended.progress_done} of {ended.progress_total}." in row
+    assert f"Stopped at {ended.progress_done:,} of {ended.progress_total:,} descriptions." in row

@@ -47,6 +47,7 @@ def test_csv_import_through_the_form(as_user, run_jobs):
     assert "Columns kept as they are (no field of their own here; exported back): shoeSize." in job.output
     assert "ignored" not in job.output
     assert "Imported 6 of 6 rows" in job.output and (job.progress_done, job.progress_total) == (6, 6)
+    assert job.progress_unit == "rows"  # the bar reads "6 of 6 rows"
     assert shape(tree("harbour-board-fonds")) == HARBOUR_TREE
     assert job.description.slug == "harbour-board-fonds"  # the record link: the first top-level record
     fonds = D.by_slug("harbour-board-fonds")
@@ -110,6 +111,7 @@ def test_a_bad_csv_fails_naming_the_line_and_changes_nothing(as_user, run_jobs, 
     assert "line 14: parentId 99 refers to no earlier row (and 1 more problem: see the output)" in job.info
     assert "line 15: missing title" in job.output
     assert "Nothing was imported." in job.info
+    assert job.progress_unit == "rows"  # where it stopped reads "Stopped at 13 of 15 rows.", not a bare count
     assert everything() == before
 
 

@@ -80,6 +80,7 @@ def test_status_json_reports_what_the_page_polls(as_user, make_job):
         "progress_done": 3,
         "progress_total": 12,
         "progress_percent": 25,
+        "progress_text": "3 of 12 descriptions (25%)",  # with its unit, as the page shows it
     }
 
 

@@ -81,7 +81,7 @@ def test_info_column_shows_info_and_running_progress(as_user, make_job, jobs_tab
     make_job("alice", JobStatus.RUNNING, progress_done=12, progress_total=48)
     as_user("alice")
     running, failed = jobs_table()
-    assert "12 of 48 (25%)" in running["Info"]
+    assert "12 of 48 descriptions (25%)" in running["Info"]
     assert "ValueError: boom" in failed["Info"]
 
 

@@ -21,7 +21,8 @@ from actors.engine import context
 from actors.engine.output import flusher
 from models.job import TRUNCATION_MARKER
 
-FlushCallback = Callable[[str, "tuple[int, int, str] | None"], None]  # (text, progress: done, total, line)
+# (text, progress: done, total, the line, the unit counted)
+FlushCallback = Callable[[str, "tuple[int, int, str, str] | None"], None]
 
 
 class JobOutput:
@@ -55,7 +56,7 @@ class JobOutput:
         self.tail = ""
         self.skipped = 0
         self.file_chars = 0
-        self.progress: tuple[int, int, str] | None = None  # done, total, the latest progress line
+        self.progress: tuple[int, int, str, str] | None = None  # done, total, the latest progress line, unit
         self.dirty = False
         self.last_flush = time.monotonic()
         self._lock = threading.RLock()
@@ -127,10 +128,10 @@ class JobOutput:
         if self.file_chars >= self.hard_limit:
             self._file.write(f"\n[output stopped at the hard limit of {self.hard_limit} characters]\n")
 
-    def set_progress(self, done: int, total: int, line: str = "") -> None:
+    def set_progress(self, done: int, total: int, line: str = "", unit: str = "descriptions") -> None:
         """Where the job is, and its latest progress line (the Jobs page's Info while it runs)."""
         with self._lock:
-            self.progress = (done, total, line)
+            self.progress = (done, total, line, unit)
             self.dirty = True
 
     def text(self) -> str:
