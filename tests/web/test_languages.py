@@ -145,7 +145,7 @@ def test_a_french_jobs_page_has_french_headings_and_statuses_and_iso_dates_in_th
     # ISO 8601 in every language, in the user's time zone (UTC-5 in November).
     assert (completed["Date de début"], completed["Date de fin"]) == ("2026-11-23 11:05:01", "2026-11-23 11:07:42")
     assert queued["Date de fin"] == "s.o."
-    assert "12 sur 48 (25 %)" in running["Info"]  # (a no-break space before %, collapsed by table_rows)
+    assert "12 sur 48 descriptions (25 %)" in running["Info"]  # (a no-break space before %, collapsed by table_rows)
     status_filter = page.html.find("select", id="filter-status")
     assert [o.get_text() for o in status_filter.find_all("option")][1:] == [
         "En file d'attente",
