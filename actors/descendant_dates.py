@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select, update
 
+from actors.changes.ledger import record_rows
 from actors.engine.context import report_progress, set_info
 from actors.forms import RecordJobForm
 from actors.tree_jobs import (
@@ -17,6 +18,7 @@ from actors.tree_jobs import (
 )
 from extensions import db
 from models import ArchivalDescription as D
+from models import ChangeKind
 from models.base import utcnow
 
 
@@ -58,6 +60,15 @@ def calculate_descendant_dates(job_id: int) -> None:
         set_info(message)
         return
     dates = display_dates(earliest, latest)
+    new = {"start_date": earliest, "end_date": latest, "dates": dates}
+    old = {name: getattr(record, name) for name in new}
+    changed = [name for name in new if old[name] != new[name]]
+    if changed:
+        record_rows(
+            job_id,
+            ChangeKind.UPDATED,
+            [(record.id, {name: old[name] for name in changed}, {name: new[name] for name in changed})],
+        )
     db.session.execute(
         update(D)
         .where(D.id == record.id)

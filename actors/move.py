@@ -12,12 +12,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
 from wtforms.validators import ValidationError
 
+from actors.changes.ledger import record_rows
 from actors.engine.context import report_progress, set_info
 from actors.forms import PICK_ONE, RecordJobForm
 from actors.tree_jobs import job_and_record, plural
 from extensions import db
 from models import ArchivalDescription as D
-from models.tree import move_subtree
+from models import ChangeKind
+from models.tree import move_subtree, previous_sibling_id
 
 
 class MoveDescriptionForm(RecordJobForm):
@@ -84,7 +86,10 @@ def move_description(job_id: int) -> None:
     total = record.descendant_count + 1
     where = "to top level" if parent is None else f"under “{parent.title}”"
     report_progress(0, total, f"Moving “{record.title}” ({plural(total, 'description')}) {where}: 0 of {total:,}...")
+    before = {"parent_id": record.parent_id, "previous_sibling_id": previous_sibling_id(record)}
     move_subtree(record, parent)
+    after = {"parent_id": parent.id if parent else None, "previous_sibling_id": previous_sibling_id(record)}
+    record_rows(job_id, ChangeKind.MOVED, [(record.id, before, after)])
     report_progress(total, total, f"Moved {total:,} of {total:,} descriptions.")
     db.session.commit()
     message = f"Moved “{record.title}” and {plural(total - 1, 'descendant')} {where}."

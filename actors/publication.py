@@ -8,6 +8,7 @@ from wtforms import BooleanField, SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired
 
+from actors.changes.ledger import record_updates
 from actors.engine.context import report_progress, set_info
 from actors.forms import RecordJobForm
 from actors.tree_jobs import job_and_record, plural, within
@@ -27,11 +28,13 @@ class PublicationStatusForm(RecordJobForm):
     include_descendants = BooleanField(_l("Update descendants too"), default=False)
 
 
-def set_publication_status(record: D, status: PublicationStatus, include_descendants: bool) -> int:
+def set_publication_status(record: D, status: PublicationStatus, include_descendants: bool, job_id: int) -> int:
     """One UPDATE over the record's lft range; rows already in that status are left alone.
+    The job's ledger gets one row per description changed (with its status before).
 
     Returns how many descriptions changed.
     """
+    record_updates(job_id, within(record, include_descendants), {"publication_status": status})
     result = db.session.execute(
         update(D)
         .where(within(record, include_descendants), D.publication_status != status)
@@ -54,7 +57,7 @@ def update_publication_status(job_id: int) -> None:
         f"“{record.title}” and its {plural(record.descendant_count, 'descendant')}" if include else f"“{record.title}”"
     )
     report_progress(0, total, f"Setting {scope} to {status.label.lower()}: 0 of {total:,} descriptions...")
-    changed = set_publication_status(record, status, include)
+    changed = set_publication_status(record, status, include, job_id)
     report_progress(total, total, f"{total:,} of {total:,} descriptions are now {status.label.lower()}.")
     db.session.commit()
     unchanged = total - changed

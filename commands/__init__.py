@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from commands.changes import changes
 from commands.demo import demo_cli
 from commands.descriptions import descriptions_cli
 from commands.jobs import jobs_cli
@@ -11,5 +12,6 @@ from commands.users import users_cli
 
 
 def register(app: Flask) -> None:
+    jobs_cli.add_command(changes)
     for group in (jobs_cli, users_cli, demo_cli, descriptions_cli):
         app.cli.add_command(group)

@@ -52,7 +52,8 @@ def clear(yes: bool) -> None:
     """Delete ALL jobs (queued, running, finished), their history and files, and purge the queue."""
     if not yes:
         click.echo(
-            "This deletes ALL jobs — queued, running and finished — with their history and output files,\n"
+            "This deletes ALL jobs — queued, running and finished — with their history and output files\n"
+            "and the record of what they changed in the descriptions (it can no longer be seen, nor undone),\n"
             "and removes queued messages from the job queue. Export the history first if you need it\n"
             "(Jobs page > Export history CSV)."
         )

@@ -1,6 +1,7 @@
 """Database models, one module per aggregate."""
 
 from models.authority import AuthorityRecord, EntityType, Event
+from models.changes import ChangeKind, RecordChange
 from models.description import ArchivalDescription, PublicationStatus
 from models.description_parts import AlternativeIdentifier, DescriptionName, DescriptionTerm, Note
 from models.finding_aid import FindingAid
@@ -15,6 +16,8 @@ from models.worker import WorkerProcess
 __all__ = [
     "AlternativeIdentifier",
     "AuthorityRecord",
+    "ChangeKind",
+    "RecordChange",
     "Container",
     "DescriptionContainer",
     "DescriptionName",

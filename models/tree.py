@@ -30,6 +30,12 @@ def open_gap(at: int, width: int) -> None:
     db.session.execute(update(D).where(D.lft >= at).values(lft=D.lft + width))
 
 
+def previous_sibling_id(node: D) -> int | None:
+    """The sibling just before ``node`` (None: it comes first): where to put it back."""
+    same_parent = D.parent_id == node.parent_id if node.parent_id is not None else D.parent_id.is_(None)
+    return db.session.scalar(select(D.id).where(same_parent, D.rgt < node.lft).order_by(D.lft.desc()).limit(1))
+
+
 def move_subtree(node: D, new_parent: D | None) -> None:
     """Move ``node`` and its descendants to be the last child of ``new_parent`` (None: top level).
 

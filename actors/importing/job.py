@@ -179,7 +179,7 @@ def _import_descriptions(job_id: int) -> None:
     plan_rows(reader, plan)
     if plan.count == 0:
         raise ImportFailed("The file holds no records. Nothing was imported.")
-    writer = None if plan.problem_count else Writer(plan)
+    writer = None if plan.problem_count else Writer(plan, job_id)
     if writer:
         writer.begin()
     check_rows(reader, plan, writer)

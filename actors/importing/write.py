@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select, text, update
 
+from actors.changes.ledger import jsonable, record_rows
 from actors.importing.bulk import insert_dicts
 from actors.importing.plan import Plan
 from actors.importing.related import RelatedWriter
@@ -24,6 +25,7 @@ from actors.importing.slugs import SlugAllocator
 from actors.tree_jobs import lock_tree
 from extensions import db
 from models.base import utcnow
+from models.changes import ChangeKind
 from models.description import ArchivalDescription as D
 from models.tree import open_gap
 from models.vocabulary import LevelOfDescription
@@ -33,8 +35,8 @@ SHOWN_SKIPS = 100
 
 
 class Writer:
-    def __init__(self, plan: Plan) -> None:
-        self.plan = plan
+    def __init__(self, plan: Plan, job_id: int) -> None:
+        self.plan, self.job_id = plan, job_id
         self.ids = array("q", [0]) * plan.count  # the record each row became (new or matched)
         self.lft, self.rgt, self.depth = plan.number()
         self.single_place = len(plan.attachments) <= 1
@@ -42,6 +44,7 @@ class Writer:
         self.inserts: list[dict[str, Any]] = []
         self.updates: list[dict[str, Any]] = []
         self.created = self.updated = self.skipped = 0
+        self.skipped_ids: list[int] = []  # ledgered with the next batch
         self._free_ids: deque[int] = deque()
         self._next_id = 0
         self.base = self.base_depth = 0
@@ -76,10 +79,11 @@ class Writer:
                 self.updates.append({"b_id": plan.match[i], **changes, "b_updated_at": self.now})
                 self.updated += 1
             else:
+                self.skipped_ids.append(plan.match[i])
                 self.skipped += 1
                 if self.skipped <= SHOWN_SKIPS:
                     print(f"{row.where}: skipped “{values['title']}”: {values['identifier']} is already there.")
-            if len(self.updates) >= BATCH:
+            if len(self.updates) + len(self.skipped_ids) >= BATCH:
                 self._flush()
             return
         parent = plan.parent[i]
@@ -124,6 +128,8 @@ class Writer:
         """The buffered descriptions, then what they hold (it refers to them)."""
         self._flush_inserts()
         self._flush_updates()
+        record_rows(self.job_id, ChangeKind.SKIPPED, ((record_id, None, None) for record_id in self.skipped_ids))
+        self.skipped_ids = []
         self.related.flush()
 
     def _flush_inserts(self) -> None:
@@ -132,14 +138,31 @@ class Writer:
         for record, slug in zip(self.inserts, self.slugs.assign([r["title"] for r in self.inserts]), strict=True):
             record["slug"] = slug
         insert_dicts(D.__table__, self.inserts)
+        record_rows(self.job_id, ChangeKind.CREATED, ((record["id"], None, None) for record in self.inserts))
         self.inserts = []
 
     def _flush_updates(self) -> None:
         if not self.updates:
             return
         columns = {name[2:]: bindparam(name) for name in self.updates[0] if name != "b_id"}
+        self._ledger_updates([name for name in columns if name != "updated_at"])
         db.session.connection().execute(update(D).where(D.id == bindparam("b_id")).values(columns), self.updates)
         self.updates = []
+
+    def _ledger_updates(self, names: list[str]) -> None:
+        """The fields each matched record is about to change, with their values before (one
+        SELECT per batch): exactly what undo would put back."""
+        ids = [values["b_id"] for values in self.updates]
+        query = select(D.id, *(getattr(D, name) for name in names)).where(D.id.in_(ids))
+        current = {row[0]: dict(zip(names, row[1:], strict=True)) for row in db.session.execute(query)}
+        changes = []
+        for values in self.updates:
+            old = current[values["b_id"]]
+            changed = [name for name in names if jsonable(values[f"b_{name}"]) != jsonable(old[name])]
+            if changed:
+                before = {name: old[name] for name in changed}
+                changes.append((values["b_id"], before, {name: values[f"b_{name}"] for name in changed}))
+        record_rows(self.job_id, ChangeKind.UPDATED, changes)
 
     def _allocate_id(self) -> int:
         """Ids are chosen here so children can point at parents still in the unsent batch.

@@ -27,6 +27,7 @@ from blueprints.formatting import progress_text
 from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
 from blueprints.jobs.bulk import allowed_actions, confirmation
+from blueprints.jobs.changes import ledger_section
 from blueprints.jobs.console import for_reader, hide_tracebacks
 from blueprints.jobs.export import csv_response
 from blueprints.jobs.filters import JobFilter, type_choices
@@ -117,6 +118,7 @@ def detail(job_id: int):
         may_cancel=_may_act_on(job, cancelable_by(current_user)),
         may_retry=_may_act_on(job, retryable_by(current_user)),
         status_classes={status.label: status.value for status in JobStatus},
+        ledger=ledger_section(job.id, request.args.get("changes_page", 1, type=db_int) or 1),
     )
 
 

@@ -20,7 +20,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from actors.engine.launching import launch
 from extensions import db
-from models import ArchivalDescription, Job, JobStatus, User
+from models import ArchivalDescription, Job, JobStatus, RecordChange, User
 from models.base import utcnow
 
 AXE_DIR = Path(__file__).resolve().parents[2] / ".cache" / "axe"
@@ -76,6 +76,18 @@ def seed_jobs(app) -> tuple[str, int]:
                     info="ValueError: boom" if status == JobStatus.ERROR else None,
                 )
             )
+        changed = Job(type="publication_status", status=JobStatus.COMPLETED, user_id=admin.id, created_at=now)
+        db.session.add(changed)
+        db.session.flush()
+        db.session.add_all(  # a Changes section: updates, a move, a record deleted since
+            [
+                RecordChange(job_id=changed.id, description_id=record.id, kind="updated",
+                             before={"publication_status": "draft"}, after={"publication_status": "published"}),
+                RecordChange(job_id=changed.id, description_id=record.id, kind="moved",
+                             before={"parent_id": None, "previous_sibling_id": None}, after={"parent_id": None}),
+                RecordChange(job_id=changed.id, description_id=999_999, kind="created"),
+            ]
+        )  # fmt: skip
         db.session.commit()
         job_id = launch("finding_aid", user=admin, description=record, parameters={"format": "pdf"})[0].id
         return record.slug, job_id
@@ -90,6 +102,7 @@ def pages(base: str, slug: str, job_id: int, queued_id: int | None = None) -> di
         "active jobs": f"{base}/jobs/active",
         "jobs filtered": f"{base}/jobs/?status=error&q=ab",
         "job details": f"{base}/jobs/{job_id}",
+        "job changes": f"{base}/jobs/{job_id - 1}#changes",  # (seed_jobs adds it just before)
         "bulk confirm": f"{base}/jobs/bulk/clear",
         "create job menu": f"{base}/jobs/new",
         "create job form": f"{base}/jobs/new/finding_aid",

@@ -127,10 +127,14 @@ def test_clear_and_cancel_ask_first(browser, live_server):
     with app.app_context():
         assert db.session.get(Job, queued).status == JobStatus.QUEUED
     browser.find_element(By.LINK_TEXT, "Cancel job…").click()
+    browser.execute_script("window.__oldPage = true")  # gone once the POST's answer has loaded
     open_dialog(browser).find_element(By.CSS_SELECTOR, "button.danger").click()
-    WebDriverWait(browser, 10).until(lambda d: "canceled" in d.find_element(By.TAG_NAME, "main").text.lower())
+    WebDriverWait(browser, 10).until(
+        lambda d: d.execute_script("return !window.__oldPage && document.readyState === 'complete'")
+    )
     with app.app_context():
         assert db.session.get(Job, queued).status == JobStatus.CANCELED
+    assert "canceled" in browser.find_element(By.TAG_NAME, "main").text.lower()
 
 
 def test_without_javascript_the_confirmation_is_a_page(browser, live_server):

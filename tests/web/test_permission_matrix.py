@@ -89,10 +89,12 @@ def cases() -> list[Case]:
         Case("jobs.export_csv", "GET", "/jobs/export.csv", signed_in),
         Case("jobs.new", "GET", "/jobs/new", signed_in),
         *[Case(f"jobs.{view}", "GET", f"/jobs/{{own_failed}}{suffix}", signed_in)
-          for view, suffix in (("detail", ""), ("output", "/output"), ("status", "/status.json"))],
+          for view, suffix in (("detail", ""), ("output", "/output"), ("status", "/status.json"),
+                               ("changes_csv", "/changes.csv"))],
         Case("jobs.result", "GET", "/jobs/{own_completed}/result", signed_in),
         *[Case(f"jobs.{view}", "GET", f"/jobs/{{others}}{suffix}", admin)
-          for view, suffix in (("detail", ""), ("output", "/output"), ("status", "/status.json"))],
+          for view, suffix in (("detail", ""), ("output", "/output"), ("status", "/status.json"),
+                               ("changes_csv", "/changes.csv"))],
         Case("jobs.result", "GET", "/jobs/{others_completed}/result", admin),
         Case("descriptions.index", "GET", "/descriptions/", signed_in),
         Case("descriptions.search", "GET", "/descriptions/search.json?q=port", signed_in),

@@ -1,0 +1,61 @@
+"""Reading a job's ledger back: field by field, and as a CSV (streamed: a ledger can hold
+millions of rows). Plain data, in English, for the pages, the download and the CLI alike."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from extensions import db
+from models.changes import RecordChange, changes_of
+from models.spreadsheet import guard_for_spreadsheet
+
+HEADER = ("job", "change", "description_id", "slug", "title", "field", "before", "after")
+
+
+def field_changes(change: RecordChange) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for each field the change touched; none for a creation or a skip."""
+    before, after = change.before or {}, change.after or {}
+    return [(name, before.get(name), after.get(name)) for name in dict.fromkeys([*before, *after])]
+
+
+def csv_lines(job_id: int) -> Iterator[str]:
+    """The ledger as CSV lines: one per field changed (one per record created, moved back or skipped)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for number, (change, title, slug) in enumerate(
+        db.session.execute(changes_of(job_id).execution_options(yield_per=1000)), start=1
+    ):
+        for field, before, after in field_changes(change) or [("", None, None)]:
+            writer.writerow(
+                (
+                    job_id,
+                    change.kind,
+                    change.description_id,
+                    slug or "",
+                    guard_for_spreadsheet(title or ""),
+                    field,
+                    guard_for_spreadsheet(_cell(before)),
+                    guard_for_spreadsheet(_cell(after)),
+                )
+            )
+        if number % 1000 == 0 or number == 1:
+            yield _take(buffer)
+    yield _take(buffer)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _take(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

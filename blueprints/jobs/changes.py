@@ -1,0 +1,122 @@
+"""The "Changes" section of a job's details page, and its CSV: what the job did to descriptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, abort, stream_with_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from actors.changes.reading import csv_lines, field_changes
+from blueprints.jobs.blueprint import bp
+from extensions import db
+from models import ArchivalDescription, Job, PublicationStatus
+from models.changes import ChangeKind, change_counts, changes_of
+
+PER_PAGE = 50
+SHOWN_TEXT = 200  # characters of a long text shown on the page (the CSV has all of it)
+FIELD_LABELS = {
+    "publication_status": _l("Publication status"),
+    "start_date": _l("Start date"),
+    "end_date": _l("End date"),
+    "dates": _l("Date(s)"),
+    "parent_id": _l("Parent"),
+    "previous_sibling_id": _l("After"),
+    "title": _l("Title"),
+    "identifier": _l("Reference code"),
+    "level_of_description": _l("Level of description"),
+    "extent_and_medium": _l("Extent and medium"),
+    "scope_and_content": _l("Scope and content"),
+}
+RECORD_FIELDS = ("parent_id", "previous_sibling_id")  # values that are description ids
+
+
+@dataclass
+class ShownChange:
+    kind: str
+    description_id: int
+    title: str | None  # None: deleted since
+    slug: str | None
+    fields: list[tuple[str, str, str]]  # (label, before, after) as people read them
+
+
+def ledger_section(job_id: int, page: int) -> dict[str, Any]:
+    """What the details page shows of the ledger: counts, one page of changes, the pages."""
+    counts = change_counts(job_id)
+    total = sum(counts.values())
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(changes_of(job_id).offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    titles = _record_titles(rows)
+    shown = [
+        ShownChange(
+            change.kind,
+            change.description_id,
+            title,
+            slug,
+            [
+                (str(FIELD_LABELS.get(name, name)), _shown(name, old, titles), _shown(name, new, titles))
+                for name, old, new in field_changes(change)
+            ],
+        )
+        for change, title, slug in rows
+    ]
+    return {"summary": counts_sentence(counts), "changes": shown, "page": page, "pages": pages, "total": total}
+
+
+def counts_sentence(counts: dict[str, int]) -> str:
+    """'4,999 created, 12 updated, 3 skipped' (in the order of ChangeKind)."""
+    words = {
+        ChangeKind.CREATED.value: lambda n: ngettext("%(num)s created", "%(num)s created", n),
+        ChangeKind.UPDATED.value: lambda n: ngettext("%(num)s updated", "%(num)s updated", n),
+        ChangeKind.MOVED.value: lambda n: ngettext("%(num)s moved", "%(num)s moved", n),
+        ChangeKind.DELETED.value: lambda n: ngettext("%(num)s deleted", "%(num)s deleted", n),
+        ChangeKind.SKIPPED.value: lambda n: ngettext("%(num)s skipped", "%(num)s skipped", n),
+    }
+    return ", ".join(words[kind.value](counts[kind.value]) for kind in ChangeKind if counts.get(kind.value))
+
+
+@bp.get("/<int:job_id>/changes.csv")
+def changes_csv(job_id: int) -> Response:
+    """The job's whole ledger, streamed (one line per field changed)."""
+    if Job.get_visible(job_id, current_user) is None:
+        abort(404, description=_("There is no job %(id)s that you can see.", id=job_id))
+    return Response(
+        stream_with_context(csv_lines(job_id)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=job-{job_id}-changes.csv"},
+    )
+
+
+def _record_titles(rows: list) -> dict[int, str]:
+    """Titles of the records a page's moves name (old parent, the sibling it followed), in one query."""
+    ids = {
+        value
+        for change, _title, _slug in rows
+        for values in (change.before or {}, change.after or {})
+        for name, value in values.items()
+        if name in RECORD_FIELDS and isinstance(value, int)
+    }
+    if not ids:
+        return {}
+    query = select(ArchivalDescription.id, ArchivalDescription.title).where(ArchivalDescription.id.in_(ids))
+    return dict(db.session.execute(query).tuples().all())
+
+
+def _shown(name: str, value: Any, titles: dict[int, str]) -> str:
+    if value is None:
+        return _("(top level)") if name == "parent_id" else _("(first)") if name == "previous_sibling_id" else "—"
+    if name in RECORD_FIELDS:
+        return titles.get(value, _("description %(id)s (deleted)", id=value))
+    if name == "publication_status":
+        try:
+            return PublicationStatus(value).label
+        except ValueError:
+            return str(value)
+    text = str(value)
+    return text if len(text) <= SHOWN_TEXT else text[:SHOWN_TEXT] + "…"
