@@ -20,6 +20,7 @@ from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import BooleanField, SelectFieldBase
 
+from actors.changes.undo_job import undo_job
 from actors.descendant_dates import DescendantDatesForm, calculate_descendant_dates
 from actors.exporting.job import ExportForm, export_descriptions
 from actors.finding_aid import FindingAidForm, generate_finding_aid
@@ -65,6 +66,8 @@ class JobType:
     # What a completed job leaves to download: "file" (its result file), "finding_aid" (its
     # record's finding aid), or "none".
     result: ResultKind = "none"
+    # It writes the changes ledger (actors.changes): its completed jobs show Undo.
+    undoable: bool = False
 
     def may_create(self, user: User) -> bool:
         return user.can("create_job", *self.create_permissions)
@@ -131,6 +134,7 @@ BUILT_IN = (
         create_permissions=("edit_descriptions",),
         locks_record=True,  # renumbers the tree: also takes the tree lock exclusively (actors.tree_jobs)
         record_field="record",
+        undoable=True,
     ),
     JobType(
         key="publication_status",
@@ -143,6 +147,7 @@ BUILT_IN = (
         locks_record=True,
         run_concurrently=True,  # the record lock keeps overlapping sub-trees apart
         record_field="record",
+        undoable=True,
     ),
     JobType(
         key="descendant_dates",
@@ -155,6 +160,7 @@ BUILT_IN = (
         locks_record=True,
         run_concurrently=True,
         record_field="record",
+        undoable=True,
     ),
     JobType(
         key="inherit_rights",
@@ -178,6 +184,17 @@ BUILT_IN = (
         time_limit_seconds=6 * 3600,
         locks_record=True,  # the parent's sub-tree (a top-level import touches no other tree)
         run_concurrently=False,
+        undoable=True,
+    ),
+    JobType(
+        key="undo_job",
+        label=_l("Undo job"),
+        perform=undo_job,
+        description=_l("Put back what a completed job changed, leaving alone what was changed since."),
+        hidden=True,  # launched from the job it undoes (its Undo… button), not from the menu
+        time_limit_seconds=6 * 3600,
+        locks_record=True,  # the record lock of the job it undoes (its description)
+        undoable=True,  # undoing an Undo applies the job again
     ),
     JobType(
         key="validate_csv",

@@ -57,6 +57,8 @@ def progress_text(done: int | None, total: int, unit: str | None, *, stopped: bo
     counts = {"done": format_decimal(done), "total": format_decimal(total)}
     if unit == "bytes":
         amount = _("%(done)s of %(total)s", done=format_size(done), total=format_size(total))
+    elif unit == "changes":
+        amount = ngettext("%(done)s of %(total)s change", "%(done)s of %(total)s changes", total, **counts)
     elif unit == "rows":
         amount = ngettext("%(done)s of %(total)s row", "%(done)s of %(total)s rows", total, **counts)
     else:

@@ -1,5 +1,5 @@
-"""`flask jobs changes JOB_ID [--csv]`: what a job did to descriptions, from its ledger
-(registered on the jobs group by commands.register)."""
+"""`flask jobs changes JOB_ID [--csv]`: what a job did to descriptions, from its ledger;
+`flask jobs undo JOB_ID [--partial] [--wait]`: undo it (both on the jobs group: commands.register)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ import click
 from flask.cli import with_appcontext
 
 from actors.changes.reading import csv_lines, field_changes
+from actors.changes.undo import refusal
+from actors.changes.undo import undo as preview
+from actors.changes.undo_job import summary_of
+from actors.engine.launching import launch
+from commands.descriptions import DEFAULT_TIMEOUT, wait_for_job
 from extensions import db
 from models import Job
 from models.changes import change_counts, changes_of
@@ -37,3 +42,34 @@ def changes(job_id: int, as_csv: bool) -> None:
         click.echo(f"{change.kind:8} {record}")
         for name, before, after in field_changes(change):
             click.echo(f"         {name}: {before!r} -> {after!r}")
+
+
+@click.command("undo")
+@click.argument("job_id", type=int)
+@click.option(
+    "--partial", is_flag=True, help="Leave the records changed since and undo the rest (default: all or nothing)."
+)
+@click.option("--wait", is_flag=True, help="Wait for the Undo to end; exit ≠ 0 with its message on Error.")
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="With --wait: seconds to wait at most.")
+@with_appcontext
+def undo(job_id: int, partial: bool, wait: bool, timeout: float) -> None:
+    """Launch an Undo of JOB_ID: put back what it changed, never over a later change."""
+    original = db.session.get(Job, job_id)
+    why = refusal(original)
+    if why:
+        click.echo(why, err=True)
+        sys.exit(1)
+    assert original is not None
+    plan = preview(original, None, apply=False)
+    click.echo(f"Job {job_id}: {summary_of(plan)}.")
+    if plan.conflicts and not partial:
+        click.echo(
+            "Records were changed since: nothing would be undone. --partial leaves them and undoes the rest.", err=True
+        )
+        sys.exit(1)
+    job, sent = launch("undo_job", description=original.description, parameters={"partial": partial}, undo_of_id=job_id)
+    click.echo(f"Launched job {job.id} (Undo of job {job_id}).")
+    if not sent:
+        click.echo("The job queue is not reachable now: the job will start when it is back.", err=True)
+    if wait:
+        wait_for_job(job.id, timeout)

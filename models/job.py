@@ -66,6 +66,7 @@ class Job(db.Model):
         Index("ix_jobs_status_finished_at", "status", "finished_at"),
         Index("ix_jobs_user_status_finished_at", "user_id", "status", "finished_at"),
         Index("ix_jobs_retry_of_id", "retry_of_id"),
+        Index("ix_jobs_undo_of_id", "undo_of_id"),
         # Ids are never used twice, even after "Clear inactive jobs" removed the highest ones:
         # old links, e-mails and exported CSV rows must not point at someone else's job.
         # (PostgreSQL's sequence never goes back; SQLite needs AUTOINCREMENT.)
@@ -94,6 +95,7 @@ class Job(db.Model):
     progress_unit: Mapped[str | None] = mapped_column(String(16))  # what it counts: descriptions, rows, bytes
     worker_id: Mapped[str | None] = mapped_column(String(36))
     retry_of_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    undo_of_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))  # an Undo's job
     attempt: Mapped[int] = mapped_column(default=1, server_default="1")
     # Cancel is cooperative: a running job stops at its next checkpoint.
     cancel_requested_at: Mapped[datetime | None]

@@ -36,8 +36,13 @@ def previous_sibling_id(node: D) -> int | None:
     return db.session.scalar(select(D.id).where(same_parent, D.rgt < node.lft).order_by(D.lft.desc()).limit(1))
 
 
-def move_subtree(node: D, new_parent: D | None) -> None:
-    """Move ``node`` and its descendants to be the last child of ``new_parent`` (None: top level).
+LAST = "last"
+
+
+def move_subtree(node: D, new_parent: D | None, after: D | None | str = LAST) -> None:
+    """Move ``node`` and its descendants under ``new_parent`` (None: top level): as its last
+    child, or right after the sibling ``after``, or first (``after=None``; how undo puts a
+    moved record back where it was).
 
     Sibling order elsewhere is kept. Refuses a move under the node itself or its descendants.
     """
@@ -47,6 +52,10 @@ def move_subtree(node: D, new_parent: D | None) -> None:
     old_lft, old_rgt, old_depth = node.lft, node.rgt, node.depth
     width = old_rgt - old_lft + 1
     target, new_depth = insertion_point(new_parent)
+    if isinstance(after, D):
+        target = after.rgt + 1
+    elif after is None:
+        target = new_parent.lft + 1 if new_parent is not None else 1
     # 1. Take the sub-tree out of the numbering (negative), 2. close its gap.
     db.session.execute(update(D).where(D.lft.between(old_lft, old_rgt)).values(lft=-D.lft, rgt=-D.rgt))
     db.session.execute(update(D).where(D.lft > old_rgt).values(lft=D.lft - width))

@@ -120,6 +120,9 @@ def _import(url: str, csv_path: Path, rows: int, database: str) -> dict:
         seconds = time.perf_counter() - started
         count = db.session.scalar(db.select(db.func.count()).select_from(ArchivalDescription))
         assert count == rows + 1000, count
+        undo_seconds = _undo(job.id)
+        count = db.session.scalar(db.select(db.func.count()).select_from(ArchivalDescription))
+        assert count == 1000, count  # every created record gone, the demo fonds as it was
         db.session.remove()
         db.engine.dispose()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -131,7 +134,30 @@ def _import(url: str, csv_path: Path, rows: int, database: str) -> dict:
         "file_mb": round(csv_path.stat().st_size / 2**20, 1),
         "peak_rss_mb": round(peak / 1024),
         "rss_growth_mb": round((peak - rss_before) / 1024),
+        "undo_seconds": round(undo_seconds, 2),
     }
+
+
+def _undo(import_id: int) -> float:
+    """Seconds an Undo of the import takes (it deletes every record the import created)."""
+    import contextlib
+    import io
+
+    from actors.changes.undo_job import undo_job
+    from extensions import db
+    from models import Job, JobStatus
+    from models.base import utcnow
+
+    db.session.execute(
+        db.update(Job).where(Job.id == import_id).values(status=JobStatus.COMPLETED, finished_at=utcnow())
+    )
+    undo = Job(type="undo_job", parameters={}, undo_of_id=import_id)
+    db.session.add(undo)
+    db.session.commit()
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        undo_job(undo.id)
+    return time.perf_counter() - started
 
 
 def run_ead(components: int) -> dict:
@@ -202,6 +228,7 @@ def main() -> None:
     results = []
     print(
         f"{'database':<11}{'rows':>9}{'seconds':>9}{'rows/s':>9}{'file MB':>9}{'peak RSS MB':>13}{'RSS growth MB':>15}"
+        f"{'undo s':>8}"
     )
     for database in args.db:
         for rows in args.rows:
@@ -212,7 +239,7 @@ def main() -> None:
             results.append(result)
             print(
                 f"{database:<11}{rows:>9}{result['seconds']:>9}{result['rows_per_s']:>9}{result['file_mb']:>9}"
-                f"{result['peak_rss_mb']:>13}{result['rss_growth_mb']:>15}",
+                f"{result['peak_rss_mb']:>13}{result['rss_growth_mb']:>15}{result['undo_seconds']:>8}",
                 flush=True,
             )
     if args.json:

@@ -40,6 +40,7 @@ def launch(
     description: ArchivalDescription | None = None,
     parameters: dict[str, Any] | None = None,
     retry_of_id: int | None = None,
+    undo_of_id: int | None = None,
 ) -> tuple[Job, bool]:
     """Create the job row (Queued), commit, then send its message (``sent_at`` is written
     moments later, in a batch: ``_SentMarks``).
@@ -55,6 +56,7 @@ def launch(
         "description_id": description.id if description else None,
         "parameters": parameters or {},
         "retry_of_id": retry_of_id,
+        "undo_of_id": undo_of_id,
         "created_at": utcnow(),
     }
     db.session.commit()  # what the caller changed first: the job may refer to it
@@ -67,7 +69,14 @@ def launch(
 
 def retry(job: Job, user: User | None) -> tuple[Job, bool]:
     """A new job with the original's type, record and parameters, linked to it (Retry)."""
-    return launch(job.type, user=user, description=job.description, parameters=dict(job.parameters), retry_of_id=job.id)
+    return launch(
+        job.type,
+        user=user,
+        description=job.description,
+        parameters=dict(job.parameters),
+        retry_of_id=job.id,
+        undo_of_id=job.undo_of_id,  # a retried Undo undoes the same job
+    )
 
 
 def send(job_id: int, type_key: str) -> bool:

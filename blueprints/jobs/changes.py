@@ -105,7 +105,7 @@ def _record_titles(rows: list) -> dict[int, str]:
     if not ids:
         return {}
     query = select(ArchivalDescription.id, ArchivalDescription.title).where(ArchivalDescription.id.in_(ids))
-    return dict(db.session.execute(query).tuples().all())
+    return {record_id: title for record_id, title in db.session.execute(query)}
 
 
 def _shown(name: str, value: Any, titles: dict[int, str]) -> str:

@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from actors.engine import clearing, launching, lifecycle
 from actors.registry import JOB_TYPES, cancelable_by, label_for, retryable_by
@@ -39,6 +40,7 @@ from blueprints.jobs.queries import (
     keyset_page,
     queue_position,
 )
+from blueprints.jobs.undo import may_undo
 from blueprints.launched import flash_launched
 from extensions import db
 from models import Job, JobStatus
@@ -119,6 +121,8 @@ def detail(job_id: int):
         may_retry=_may_act_on(job, retryable_by(current_user)),
         status_classes={status.label: status.value for status in JobStatus},
         ledger=ledger_section(job.id, request.args.get("changes_page", 1, type=db_int) or 1),
+        may_undo=may_undo(job, current_user),
+        undone_by=db.session.scalars(select(Job).where(Job.undo_of_id == job.id).order_by(Job.id)).all(),
     )
 
 

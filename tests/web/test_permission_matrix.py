@@ -21,7 +21,16 @@ from actors.finding_aid import finding_aid_dir
 from actors.registry import JOB_TYPES
 from commands.demo_data import insert_demo_fonds
 from extensions import db
-from models import ArchivalDescription, AuthorityRecord, FindingAid, Job, JobStatus, PublicationStatus, User
+from models import (
+    ArchivalDescription,
+    AuthorityRecord,
+    FindingAid,
+    Job,
+    JobStatus,
+    PublicationStatus,
+    RecordChange,
+    User,
+)
 from models.user import SEE_DRAFTS
 
 __all__ = ["roles"]
@@ -33,6 +42,10 @@ EDIT = "edit_descriptions"
 
 def public(user: User | None) -> bool:
     return True
+
+
+def nobody(user: User | None) -> bool:
+    return False
 
 
 def signed_in(user: User | None) -> bool:
@@ -96,6 +109,10 @@ def cases() -> list[Case]:
           for view, suffix in (("detail", ""), ("output", "/output"), ("status", "/status.json"),
                                ("changes_csv", "/changes.csv"))],
         Case("jobs.result", "GET", "/jobs/{others_completed}/result", admin),
+        *[Case("jobs.undo_job", method, "/jobs/{own_changed}/undo", creates("publication_status"))
+          for method in ("GET", "POST")],
+        *[Case("jobs.undo_job", method, "/jobs/{others_changed}/undo", admin) for method in ("GET", "POST")],
+        Case("jobs.undo_job", "GET", "/jobs/{own_completed}/undo", nobody),  # a report changes nothing
         Case("descriptions.index", "GET", "/descriptions/", signed_in),
         Case("descriptions.search", "GET", "/descriptions/search.json?q=port", signed_in),
         Case("descriptions.view", "GET", "/descriptions/{published}", signed_in),
@@ -158,13 +175,19 @@ def world(app, roles) -> dict[str, dict[str, int | str]]:
             status: Job(type="report", user_id=user.id, status=status, parameters={}, output="")
             for status in (JobStatus.QUEUED, JobStatus.ERROR, JobStatus.COMPLETED)
         }
-        db.session.add_all(jobs.values())
+        changed = Job(type="publication_status", user_id=user.id, status=JobStatus.COMPLETED, parameters={})
+        db.session.add_all([*jobs.values(), changed])
         db.session.flush()
+        db.session.add(  # something to undo (a record changed since: the POST shows the conflict)
+            RecordChange(job_id=changed.id, description_id=draft.id, kind="updated",
+                         before={"publication_status": "draft"}, after={"publication_status": "published"})
+        )  # fmt: skip
         jobs[JobStatus.COMPLETED].result_path = str(Path(app.instance_path) / "result.csv")
         ids[user.username] = {
             "own_queued": jobs[JobStatus.QUEUED].id,
             "own_failed": jobs[JobStatus.ERROR].id,
             "own_completed": jobs[JobStatus.COMPLETED].id,
+            "own_changed": changed.id,
             "me": user.id,
         }
     (Path(app.instance_path) / "result.csv").write_text("a,b\n")
@@ -177,6 +200,7 @@ def world(app, roles) -> dict[str, dict[str, int | str]]:
             others=others["own_failed"],
             others_queued=others["own_queued"],
             others_completed=others["own_completed"],
+            others_changed=others["own_changed"],
         )
     ids[""] = {**ids["alice"]}  # anonymous: aims at alice's records
     return ids

@@ -1,0 +1,162 @@
+"""Undo: a job's changes put back from its ledger, the tree as it was, never over a later change."""
+
+from __future__ import annotations
+
+from import_export_support import fixture_bytes, run_form
+from sqlalchemy import select
+from tree_jobs_support import as_contributor, submit_job_form
+
+from actors.engine.launching import launch
+from commands.demo_data import insert_demo_fonds
+from extensions import db
+from models import ArchivalDescription as D
+from models import Job, JobStatus, RecordChange
+
+COMPARED = [c.key for c in D.__mapper__.column_attrs if c.key != "updated_at"]
+
+
+def every_description() -> list[tuple]:
+    """Every field of every description (but updated_at), by id: 'the tree as it was'."""
+    db.session.expire_all()
+    return [tuple(getattr(d, name) for name in COMPARED) for d in db.session.scalars(select(D).order_by(D.id))]
+
+
+def undo_through_the_page(client, run_jobs, job: Job, partial: bool = False) -> Job:
+    form = undo_form(client, job)
+    if partial:
+        form["partial"] = "y"
+    details = form.submit().follow()
+    undo = db.session.scalar(select(Job).where(Job.undo_of_id == job.id).order_by(Job.id.desc()))
+    assert details.request.path == f"/jobs/{undo.id}"
+    run_jobs()
+    db.session.expire_all()
+    return db.session.get(Job, undo.id)
+
+
+def undo_form(client, job: Job):
+    page = client.get(f"/jobs/{job.id}/undo")
+    return next(form for form in page.forms.values() if form.action.endswith(f"/jobs/{job.id}/undo"))
+
+
+def run_through_form(client, run_jobs, type_key: str, record: str, **fields) -> Job:
+    """Submit the type's form for record, run the job; returns it finished (the newest job)."""
+    submit_job_form(client, type_key, record, **fields)
+    run_jobs()
+    return db.session.scalar(select(Job).order_by(Job.id.desc()))
+
+
+def publish_all(client, run_jobs, slug: str) -> Job:
+    return run_through_form(client, run_jobs, "publication_status", slug, status="published", include_descendants=True)
+
+
+def test_undo_of_a_publication_puts_every_status_back_and_undo_of_the_undo_reapplies(as_user, fonds, run_jobs):
+    client = as_user("alice")
+    before = every_description()
+    job = publish_all(client, run_jobs, fonds)
+    published = every_description()
+    assert published != before
+    preview = client.get(f"/jobs/{job.id}").html.find("a", string="Undo…")
+    assert preview is not None
+    changed = len(db.session.scalars(select(RecordChange).where(RecordChange.job_id == job.id)).all())
+    assert f"{changed} records restored" in client.get(f"/jobs/{job.id}/undo").html.find(id="undo-preview").text
+    undo = undo_through_the_page(client, run_jobs, job)
+    assert undo.status == JobStatus.COMPLETED, undo.output
+    assert undo.info == f"Undid job {job.id}: {changed:,} restored."
+    assert every_description() == before
+    page = client.get(f"/jobs/{job.id}")
+    assert page.html.find("a", href=f"/jobs/{undo.id}") is not None  # linked both ways
+    again = undo_through_the_page(client, run_jobs, undo)
+    assert again.status == JobStatus.COMPLETED, again.output
+    assert every_description() == published
+
+
+def test_undo_of_an_import_deletes_what_it_created_and_the_tree_is_as_it_was(as_user, fonds, run_jobs):
+    client = as_user("alice")
+    before = every_description()
+    job = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", fixture_bytes("harbour.csv")), record=fonds)
+    assert job.status == JobStatus.COMPLETED, job.output
+    assert len(every_description()) == len(before) + 6
+    undo = undo_through_the_page(client, run_jobs, job)
+    assert undo.status == JobStatus.COMPLETED, undo.output
+    assert undo.info == f"Undid job {job.id}: 6 deleted."
+    assert every_description() == before
+
+
+def test_undo_of_a_move_puts_the_record_back_in_its_place(as_user, fonds, run_jobs):
+    client = as_user("alice")
+    other = insert_demo_fonds(5, title="Elsewhere")
+    second = D.by_slug(fonds).children()[1]
+    before = every_description()
+    job = run_through_form(client, run_jobs, "move_description", second.slug, new_parent=other)
+    assert job.status == JobStatus.COMPLETED, job.output
+    undo = undo_through_the_page(client, run_jobs, job)
+    assert undo.status == JobStatus.COMPLETED, undo.output
+    assert every_description() == before  # the same parent, the same place among its siblings
+
+
+def test_a_record_changed_since_is_a_conflict_left_alone(as_user, fonds, run_jobs):
+    client = as_user("alice")
+    job = publish_all(client, run_jobs, fonds)
+    series = D.by_slug(fonds).children()[0]
+    later = run_through_form(client, run_jobs, "publication_status", series.slug, status="draft")
+    assert later.status == JobStatus.COMPLETED
+    after_later = every_description()
+    page = client.get(f"/jobs/{job.id}/undo")
+    assert "changed since" in page.text and "changed since" in page.html.find(id="undo-conflicts").find_next("ul").text
+    refused = undo_form(client, job).submit()  # without "undo what can be undone": nothing launched
+    assert "tick “Undo what can be undone”" in refused.text
+    assert db.session.scalar(select(Job).where(Job.undo_of_id == job.id)) is None
+    undo = undo_through_the_page(client, run_jobs, job, partial=True)
+    assert undo.status == JobStatus.COMPLETED, undo.output
+    assert "1 conflict left as they are" in undo.info
+    assert f"“{series.title}” ({series.id}): changed since (publication_status); left as it is." in undo.output
+    db.session.expire_all()
+    assert D.by_slug(series.slug).publication_status.value == "draft"  # the later change stands
+    assert every_description() != after_later  # the rest went back
+
+
+def test_an_undo_that_meets_a_conflict_at_run_time_changes_nothing(as_user, fonds, run_jobs, users):
+    client = as_user("alice")
+    job = publish_all(client, run_jobs, fonds)
+    series = D.by_slug(fonds).children()[0]
+    run_through_form(client, run_jobs, "publication_status", series.slug, status="draft")
+    before = every_description()
+    undo, _ = launch("undo_job", user=users["alice"], description=job.description, undo_of_id=job.id)
+    run_jobs()
+    undo = db.session.get(Job, undo.id)
+    assert undo.status == JobStatus.ERROR
+    assert "changed since job" in undo.info and "nothing was undone" in undo.info
+    assert every_description() == before
+    assert db.session.scalars(select(RecordChange).where(RecordChange.job_id == undo.id)).all() == []
+
+
+def test_who_may_undo(as_user, fonds, run_jobs):
+    job = publish_all(as_user("alice"), run_jobs, fonds)
+    as_contributor(as_user).get(f"/jobs/{job.id}/undo", status=404)  # not theirs to see
+    assert as_user("bob").get(f"/jobs/{job.id}/undo", expect_errors=True).status_int == 404
+    assert as_user("admin").get(f"/jobs/{job.id}/undo").status_int == 200
+
+
+def test_a_job_whose_ledger_was_cleared_cannot_be_undone_and_says_so(as_user, fonds, run_jobs):
+    client = as_user("alice")
+    job = publish_all(client, run_jobs, fonds)
+    db.session.execute(RecordChange.__table__.delete().where(RecordChange.job_id == job.id))
+    db.session.commit()
+    assert client.get(f"/jobs/{job.id}").html.find("a", string="Undo…") is None
+    page = client.get(f"/jobs/{job.id}/undo")
+    assert "has no record of changes" in page.html.find(id="undo-refused").text
+    assert not page.html.select("button.danger")
+
+
+def test_flask_jobs_undo_previews_and_launches(app, as_user, fonds, run_jobs):
+    client = as_user("alice")
+    before = every_description()
+    job = publish_all(client, run_jobs, fonds)
+    runner = app.test_cli_runner()
+    missing = runner.invoke(args=["jobs", "undo", "999999"])
+    assert missing.exit_code == 1 and "The job to undo no longer exists." in missing.output
+    result = runner.invoke(args=["jobs", "undo", str(job.id)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Job {job.id}: ") and "restored" in result.output
+    run_jobs()
+    assert every_description() == before
