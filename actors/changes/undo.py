@@ -176,14 +176,15 @@ def _delete_created(original: Job, plan: UndoPlan, ledger_to: int | None) -> int
     plan.deleted += db.session.scalar(select(func.count()).select_from(doomed.subquery())) or 0
     if ledger_to is None or not plan.deleted:
         return count
-    rows = db.session.scalars(select(D).where(D.id.in_(doomed)).order_by(D.lft).execution_options(yield_per=BATCH))
+    columns = select(*D.__table__.c).where(D.id.in_(doomed)).order_by(D.lft)
+    rows = db.session.execute(columns.execution_options(yield_per=BATCH)).mappings()
     while batch := rows.fetchmany(BATCH):  # first the ledger (every row, as it is), then the deletes
-        record_rows(ledger_to, ChangeKind.DELETED, [(row.id, row_json(row), None) for row in batch])
-        db.session.expunge_all()
+        record_rows(ledger_to, ChangeKind.DELETED, [(row["id"], row_json(row), None) for row in batch])
     ids = db.session.scalars(select(RecordChange.description_id).where(
         RecordChange.job_id == ledger_to, RecordChange.kind == ChangeKind.DELETED.value)).all()  # fmt: skip
     for start in range(0, len(ids), BATCH):  # a deleted parent takes its (created) children with it
-        db.session.execute(delete(D).where(D.id.in_(ids[start : start + BATCH])))
+        statement = delete(D).where(D.id.in_(ids[start : start + BATCH]))
+        db.session.execute(statement.execution_options(synchronize_session=False))
     renumber_tree()
     return count
 

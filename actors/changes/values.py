@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -30,9 +31,9 @@ def from_json(name: str, value: Any) -> Any:
     return value
 
 
-def row_json(row: D) -> dict[str, Any]:
-    """Every column of a description, as the ledger keeps a deleted record (to insert it again)."""
-    return {column.key: jsonable(getattr(row, column.key)) for column in D.__mapper__.column_attrs}
+def row_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Every column of a description row, as the ledger keeps a deleted record (to insert it again)."""
+    return {column.name: jsonable(row[column.name]) for column in COLUMNS}
 
 
 def row_values(saved: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from import_export_support import fixture_bytes, run_form
 from sqlalchemy import select
 from tree_jobs_support import as_contributor, submit_job_form
 
+from actors.changes import undo as undo_module
 from actors.engine.launching import launch
 from commands.demo_data import insert_demo_fonds
 from extensions import db
@@ -160,3 +161,18 @@ def test_flask_jobs_undo_previews_and_launches(app, as_user, fonds, run_jobs):
     assert result.output.startswith(f"Job {job.id}: ") and "restored" in result.output
     run_jobs()
     assert every_description() == before
+
+
+def test_undo_of_an_undo_of_an_import_brings_the_records_back_batch_after_batch(as_user, fonds, run_jobs, monkeypatch):
+    monkeypatch.setattr(undo_module, "BATCH", 2)  # several batches of deletions and insertions
+    client = as_user("alice")
+    before = every_description()
+    job = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", fixture_bytes("harbour.csv")), record=fonds)
+    imported = every_description()
+    undo = undo_through_the_page(client, run_jobs, job)
+    assert undo.status == JobStatus.COMPLETED, undo.output
+    assert every_description() == before
+    again = undo_through_the_page(client, run_jobs, undo)
+    assert again.status == JobStatus.COMPLETED, again.output
+    assert again.info == f"Undid job {undo.id}: 6 created again."
+    assert every_description() == imported  # the same records, ids, fields and places
