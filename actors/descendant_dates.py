@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from actors.changes.ledger import record_rows
@@ -25,6 +27,23 @@ from models.base import utcnow
 class DescendantDatesForm(RecordJobForm):
     def validate_record(self, field) -> None:
         require_descendants(self, field)
+
+    def preview(self) -> str | None:
+        record = self.description
+        if record is None:
+            return None
+        earliest, latest, dated = descendant_date_range(record)
+        if earliest is None:
+            return _("No descendant of “%(title)s” has dates: its dates stay as they are.", title=record.title)
+        return ngettext(
+            "The dates of “%(title)s” will become %(dates)s (from %(count)s dated descendant; now: %(now)s).",
+            "The dates of “%(title)s” will become %(dates)s (from %(count)s dated descendants; now: %(now)s).",
+            dated,
+            count=format_decimal(dated),
+            title=record.title,
+            dates=display_dates(earliest, latest),
+            now=record.dates or "—",
+        )
 
 
 def descendant_date_range(record: D) -> tuple[date | None, date | None, int]:

@@ -34,6 +34,11 @@ class JobForm(FlaskForm):
 
     description: ArchivalDescription | None = None
 
+    def preview(self) -> str | None:
+        """What the job will change, said before it is launched (validated data; set-based,
+        fast on a whole fonds); None for a type that has nothing to say."""
+        return None
+
     def job_arguments(self) -> tuple[ArchivalDescription | None, dict[str, Any]]:
         """(the record the job is about, its JSON parameters) from validated data."""
         parameters: dict[str, Any] = {}

@@ -7,6 +7,7 @@ changed between the request and the run.
 
 from __future__ import annotations
 
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
@@ -49,6 +50,23 @@ class MoveDescriptionForm(RecordJobForm):
             refusal = move_refusal(record, parent)
             if refusal:
                 raise ValidationError(refusal)
+
+    def preview(self) -> str | None:
+        record = self.description
+        if record is None:
+            return None
+        parent = None if self.top_level.data else D.by_slug(self.new_parent.data)
+        where = (
+            _("to the top level") if parent is None else _("under “%(title)s”, as its last child", title=parent.title)
+        )
+        return ngettext(
+            "“%(title)s” and its %(count)s descendant will move %(where)s.",
+            "“%(title)s” and its %(count)s descendants will move %(where)s.",
+            record.descendant_count,
+            count=format_decimal(record.descendant_count),
+            title=record.title,
+            where=where,
+        )
 
     def validate_top_level(self, field) -> None:
         if field.data and self.description is not None and self.description.parent_id is None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from wtforms import BooleanField, SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired
@@ -26,6 +28,28 @@ class PublicationStatusForm(RecordJobForm):
         validators=[InputRequired()],
     )
     include_descendants = BooleanField(_l("Update descendants too"), default=False)
+
+    def preview(self) -> str | None:
+        if self.description is None:
+            return None
+        status = PublicationStatus(self.status.data)
+        total, already = db.session.execute(
+            select(func.count(), func.count().filter(D.publication_status == status)).where(
+                within(self.description, bool(self.include_descendants.data))
+            )
+        ).one()
+        return _(
+            "%(changing)s of %(total)s will become %(status)s; %(already)s already are.",
+            changing=ngettext(
+                "%(count)s description",
+                "%(count)s descriptions",
+                total - already,
+                count=format_decimal(total - already),
+            ),
+            total=format_decimal(total),
+            status=status.label,
+            already=format_decimal(already),
+        )
 
 
 def set_publication_status(record: D, status: PublicationStatus, include_descendants: bool, job_id: int) -> int:

@@ -7,11 +7,13 @@ the others); "combine" keeps theirs. Both skip exact duplicates (NOT EXISTS). Sc
 
 from __future__ import annotations
 
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, func, insert, literal, select
 from sqlalchemy.orm import aliased
 from wtforms import SelectField
+from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from actors.engine.context import report_progress, set_info
@@ -35,14 +37,41 @@ MODES = {
 SCOPES = {"all": _l("All descendants"), "digital_objects": _l("Only descendants with digital objects")}
 
 
+def _choices(options: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in options.items()]
+
+
 class InheritRightsForm(RecordJobForm):
-    mode = SelectField(_l("Mode"), choices=list(MODES.items()), default="combine", validators=[InputRequired()])
-    scope = SelectField(_l("Apply to"), choices=list(SCOPES.items()), default="all", validators=[InputRequired()])
+    mode = SelectField(_l("Mode"), choices=_choices(MODES), default="combine", validators=[InputRequired()])
+    scope = SelectField(_l("Apply to"), choices=_choices(SCOPES), default="all", validators=[InputRequired()])
 
     def validate_record(self, field) -> None:
         require_descendants(self, field)
         if self.description is not None and statement_count(self.description.id) == 0:
             raise ValidationError(_("“%(title)s” has no rights statements to inherit.", title=self.description.title))
+
+    def preview(self) -> str | None:
+        record = self.description
+        if record is None:
+            return None
+        targets = target_count(record, self.scope.data)
+        text = ngettext(
+            "The rights will be copied to %(count)s description",
+            "The rights will be copied to %(count)s descriptions",
+            targets,
+            count=format_decimal(targets),
+        )
+        if self.mode.data == "overwrite":
+            replaced = db.session.scalar(
+                select(func.count()).select_from(R).where(*_overwritten(record, self.scope.data))
+            )
+            text += " " + ngettext(
+                "(overwrite: replaces %(count)s existing statement)",
+                "(overwrite: replaces %(count)s existing statements)",
+                replaced,
+                count=format_decimal(replaced),
+            )
+        return text + "."
 
 
 def statement_count(description_id: int) -> int:
@@ -73,6 +102,14 @@ def _same_content(statement, other) -> list:
     return [getattr(statement, c).is_not_distinct_from(getattr(other, c)) for c in R.CONTENT]
 
 
+def _overwritten(record: D, scope: str) -> list:
+    """WHERE conditions on statements: those an overwrite removes (the descendants' statements
+    the record does not have)."""
+    source = aliased(R)
+    the_records_own = exists().where(source.description_id == record.id, *_same_content(R, source))
+    return [R.description_id.in_(select(D.id).where(*_in_scope(record, scope))), ~the_records_own]
+
+
 def inherit_rights(record: D, mode: str, scope: str) -> tuple[int, int]:
     """Copy the record's statements to its descendants. Returns (deleted, inserted) row counts.
 
@@ -84,11 +121,8 @@ def inherit_rights(record: D, mode: str, scope: str) -> tuple[int, int]:
     source = aliased(R)
     deleted = 0
     if mode == "overwrite":
-        the_records_own = exists().where(source.description_id == record.id, *_same_content(R, source))
         deleted = db.session.execute(
-            delete(R)
-            .where(R.description_id.in_(select(D.id).where(*_in_scope(record, scope))), ~the_records_own)
-            .execution_options(synchronize_session=False)
+            delete(R).where(*_overwritten(record, scope)).execution_options(synchronize_session=False)
         ).rowcount
     copies = (
         select(D.id, *(getattr(source, c) for c in R.CONTENT), literal(utcnow()))

@@ -82,6 +82,11 @@ def _import_rows(rows: int) -> list[dict]:
     return results
 
 
+def _tree_target(label: str) -> float:
+    """A form's preview answers while the user waits: 1 s; a tree-wide job: 2 s."""
+    return 1.0 if label.startswith("preview") else TREE_TARGET_S
+
+
 def _tree_rows(total: int) -> list[dict]:
     """Publication status and rights inheritance over a tree of ``total`` descendants."""
     import bench_tree
@@ -92,8 +97,8 @@ def _tree_rows(total: int) -> list[dict]:
             "figure": f"{database}: {label}",
             "value": round(seconds, 2),
             "unit": "s",
-            "target": f"<= {TREE_TARGET_S} s",
-            "ok": seconds <= TREE_TARGET_S,
+            "target": f"<= {_tree_target(label)} s",
+            "ok": seconds <= _tree_target(label),
         }
         for database, timings in bench_tree.run_both(total, statements=1).items()
         for label, seconds in timings

@@ -82,6 +82,37 @@ def make_app(url: str, instance: Path):
     return create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "JOBS_BROKER": "stub"})
 
 
+# (label, job type, form values): the forms' previews, timed as the form's request asks them.
+PREVIEWS = (
+    ("preview: publication status, whole fonds", "publication_status",
+     {"status": "published", "include_descendants": "y"}),
+    ("preview: inherit rights, overwrite", "inherit_rights", {"mode": "overwrite", "scope": "all"}),
+    ("preview: move a series to the top level", "move_description", {"top_level": "y"}),
+    ("preview: descendant dates", "descendant_dates", {}),
+)  # fmt: skip
+
+
+def time_preview(type_key: str, root_id: int, values: dict) -> tuple[float, str]:
+    """Validate the form and say its preview, as GET /jobs/new/<type>/preview.json does."""
+    from flask import current_app
+    from werkzeug.datastructures import MultiDict
+
+    from actors.registry import JOB_TYPES
+    from extensions import db
+    from models import ArchivalDescription as D
+
+    root = db.session.get(D, root_id)
+    record = root.children()[0].slug if type_key == "move_description" else root.slug
+    with current_app.test_request_context():
+        started = time.perf_counter()
+        form = JOB_TYPES[type_key].form(formdata=MultiDict({"record": record, **values}), meta={"csrf": False})
+        assert form.validate(), form.errors
+        text = form.preview() or ""
+        elapsed = time.perf_counter() - started
+    db.session.remove()
+    return elapsed, text
+
+
 def prepare(total: int, statements: int) -> int:
     """The fonds, its digital objects and rights statements; returns the fonds id."""
     from sqlalchemy import update
@@ -144,6 +175,10 @@ def bench(name: str, url: str, total: int, statements: int) -> list[tuple[str, f
 
             db.create_all()
             root_id = prepare(total, statements)
+            for label, type_key, values in PREVIEWS:
+                seconds, text = time_preview(type_key, root_id, values)
+                timings.append((label, seconds))
+                print(f"  {seconds:6.2f} s  {label}  [{text}]", flush=True)
             for label, type_key, parameters, before in STEPS:
                 if before:
                     before()

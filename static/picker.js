@@ -65,6 +65,7 @@
         input.value = record.slug;
       }
       chosen.textContent = texts.textChosen.replace("{title}", record.title);
+      input.dispatchEvent(new Event("change", { bubbles: true }));  // (the form's preview follows)
       close();
       input.focus();
     }

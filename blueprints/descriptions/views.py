@@ -27,6 +27,7 @@ from actors.registry import JOB_TYPES, JobType, creatable_by
 from blueprints.descriptions.blueprint import bp, description_or_404, published_only, sees_drafts, visible_ancestors
 from blueprints.descriptions.finding_aids import FindingAidUploadForm
 from blueprints.inputs import current_page, db_int
+from blueprints.jobs.changes import history_of
 from blueprints.launched import flash_launched
 from extensions import db
 from models import ArchivalDescription, FindingAid, Job, JobStatus, LevelOfDescription, Repository
@@ -109,6 +110,7 @@ def _render_view(
         .where(Job.description_id == description.id, Job.status.in_(JobStatus.active()))
         .order_by(Job.id.desc())
     ).all()
+    history = history_of(description.id, current_user)
     related = related_of([description], {}).get(description.id) or Related()
     level_name = LevelOfDescription.names().get(description.level_of_description) or description.level_of_description
     return (
@@ -119,6 +121,7 @@ def _render_view(
             containers=related.containers,
             ancestors=visible_ancestors(description),
             children=children,
+            history=history,
             finding_aid=FindingAid.for_description(description.id),
             upload_form=FindingAidUploadForm() if current_user.can(EDIT_RIGHTS) else None,
             pending_jobs=pending,

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from actors.changes.reading import csv_lines, field_changes
 from blueprints.jobs.blueprint import bp
 from extensions import db
-from models import ArchivalDescription, Job, PublicationStatus
+from models import ArchivalDescription, Job, PublicationStatus, RecordChange, User
 from models.changes import ChangeKind, change_counts, changes_of
 
 PER_PAGE = 50
@@ -45,6 +45,26 @@ class ShownChange:
     fields: list[tuple[str, str, str]]  # (label, before, after) as people read them
 
 
+HISTORY_LIMIT = 20
+
+
+def history_of(description_id: int, user: User) -> list[tuple[Job, ShownChange]]:
+    """The jobs that changed a description, newest first, with what each changed (a
+    description page's History); only jobs the user may see."""
+    query = (
+        select(RecordChange, Job)
+        .join(Job, Job.id == RecordChange.job_id)
+        .where(RecordChange.description_id == description_id)
+        .order_by(RecordChange.id.desc())
+        .limit(HISTORY_LIMIT)
+    )
+    if not user.is_admin:
+        query = query.where(Job.user_id == user.id)
+    rows = db.session.execute(query).all()
+    titles = _record_titles([(change, None, None) for change, _job in rows])
+    return [(job, _shown_change(change, None, None, titles)) for change, job in rows]
+
+
 def ledger_section(job_id: int, page: int) -> dict[str, Any]:
     """What the details page shows of the ledger: counts, one page of changes, the pages."""
     counts = change_counts(job_id)
@@ -53,19 +73,7 @@ def ledger_section(job_id: int, page: int) -> dict[str, Any]:
     page = min(max(page, 1), pages)
     rows = db.session.execute(changes_of(job_id).offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
     titles = _record_titles(rows)
-    shown = [
-        ShownChange(
-            change.kind,
-            change.description_id,
-            title,
-            slug,
-            [
-                (str(FIELD_LABELS.get(name, name)), _shown(name, old, titles), _shown(name, new, titles))
-                for name, old, new in field_changes(change)
-            ],
-        )
-        for change, title, slug in rows
-    ]
+    shown = [_shown_change(change, title, slug, titles) for change, title, slug in rows]
     return {"summary": counts_sentence(counts), "changes": shown, "page": page, "pages": pages, "total": total}
 
 
@@ -91,6 +99,14 @@ def changes_csv(job_id: int) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=job-{job_id}-changes.csv"},
     )
+
+
+def _shown_change(change: RecordChange, title: str | None, slug: str | None, titles: dict[int, str]) -> ShownChange:
+    fields = [
+        (str(FIELD_LABELS.get(name, name)), _shown(name, old, titles), _shown(name, new, titles))
+        for name, old, new in field_changes(change)
+    ]
+    return ShownChange(change.kind, change.description_id, title, slug, fields)
 
 
 def _record_titles(rows: list) -> dict[int, str]:

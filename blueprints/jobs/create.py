@@ -7,8 +7,10 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from actors.engine.launching import launch
+from actors.forms import JobForm
 from actors.registry import JOB_TYPES, JobType, creatable_by
 from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
@@ -38,11 +40,33 @@ def new_of_type(type_key: str):
     form = job_type.form(data=_filled_as(earlier, job_type)) if earlier is not None else job_type.form()
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
-        return render_template("jobs/new_form.html", job_type=job_type, form=form), status
+        preview = _preview(job_type, request.form if form.is_submitted() else request.args)
+        has_preview = job_type.form.preview is not JobForm.preview
+        context = {"job_type": job_type, "form": form, "preview": preview, "has_preview": has_preview}
+        return render_template("jobs/new_form.html", **context), status
     description, parameters = form.job_arguments()
     job, sent = launch(job_type.key, user=current_user, description=description, parameters=parameters)
     flash_launched(job, sent)
     return redirect(url_for("jobs.detail", job_id=job.id))
+
+
+@bp.get("/new/<type_key>/preview.json")
+def preview(type_key: str):
+    """What the job would change with these values (?<field>=...): the form asks as they change."""
+    return {"text": _preview(_creatable_or_abort(type_key), request.args) or ""}
+
+
+def _preview(job_type: JobType, values: MultiDict) -> str | None:
+    """The form's preview for values (a field left out keeps its default, as on a new form), or
+    None when they do not validate (the form says why on submit)."""
+    if not values.get("record"):
+        return None
+    filled = MultiDict(values)
+    for name, field in job_type.form(formdata=None, meta={"csrf": False})._fields.items():
+        if name not in filled and field.data not in (None, "", False) and not isinstance(field.data, bool):
+            filled[name] = str(field.data)
+    form = job_type.form(formdata=filled, meta={"csrf": False})
+    return form.preview() if form.validate() else None
 
 
 def _filled_as(job_id: int, job_type: JobType) -> dict[str, Any]:

@@ -171,3 +171,46 @@ def test_flask_jobs_changes_lists_and_exports_the_ledger(app, as_user, db, fonds
     assert len(list(csv.DictReader(io.StringIO(exported.output)))) == count
     missing = runner.invoke(args=["jobs", "changes", "999999"])
     assert missing.exit_code == 1 and "There is no job 999999." in missing.output
+
+
+def test_a_description_page_shows_the_jobs_that_changed_it_newest_first(as_user, db, fonds, run_jobs):
+    client = as_user("alice")
+    draft = next(d for d in db.session.scalars(D.by_slug(fonds).subtree()) if d.publication_status.value == "draft")
+    published = launch_through_form(
+        client, run_jobs, "publication_status", fonds, status="published", include_descendants=True
+    )
+    history = client.get(f"/descriptions/{draft.slug}").html.find(id="history")
+    items = [li.get_text(" ", strip=True) for li in history.find_all("li")]
+    assert len(items) == 1
+    assert items[0].startswith(f"job {published.id} (Update publication status,")
+    assert items[0].endswith("Updated Publication status: Draft → Published")
+    assert as_user("bob").get(f"/descriptions/{draft.slug}").html.find(id="history") is None  # not bob's job
+    assert as_user("admin").get(f"/descriptions/{draft.slug}").html.find(id="history") is not None
+
+
+def test_the_tree_job_forms_say_what_will_change_before_launch(as_user, db, fonds, run_jobs):
+    client = as_user("alice")
+    subtree = list(db.session.scalars(D.by_slug(fonds).subtree()))
+    published = sum(d.publication_status.value == "published" for d in subtree)
+    page = client.get("/jobs/new/publication_status", params={"record": fonds})  # the defaults: the record alone
+    root_published = D.by_slug(fonds).publication_status.value == "published"
+    expected = ("0 descriptions" if root_published else "1 description") + " of 1 will become Published; "
+    assert page.html.find(id="job-preview").text == expected + f"{int(root_published)} already are."
+    answer = client.get(
+        "/jobs/new/publication_status/preview.json",
+        params={"record": fonds, "status": "published", "include_descendants": "y"},
+    ).json
+    assert answer["text"] == (
+        f"{len(subtree) - published} descriptions of {len(subtree)} will become Published; {published} already are."
+    )
+    move = client.get("/jobs/new/move_description/preview.json", params={"record": fonds, "top_level": "y"}).json
+    assert move["text"] == ""  # already at top level: the form refuses it, so no preview
+    series = D.by_slug(fonds).children()[0]
+    move = client.get("/jobs/new/move_description/preview.json", params={"record": series.slug, "top_level": "y"}).json
+    assert move["text"] == (
+        f"“{series.title}” and its {series.descendant_count} descendants will move to the top level."
+    )
+    dates = client.get("/jobs/new/descendant_dates/preview.json", params={"record": fonds}).json
+    assert dates["text"].startswith(f"The dates of “{D.by_slug(fonds).title}” will become ")
+    assert client.get("/jobs/new/finding_aid").html.find(id="job-preview") is None  # nothing to preview
+    assert client.get("/jobs/new/no_such_type/preview.json", status=404)

@@ -89,6 +89,10 @@ def cases() -> list[Case]:
     """In an order where no request undoes what a later one needs (clear and logout last)."""
     per_type = [Case("jobs.new_of_type", "GET", f"/jobs/new/{key}", creates(key)) for key in JOB_TYPES]
     per_type += [Case("jobs.new_of_type", "POST", f"/jobs/new/{key}", creates(key)) for key in JOB_TYPES]
+    per_type += [
+        Case("jobs.preview", "GET", f"/jobs/new/{key}/preview.json?record={{published}}", creates(key))
+        for key in JOB_TYPES
+    ]
     return [
         Case("index", "GET", "/", public),
         Case("static", "GET", "/static/style.css", public),
