@@ -25,7 +25,7 @@ from actors.descendant_dates import DescendantDatesForm, calculate_descendant_da
 from actors.exporting.job import ExportForm, export_descriptions
 from actors.finding_aid import FindingAidForm, generate_finding_aid
 from actors.forms import JobForm
-from actors.importing.job import ImportForm, ValidateCsvForm, import_descriptions, validate_csv
+from actors.importing.job import ImportForm, check_import, import_descriptions
 from actors.move import MoveDescriptionForm, move_description
 from actors.publication import PublicationStatusForm, update_publication_status
 from actors.reports import ReportForm, generate_report
@@ -173,6 +173,7 @@ BUILT_IN = (
         locks_record=True,
         run_concurrently=True,
         record_field="record",
+        undoable=True,
     ),
     JobType(
         key="import_descriptions",
@@ -198,10 +199,13 @@ BUILT_IN = (
     ),
     JobType(
         key="validate_csv",
-        label=_l("Validate CSV"),
-        perform=validate_csv,
-        description=_l("Check an AtoM CSV file as an import would, and list every problem; imports nothing."),
-        form=ValidateCsvForm,
+        label=_l("Check import"),  # (its key from when it was "Validate CSV", for CSV alone)
+        perform=check_import,
+        description=_l(
+            "Check an AtoM CSV or EAD 2002 file as an import would: what it would create, update and skip, "
+            "every problem and warning; writes nothing."
+        ),
+        form=ImportForm,
         create_permissions=("import_descriptions",),
         rerun_safe=True,  # reads only
         run_concurrently=True,

@@ -16,6 +16,7 @@ from wtforms import SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
+from actors.changes.rights_ledger import record_rights_after, record_rights_before
 from actors.engine.context import report_progress, set_info
 from actors.forms import RecordJobForm
 from actors.tree_jobs import (
@@ -110,14 +111,16 @@ def _overwritten(record: D, scope: str) -> list:
     return [R.description_id.in_(select(D.id).where(*_in_scope(record, scope))), ~the_records_own]
 
 
-def inherit_rights(record: D, mode: str, scope: str) -> tuple[int, int]:
+def inherit_rights(record: D, mode: str, scope: str, job_id: int) -> tuple[int, int]:
     """Copy the record's statements to its descendants. Returns (deleted, inserted) row counts.
+    The job's ledger keeps the statements before and after of each descendant that changed.
 
     Copies already in place stay: overwrite removes only the statements the record does
     not have, so running it again rewrites nothing. Both modes then add, in one
     INSERT ... SELECT, the copies a descendant lacks.
     """
     check_options(mode, scope)
+    record_rights_before(job_id, _in_scope(record, scope))
     source = aliased(R)
     deleted = 0
     if mode == "overwrite":
@@ -135,6 +138,7 @@ def inherit_rights(record: D, mode: str, scope: str) -> tuple[int, int]:
         .from_select(["description_id", *R.CONTENT, "created_at"], copies)
         .execution_options(preserve_rowcount=True)  # INSERT rowcount is kept only when asked for
     ).rowcount
+    record_rights_after(job_id)
     return deleted, inserted
 
 
@@ -155,7 +159,7 @@ def inherit_rights_job(job_id: int) -> None:
         f"Copying {plural(statements, 'rights statement')} of “{record.title}” to 0 of {plural(targets, 'descendant')} "
         f"({SCOPES.get(scope, scope).lower()}, {mode})...",
     )
-    deleted, inserted = inherit_rights(record, mode, scope)
+    deleted, inserted = inherit_rights(record, mode, scope, job_id)
     report_progress(targets, targets, f"Copied to {targets:,} of {plural(targets, 'descendant')}.")
     db.session.commit()
     summary = f"{plural(inserted, 'rights statement')} added to {plural(targets, 'descendant')}"

@@ -28,6 +28,8 @@ from sqlalchemy import delete, func, insert, select, update
 
 from actors.changes.created import blocked_creations, created_ids
 from actors.changes.ledger import jsonable, record_rows
+from actors.changes.rights_ledger import FIELD as RIGHTS
+from actors.changes.rights_ledger import put_back, same_statements, statements_of
 from actors.changes.values import from_json, row_json, row_values
 from actors.engine.context import BadInput
 from actors.importing.write import renumber_tree
@@ -106,34 +108,40 @@ def _batches(job_id: int, kind: ChangeKind, newest_first: bool = False) -> Itera
 
 
 def _restore(batch: list[RecordChange], plan: UndoPlan, ledger_to: int | None) -> None:
-    """Fields back to their before-values, where they still hold what the job wrote."""
-    names = sorted({name for change in batch for name in change.after or {}})
+    """Fields back to their before-values, where they still hold what the job wrote (rights
+    statements: the whole list, whatever its order)."""
+    names = sorted({name for change in batch for name in change.after or {}} - {RIGHTS})
     query = select(D.id, *(getattr(D, name) for name in names)).where(D.id.in_([c.description_id for c in batch]))
     current = {row[0]: dict(zip(names, row[1:], strict=True)) for row in db.session.execute(query)}
+    rights_now = statements_of([c.description_id for c in batch if RIGHTS in (c.after or {})])
     groups: dict[str, list[int]] = defaultdict(list)  # the same before-values: one UPDATE
+    rights_back: dict[int, list] = {}
     restored = []
     for change in batch:
-        now = current.get(change.description_id)
+        now, after = current.get(change.description_id), change.after or {}
         if now is None:
             plan.conflicts.append((change.description_id, "deleted since"))
             continue
-        moved_on = [name for name, value in (change.after or {}).items() if jsonable(now[name]) != value]
+        moved_on = [name for name, value in after.items() if name != RIGHTS and jsonable(now[name]) != value]
+        if RIGHTS in after and not same_statements(rights_now[change.description_id], after[RIGHTS]):
+            moved_on.append(RIGHTS)
         if moved_on:
             plan.conflicts.append((change.description_id, f"changed since ({', '.join(moved_on)})"))
             continue
-        groups[json.dumps(change.before, sort_keys=True)].append(change.description_id)
+        before = dict(change.before or {})
+        if RIGHTS in before:
+            rights_back[change.description_id] = before.pop(RIGHTS)
+        if before:
+            groups[json.dumps(before, sort_keys=True)].append(change.description_id)
         restored.append((change.description_id, change.after, change.before))
     plan.restored += len(restored)
     if ledger_to is None:
         return
-    for before, ids in groups.items():
-        values = {name: from_json(name, value) for name, value in json.loads(before).items()}
-        db.session.execute(
-            update(D)
-            .where(D.id.in_(ids))
-            .values(**values, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+    for before_values, ids in groups.items():
+        values = {name: from_json(name, value) for name, value in json.loads(before_values).items()}
+        statement = update(D).where(D.id.in_(ids)).values(**values, updated_at=utcnow())
+        db.session.execute(statement.execution_options(synchronize_session=False))
+    put_back(rights_back)
     record_rows(ledger_to, ChangeKind.UPDATED, restored)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime
+from sqlalchemy import Date, DateTime, Table
 from sqlalchemy import Enum as EnumType
 
 from actors.changes.ledger import jsonable
@@ -16,11 +16,11 @@ from models import ArchivalDescription as D
 COLUMNS = D.__table__.c
 
 
-def from_json(name: str, value: Any) -> Any:
-    """The ledger's value of field ``name`` as the column takes it (dates, enums)."""
+def from_json(name: str, value: Any, table: Table = D.__table__) -> Any:
+    """The ledger's value of column ``name`` of table (descriptions) as the column takes it (dates, enums)."""
     if value is None:
         return None
-    column_type = COLUMNS[name].type
+    column_type = table.c[name].type
     if isinstance(column_type, DateTime):
         return datetime.fromisoformat(value)
     if isinstance(column_type, Date):

@@ -85,13 +85,6 @@ class ImportForm(JobForm):
         return description, parameters
 
 
-class ValidateCsvForm(JobForm):
-    file = FileField(_l("CSV file"), description=_l("An AtoM archival-description CSV file (.csv)."))
-
-    def validate_file(self, field: FileField) -> None:
-        validate_upload(self, field, "csv")
-
-
 def open_reader(path: str, fmt: str) -> CsvReader | EadReader:
     if not Path(path).is_file():
         raise ImportFailed("The uploaded file is no longer there; upload it again.")
@@ -156,9 +149,9 @@ def import_descriptions(job_id: int) -> None:
         _import_descriptions(job_id)
 
 
-def _import_descriptions(job_id: int) -> None:
-    job = db.session.get(Job, job_id)
-    params = job.parameters
+def _opened(job_id: int, verb: str) -> tuple[CsvReader | EadReader, Plan, ArchivalDescription | None]:
+    """The job's file opened and its plan begun (parent, match option), as import and check share them."""
+    params = db.session.get(Job, job_id).parameters
     upload = params.get("file") or {}
     fmt = params.get("format") or "auto"
     fmt = format_for(upload.get("filename", ""), None if fmt == "auto" else fmt)
@@ -172,10 +165,13 @@ def _import_descriptions(job_id: int) -> None:
             raise ImportFailed(f"The parent description “{params['parent']}” no longer exists.")
     reader = open_reader(upload.get("path", ""), fmt)
     where = f"under “{parent.title}”" if parent else "at the top level"
-    print(f"Importing {upload.get('filename')} ({fmt.upper()}) {where}; existing matches: {match_mode}.", flush=True)
+    print(f"{verb} {upload.get('filename')} ({fmt.upper()}) {where}; existing matches: {match_mode}.", flush=True)
     describe_columns(reader)
+    return reader, Plan(parent.id if parent else None, match_mode), parent
 
-    plan = Plan(parent.id if parent else None, match_mode)
+
+def _import_descriptions(job_id: int) -> None:
+    reader, plan, parent = _opened(job_id, "Importing")
     plan_rows(reader, plan)
     if plan.count == 0:
         raise ImportFailed("The file holds no records. Nothing was imported.")
@@ -206,15 +202,10 @@ def _warnings_note(plan: Plan) -> str:
     return f", {count:,} warning{'s' if count != 1 else ''} (see details)" if count else ""
 
 
-def validate_csv(job_id: int) -> None:
-    """The "Validate CSV" actor: the import's checks, every problem reported, nothing written."""
-
-    job = db.session.get(Job, job_id)
-    upload = job.parameters.get("file") or {}
-    reader = open_reader(upload.get("path", ""), "csv")
-    print(f"Validating {upload.get('filename')}.", flush=True)
-    describe_columns(reader)
-    plan = Plan(None, "new")
+def check_import(job_id: int) -> None:
+    """The "Check import" actor (key validate_csv): an import's checks on a CSV or EAD file, with
+    what it would create, update and skip, every problem and warning reported; nothing written."""
+    reader, plan, _parent = _opened(job_id, "Checking")
     try:
         with fewer_collections():
             plan_rows(reader, plan)
@@ -225,4 +216,8 @@ def validate_csv(job_id: int) -> None:
     db.session.rollback()
     count = plan.problem_count
     info = f"{count:,} problem{'s' if count != 1 else ''} found" if count else "No problems found"
-    set_info(f"{info}{_warnings_note(plan)}.")
+    matched = plan.count - plan.new_count
+    updated, skipped = (matched, 0) if plan.match_mode == "update" else (0, matched)
+    would = f"Would create {plan.new_count:,}, update {updated:,}, skip {skipped:,} descriptions"
+    print(f"{would}; nothing was written.", flush=True)
+    set_info(f"{info}{_warnings_note(plan)}. {would}.")

@@ -32,6 +32,7 @@ FIELD_LABELS = {
     "level_of_description": _l("Level of description"),
     "extent_and_medium": _l("Extent and medium"),
     "scope_and_content": _l("Scope and content"),
+    "rights": _l("Rights"),
 }
 RECORD_FIELDS = ("parent_id", "previous_sibling_id")  # values that are description ids
 
@@ -127,6 +128,8 @@ def _record_titles(rows: list) -> dict[int, str]:
 def _shown(name: str, value: Any, titles: dict[int, str]) -> str:
     if value is None:
         return _("(top level)") if name == "parent_id" else _("(first)") if name == "previous_sibling_id" else "—"
+    if name == "rights":
+        return "; ".join(_statement(statement) for statement in value) or _("none")
     if name in RECORD_FIELDS:
         return titles.get(value, _("description %(id)s (deleted)", id=value))
     if name == "publication_status":
@@ -136,3 +139,11 @@ def _shown(name: str, value: Any, titles: dict[int, str]) -> str:
             return str(value)
     text = str(value)
     return text if len(text) <= SHOWN_TEXT else text[:SHOWN_TEXT] + "…"
+
+
+def _statement(statement: dict[str, Any]) -> str:
+    """'copyright, display, allow (1950-01-01 to 1999-12-31): note' — a rights statement in one line."""
+    text = ", ".join(str(statement.get(part) or "") for part in ("basis", "act", "restriction"))
+    dates = " to ".join(str(statement[end]) for end in ("start_date", "end_date") if statement.get(end))
+    note = statement.get("note")
+    return text + (f" ({dates})" if dates else "") + (f": {note}" if note else "")

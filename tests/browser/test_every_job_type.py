@@ -68,7 +68,9 @@ def test_every_job_type_is_launched_without_a_slug_and_shows_first(browser, live
         with app.app_context():
             assert db.session.get(Job, job_id).type == key
         browser.find_element(By.CSS_SELECTOR, "header nav a[href$='/jobs/']").click()
-        row = browser.find_element(By.CSS_SELECTOR, "table.jobs tbody tr")
+        row = WebDriverWait(browser, 10).until(  # (the details page before it has no jobs table)
+            lambda d: next(iter(d.find_elements(By.CSS_SELECTOR, "table.jobs tbody tr")), None)
+        )
         assert row.get_attribute("id") == f"job-{job_id}", f"{key}: the job just launched is not the first row"
         bottom = browser.execute_script("const r = arguments[0].getBoundingClientRect(); return r.bottom", row)
         assert bottom <= browser.execute_script("return window.innerHeight"), f"{key}: below the fold"

@@ -273,12 +273,12 @@ def test_rows_out_of_tree_order_still_build_the_right_tree(as_user, run_jobs, fo
 
 def test_permissions(as_user, roles, post, db):
     menu = lambda page: [a.get_text(strip=True) for a in page.html.select("ul.job-types a")]  # noqa: E731
-    assert {"Import descriptions", "Validate CSV", "Export descriptions"} <= set(
+    assert {"Import descriptions", "Check import", "Export descriptions"} <= set(
         menu(as_user("alice").get("/jobs/new"))
     )
     carol = as_user("carol")
     labels = menu(carol.get("/jobs/new"))
-    assert "Import descriptions" not in labels and "Validate CSV" not in labels and "Export descriptions" in labels
+    assert "Import descriptions" not in labels and "Check import" not in labels and "Export descriptions" in labels
     carol.get("/jobs/new/import_descriptions", status=403)
     assert post("/jobs/new/import_descriptions", {"match": "skip"}).status_int == 403
     assert post("/jobs/new/validate_csv", {}).status_int == 403

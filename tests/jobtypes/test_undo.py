@@ -7,11 +7,14 @@ from sqlalchemy import select
 from tree_jobs_support import as_contributor, submit_job_form
 
 from actors.changes import undo as undo_module
+from actors.changes import undo_job as undo_job_module
+from actors.engine import context
 from actors.engine.launching import launch
 from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription as D
 from models import Job, JobStatus, RecordChange
+from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
 
 COMPARED = [c.key for c in D.__mapper__.column_attrs if c.key != "updated_at"]
 
@@ -176,3 +179,57 @@ def test_undo_of_an_undo_of_an_import_brings_the_records_back_batch_after_batch(
     assert again.status == JobStatus.COMPLETED, again.output
     assert again.info == f"Undid job {undo.id}: 6 created again."
     assert every_description() == imported  # the same records, ids, fields and places
+
+
+def test_an_undo_canceled_midway_rolls_back(as_user, fonds, run_jobs, users, monkeypatch):
+    client = as_user("alice")
+    job = publish_all(client, run_jobs, fonds)
+    published = every_description()
+    monkeypatch.setattr(undo_module, "BATCH", 2)  # a checkpoint every two records
+    monkeypatch.setattr(context.checkpoint, "__defaults__", (0.0,))  # every checkpoint looks
+    real = undo_job_module.report_progress
+    asked = []
+
+    def cancel_after_some(done, total, text, unit):
+        if done >= 4:  # someone clicks "Cancel the job" (the request is read at the checkpoint)
+            asked.append(done)
+        real(done, total, text, unit)
+
+    monkeypatch.setattr(undo_job_module, "report_progress", cancel_after_some)
+    monkeypatch.setattr(Job, "cancel_request", classmethod(lambda cls, job_id: (bool(asked), "alice")))
+    undo, _ = launch("undo_job", user=users["alice"], description=job.description, undo_of_id=job.id)
+    run_jobs()
+    db.session.expire_all()
+    undo = db.session.get(Job, undo.id)
+    assert undo.status == JobStatus.CANCELED, undo.output
+    assert asked and "Undone 4 of" in undo.output  # it was midway: some records had been put back
+    assert every_description() == published  # the records it had put back are as the job left them
+    assert db.session.scalars(select(RecordChange).where(RecordChange.job_id == undo.id)).all() == []
+
+
+def every_statement() -> list[tuple]:
+    db.session.expire_all()
+    rows = db.session.scalars(select(RightsStatement))
+    return sorted((row.description_id, *(str(getattr(row, name)) for name in RightsStatement.CONTENT)) for row in rows)
+
+
+def test_inherit_rights_is_ledgered_per_description_and_undone(as_user, fonds, run_jobs):
+    client = as_user("alice")
+    root = D.by_slug(fonds)
+    series = root.children()[0]
+    for record, note in ((root, "the fonds' own"), (series, "the series' own")):
+        db.session.add(RightsStatement(description_id=record.id, basis=RightsBasis.COPYRIGHT, act=RightsAct.DISPLAY,
+                                       restriction=RightsRestriction.ALLOW, note=note))  # fmt: skip
+    db.session.commit()
+    before, statements = every_description(), every_statement()
+    job = run_through_form(client, run_jobs, "inherit_rights", fonds, mode="overwrite", scope="all")
+    assert job.status == JobStatus.COMPLETED, job.output
+    rows = db.session.scalars(select(RecordChange).where(RecordChange.job_id == job.id)).all()
+    assert len(rows) == root.descendant_count  # every descendant changed: each had none, or the series' own
+    by_id = {row.description_id: row for row in rows}
+    own = [{"basis": "copyright", "act": "display", "restriction": "allow", "start_date": None, "end_date": None}]
+    assert by_id[series.id].before == {"rights": [{**own[0], "note": "the series' own"}]}
+    assert by_id[series.id].after == {"rights": [{**own[0], "note": "the fonds' own"}]}
+    undo = undo_through_the_page(client, run_jobs, job)
+    assert undo.status == JobStatus.COMPLETED, undo.output
+    assert every_statement() == statements and every_description() == before
