@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, g, render_template, request
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -203,6 +204,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["duration"] = format_duration
     app.jinja_env.globals["progress_text"] = progress_text
+    app.jinja_env.filters["number"] = format_decimal  # 12,403 / 12 403: the page's number format
     app.jinja_env.filters["level"] = level_label
     app.jinja_env.filters["note_blocks"] = note_blocks
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, abort, stream_with_context
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -81,11 +81,19 @@ def ledger_section(job_id: int, page: int) -> dict[str, Any]:
 def counts_sentence(counts: dict[str, int]) -> str:
     """'4,999 created, 12 updated, 3 skipped' (in the order of ChangeKind)."""
     words = {
-        ChangeKind.CREATED.value: lambda n: ngettext("%(num)s created", "%(num)s created", n),
-        ChangeKind.UPDATED.value: lambda n: ngettext("%(num)s updated", "%(num)s updated", n),
-        ChangeKind.MOVED.value: lambda n: ngettext("%(num)s moved", "%(num)s moved", n),
-        ChangeKind.DELETED.value: lambda n: ngettext("%(num)s deleted", "%(num)s deleted", n),
-        ChangeKind.SKIPPED.value: lambda n: ngettext("%(num)s skipped", "%(num)s skipped", n),
+        ChangeKind.CREATED.value: lambda n: ngettext(
+            "%(count)s created", "%(count)s created", n, count=format_decimal(n)
+        ),
+        ChangeKind.UPDATED.value: lambda n: ngettext(
+            "%(count)s updated", "%(count)s updated", n, count=format_decimal(n)
+        ),
+        ChangeKind.MOVED.value: lambda n: ngettext("%(count)s moved", "%(count)s moved", n, count=format_decimal(n)),
+        ChangeKind.DELETED.value: lambda n: ngettext(
+            "%(count)s deleted", "%(count)s deleted", n, count=format_decimal(n)
+        ),
+        ChangeKind.SKIPPED.value: lambda n: ngettext(
+            "%(count)s skipped", "%(count)s skipped", n, count=format_decimal(n)
+        ),
     }
     return ", ".join(words[kind.value](counts[kind.value]) for kind in ChangeKind if counts.get(kind.value))
 

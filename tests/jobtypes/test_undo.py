@@ -233,3 +233,23 @@ def test_inherit_rights_is_ledgered_per_description_and_undone(as_user, fonds, r
     undo = undo_through_the_page(client, run_jobs, job)
     assert undo.status == JobStatus.COMPLETED, undo.output
     assert every_statement() == statements and every_description() == before
+
+
+def test_a_5000_record_import_into_the_wrong_place_is_seen_and_undone(as_user, fonds, run_jobs):
+    """The issue's "done when": the job page says exactly what it created, the Undo previews it,
+    and afterwards the tree is as it was."""
+    rows = ["legacyId,parentId,identifier,title,levelOfDescription"]
+    rows.append("1,,W,Wrong place fonds,Fonds")
+    rows += [f"{n},{1 if n <= 51 else 2 + (n % 50)},W-{n},Record {n},{'Series' if n <= 51 else 'File'}"
+             for n in range(2, 5001)]  # fmt: skip
+    client = as_user("alice")
+    before = every_description()
+    job = run_form(client, run_jobs, "import_descriptions", ("big.csv", "\n".join(rows).encode()), record=fonds)
+    assert job.status == JobStatus.COMPLETED, job.info
+    page = client.get(f"/jobs/{job.id}")
+    assert page.html.find(id="changes-summary").get_text(" ", strip=True).startswith("5,000 created.")
+    assert "Page 1 of 100" in page.html.find("nav", class_="pager").text
+    assert "5,000 records it created deleted" in client.get(f"/jobs/{job.id}/undo").html.find(id="undo-preview").text
+    undo = undo_through_the_page(client, run_jobs, job)
+    assert undo.info == f"Undid job {job.id}: 5,000 deleted."
+    assert every_description() == before
