@@ -10,14 +10,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from extensions import db
-from models.changes import RecordChange, changes_of
+from models.changes import ChangeKind, RecordChange, changes_of
 from models.spreadsheet import guard_for_spreadsheet
 
 HEADER = ("job", "change", "description_id", "slug", "title", "field", "before", "after")
 
 
 def field_changes(change: RecordChange) -> list[tuple[str, Any, Any]]:
-    """(field, before, after) for each field the change touched; none for a creation or a skip."""
+    """(field, before, after) for each field the change touched; none for a creation, a skip or a
+    deletion (whose before is the whole record, kept to insert it again)."""
+    if change.kind == ChangeKind.DELETED.value:
+        return []
     before, after = change.before or {}, change.after or {}
     return [(name, before.get(name), after.get(name)) for name in dict.fromkeys([*before, *after])]
 
@@ -37,7 +40,7 @@ def csv_lines(job_id: int) -> Iterator[str]:
                     change.kind,
                     change.description_id,
                     slug or "",
-                    guard_for_spreadsheet(title or ""),
+                    guard_for_spreadsheet(title or (change.before or {}).get("title") or ""),
                     field,
                     guard_for_spreadsheet(_cell(before)),
                     guard_for_spreadsheet(_cell(after)),

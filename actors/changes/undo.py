@@ -30,7 +30,7 @@ from actors.changes.created import blocked_creations, created_ids
 from actors.changes.ledger import jsonable, record_rows
 from actors.changes.rights_ledger import FIELD as RIGHTS
 from actors.changes.rights_ledger import put_back, same_statements, statements_of
-from actors.changes.values import from_json, row_json, row_values
+from actors.changes.values import HELD_KEY, from_json, held_rows, insert_held, row_json, row_values
 from actors.engine.context import BadInput
 from actors.importing.write import renumber_tree
 from extensions import db
@@ -186,8 +186,10 @@ def _delete_created(original: Job, plan: UndoPlan, ledger_to: int | None) -> int
         return count
     columns = select(*D.__table__.c).where(D.id.in_(doomed)).order_by(D.lft)
     rows = db.session.execute(columns.execution_options(yield_per=BATCH)).mappings()
-    while batch := rows.fetchmany(BATCH):  # first the ledger (every row, as it is), then the deletes
-        record_rows(ledger_to, ChangeKind.DELETED, [(row["id"], row_json(row), None) for row in batch])
+    while batch := rows.fetchmany(BATCH):  # first the ledger (every row as it is, what it holds), then the deletes
+        held = held_rows([row["id"] for row in batch])
+        deleted = [(row["id"], {**row_json(row), HELD_KEY: held[row["id"]]}, None) for row in batch]
+        record_rows(ledger_to, ChangeKind.DELETED, deleted)
     ids = db.session.scalars(select(RecordChange.description_id).where(
         RecordChange.job_id == ledger_to, RecordChange.kind == ChangeKind.DELETED.value)).all()  # fmt: skip
     for start in range(0, len(ids), BATCH):  # a deleted parent takes its (created) children with it
@@ -208,5 +210,6 @@ def _recreate(batch: list[RecordChange], plan: UndoPlan, ledger_to: int | None) 
         return
     rows = sorted((row_values(change.before or {}) for change in fresh), key=lambda row: (row["depth"], row["lft"]))
     db.session.execute(insert(D), rows)
+    insert_held([(change.before or {}).get(HELD_KEY) or {} for change in fresh])
     record_rows(ledger_to, ChangeKind.CREATED, [(row["id"], None, None) for row in rows])
     renumber_tree()

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table
+from sqlalchemy import Column, Date, DateTime, Table, insert, select
 from sqlalchemy import Enum as EnumType
 
 from actors.changes.ledger import jsonable
+from extensions import db
 from models import ArchivalDescription as D
 
 COLUMNS = D.__table__.c
@@ -37,5 +38,44 @@ def row_json(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def row_values(saved: dict[str, Any]) -> dict[str, Any]:
-    """A deleted record's saved columns back as values to insert (columns added since: defaults)."""
+    """A deleted record's saved columns back as values to insert (columns added since: defaults;
+    what it held is HELD_KEY's)."""
     return {name: from_json(name, value) for name, value in saved.items() if name in COLUMNS}
+
+
+def _held_tables() -> list[tuple[Table, Column]]:
+    """(table, its column naming a description) of what goes with a deleted description
+    (ON DELETE CASCADE): notes, events, access points, containers, rights, its finding aid."""
+    held = []
+    for table in D.metadata.sorted_tables:
+        for key in table.foreign_keys:
+            if key.column.table is D.__table__ and table is not D.__table__ and key.ondelete == "CASCADE":
+                held.append((table, key.parent))
+    return held
+
+
+HELD = _held_tables()
+HELD_KEY = "_held"  # in a deleted record's ledger row: what went with it
+
+
+def held_rows(ids: list[int]) -> dict[int, dict[str, list[dict[str, Any]]]]:
+    """What each of these descriptions holds in the other tables, as the ledger keeps it (an own
+    numeric id is left out: inserted again, the rows get new ones)."""
+    found: dict[int, dict[str, list[dict[str, Any]]]] = {record_id: {} for record_id in ids}
+    for table, column in HELD:
+        kept = [c for c in table.columns if not (c.primary_key and c.name == "id")]
+        for row in db.session.execute(select(*kept).where(column.in_(ids))).mappings():
+            found[row[column.name]].setdefault(table.name, []).append({c.name: jsonable(row[c.name]) for c in kept})
+    return found
+
+
+def insert_held(saved: list[dict[str, list[dict[str, Any]]]]) -> None:
+    """Insert again what deleted descriptions held (they are back first)."""
+    for table, _column in HELD:
+        rows = [
+            {name: from_json(name, value, table) for name, value in row.items()}
+            for held in saved
+            for row in held.get(table.name, ())
+        ]
+        if rows:
+            db.session.execute(insert(table), rows)

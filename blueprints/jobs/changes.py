@@ -115,6 +115,8 @@ def _shown_change(change: RecordChange, title: str | None, slug: str | None, tit
         (str(FIELD_LABELS.get(name, name)), _shown(name, old, titles), _shown(name, new, titles))
         for name, old, new in field_changes(change)
     ]
+    if title is None and change.kind == ChangeKind.DELETED.value:
+        title = (change.before or {}).get("title")  # the record is gone: its title is in the ledger
     return ShownChange(change.kind, change.description_id, title, slug, fields)
 
 

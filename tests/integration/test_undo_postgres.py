@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 from import_export_support import FIXTURES
-from sqlalchemy import select
+from sqlalchemy import func, select
 from tree_jobs_support import assert_consistent, run_all
 
+from actors.changes.values import HELD
 from actors.engine.launching import launch
 from commands.demo_data import insert_demo_fonds
 from extensions import db
@@ -21,6 +22,10 @@ COMPARED = [c.key for c in D.__mapper__.column_attrs if c.key != "updated_at"]
 def every_description() -> list[tuple]:
     db.session.expire_all()
     return [tuple(getattr(d, name) for name in COMPARED) for d in db.session.scalars(select(D).order_by(D.id))]
+
+
+def held_counts() -> dict[str, int]:
+    return {table.name: db.session.scalar(select(func.count()).select_from(table)) for table, _ in HELD}
 
 
 def finished(type_key: str, **launched) -> Job:
@@ -73,13 +78,14 @@ def test_an_import_undone_and_applied_again():
     path = FIXTURES / "harbour.csv"
     parameters = {"file": {"path": str(path), "filename": "harbour.csv"}, "format": "auto", "parent": fonds.slug}
     job = finished("import_descriptions", description=fonds, parameters={**parameters, "match": "skip"})
-    imported = every_description()
+    imported, held = every_description(), held_counts()
     assert len(imported) == len(before) + 6
     undo = undone(job)
     assert undo.info == f"Undid job {job.id}: 6 deleted."
     assert every_description() == before
     undone(undo)
     assert every_description() == imported  # the same ids (the sequence is not asked again), fields and places
+    assert held_counts() == held  # and their events, notes, access points
     assert_consistent(db)
 
 

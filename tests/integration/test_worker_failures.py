@@ -126,3 +126,26 @@ def test_sigterm_mid_job_leaves_nothing_running(stack):
     # The next worker's dispatcher sends the re-queued job and it completes.
     start_worker()
     wait_for(lambda: fresh(job_id).status == JobStatus.COMPLETED, timeout=180)
+
+
+def test_a_worker_killed_mid_undo_leaves_the_records_and_the_undo_ends_in_error(stack, tmp_path):
+    """An Undo is not run again after its worker dies (it is not rerun-safe): the reaper ends it
+    in Error, and its transaction, never committed, changed nothing."""
+    app, start_worker = stack
+    rows = ["legacyId,parentId,identifier,title,levelOfDescription", "1,,K,Killed undo fonds,Fonds"]
+    rows += [f"{n},1,K-{n},Record {n},File" for n in range(2, 20_001)]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(rows))
+    parameters = {"file": {"path": str(path), "filename": "big.csv"}, "format": "csv", "match": "skip"}
+    imported, _ = launch("import_descriptions", parameters={**parameters, "parent": None})
+    worker = start_worker()
+    wait_for(lambda: fresh(imported.id).status == JobStatus.COMPLETED, timeout=120)
+    count = db.session.scalar(select(db.func.count()).select_from(ArchivalDescription))
+    undo, _ = launch("undo_job", description=fresh(imported.id).description, undo_of_id=imported.id)
+    wait_for(lambda: "Undoing job" in (fresh(undo.id).output or ""), timeout=60)  # it has begun
+    os.kill(running_worker_pid(undo.id), signal.SIGKILL)
+    ended = wait_for(lambda: (j := fresh(undo.id)).status in JobStatus.inactive() and j, timeout=90)
+    assert ended.status == JobStatus.ERROR and ended.attempt == 1, ended.output  # not run again
+    assert ended.info.startswith("Worker lost at ")
+    assert db.session.scalar(select(db.func.count()).select_from(ArchivalDescription)) == count
+    assert worker.poll() is None  # (the supervisor restarted the killed process)

@@ -8,6 +8,7 @@ from tree_jobs_support import as_contributor, submit_job_form
 
 from actors.changes import undo as undo_module
 from actors.changes import undo_job as undo_job_module
+from actors.changes.values import HELD
 from actors.engine import context
 from actors.engine.launching import launch
 from commands.demo_data import insert_demo_fonds
@@ -23,6 +24,16 @@ def every_description() -> list[tuple]:
     """Every field of every description (but updated_at), by id: 'the tree as it was'."""
     db.session.expire_all()
     return [tuple(getattr(d, name) for name in COMPARED) for d in db.session.scalars(select(D).order_by(D.id))]
+
+
+def everything_held() -> dict[str, list[tuple]]:
+    """Every row of the tables that hang from descriptions (notes, events, ...), own ids left out."""
+    db.session.expire_all()
+    found = {}
+    for table, _column in HELD:
+        kept = [c for c in table.columns if not (c.primary_key and c.name == "id")]
+        found[table.name] = sorted(tuple(map(str, row)) for row in db.session.execute(select(*kept)))
+    return found
 
 
 def undo_through_the_page(client, run_jobs, job: Job, partial: bool = False) -> Job:
@@ -171,7 +182,8 @@ def test_undo_of_an_undo_of_an_import_brings_the_records_back_batch_after_batch(
     client = as_user("alice")
     before = every_description()
     job = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", fixture_bytes("harbour.csv")), record=fonds)
-    imported = every_description()
+    imported, held = every_description(), everything_held()
+    assert any(held.values())  # the file's events, notes, access points...
     undo = undo_through_the_page(client, run_jobs, job)
     assert undo.status == JobStatus.COMPLETED, undo.output
     assert every_description() == before
@@ -179,6 +191,7 @@ def test_undo_of_an_undo_of_an_import_brings_the_records_back_batch_after_batch(
     assert again.status == JobStatus.COMPLETED, again.output
     assert again.info == f"Undid job {undo.id}: 6 created again."
     assert every_description() == imported  # the same records, ids, fields and places
+    assert everything_held() == held  # and what they held
 
 
 def test_an_undo_canceled_midway_rolls_back(as_user, fonds, run_jobs, users, monkeypatch):
@@ -253,3 +266,25 @@ def test_a_5000_record_import_into_the_wrong_place_is_seen_and_undone(as_user, f
     undo = undo_through_the_page(client, run_jobs, job)
     assert undo.info == f"Undid job {job.id}: 5,000 deleted."
     assert every_description() == before
+
+
+def test_undo_of_descendant_dates_puts_the_old_dates_back(as_user, fonds, run_jobs):
+    client = as_user("alice")
+    root = D.by_slug(fonds)
+    root.start_date, root.end_date, root.dates = None, None, "undated"
+    db.session.commit()
+    before = every_description()
+    job = run_through_form(client, run_jobs, "descendant_dates", fonds)
+    assert every_description() != before
+    undo = undo_through_the_page(client, run_jobs, job)
+    assert undo.info == f"Undid job {job.id}: 1 restored."
+    assert every_description() == before
+
+
+def test_an_undos_changes_name_the_records_it_deleted_by_title(as_user, fonds, run_jobs):
+    client = as_user("alice")
+    job = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", fixture_bytes("harbour.csv")), record=fonds)
+    undo = undo_through_the_page(client, run_jobs, job)
+    rows = client.get(f"/jobs/{undo.id}").html.select("table.changes tbody tr")
+    assert len(rows) == 6  # one line a record: not every column it had
+    assert rows[0].get_text(" ", strip=True) == "Deleted Harbour Board fonds (deleted)"
