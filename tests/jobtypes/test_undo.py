@@ -73,7 +73,8 @@ def test_undo_of_a_publication_puts_every_status_back_and_undo_of_the_undo_reapp
     preview = client.get(f"/jobs/{job.id}").html.find("a", string="Undo…")
     assert preview is not None
     changed = len(db.session.scalars(select(RecordChange).where(RecordChange.job_id == job.id)).all())
-    assert f"{changed} records restored" in client.get(f"/jobs/{job.id}/undo").html.find(id="undo-preview").text
+    preview_text = client.get(f"/jobs/{job.id}/undo").html.find(id="undo-preview").text
+    assert preview_text == f"This puts back what the job changed: {changed} records restored."
     undo = undo_through_the_page(client, run_jobs, job)
     assert undo.status == JobStatus.COMPLETED, undo.output
     assert undo.info == f"Undid job {job.id}: {changed:,} restored."
