@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -143,6 +144,14 @@ class ArchivalDescription(db.Model):
     @classmethod
     def by_slug(cls, slug: str) -> ArchivalDescription | None:
         return db.session.scalar(select(cls).where(cls.slug == slug))
+
+    @classmethod
+    def titles_of(cls, ids: Iterable[int]) -> dict[int, str]:
+        """{id: title} of those descriptions that still exist."""
+        return {
+            record_id: title
+            for record_id, title in db.session.execute(select(cls.id, cls.title).where(cls.id.in_(list(ids))))
+        }
 
     @classmethod
     def top_level(cls):

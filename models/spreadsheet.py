@@ -17,12 +17,21 @@ Two rules, for two readers:
 
 from __future__ import annotations
 
+import io
 import re
 
 SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _ALWAYS = ("=", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*")
 _FORMULA_MARKS = re.compile(r"[(|!=]")
+
+
+def drain(buffer: io.StringIO) -> str:
+    """What a streamed CSV's writer wrote since last time, the buffer emptied for the next rows."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def guard_for_spreadsheet(value: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from extensions import db
 from models.changes import ChangeKind, RecordChange, changes_of
-from models.spreadsheet import guard_for_spreadsheet
+from models.spreadsheet import drain, guard_for_spreadsheet
 
 HEADER = ("job", "change", "description_id", "slug", "title", "field", "before", "after")
 
@@ -47,18 +47,11 @@ def csv_lines(job_id: int) -> Iterator[str]:
                 )
             )
         if number % 1000 == 0 or number == 1:
-            yield _take(buffer)
-    yield _take(buffer)
+            yield drain(buffer)
+    yield drain(buffer)
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     return value if isinstance(value, str) else json.dumps(value)
-
-
-def _take(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text

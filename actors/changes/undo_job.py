@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from actors.changes.undo import UndoPlan, UndoRefused, ledger_size, refusal, undo
 from actors.engine.context import report_progress, set_info
 from actors.tree_jobs import lock_tree, plural
@@ -69,5 +67,4 @@ def summary_of(plan: UndoPlan) -> str:
 
 
 def conflict_titles(plan: UndoPlan) -> dict[int, str]:
-    ids = [record_id for record_id, _ in plan.conflicts[:SHOWN_CONFLICTS]]
-    return {record_id: title for record_id, title in db.session.execute(select(D.id, D.title).where(D.id.in_(ids)))}
+    return D.titles_of(record_id for record_id, _ in plan.conflicts[:SHOWN_CONFLICTS])

@@ -129,10 +129,7 @@ def _record_titles(rows: list) -> dict[int, str]:
         for name, value in values.items()
         if name in RECORD_FIELDS and isinstance(value, int)
     }
-    if not ids:
-        return {}
-    query = select(ArchivalDescription.id, ArchivalDescription.title).where(ArchivalDescription.id.in_(ids))
-    return {record_id: title for record_id, title in db.session.execute(query)}
+    return ArchivalDescription.titles_of(ids) if ids else {}
 
 
 def _shown(name: str, value: Any, titles: dict[int, str]) -> str:

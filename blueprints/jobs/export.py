@@ -15,7 +15,7 @@ from actors.registry import JOB_TYPES
 from blueprints.formatting import time_formatter
 from extensions import db
 from models import Job, JobStatus, User
-from models.spreadsheet import guard_for_spreadsheet
+from models.spreadsheet import drain, guard_for_spreadsheet
 
 HEADER = ("startDate", "endDate", "jobName", "jobStatus", "jobInfo", "jobUser")
 
@@ -26,14 +26,8 @@ def _rows(query: Select) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
-    def take() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
     writer.writerow(HEADER)
-    yield take()
+    yield drain(buffer)
     # The contract's vocabulary whatever the user's language: English labels, made plain
     # strings here once (a lazy label would be translated when written).
     with force_locale("en"):
@@ -58,7 +52,7 @@ def _rows(query: Select) -> Iterator[str]:
             )
             for created, finished, type_key, status, info, username in partition
         )
-        yield take()
+        yield drain(buffer)
 
 
 def csv_response(query: Select) -> Response:
