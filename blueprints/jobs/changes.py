@@ -35,6 +35,18 @@ FIELD_LABELS = {
     "rights": _l("Rights"),
 }
 RECORD_FIELDS = ("parent_id", "previous_sibling_id")  # values that are description ids
+KIND_LABELS = {
+    ChangeKind.CREATED.value: _l("Created"),
+    ChangeKind.UPDATED.value: _l("Updated"),
+    ChangeKind.MOVED.value: _l("Moved"),
+    ChangeKind.DELETED.value: _l("Deleted"),
+    ChangeKind.SKIPPED.value: _l("Skipped"),
+}
+
+
+def change_label(kind: str) -> str:
+    """'Created', 'Updated'... in the page's language (templates: the Changes section, a History)."""
+    return str(KIND_LABELS.get(kind, kind))
 
 
 @dataclass

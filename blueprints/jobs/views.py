@@ -28,7 +28,7 @@ from blueprints.formatting import progress_text
 from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
 from blueprints.jobs.bulk import allowed_actions, confirmation
-from blueprints.jobs.changes import ledger_section
+from blueprints.jobs.changes import change_label, ledger_section
 from blueprints.jobs.console import for_reader, hide_tracebacks
 from blueprints.jobs.export import csv_response
 from blueprints.jobs.filters import JobFilter, type_choices
@@ -54,7 +54,7 @@ def require_login() -> None:
 
 @bp.app_context_processor
 def job_helpers() -> dict:
-    return {"job_label": label_for}
+    return {"job_label": label_for, "change_label": change_label}
 
 
 def list_context(tab: str) -> dict:
