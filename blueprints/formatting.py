@@ -11,6 +11,8 @@ from flask import current_app
 from flask_babel import format_decimal, get_timezone, ngettext
 from flask_babel import gettext as _
 
+from models import Job
+
 
 def time_formatter(zone: ZoneInfo) -> Callable[[datetime | None], str]:
     """Stored naive-UTC datetime -> '2026-11-23 16:05:01' in ``zone``; '' for None.
@@ -49,11 +51,11 @@ def format_duration(value: timedelta | None) -> str:
     return f"{seconds} s"
 
 
-def progress_text(done: int | None, total: int, unit: str | None, *, stopped: bool = False) -> str:
+def progress_text(job: Job) -> str:
     """'1,200 of 3,000 descriptions (40%)' in the page's language, or 'Stopped at 1,200 of 3,000
     descriptions.' for a job that failed or was canceled midway; bytes as sizes (an import reading
-    its file)."""
-    done = done or 0
+    its file). For a job with a progress total."""
+    done, total, unit = job.progress_done or 0, job.progress_total or 0, job.progress_unit
     counts = {"done": format_decimal(done), "total": format_decimal(total)}
     if unit == "bytes":
         amount = _("%(done)s of %(total)s", done=format_size(done), total=format_size(total))
@@ -63,9 +65,9 @@ def progress_text(done: int | None, total: int, unit: str | None, *, stopped: bo
         amount = ngettext("%(done)s of %(total)s row", "%(done)s of %(total)s rows", total, **counts)
     else:
         amount = ngettext("%(done)s of %(total)s description", "%(done)s of %(total)s descriptions", total, **counts)
-    if stopped:
+    if job.stopped_midway:
         return _("Stopped at %(amount)s.", amount=amount)
-    return _("%(amount)s (%(percent)s%%)", amount=amount, percent=min(100, round(100 * done / total)) if total else 0)
+    return _("%(amount)s (%(percent)s%%)", amount=amount, percent=job.progress_percent or 0)
 
 
 def format_size(size: int) -> str:

@@ -122,6 +122,15 @@ class Job(db.Model):
         return min(100, round(100 * (self.progress_done or 0) / self.progress_total))
 
     @property
+    def stopped_midway(self) -> bool:
+        """Failed or canceled before the end of its progress: its bar shows where it stopped."""
+        return (
+            self.status in (JobStatus.ERROR, JobStatus.CANCELED)
+            and bool(self.progress_total)
+            and self.progress_done != self.progress_total
+        )
+
+    @property
     def output_truncated(self) -> bool:
         """Whether the stored output dropped its middle: its tail then moves, so it cannot be appended to."""
         output = self.output or ""

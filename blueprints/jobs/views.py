@@ -145,9 +145,7 @@ def status(job_id: int):
         "progress_done": job.progress_done,
         "progress_total": job.progress_total,
         "progress_percent": job.progress_percent,
-        "progress_text": progress_text(job.progress_done, job.progress_total, job.progress_unit)
-        if job.progress_total
-        else "",
+        "progress_text": progress_text(job) if job.progress_total else "",
     }
     offset = request.args.get("offset", type=db_int)
     if offset is not None:  # the incremental protocol; plain polls keep the original fields

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from blueprints.formatting import format_size, progress_text
+from models import Job, JobStatus
 
 
 @pytest.mark.parametrize(
@@ -21,13 +22,17 @@ from blueprints.formatting import format_size, progress_text
     ],
 )
 def test_progress_reads_with_its_unit(app, done, total, unit, stopped, expected):
+    status = JobStatus.ERROR if stopped else JobStatus.RUNNING
+    job = Job(status=status, progress_done=done, progress_total=total, progress_unit=unit)
     with app.test_request_context(), force_locale("en"):
-        assert progress_text(done, total, unit, stopped=stopped) == expected
+        assert progress_text(job) == expected
 
 
 def test_progress_in_french(app):
     with app.test_request_context(), force_locale("fr"):
-        text = progress_text(1200, 3000, "descriptions")
+        text = progress_text(
+            Job(status=JobStatus.RUNNING, progress_done=1200, progress_total=3000, progress_unit="descriptions")
+        )
     assert text.replace("\u202f", " ").replace("\xa0", " ") == "1 200 sur 3 000 descriptions (40 %)"
 
 
