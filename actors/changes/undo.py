@@ -96,6 +96,8 @@ def undo(original: Job, undo_job_id: int | None, *, apply: bool, on_progress: Pr
         _recreate(batch, plan, undo_job_id if apply else None)
         done += len(batch)
         on_progress(done)
+    if apply and plan.recreated:
+        renumber_tree()  # once, for every record inserted again (each kept its old place in lft order)
     return plan
 
 
@@ -186,12 +188,13 @@ def _delete_created(original: Job, plan: UndoPlan, ledger_to: int | None) -> int
         return count
     columns = select(*D.__table__.c).where(D.id.in_(doomed)).order_by(D.lft)
     rows = db.session.execute(columns.execution_options(yield_per=BATCH)).mappings()
+    ids: list[int] = []
     while batch := rows.fetchmany(BATCH):  # first the ledger (every row as it is, what it holds), then the deletes
-        held = held_rows([row["id"] for row in batch])
+        batch_ids = [row["id"] for row in batch]
+        held = held_rows(batch_ids)
         deleted = [(row["id"], {**row_json(row), HELD_KEY: held[row["id"]]}, None) for row in batch]
         record_rows(ledger_to, ChangeKind.DELETED, deleted)
-    ids = db.session.scalars(select(RecordChange.description_id).where(
-        RecordChange.job_id == ledger_to, RecordChange.kind == ChangeKind.DELETED.value)).all()  # fmt: skip
+        ids += batch_ids
     for start in range(0, len(ids), BATCH):  # a deleted parent takes its (created) children with it
         statement = delete(D).where(D.id.in_(ids[start : start + BATCH]))
         db.session.execute(statement.execution_options(synchronize_session=False))
@@ -200,7 +203,8 @@ def _delete_created(original: Job, plan: UndoPlan, ledger_to: int | None) -> int
 
 
 def _recreate(batch: list[RecordChange], plan: UndoPlan, ledger_to: int | None) -> None:
-    """Insert again, as they were, the records an Undo deleted (parents first)."""
+    """Insert again, as they were, the records an Undo deleted (parents first); undo() renumbers the
+    tree once they are all back."""
     ids = [change.description_id for change in batch]
     taken = set(db.session.scalars(select(D.id).where(D.id.in_(ids))))
     fresh = [change for change in batch if change.description_id not in taken]
@@ -212,4 +216,3 @@ def _recreate(batch: list[RecordChange], plan: UndoPlan, ledger_to: int | None) 
     db.session.execute(insert(D), rows)
     insert_held([(change.before or {}).get(HELD_KEY) or {} for change in fresh])
     record_rows(ledger_to, ChangeKind.CREATED, [(row["id"], None, None) for row in rows])
-    renumber_tree()
