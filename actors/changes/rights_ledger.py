@@ -82,12 +82,11 @@ def _as_field(description_id: ColumnElement[int]) -> ColumnElement[Any]:
     if db.engine.dialect.name == "postgresql":
         none = cast(literal("[]", String), JSON)
         statements = func.coalesce(func.json_agg(aggregate_order_by(json_object(content), R.id)), none)
-    else:
+        listed = select(statements).where(R.description_id == description_id).scalar_subquery()
+    else:  # (json(): SQLite's JSON subtype does not survive a subquery)
         statements = func.json_group_array(func.json(json_object(content)))
-    listed = select(statements).where(R.description_id == description_id).scalar_subquery()
-    if db.engine.dialect.name == "postgresql":
-        return func.json_build_object(literal(FIELD), listed)
-    return func.json_object(literal(FIELD), func.json(listed))
+        listed = func.json(select(statements).where(R.description_id == description_id).scalar_subquery())
+    return json_object({FIELD: listed})
 
 
 def _canonical(statement: dict[str, Any]) -> str:
