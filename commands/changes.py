@@ -8,11 +8,11 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from actors.changes.reading import csv_lines, field_changes
-from actors.changes.undo import refusal
+from actors.changes.reading import csv_lines, field_changes, ledger_title
 from actors.changes.undo import undo as preview
 from actors.changes.undo_job import summary_of
-from actors.engine.launching import launch
+from actors.changes.undoable import refusal
+from actors.engine.launching import LaunchConflict, launch
 from commands.descriptions import DEFAULT_TIMEOUT, wait_for_job
 from extensions import db
 from models import Job
@@ -38,7 +38,8 @@ def changes(job_id: int, as_csv: bool) -> None:
         return
     click.echo(f"Job {job_id}: " + ", ".join(f"{count:,} {kind}" for kind, count in sorted(counts.items())) + ".")
     for change, title, _slug in db.session.execute(changes_of(job_id).execution_options(yield_per=1000)):
-        record = f"{change.description_id} {title}" if title is not None else f"{change.description_id} (deleted)"
+        name = title if title is not None else f"{ledger_title(change) or ''} (deleted)".lstrip()
+        record = f"{change.description_id} {name}"
         click.echo(f"{change.kind:8} {record}")
         for name, before, after in field_changes(change):
             click.echo(f"         {name}: {before!r} -> {after!r}")
@@ -67,7 +68,13 @@ def undo(job_id: int, partial: bool, wait: bool, timeout: float) -> None:
             "Records were changed since: nothing would be undone. --partial leaves them and undoes the rest.", err=True
         )
         sys.exit(1)
-    job, sent = launch("undo_job", description=original.description, parameters={"partial": partial}, undo_of_id=job_id)
+    try:
+        job, sent = launch(
+            "undo_job", description=original.description, parameters={"partial": partial}, undo_of_id=job_id
+        )
+    except LaunchConflict:  # another Undo of it was launched at the same moment
+        click.echo(refusal(db.session.get(Job, job_id)) or "Another Undo of this job was launched.", err=True)
+        sys.exit(1)
     click.echo(f"Launched job {job.id} (Undo of job {job_id}).")
     if not sent:
         click.echo("The job queue is not reachable now: the job will start when it is back.", err=True)

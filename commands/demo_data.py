@@ -7,7 +7,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert, select, text
 
 from commands.demo_related import conditions, insert_related, repository_id
 from extensions import autocommit, db
@@ -59,7 +59,7 @@ def insert_demo_fonds(total: int, title: str = "Port Ellis Harbour Commission fo
     """Insert a fonds of ``total`` descriptions with consistent nested-set values; returns its slug."""
     rng = random.Random(total)
     depths = list(tree_shape(total))
-    first_id = (db.session.scalar(select(func.max(ArchivalDescription.id))) or 0) + 1
+    first_id = ArchivalDescription.highest_id_ever() + 1
     lft = ArchivalDescription.next_free_lft()
     slug_base = unique_slug(title)
     rows: list[dict] = []

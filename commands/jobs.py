@@ -8,7 +8,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from actors.engine import clearing, lifecycle
 from actors.engine.launching import dispatch_unsent
@@ -64,6 +64,9 @@ def clear(yes: bool) -> None:
         click.echo(f"Warning: the job queue could not be purged ({error}); cleared jobs will be ignored if sent.")
     count = clearing.delete_jobs(select(Job))
     click.echo(f"Cleared {count} job{'s' if count != 1 else ''}.")
+    kept = db.session.scalar(select(func.count()).select_from(Job)) or 0
+    if kept:
+        click.echo(f"Kept {kept}: Undos queued or running and the jobs they undo. Clear again once they end.")
 
 
 @jobs_cli.command("kill")

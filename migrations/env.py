@@ -88,10 +88,23 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A table rebuilt by batch mode is dropped and renamed: with foreign keys on, dropping
+            # it deletes (ON DELETE CASCADE) every row that refers to it — rebuilding jobs emptied
+            # the changes ledger. SQLite ignores this pragma inside a transaction: set it first.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"The migration left rows that refer to nothing: {broken[:10]}")
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

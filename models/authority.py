@@ -11,6 +11,7 @@ from sqlalchemy import Enum, ForeignKey, Index, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+from models.base import NEVER_REUSED
 
 
 class EntityType(enum.Enum):
@@ -21,7 +22,7 @@ class EntityType(enum.Enum):
 
 class AuthorityRecord(db.Model):
     __tablename__ = "authority_records"
-    __table_args__ = (Index("ix_authority_records_name", "authorized_name"),)
+    __table_args__ = (Index("ix_authority_records_name", "authorized_name"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(255), unique=True)
@@ -43,7 +44,7 @@ class Event(db.Model):
     """Creation, accumulation, ... of a description: its dates as written and as dates."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_description_position", "description_id", "position"),)
+    __table_args__ = (Index("ix_events_description_position", "description_id", "position"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     description_id: Mapped[int] = mapped_column(ForeignKey("archival_descriptions.id", ondelete="CASCADE"))

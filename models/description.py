@@ -15,11 +15,11 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, false, func, select
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, false, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
-from models.base import utcnow
+from models.base import NEVER_REUSED, utcnow
 
 
 def level_label(level: str | None) -> str:
@@ -59,7 +59,7 @@ PUBLICATION_LABELS = {PublicationStatus.DRAFT: _l("Draft"), PublicationStatus.PU
 
 class ArchivalDescription(db.Model):
     __tablename__ = "archival_descriptions"
-    __table_args__ = (Index("ix_descriptions_parent_lft", "parent_id", "lft"),)
+    __table_args__ = (Index("ix_descriptions_parent_lft", "parent_id", "lft"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("archival_descriptions.id", ondelete="CASCADE"))
@@ -140,6 +140,19 @@ class ArchivalDescription(db.Model):
         cls = type(self)
         query = select(cls).where(cls.lft < self.lft, cls.rgt > self.rgt).order_by(cls.lft)
         return list(db.session.scalars(query))
+
+    @classmethod
+    def highest_id_ever(cls) -> int:
+        """The highest id there is or ever was, for inserts that choose their ids (imports, demo
+        data): ids an Undo deleted are named by the ledger and must not come back for other
+        records (SQLite: AUTOINCREMENT's sequence; PostgreSQL callers take the sequence itself)."""
+        highest = db.session.scalar(select(func.max(cls.id))) or 0
+        if db.engine.dialect.name != "sqlite":
+            return highest
+        ever = db.session.scalar(
+            text("SELECT seq FROM sqlite_sequence WHERE name = :table"), {"table": cls.__tablename__}
+        )
+        return max(highest, ever or 0)
 
     @classmethod
     def by_slug(cls, slug: str) -> ArchivalDescription | None:

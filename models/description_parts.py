@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
+from models.base import NEVER_REUSED
 
 NOTE_TYPES = ("general", "publication", "archivist")
 
@@ -31,7 +32,7 @@ class Related:
 
 class Note(db.Model):
     __tablename__ = "notes"
-    __table_args__ = (Index("ix_notes_description_position", "description_id", "position"),)
+    __table_args__ = (Index("ix_notes_description_position", "description_id", "position"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     description_id: Mapped[int] = mapped_column(ForeignKey("archival_descriptions.id", ondelete="CASCADE"))
@@ -42,7 +43,7 @@ class Note(db.Model):
 
 class AlternativeIdentifier(db.Model):
     __tablename__ = "alternative_identifiers"
-    __table_args__ = (Index("ix_alternative_identifiers_description", "description_id", "position"),)
+    __table_args__ = (Index("ix_alternative_identifiers_description", "description_id", "position"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     description_id: Mapped[int] = mapped_column(ForeignKey("archival_descriptions.id", ondelete="CASCADE"))

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
-from models.base import utcnow
+from models.base import NEVER_REUSED, utcnow
 from models.job import Job
 
 MIME_TYPES = {"pdf": "application/pdf", "rtf": "application/rtf"}
@@ -16,6 +16,7 @@ MIME_TYPES = {"pdf": "application/pdf", "rtf": "application/rtf"}
 
 class FindingAid(db.Model):
     __tablename__ = "finding_aids"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     description_id: Mapped[int] = mapped_column(ForeignKey("archival_descriptions.id", ondelete="CASCADE"), unique=True)

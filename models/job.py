@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, delete, select
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy import JSON, ColumnElement, Enum, ForeignKey, Index, String, Text, delete, exists, select, text
+from sqlalchemy.orm import Mapped, aliased, joinedload, mapped_column, relationship
 
 from extensions import autocommit, db
 from models.base import utcnow
@@ -55,6 +55,9 @@ STATUS_LABELS = {
 }
 
 
+ACTIVE_UNDO = text("undo_of_id IS NOT NULL AND status IN ('queued', 'running')")
+
+
 class Job(db.Model):
     __tablename__ = "jobs"
     __table_args__ = (
@@ -67,6 +70,10 @@ class Job(db.Model):
         Index("ix_jobs_user_status_finished_at", "user_id", "status", "finished_at"),
         Index("ix_jobs_retry_of_id", "retry_of_id"),
         Index("ix_jobs_undo_of_id", "undo_of_id"),
+        # One Undo of a job queued or running at a time: simultaneous launches cannot both win.
+        Index(
+            "ix_jobs_one_active_undo", "undo_of_id", unique=True, sqlite_where=ACTIVE_UNDO, postgresql_where=ACTIVE_UNDO
+        ),
         # Ids are never used twice, even after "Clear inactive jobs" removed the highest ones:
         # old links, e-mails and exported CSV rows must not point at someone else's job.
         # (PostgreSQL's sequence never goes back; SQLite needs AUTOINCREMENT.)
@@ -166,7 +173,17 @@ class Job(db.Model):
 
     @classmethod
     def inactive_of(cls, user_id: int):
-        return select(cls).where(cls.user_id == user_id, cls.status.in_(JobStatus.inactive()))
+        """A user's jobs that "Clear inactive jobs" deletes."""
+        return select(cls).where(cls.user_id == user_id, cls.status.in_(JobStatus.inactive()), cls.clearable())
+
+    @classmethod
+    def clearable(cls) -> ColumnElement[bool]:
+        """Neither an Undo queued or running nor the job of one: clearing either would take a
+        ledger the Undo reads or writes (what it deleted could not be put back)."""
+        undo = aliased(cls)
+        return ~exists().where(undo.undo_of_id == cls.id, undo.status.in_(JobStatus.active())) & ~(
+            cls.undo_of_id.isnot(None) & cls.status.in_(JobStatus.active())
+        )
 
     @classmethod
     def delete_where(cls, *criteria) -> int:

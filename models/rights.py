@@ -14,7 +14,7 @@ from sqlalchemy import Enum, ForeignKey, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
-from models.base import utcnow
+from models.base import NEVER_REUSED, utcnow
 
 
 class _Labelled(enum.Enum):
@@ -84,6 +84,7 @@ def _enum(cls: type[enum.Enum]) -> Enum:
 
 class RightsStatement(db.Model):
     __tablename__ = "rights_statements"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     description_id: Mapped[int] = mapped_column(ForeignKey("archival_descriptions.id", ondelete="CASCADE"), index=True)

@@ -7,11 +7,12 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
+from models.base import NEVER_REUSED
 
 
 class Container(db.Model):
     __tablename__ = "containers"
-    __table_args__ = (Index("ix_containers_name", "name"),)
+    __table_args__ = (Index("ix_containers_name", "name"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     container_type: Mapped[str | None] = mapped_column(String(64))  # "Box", "Folder", "Shelf" ...

@@ -11,6 +11,7 @@ from sqlalchemy import Enum, Index, String, Text, UniqueConstraint, event, selec
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
+from models.base import NEVER_REUSED
 
 # AtoM's default levels of description, in its order.
 DEFAULT_LEVELS = ("Fonds", "Subfonds", "Collection", "Series", "Subseries", "File", "Item", "Part", "Record group")
@@ -23,6 +24,7 @@ def level_key(name: str) -> str:
 
 class LevelOfDescription(db.Model):
     __tablename__ = "levels_of_description"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
@@ -69,7 +71,7 @@ class Term(db.Model):
     """A subject, place or genre access point (name access points are authority records)."""
 
     __tablename__ = "terms"
-    __table_args__ = (UniqueConstraint("taxonomy", "name", name="uq_terms_taxonomy_name"),)
+    __table_args__ = (UniqueConstraint("taxonomy", "name", name="uq_terms_taxonomy_name"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     taxonomy: Mapped[Taxonomy] = mapped_column(
@@ -82,7 +84,7 @@ class Repository(db.Model):
     """The institution that holds the material (AtoM's repository / ISDIAH record)."""
 
     __tablename__ = "repositories"
-    __table_args__ = (Index("ix_repositories_name", "name"),)
+    __table_args__ = (Index("ix_repositories_name", "name"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(1024))

@@ -1,14 +1,20 @@
-"""Which of the records a job created an Undo may delete: not one a later job changed, nor one
-holding a record the job did not create, nor an ancestor of one of those."""
+"""Which of the records a job created an Undo may delete: only one still as the job left it (by
+value, whoever changed it since: a later change that was itself undone is no conflict), holding
+no record the job did not create, and no ancestor of a record that stays."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import aliased
 
+from actors.changes.values import SNAPSHOT, changed_since
 from extensions import db
 from models import ArchivalDescription as D
 from models import ChangeKind, RecordChange
+
+BATCH = 1000
 
 
 def created_ids(job_id: int) -> Select:
@@ -18,21 +24,9 @@ def created_ids(job_id: int) -> Select:
 
 
 def blocked_creations(job_id: int) -> tuple[list[tuple[int, str]], set[int]]:
-    """(conflicts: (id, why), every created record that stays) — set-based over the ledger.
-
-    "Changed since" is read from the ledger (a later job's row about the record), not from
-    updated_at, which every renumbering of the tree touches."""
+    """(conflicts: (id, why), every created record that stays)."""
+    conflicts = list(_changed_since(job_id))
     created = created_ids(job_id)
-    later = aliased(RecordChange)
-    mine = aliased(RecordChange)
-    changed = db.session.scalars(
-        select(mine.description_id)
-        .where(mine.job_id == job_id, mine.kind == ChangeKind.CREATED.value)
-        .where(
-            exists().where(later.description_id == mine.description_id, later.id > mine.id, later.job_id != job_id)
-        )  # fmt: skip
-    ).all()
-    conflicts = [(record_id, "changed since by another job") for record_id in changed]
     child = aliased(D)
     holders = db.session.execute(
         select(D.id, child.title)
@@ -49,3 +43,24 @@ def blocked_creations(job_id: int) -> tuple[list[tuple[int, str]], set[int]]:
         )
         kept |= set(db.session.scalars(ancestors))
     return conflicts, kept
+
+
+def _changed_since(job_id: int) -> Iterator[tuple[int, str]]:
+    """Created records that no longer hold what the job left (ledgers written before the job
+    kept that have nothing to compare: only their existence counts)."""
+    ledger = db.session.execute(
+        select(RecordChange.description_id, RecordChange.after)
+        .where(RecordChange.job_id == job_id, RecordChange.kind == ChangeKind.CREATED.value)
+        .order_by(RecordChange.id)
+        .execution_options(yield_per=BATCH)
+    )
+    columns = [getattr(D, name) for name in SNAPSHOT]
+    while batch := ledger.fetchmany(BATCH):
+        left = {record_id: after for record_id, after in batch if after}
+        if not left:
+            continue
+        query = select(D.id, *columns).where(D.id.in_(left))
+        for row in db.session.execute(query).mappings():
+            fields = changed_since(row, left[row["id"]])
+            if fields:
+                yield row["id"], f"changed since ({', '.join(fields)})"

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from actors.changes.values import ALWAYS_KEPT
 from extensions import db
 from models.changes import ChangeKind, RecordChange, changes_of
 from models.spreadsheet import drain, guard_for_spreadsheet
@@ -17,10 +18,14 @@ HEADER = ("job", "change", "description_id", "slug", "title", "field", "before",
 
 
 def field_changes(change: RecordChange) -> list[tuple[str, Any, Any]]:
-    """(field, before, after) for each field the change touched; none for a creation, a skip or a
-    deletion (whose before is the whole record, kept to insert it again)."""
+    """(field, before, after) for each field the change touched; for a creation, what was
+    created (title, level, parent); none for a skip or a deletion (whose before is the whole
+    record, kept to insert it again)."""
     if change.kind == ChangeKind.DELETED.value:
         return []
+    if change.kind == ChangeKind.CREATED.value:
+        after = change.after or {}
+        return [(name, None, after[name]) for name in ALWAYS_KEPT if name in after]
     before, after = change.before or {}, change.after or {}
     return [(name, before.get(name), after.get(name)) for name in dict.fromkeys([*before, *after])]
 
@@ -40,7 +45,7 @@ def csv_lines(job_id: int) -> Iterator[str]:
                     change.kind,
                     change.description_id,
                     slug or "",
-                    guard_for_spreadsheet(title or (change.before or {}).get("title") or ""),
+                    guard_for_spreadsheet(title or ledger_title(change) or ""),
                     field,
                     guard_for_spreadsheet(_cell(before)),
                     guard_for_spreadsheet(_cell(after)),
@@ -49,6 +54,11 @@ def csv_lines(job_id: int) -> Iterator[str]:
         if number % 1000 == 0 or number == 1:
             yield drain(buffer)
     yield drain(buffer)
+
+
+def ledger_title(change: RecordChange) -> str | None:
+    """The title the ledger keeps of a record (the only one left once it is deleted)."""
+    return (change.after or {}).get("title") or (change.before or {}).get("title")
 
 
 def _cell(value: Any) -> str:

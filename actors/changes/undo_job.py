@@ -1,8 +1,17 @@
-"""The "undo_job" job type: an Undo run as a job of its own (see actors.changes.undo)."""
+"""The "undo_job" job type: an Undo run as a job of its own (see actors.changes.undo).
+
+It takes the tree lock first and only then asks whether the job may still be undone, so two
+Undos of one job (or an Undo and a clear) cannot both act on what the other changes; once its
+changes are committed it reads nothing another transaction could have deleted, so it ends
+Completed."""
 
 from __future__ import annotations
 
-from actors.changes.undo import UndoPlan, UndoRefused, ledger_size, refusal, undo
+from sqlalchemy import select
+
+from actors.changes.plan import UndoPlan
+from actors.changes.undo import undo
+from actors.changes.undoable import UndoRefused, ledger_size, refusal
 from actors.engine.context import report_progress, set_info
 from actors.tree_jobs import lock_tree, plural
 from extensions import db
@@ -15,15 +24,16 @@ SHOWN_CONFLICTS = 20  # named in the output and on the confirmation page
 def undo_job(job_id: int) -> None:
     """The "undo_job" actor: undo job.undo_of_id, all or nothing unless parameters["partial"]."""
     job = db.session.get(Job, job_id)
-    original = db.session.get(Job, job.undo_of_id) if job.undo_of_id else None
-    why = refusal(original)
+    original_id, partial = job.undo_of_id, bool((job.parameters or {}).get("partial"))
+    record_id = db.session.scalar(select(Job.description_id).where(Job.id == original_id)) if original_id else None
+    lock_tree(record_id or 0, exclusive=True)  # moves and deletes renumber the tree
+    original = _locked(original_id)
+    why = refusal(original, besides=job_id)
     if why:
         raise UndoRefused(why)
-    assert original is not None
-    partial = bool((job.parameters or {}).get("partial"))
-    lock_tree(original.description_id or 0, exclusive=True)  # moves and deletes renumber the tree
-    total = ledger_size(original.id)
-    report_progress(0, total, f"Undoing job {original.id}: 0 of {plural(total, 'change')}...", unit="changes")
+    assert original is not None and original_id is not None
+    total = ledger_size(original_id)
+    report_progress(0, total, f"Undoing job {original_id}: 0 of {plural(total, 'change')}...", unit="changes")
     plan = undo(
         original,
         job_id,
@@ -34,19 +44,32 @@ def undo_job(job_id: int) -> None:
     )
     if plan.conflicts:
         titles = conflict_titles(plan)
-        for record_id, reason in plan.conflicts[:SHOWN_CONFLICTS]:
-            print(f"Conflict: “{titles.get(record_id, record_id)}” ({record_id}): {reason}; left as it is.")
+        for conflict_id, reason in plan.conflicts[:SHOWN_CONFLICTS]:
+            print(f"Conflict: “{titles.get(conflict_id, conflict_id)}” ({conflict_id}): {reason}; left as it is.")
         if len(plan.conflicts) > SHOWN_CONFLICTS:
             print(f"... and {len(plan.conflicts) - SHOWN_CONFLICTS:,} more conflicts.")
         if not partial:
             raise UndoRefused(
-                f"{plural(len(plan.conflicts), 'record')} changed since job {original.id} ran: nothing was undone "
+                f"{plural(len(plan.conflicts), 'record')} changed since job {original_id} ran: nothing was undone "
                 "(see the output; “Undo what can be undone” leaves them and undoes the rest)."
             )
+        if not plan.total:
+            raise UndoRefused(
+                f"Nothing of job {original_id} could be undone: every record it changed was changed since."
+            )
+    summary = f"Undid job {original_id}: {summary_of(plan)}."
     db.session.commit()
-    summary = f"Undid job {original.id}: {summary_of(plan)}"
-    print(summary + ".", flush=True)
-    set_info(summary + ".")
+    print(summary, flush=True)
+    set_info(summary)
+
+
+def _locked(original_id: int | None) -> Job | None:
+    """The job to undo, its row locked until this Undo ends (PostgreSQL; SQLite's write lock is
+    already held): a clear that raced the launch waits, then finds it undone."""
+    if original_id is None:
+        return None
+    db.session.execute(select(Job.id).where(Job.id == original_id).with_for_update())
+    return db.session.get(Job, original_id)
 
 
 def summary_of(plan: UndoPlan) -> str:
@@ -67,4 +90,5 @@ def summary_of(plan: UndoPlan) -> str:
 
 
 def conflict_titles(plan: UndoPlan) -> dict[int, str]:
-    return D.titles_of(record_id for record_id, _ in plan.conflicts[:SHOWN_CONFLICTS])
+    shown = [record_id for record_id, _ in plan.conflicts[:SHOWN_CONFLICTS]]
+    return {**{i: plan.gone_titles[i] for i in shown if i in plan.gone_titles}, **D.titles_of(shown)}

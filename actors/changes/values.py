@@ -79,3 +79,35 @@ def insert_held(saved: list[dict[str, list[dict[str, Any]]]]) -> None:
         ]
         if rows:
             db.session.execute(insert(table), rows)
+
+
+# What a job left of a record it created (its ledger row's after): every field but the tree's
+# numbering and the times, empty ones left out. An Undo deletes the record only while it still
+# holds exactly that; the Changes section shows its title, level and parent from it.
+SNAPSHOT = [c.name for c in COLUMNS if c.name not in {"id", "lft", "rgt", "depth", "created_at", "updated_at"}]
+ALWAYS_KEPT = ("title", "level_of_description", "parent_id")
+
+
+def created_snapshot(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A created record's fields as the ledger keeps them (values: the row as inserted)."""
+    return {
+        name: jsonable(values.get(name))
+        for name in SNAPSHOT
+        if name in ALWAYS_KEPT or not _empty(jsonable(values.get(name)))
+    }
+
+
+def changed_since(current: Mapping[str, Any], snapshot: Mapping[str, Any]) -> list[str]:
+    """The fields whose value differs from what the job left (an empty value is any empty one:
+    None, '', [], {} and False all read as nothing)."""
+    return [
+        name for name in SNAPSHOT if name in current and _normal(jsonable(current[name])) != _normal(snapshot.get(name))
+    ]
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value is False or value == "" or value == [] or value == {}
+
+
+def _normal(value: Any) -> Any:
+    return None if _empty(value) else value

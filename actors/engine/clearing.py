@@ -15,8 +15,10 @@ from models import Job
 def delete_jobs(query: Select) -> int:
     """Delete the jobs a query selects, with their files, in batches. Returns how many.
 
-    Their uploaded files go too, unless a job that remains (a retry) still reads them."""
+    Their uploaded files go too, unless a job that remains (a retry) still reads them. A job
+    whose Undo is queued or running stays (``Job.clearable``): its ledger is what the Undo reads."""
     deleted = 0
+    query = query.where(Job.clearable())
     while True:
         batch = db.session.execute(
             query.with_only_columns(Job.id, Job.type, Job.output_path, Job.result_path, Job.parameters).limit(500)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy.exc import IntegrityError
 
 from actors.engine import lifecycle
 from actors.engine.driver import FastStatement, direct_autocommit
@@ -21,6 +22,12 @@ from models import ArchivalDescription, Job, JobStatus, User
 from models.base import utcnow
 
 logger = logging.getLogger(__name__)
+
+
+class LaunchConflict(Exception):
+    """The database refused the job row: a rule such as "one Undo of a job at a time" (a unique
+    index) holds against a launch made at the same moment. Nothing was launched."""
+
 
 _jobs = Job.__table__
 _MARK_SENT = FastStatement(update(_jobs).where(_jobs.c.id == bindparam("job_id")).values(sent_at=bindparam("now")))
@@ -60,7 +67,10 @@ def launch(
         "created_at": utcnow(),
     }
     db.session.commit()  # what the caller changed first: the job may refer to it
-    job = lifecycle.queue(values)
+    try:
+        job = lifecycle.queue(values)
+    except IntegrityError as error:
+        raise LaunchConflict(str(error.orig)) from error
     if not _send_message(job.id, type_key):
         return job, False
     _sent_marks.add(db.engine, job.id)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, text, update
 
 from actors.changes.ledger import jsonable, record_rows
+from actors.changes.values import created_snapshot
 from actors.importing.bulk import insert_dicts
 from actors.importing.plan import Plan
 from actors.importing.related import RelatedWriter
@@ -27,7 +28,7 @@ from extensions import db
 from models.base import utcnow
 from models.changes import ChangeKind
 from models.description import ArchivalDescription as D
-from models.tree import open_gap
+from models.tree import open_gap, renumber_tree
 from models.vocabulary import LevelOfDescription
 
 BATCH = 1000
@@ -57,7 +58,7 @@ class Writer:
         find where the new records go and make room."""
         lock_tree(0, exclusive=True)
         self.level_keys = {_compact(key): key for key in LevelOfDescription.names()}
-        self._next_id = (db.session.scalar(select(func.max(D.id))) or 0) + 1
+        self._next_id = D.highest_id_ever() + 1
         place = next(iter(self.plan.attachments), 0)
         if self.single_place and place:
             node = db.session.get(D, place)
@@ -138,7 +139,7 @@ class Writer:
         for record, slug in zip(self.inserts, self.slugs.assign([r["title"] for r in self.inserts]), strict=True):
             record["slug"] = slug
         insert_dicts(D.__table__, self.inserts)
-        record_rows(self.job_id, ChangeKind.CREATED, ((record["id"], None, None) for record in self.inserts))
+        record_rows(self.job_id, ChangeKind.CREATED, ((r["id"], None, created_snapshot(r)) for r in self.inserts))
         self.inserts = []
 
     def _flush_updates(self) -> None:
@@ -190,39 +191,3 @@ class Writer:
 
 def _compact(level: str) -> str:
     return "".join(ch for ch in level.lower() if ch.isalnum())
-
-
-def renumber_tree() -> int:
-    """lft/rgt/depth of every description from parent_id, siblings kept in their lft order.
-
-    Reads (id, parent_id) only and rewrites just the rows whose numbers changed, in
-    batched executemany UPDATEs (``models.tree.rebuild`` uses one CASE per batch, which
-    grows quadratically with the batch on SQLite).
-    """
-    rows = db.session.execute(select(D.id, D.parent_id, D.lft, D.rgt, D.depth).order_by(D.lft, D.id)).all()
-    children: dict[int | None, list[int]] = {}
-    current: dict[int, tuple[int, int, int]] = {}
-    for node_id, parent_id, lft, rgt, depth in rows:
-        children.setdefault(parent_id, []).append(node_id)
-        current[node_id] = (lft, rgt, depth)
-    changed: list[dict[str, int]] = []
-    counter = 1
-    stack: list[tuple[int, int, int]] = [(n, 0, -1) for n in reversed(children.get(None, []))]
-    while stack:
-        node_id, depth, lft = stack.pop()
-        if lft >= 0:  # closing: every descendant is numbered
-            if current[node_id] != (lft, counter, depth):
-                changed.append({"b_id": node_id, "b_lft": lft, "b_rgt": counter, "b_depth": depth})
-            counter += 1
-            continue
-        stack.append((node_id, depth, counter))
-        counter += 1
-        stack.extend((child, depth + 1, -1) for child in reversed(children.get(node_id, [])))
-    statement = (
-        update(D)
-        .where(D.id == bindparam("b_id"))
-        .values(lft=bindparam("b_lft"), rgt=bindparam("b_rgt"), depth=bindparam("b_depth"))
-    )
-    for start in range(0, len(changed), 5000):
-        db.session.connection().execute(statement, changed[start : start + 5000])
-    return len(changed)

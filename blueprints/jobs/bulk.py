@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -17,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import Select, exists, func
+from sqlalchemy import Select, exists, func, or_
 from sqlalchemy.orm import aliased
 
 from actors.engine import clearing, launching, lifecycle
@@ -103,10 +104,28 @@ def _selection(action: str) -> tuple[JobFilter, str, Select]:
 
 def confirmation(query: Select) -> dict[str, Any]:
     """What a confirmation page states of the jobs an action will touch: how many, the newest id
-    (its POST touches none newer: ``upto``) and the first PREVIEW_SIZE of them, newest first."""
-    count, upto = db.session.execute(query.with_only_columns(func.count(), func.max(Job.id))).one()
+    and the latest end among them (its POST touches none newer, nor one that ended since:
+    ``upto``, ``ended_upto``) and the first PREVIEW_SIZE of them, newest first."""
+    count, upto, ended = db.session.execute(
+        query.with_only_columns(func.count(), func.max(Job.id), func.max(Job.finished_at))
+    ).one()
     preview = db.session.scalars(query.order_by(Job.id.desc()).limit(PREVIEW_SIZE)).unique().all()
-    return {"count": count, "upto": upto, "preview": preview}
+    return {"count": count, "upto": upto, "ended_upto": ended.isoformat() if ended else "", "preview": preview}
+
+
+def as_confirmed(query: Select) -> Select | None:
+    """query narrowed to the jobs the confirmation named (None: the form did not say which): none
+    newer than ``upto``, and none that ended after the page was shown (a job running then,
+    finished since, was not named)."""
+    upto = request.form.get("upto", type=db_int)
+    if upto is None:
+        return None
+    query = query.where(Job.id <= upto)
+    try:
+        ended = datetime.fromisoformat(request.form.get("ended_upto", ""))
+    except ValueError:  # no job of the confirmation had ended (or an old page): only those still running
+        return query.where(Job.finished_at.is_(None))
+    return query.where(or_(Job.finished_at.is_(None), Job.finished_at <= ended))
 
 
 @bp.get("/bulk/<action>")
@@ -128,11 +147,11 @@ def bulk_confirm(action: str):
 @bp.post("/bulk/<action>")
 def bulk_apply(action: str):
     filters, tab, query = _selection(action)
-    upto = request.form.get("upto", type=db_int)
-    if upto is None:
+    confirmed = as_confirmed(query)
+    if confirmed is None:
         flash(_("Nothing was changed: the confirmation did not say which jobs."), "info")
     else:
-        query = query.where(Job.id <= upto)
+        query = confirmed
         count = {"cancel": _cancel, "retry": _retry, "clear": clearing.delete_jobs}[action](query)
         flash(
             ACTIONS[action].done(count) if count else _("No job matched: nothing was changed."),

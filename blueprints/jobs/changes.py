@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from actors.changes.reading import csv_lines, field_changes
+from actors.changes.reading import csv_lines, field_changes, ledger_title
 from blueprints.jobs.blueprint import bp
 from extensions import db
 from models import ArchivalDescription, Job, PublicationStatus, RecordChange, User
@@ -123,12 +123,13 @@ def changes_csv(job_id: int) -> Response:
 
 
 def _shown_change(change: RecordChange, title: str | None, slug: str | None, titles: dict[int, str]) -> ShownChange:
+    created = change.kind == ChangeKind.CREATED.value  # nothing before: not "(top level)"
     fields = [
-        (str(FIELD_LABELS.get(name, name)), _shown(name, old, titles), _shown(name, new, titles))
+        (str(FIELD_LABELS.get(name, name)), "—" if created else _shown(name, old, titles), _shown(name, new, titles))
         for name, old, new in field_changes(change)
     ]
-    if title is None and change.kind == ChangeKind.DELETED.value:
-        title = (change.before or {}).get("title")  # the record is gone: its title is in the ledger
+    if title is None:
+        title = ledger_title(change)  # the record is gone: its title is in the ledger
     return ShownChange(change.kind, change.description_id, title, slug, fields)
 
 

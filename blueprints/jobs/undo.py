@@ -8,12 +8,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from actors.changes.undo import refusal, undo
+from actors.changes.plan import SHOWN_ROOTS
+from actors.changes.undo import undo
 from actors.changes.undo_job import SHOWN_CONFLICTS, conflict_titles
-from actors.engine.launching import launch
+from actors.changes.undoable import refusal, undone_by
+from actors.engine.launching import LaunchConflict, launch
 from actors.registry import JOB_TYPES
 from blueprints.jobs.blueprint import bp
 from blueprints.launched import flash_launched
+from extensions import db
 from models import Job, User
 
 
@@ -42,20 +45,27 @@ def undo_job(job_id: int):
             flash(_("Some records were changed since: tick “Undo what can be undone” to leave them and undo the rest."),
                   "error")  # fmt: skip
         else:
-            job, sent = launch(
-                "undo_job",
-                user=current_user,
-                description=original.description,
-                parameters={"partial": partial},
-                undo_of_id=original.id,
-            )
-            flash_launched(job, sent)
-            return redirect(url_for("jobs.detail", job_id=job.id))
+            try:
+                job, sent = launch(
+                    "undo_job",
+                    user=current_user,
+                    description=original.description,
+                    parameters={"partial": partial},
+                    undo_of_id=job_id,
+                )
+            except LaunchConflict:  # another Undo of it was launched at the same moment
+                why, plan = refusal(db.session.get(Job, job_id)), None
+            else:
+                flash_launched(job, sent)
+                return redirect(url_for("jobs.detail", job_id=job.id))
+    closing = undone_by(job_id)
     return render_template(
         "jobs/undo.html",
         job=original,
         why=why,
         plan=plan,
+        closing=closing,
         titles=conflict_titles(plan) if plan else {},
         shown_conflicts=SHOWN_CONFLICTS,
+        shown_roots=SHOWN_ROOTS,
     )

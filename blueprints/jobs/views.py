@@ -20,14 +20,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import false, select
 
+from actors.changes.undoable import undone_among, undone_by
 from actors.engine import clearing, launching, lifecycle
 from actors.registry import JOB_TYPES, cancelable_by, label_for, retryable_by
 from blueprints.formatting import progress_text
 from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
-from blueprints.jobs.bulk import allowed_actions, confirmation
+from blueprints.jobs.bulk import allowed_actions, as_confirmed, confirmation
 from blueprints.jobs.changes import change_label, ledger_section
 from blueprints.jobs.console import for_reader, hide_tracebacks
 from blueprints.jobs.export import csv_response
@@ -71,6 +72,7 @@ def list_context(tab: str) -> dict:
     return {
         "tab": tab,
         "listing": listing,
+        "undone": undone_among([job.id for job in listing.items]),
         "filters": filters,
         "filter_args": filters.args(),
         "counts": counts(current_user),
@@ -110,6 +112,7 @@ def _visible_job_or_404(job_id: int) -> Job:
 def detail(job_id: int):
     job = _visible_job_or_404(job_id)
     job_type = JOB_TYPES.get(job.type)
+    closing = undone_by(job.id)  # the Undo that closed it (or is undoing it now)
     return render_template(
         "jobs/detail.html",
         job=job,
@@ -123,6 +126,8 @@ def detail(job_id: int):
         ledger=ledger_section(job.id, request.args.get("changes_page", 1, type=db_int) or 1),
         may_undo=may_undo(job, current_user),
         undone_by=db.session.scalars(select(Job).where(Job.undo_of_id == job.id).order_by(Job.id)).all(),
+        closing=closing,
+        may_undo_closing=closing is not None and may_undo(closing, current_user),
     )
 
 
@@ -193,8 +198,10 @@ def clear():
     """Clear the current user's inactive jobs — never anyone else's, never active ones. From the
     confirmation page, only those it named (``upto``); a script's plain POST clears them all."""
     query = Job.inactive_of(current_user.id)
-    upto = request.form.get("upto", type=db_int)
-    count = clearing.delete_jobs(query if upto is None else query.where(Job.id <= upto))
+    if "upto" in request.form:  # from the confirmation page: only what it named
+        confirmed = as_confirmed(query)
+        query = confirmed if confirmed is not None else query.where(false())
+    count = clearing.delete_jobs(query)
     if count:
         flash(ngettext("Cleared %(num)d inactive job.", "Cleared %(num)d inactive jobs.", count), "success")
     else:

@@ -86,8 +86,11 @@ def test_an_import_records_what_it_created_updated_and_skipped(as_user, run_jobs
     client = as_user("alice")
     original = fixture_bytes("harbour.csv")
     created = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", original))
-    ids = [d.id for d in db.session.scalars(select(D).order_by(D.lft))]
-    assert ledger(created.id) == [("created", i, None, None) for i in sorted(ids)]
+    records = db.session.scalars(select(D).order_by(D.id)).all()
+    ids = [d.id for d in records]
+    assert [row[:3] for row in ledger(created.id)] == [("created", i, None) for i in ids]
+    kept = [{name: row[3][name] for name in ("title", "identifier", "parent_id")} for row in ledger(created.id)]
+    assert kept == [{"title": d.title, "identifier": d.identifier, "parent_id": d.parent_id} for d in records]
 
     skipped = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", original), match="skip")
     assert sorted(row[1] for row in ledger(skipped.id)) == sorted(ids)

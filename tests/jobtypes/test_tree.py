@@ -7,7 +7,7 @@ from tree_jobs_support import assert_consistent, snapshot
 
 from commands.demo_data import insert_demo_fonds
 from models import ArchivalDescription as D
-from models.tree import TreeError, move_subtree, rebuild
+from models.tree import TreeError, move_subtree, renumber_tree
 
 
 @pytest.fixture
@@ -56,11 +56,11 @@ def test_moving_under_itself_or_a_descendant_is_refused(db, two_trees, target):
     assert snapshot(db) == before
 
 
-def test_rebuild_recomputes_the_numbering_from_parents(db, two_trees):
+def test_renumbering_recomputes_the_numbering_from_parents(db, two_trees):
     before = snapshot(db)
     db.session.execute(D.__table__.update().values(lft=D.id * 10, rgt=D.id * 10 + 1, depth=9))
     db.session.commit()
-    assert rebuild() == len(before)
+    assert renumber_tree() == len(before)
     db.session.commit()
     assert_consistent(db)
     assert snapshot(db) == before

@@ -1,0 +1,138 @@
+"""The two halves of an Undo that delete and insert whole records: deleting what a job created
+(its ledger keeps every deleted row, what it held and the sibling it followed), and inserting
+again what an Undo deleted — only under the parent it had, at the place it had."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, delete, func, or_, select, true
+
+from actors.changes.created import blocked_creations, created_ids
+from actors.changes.ledger import record_rows
+from actors.changes.plan import SHOWN_ROOTS, Subtree, UndoPlan
+from actors.changes.values import HELD_KEY, created_snapshot, held_rows, insert_held, row_json, row_values
+from extensions import db
+from models import ArchivalDescription as D
+from models import ChangeKind, RecordChange
+from models.tree import renumber_tree
+
+BATCH = 1000
+PLACE_KEY = "_previous_sibling_id"  # in a deleted record's ledger row: the sibling it followed
+
+
+def delete_created(job_id: int, plan: UndoPlan, ledger_to: int | None) -> int:
+    """Delete what the job created and is still as it left it; returns the ledger rows gone through."""
+    created = created_ids(job_id)
+    count = db.session.scalar(select(func.count()).select_from(created.subquery())) or 0
+    if not count:
+        return 0
+    conflicts, kept = blocked_creations(job_id)
+    for record_id, why in conflicts:
+        plan.conflict(record_id, why)
+    doomed = select(D.id).where(D.id.in_(created), D.id.not_in(kept) if kept else true())
+    plan.deleted += db.session.scalar(select(func.count()).select_from(doomed.subquery())) or 0
+    plan.deleted_root_count, plan.deleted_roots = _roots(doomed)
+    if ledger_to is None or not plan.deleted:
+        return count
+    previous = _previous_siblings(doomed)
+    columns = select(*D.__table__.c).where(D.id.in_(doomed)).order_by(D.lft)
+    rows = db.session.execute(columns.execution_options(yield_per=BATCH)).mappings()
+    ids: list[int] = []
+    while batch := rows.fetchmany(BATCH):  # first the ledger (every row as it is, what it holds), then the deletes
+        batch_ids = [row["id"] for row in batch]
+        held = held_rows(batch_ids)
+        saved = [{**row_json(row), HELD_KEY: held[row["id"]], PLACE_KEY: previous.get(row["id"])} for row in batch]
+        record_rows(ledger_to, ChangeKind.DELETED, [(before["id"], before, None) for before in saved])
+        ids += batch_ids
+    for start in range(0, len(ids), BATCH):  # a deleted parent takes its (created) children with it
+        statement = delete(D).where(D.id.in_(ids[start : start + BATCH]))
+        db.session.execute(statement.execution_options(synchronize_session=False))
+    renumber_tree()
+    return count
+
+
+def _roots(doomed: Select) -> tuple[int, list[Subtree]]:
+    """(how many, the first few) of the deleted records whose parent stays: each goes with every
+    record under it (a record that stays keeps its created ancestors too)."""
+    top = select(D.id, D.title, (D.rgt - D.lft - 1) / 2).where(
+        D.id.in_(doomed), or_(D.parent_id.is_(None), D.parent_id.not_in(doomed))
+    )
+    total = db.session.scalar(select(func.count()).select_from(top.subquery())) or 0
+    shown = db.session.execute(top.order_by(D.lft).limit(SHOWN_ROOTS)).all()
+    return total, [Subtree(record_id, title, int(descendants)) for record_id, title, descendants in shown]
+
+
+def _previous_siblings(doomed: Select) -> dict[int, int | None]:
+    """The sibling each doomed record follows (None: first), by one window over the table."""
+    lagged = select(
+        D.id.label("id"), func.lag(D.id).over(partition_by=D.parent_id, order_by=D.lft).label("previous")
+    ).subquery()
+    return dict(db.session.execute(select(lagged.c.id, lagged.c.previous).where(lagged.c.id.in_(doomed))).all())
+
+
+class Recreation:
+    """Records an Undo deleted, inserted again batch by batch (parents first, as the ledger has
+    them) with their ids, what they held, under their old parent and after the sibling they
+    followed. One whose parent is gone (or left out) is a conflict, with everything under it."""
+
+    def __init__(self, plan: UndoPlan, ledger_to: int | None) -> None:
+        self.plan, self.ledger_to = plan, ledger_to
+        self.back: set[int] = set()  # inserted again (a preview: would be)
+        self.left_out: set[int] = set()
+        self.placed: dict[int, int | None] = {}  # top records -> the sibling each follows
+        self.root_of: dict[int, int] = {}
+        self.shown: dict[int, Subtree] = {}
+
+    def add(self, batch: list[RecordChange]) -> None:
+        saved = sorted(
+            ((c.description_id, c.before or {}) for c in batch),
+            key=lambda s: (s[1].get("depth", 0), s[1].get("lft", 0)),
+        )
+        taken = set(db.session.scalars(select(D.id).where(D.id.in_([record_id for record_id, _ in saved]))))
+        parents = {before.get("parent_id") for _, before in saved} - {None} - self.back
+        present = set(db.session.scalars(select(D.id).where(D.id.in_(parents)))) if parents else set()
+        fresh = []
+        for record_id, before in saved:
+            why = self._why_not(record_id, before.get("parent_id"), taken, present)
+            if why:
+                self.left_out.add(record_id)
+                self.plan.conflict(record_id, why, before.get("title"))
+                continue
+            self._count(record_id, before)
+            fresh.append(before)
+        self.plan.recreated += len(fresh)
+        if self.ledger_to is None or not fresh:
+            return
+        rows = [row_values(before) for before in fresh]
+        db.session.execute(D.__table__.insert(), rows)
+        insert_held([before.get(HELD_KEY) or {} for before in fresh])
+        record_rows(self.ledger_to, ChangeKind.CREATED, [(row["id"], None, created_snapshot(row)) for row in rows])
+
+    def finish(self) -> None:
+        """Number the tree once every record is back (each top record after its old sibling)."""
+        if self.ledger_to is not None and self.plan.recreated:
+            renumber_tree(self.placed)
+
+    def _why_not(self, record_id: int, parent_id: int | None, taken: set[int], present: set[int]) -> str | None:
+        if record_id in taken:
+            return "a record with its id exists"
+        if parent_id is None or parent_id in self.back or parent_id in present:
+            return None
+        if parent_id in self.left_out:
+            return "its parent is not put back"
+        return f"its parent (description {parent_id}) no longer exists"
+
+    def _count(self, record_id: int, before: dict) -> None:
+        parent_id = before.get("parent_id")
+        if parent_id in self.back:  # under a record put back with it
+            root = self.root_of[record_id] = self.root_of[parent_id]
+            if root in self.shown:
+                self.shown[root].descendants += 1
+        else:
+            self.root_of[record_id] = record_id
+            if PLACE_KEY in before:
+                self.placed[record_id] = before[PLACE_KEY]
+            self.plan.recreated_root_count += 1
+            if len(self.shown) < SHOWN_ROOTS:
+                self.shown[record_id] = Subtree(record_id, before.get("title") or "", 0)
+                self.plan.recreated_roots.append(self.shown[record_id])
+        self.back.add(record_id)

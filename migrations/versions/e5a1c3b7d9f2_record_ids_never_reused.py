@@ -1,0 +1,79 @@
+"""record ids never reused (AUTOINCREMENT on SQLite) and one Undo of a job at a time
+
+Revision ID: e5a1c3b7d9f2
+Revises: b4c0e6a8d3f5
+Create Date: 2026-12-07 12:30:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "e5a1c3b7d9f2"
+down_revision = "b4c0e6a8d3f5"
+branch_labels = None
+depends_on = None
+
+# Descriptions, every row that hangs from them, authority records and the vocabularies: a
+# ledger names them by id, so an id must never come back for another record.
+TABLES = (
+    "archival_descriptions",
+    "notes",
+    "alternative_identifiers",
+    "events",
+    "authority_records",
+    "rights_statements",
+    "containers",
+    "finding_aids",
+    "levels_of_description",
+    "terms",
+    "repositories",
+)
+ACTIVE_UNDO = sa.text("undo_of_id IS NOT NULL AND status IN ('queued', 'running')")
+
+
+def upgrade():
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        for table in TABLES:
+            with op.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": True}):
+                pass
+        # Ids an Undo deleted above today's highest are named by the ledger: the sequence starts after them.
+        named = bind.scalar(sa.text("SELECT max(description_id) FROM job_changes WHERE kind IN ('created', 'deleted')"))
+        if named:
+            bind.execute(
+                sa.text(
+                    "INSERT INTO sqlite_sequence (name, seq) SELECT 'archival_descriptions', :seq"
+                    " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'archival_descriptions')"
+                ),
+                {"seq": named},
+            )
+            bind.execute(
+                sa.text("UPDATE sqlite_sequence SET seq = max(seq, :seq) WHERE name = 'archival_descriptions'"),
+                {"seq": named},
+            )
+    # Two Undos of one job queued or running at once: the later ones end as errors, saying why.
+    bind.execute(
+        sa.text(
+            "UPDATE jobs SET status = 'error', info = 'Another Undo of the same job was already queued.'"
+            " WHERE undo_of_id IS NOT NULL AND status IN ('queued', 'running') AND id > ("
+            "SELECT min(other.id) FROM jobs AS other WHERE other.undo_of_id = jobs.undo_of_id"
+            " AND other.status IN ('queued', 'running'))"
+        )
+    )
+    op.create_index(
+        "ix_jobs_one_active_undo",
+        "jobs",
+        ["undo_of_id"],
+        unique=True,
+        sqlite_where=ACTIVE_UNDO,
+        postgresql_where=ACTIVE_UNDO,
+    )
+
+
+def downgrade():
+    op.drop_index("ix_jobs_one_active_undo", table_name="jobs")
+    if op.get_bind().dialect.name == "sqlite":
+        for table in TABLES:
+            with op.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": False}):
+                pass
