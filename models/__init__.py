@@ -1,7 +1,7 @@
 """Database models, one module per aggregate."""
 
 from models.authority import AuthorityRecord, EntityType, Event
-from models.changes import ChangeKind, RecordChange
+from models.changes import ChangeKind, RecordChange, VocabularyChange
 from models.description import ArchivalDescription, PublicationStatus
 from models.description_parts import AlternativeIdentifier, DescriptionName, DescriptionTerm, Note
 from models.finding_aid import FindingAid
@@ -38,5 +38,6 @@ __all__ = [
     "RightsStatement",
     "Role",
     "User",
+    "VocabularyChange",
     "WorkerProcess",
 ]

@@ -48,6 +48,22 @@ class RecordChange(db.Model):
         return f"<RecordChange job {self.job_id} {self.kind} {self.description_id}>"
 
 
+class VocabularyChange(db.Model):
+    """A vocabulary row (level of description, term, repository, authority record, container) a
+    job added — its Undo removes it if nothing else uses it — or an Undo removed, with the row
+    as it was, so undoing that Undo puts it back (before the records that refer to it)."""
+
+    __tablename__ = "job_vocabulary_changes"
+    __table_args__ = (Index("ix_job_vocabulary_changes_job", "job_id", "table_name", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # "added" or "removed"
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[int]
+    row: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a removed row's columns
+
+
 def change_counts(job_id: int) -> dict[str, int]:
     """How many records the job changed, by kind (ChangeKind values)."""
     query = select(RecordChange.kind, func.count()).where(RecordChange.job_id == job_id).group_by(RecordChange.kind)

@@ -3,6 +3,7 @@ by their top records' titles, and the conflicts it leaves."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 SHOWN_ROOTS = 5  # sub-trees named on the confirmation page
@@ -29,6 +30,10 @@ class UndoPlan:
     recreated_roots: list[Subtree] = field(default_factory=list)  # the first SHOWN_ROOTS
     recreated_root_count: int = 0
     gone_titles: dict[int, str] = field(default_factory=dict)  # titles of conflicting records no longer there
+    # vocabulary rows (levels, terms, repositories, authority records, containers) by table: what
+    # the job added and goes if nothing else uses it (a preview: all it added), what comes back
+    vocabulary_removed: Counter[str] = field(default_factory=Counter)
+    vocabulary_restored: Counter[str] = field(default_factory=Counter)
 
     @property
     def total(self) -> int:

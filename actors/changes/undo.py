@@ -34,7 +34,8 @@ from actors.changes.plan import UndoPlan
 from actors.changes.recreate import Recreation, delete_created
 from actors.changes.rights_ledger import FIELD as RIGHTS
 from actors.changes.rights_ledger import put_back, same_statements, statements_of
-from actors.changes.values import from_json
+from actors.changes.values import HELD, HELD_KEY, Held, from_json, held_rows, put_held_back, same_held
+from actors.changes.vocabulary import added_counts, remove_unused, restore_removed
 from extensions import db
 from models import ArchivalDescription as D
 from models import ChangeKind, Job, RecordChange
@@ -60,7 +61,9 @@ def undo(original: Job, undo_job_id: int | None, *, apply: bool, on_progress: Pr
         done += len(batch)
         on_progress(done)
     done += delete_created(original.id, plan, ledger_to)
+    plan.vocabulary_removed = remove_unused(original.id, ledger_to) if apply else added_counts(original.id)
     on_progress(done)
+    plan.vocabulary_restored = restore_removed(original.id, ledger_to)  # before the records that refer to it
     recreation = Recreation(plan, ledger_to)
     for batch in _batches(original.id, ChangeKind.DELETED):
         recreation.add(batch)
@@ -84,27 +87,33 @@ def _batches(job_id: int, kind: ChangeKind, newest_first: bool = False) -> Itera
 def _restore(batch: list[RecordChange], plan: UndoPlan, ledger_to: int | None) -> None:
     """Fields back to their before-values, where they still hold what the job wrote (rights
     statements: the whole list, whatever its order)."""
-    names = sorted({name for change in batch for name in change.after or {}} - {RIGHTS})
+    names = sorted({name for change in batch for name in change.after or {}} - {RIGHTS, HELD_KEY})
     query = select(D.id, *(getattr(D, name) for name in names)).where(D.id.in_([c.description_id for c in batch]))
     current = {row[0]: dict(zip(names, row[1:], strict=True)) for row in db.session.execute(query)}
     rights_now = statements_of([c.description_id for c in batch if RIGHTS in (c.after or {})])
+    held_now = _held_now([change for change in batch if HELD_KEY in (change.after or {})])
     groups: dict[str, list[int]] = defaultdict(list)  # the same before-values: one UPDATE
     rights_back: dict[int, list] = {}
+    held_back: dict[int, Held] = {}
     restored = []
     for change in batch:
         now, after = current.get(change.description_id), change.after or {}
         if now is None:
             plan.conflict(change.description_id, "deleted since", (change.before or {}).get("title"))
             continue
-        moved_on = [name for name, value in after.items() if name != RIGHTS and jsonable(now[name]) != value]
+        moved_on = [name for name, value in after.items() if name in now and jsonable(now[name]) != value]
         if RIGHTS in after and not same_statements(rights_now[change.description_id], after[RIGHTS]):
             moved_on.append(RIGHTS)
+        if HELD_KEY in after and not same_held(held_now[change.description_id], after[HELD_KEY]):
+            moved_on.append("notes, events, access points or containers")
         if moved_on:
             plan.conflict(change.description_id, f"changed since ({', '.join(moved_on)})")
             continue
         before = dict(change.before or {})
         if RIGHTS in before:
             rights_back[change.description_id] = before.pop(RIGHTS)
+        if HELD_KEY in before:
+            held_back[change.description_id] = before.pop(HELD_KEY)
         if before:
             groups[json.dumps(before, sort_keys=True)].append(change.description_id)
         restored.append((change.description_id, change.after, change.before))
@@ -116,7 +125,17 @@ def _restore(batch: list[RecordChange], plan: UndoPlan, ledger_to: int | None) -
         statement = update(D).where(D.id.in_(ids)).values(**values, updated_at=utcnow())
         db.session.execute(statement.execution_options(synchronize_session=False))
     put_back(rights_back)
+    put_held_back(held_back)
     record_rows(ledger_to, ChangeKind.UPDATED, restored)
+
+
+def _held_now(changes: list[RecordChange]) -> dict[int, Held]:
+    """What these records hold now in the tables their ledger rows name (an update import's)."""
+    if not changes:
+        return {}
+    names = {name for change in changes for name in (change.after or {})[HELD_KEY]}
+    tables = [table for table, _column in HELD if table.name in names]
+    return held_rows([change.description_id for change in changes], tables)
 
 
 def _move_back(change: RecordChange, plan: UndoPlan, ledger_to: int | None) -> None:

@@ -7,6 +7,8 @@ Completed."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import select
 
 from actors.changes.plan import UndoPlan
@@ -84,9 +86,28 @@ def summary_of(plan: UndoPlan) -> str:
         )
         if count
     ]
+    if plan.vocabulary_removed:
+        parts.append(f"{vocabulary_words(plan.vocabulary_removed)} it added removed (used by nothing else)")
+    if plan.vocabulary_restored:
+        parts.append(f"{vocabulary_words(plan.vocabulary_restored)} put back")
     if plan.conflicts:
         parts.append(f"{plural(len(plan.conflicts), 'conflict')} left as they are")
     return ", ".join(parts) or "nothing to undo"
+
+
+VOCABULARY_WORDS = {
+    "levels_of_description": ("level of description", "levels of description"),
+    "terms": ("term", "terms"),
+    "repositories": ("repository", "repositories"),
+    "authority_records": ("authority record", "authority records"),
+    "containers": ("container", "containers"),
+}
+
+
+def vocabulary_words(counts: Mapping[str, int]) -> str:
+    """'80 authority records, 30 terms and 1 repository'."""
+    words = [plural(count, *VOCABULARY_WORDS[table]) for table, count in counts.items() if count]
+    return " and ".join(filter(None, [", ".join(words[:-1]), words[-1]]))
 
 
 def conflict_titles(plan: UndoPlan) -> dict[int, str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import json
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, Table, insert, select
+from sqlalchemy import Column, Date, DateTime, Table, delete, insert, select
 from sqlalchemy import Enum as EnumType
 
 from actors.changes.ledger import jsonable
@@ -58,15 +59,54 @@ HELD = _held_tables()
 HELD_KEY = "_held"  # in a deleted record's ledger row: what went with it
 
 
-def held_rows(ids: list[int]) -> dict[int, dict[str, list[dict[str, Any]]]]:
-    """What each of these descriptions holds in the other tables, as the ledger keeps it (an own
-    numeric id is left out: inserted again, the rows get new ones)."""
-    found: dict[int, dict[str, list[dict[str, Any]]]] = {record_id: {} for record_id in ids}
+Held = dict[str, list[dict[str, Any]]]  # table name -> rows
+
+
+def held_rows(ids: list[int], tables: Collection[Table] | None = None) -> dict[int, Held]:
+    """What each of these descriptions holds in the other tables (or in just these), as the
+    ledger keeps it (an own numeric id is left out: inserted again, the rows get new ones)."""
+    found: dict[int, Held] = {record_id: {} for record_id in ids}
     for table, column in HELD:
+        if tables is not None:
+            if table not in tables:
+                continue
+            for held in found.values():
+                held[table.name] = []
         kept = [c for c in table.columns if not (c.primary_key and c.name == "id")]
         for row in db.session.execute(select(*kept).where(column.in_(ids))).mappings():
             found[row[column.name]].setdefault(table.name, []).append({c.name: jsonable(row[c.name]) for c in kept})
     return found
+
+
+def same_held(one: Held, other: Held) -> bool:
+    """The same rows in each table, whatever order the database gave them in."""
+    return _normal_held(one) == _normal_held(other)
+
+
+def with_held(
+    changes: list[tuple[int, dict, dict]], before: dict[int, Held], after: dict[int, Held]
+) -> list[tuple[int, dict, dict]]:
+    """Updates (id, before, after) with, for each record whose held rows were replaced by other
+    ones, those rows before and after under HELD_KEY (a record whose fields stayed gets a row too)."""
+    by_id = {record_id: (dict(old), dict(new)) for record_id, old, new in changes}
+    for record_id, held in before.items():
+        if not same_held(held, after[record_id]):
+            old, new = by_id.setdefault(record_id, ({}, {}))
+            old[HELD_KEY], new[HELD_KEY] = held, after[record_id]
+    return [(record_id, old, new) for record_id, (old, new) in by_id.items()]
+
+
+def put_held_back(saved: dict[int, Held]) -> None:
+    """Replace what each description holds in the ledger's tables by the rows saved there."""
+    names = {name for held in saved.values() for name in held}
+    for table, column in HELD:
+        if table.name in names:
+            db.session.execute(delete(table).where(column.in_(list(saved))))
+    insert_held(list(saved.values()))
+
+
+def _normal_held(held: Held) -> dict[str, list[str]]:
+    return {name: sorted(json.dumps(row, sort_keys=True, default=str) for row in rows) for name, rows in held.items()}
 
 
 def insert_held(saved: list[dict[str, list[dict[str, Any]]]]) -> None:

@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, text, update
 
 from actors.changes.ledger import jsonable, record_rows
-from actors.changes.values import created_snapshot
+from actors.changes.values import created_snapshot, held_rows, with_held
+from actors.changes.vocabulary import record_additions, watermarks
 from actors.importing.bulk import insert_dicts
 from actors.importing.plan import Plan
-from actors.importing.related import RelatedWriter
+from actors.importing.related import LINK_TABLES, RelatedWriter
 from actors.importing.rows import Row
 from actors.importing.slugs import SlugAllocator
 from actors.tree_jobs import lock_tree
@@ -33,6 +34,7 @@ from models.vocabulary import LevelOfDescription
 
 BATCH = 1000
 SHOWN_SKIPS = 100
+REPLACED_TABLES = [table.__table__ for table in LINK_TABLES]  # what an update replaces of a matched record
 
 
 class Writer:
@@ -52,11 +54,13 @@ class Writer:
         self.related = RelatedWriter()
         self.level_keys: dict[str, str] = {}  # compact level key -> the vocabulary's key
         self.now = utcnow()  # one time for the whole import, as the one transaction it is
+        self.vocabulary_since: dict[str, int] = {}
 
     def begin(self) -> None:
         """Take the tree lock (exclusively, as a move does: the gap renumbers other trees), then
         find where the new records go and make room."""
         lock_tree(0, exclusive=True)
+        self.vocabulary_since = watermarks()
         self.level_keys = {_compact(key): key for key in LevelOfDescription.names()}
         self._next_id = D.highest_id_ever() + 1
         place = next(iter(self.plan.attachments), 0)
@@ -109,6 +113,7 @@ class Writer:
 
     def finish(self) -> None:
         self._flush()
+        record_additions(self.job_id, self.vocabulary_since)
         if self.skipped > SHOWN_SKIPS:
             print(f"... and {self.skipped - SHOWN_SKIPS} more rows skipped.")
         if not self.single_place:
@@ -126,12 +131,19 @@ class Writer:
         return self.ids[i]
 
     def _flush(self) -> None:
-        """The buffered descriptions, then what they hold (it refers to them)."""
+        """The buffered descriptions, then what they hold (it refers to them). What an update
+        replaces of a matched record's notes, events, access points... is ledgered as it was and
+        as it became, so its Undo puts it back."""
         self._flush_inserts()
-        self._flush_updates()
+        replaced = list(self.related.replaced)
+        held_before = held_rows(replaced, REPLACED_TABLES) if replaced else {}
+        changes = self._flush_updates()
         record_rows(self.job_id, ChangeKind.SKIPPED, ((record_id, None, None) for record_id in self.skipped_ids))
         self.skipped_ids = []
         self.related.flush()
+        if held_before:
+            changes = with_held(changes, held_before, held_rows(replaced, REPLACED_TABLES))
+        record_rows(self.job_id, ChangeKind.UPDATED, changes)
 
     def _flush_inserts(self) -> None:
         if not self.inserts:
@@ -142,15 +154,17 @@ class Writer:
         record_rows(self.job_id, ChangeKind.CREATED, ((r["id"], None, created_snapshot(r)) for r in self.inserts))
         self.inserts = []
 
-    def _flush_updates(self) -> None:
+    def _flush_updates(self) -> list[tuple[int, dict, dict]]:
+        """Update the matched records; returns their ledger rows (id, before, after)."""
         if not self.updates:
-            return
+            return []
         columns = {name[2:]: bindparam(name) for name in self.updates[0] if name != "b_id"}
-        self._ledger_updates([name for name in columns if name != "updated_at"])
+        changes = self._ledger_updates([name for name in columns if name != "updated_at"])
         db.session.connection().execute(update(D).where(D.id == bindparam("b_id")).values(columns), self.updates)
         self.updates = []
+        return changes
 
-    def _ledger_updates(self, names: list[str]) -> None:
+    def _ledger_updates(self, names: list[str]) -> list[tuple[int, dict, dict]]:
         """The fields each matched record is about to change, with their values before (one
         SELECT per batch): exactly what undo would put back."""
         ids = [values["b_id"] for values in self.updates]
@@ -163,7 +177,7 @@ class Writer:
             if changed:
                 before = {name: old[name] for name in changed}
                 changes.append((values["b_id"], before, {name: values[f"b_{name}"] for name in changed}))
-        record_rows(self.job_id, ChangeKind.UPDATED, changes)
+        return changes
 
     def _allocate_id(self) -> int:
         """Ids are chosen here so children can point at parents still in the unsent batch.

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from actors.changes.reading import csv_lines, field_changes, ledger_title
+from actors.changes.values import HELD_KEY
 from blueprints.jobs.blueprint import bp
 from extensions import db
 from models import ArchivalDescription, Job, PublicationStatus, RecordChange, User
@@ -33,6 +34,15 @@ FIELD_LABELS = {
     "extent_and_medium": _l("Extent and medium"),
     "scope_and_content": _l("Scope and content"),
     "rights": _l("Rights"),
+}
+FIELD_LABELS[HELD_KEY] = _l("Notes, events, access points and containers")
+HELD_LABELS = {  # what an update import replaces of a matched record, by table
+    "events": _l("Events"),
+    "notes": _l("Notes"),
+    "alternative_identifiers": _l("Alternative identifiers"),
+    "description_terms": _l("Subject, place and genre access points"),
+    "description_names": _l("Name access points"),
+    "description_containers": _l("Containers"),
 }
 RECORD_FIELDS = ("parent_id", "previous_sibling_id")  # values that are description ids
 KIND_LABELS = {
@@ -148,6 +158,10 @@ def _record_titles(rows: list) -> dict[int, str]:
 def _shown(name: str, value: Any, titles: dict[int, str]) -> str:
     if value is None:
         return _("(top level)") if name == "parent_id" else _("(first)") if name == "previous_sibling_id" else "—"
+    if name == HELD_KEY:  # how many rows of each kind: the CSV has them all
+        return (
+            "; ".join(f"{HELD_LABELS.get(table, table)}: {len(rows)}" for table, rows in value.items() if rows) or "—"
+        )
     if name == "rights":
         return "; ".join(_statement(statement) for statement in value) or _("none")
     if name in RECORD_FIELDS:

@@ -1,4 +1,5 @@
-"""record ids never reused (AUTOINCREMENT on SQLite) and one Undo of a job at a time
+"""record ids never reused (AUTOINCREMENT on SQLite), one Undo of a job at a time, and the
+vocabulary rows a job added or an Undo removed
 
 Revision ID: e5a1c3b7d9f2
 Revises: b4c0e6a8d3f5
@@ -33,6 +34,16 @@ ACTIVE_UNDO = sa.text("undo_of_id IS NOT NULL AND status IN ('queued', 'running'
 
 
 def upgrade():
+    op.create_table(
+        "job_vocabulary_changes",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+        sa.Column("job_id", sa.Integer(), sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("kind", sa.String(8), nullable=False),
+        sa.Column("table_name", sa.String(64), nullable=False),
+        sa.Column("row_id", sa.Integer(), nullable=False),
+        sa.Column("row", sa.JSON(), nullable=True),
+    )
+    op.create_index("ix_job_vocabulary_changes_job", "job_vocabulary_changes", ["job_id", "table_name", "id"])
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         for table in TABLES:
@@ -72,6 +83,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_job_vocabulary_changes_job", table_name="job_vocabulary_changes")
+    op.drop_table("job_vocabulary_changes")
     op.drop_index("ix_jobs_one_active_undo", table_name="jobs")
     if op.get_bind().dialect.name == "sqlite":
         for table in TABLES:

@@ -81,7 +81,7 @@ def test_an_import_undone_and_applied_again():
     imported, held = every_description(), held_counts()
     assert len(imported) == len(before) + 6
     undo = undone(job)
-    assert undo.info == f"Undid job {job.id}: 6 deleted."
+    assert undo.info == f"Undid job {job.id}: 6 deleted, 1 repository it added removed (used by nothing else)."
     assert every_description() == before
     undone(undo)
     assert every_description() == imported  # the same ids (the sequence is not asked again), fields and places

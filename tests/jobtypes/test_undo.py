@@ -10,6 +10,7 @@ from actors.changes import recreate as recreate_module
 from actors.changes import undo as undo_module
 from actors.changes import undo_job as undo_job_module
 from actors.changes.values import HELD
+from actors.changes.vocabulary import TABLES as VOCABULARIES
 from actors.engine import context
 from actors.engine.launching import launch
 from commands.demo_data import insert_demo_fonds
@@ -35,6 +36,12 @@ def everything_held() -> dict[str, list[tuple]]:
         kept = [c for c in table.columns if not (c.primary_key and c.name == "id")]
         found[table.name] = sorted(tuple(map(str, row)) for row in db.session.execute(select(*kept)))
     return found
+
+
+def every_vocabulary_row() -> dict[str, list[tuple]]:
+    """Levels, terms, repositories, authority records and containers, ids included."""
+    db.session.expire_all()
+    return {table.name: sorted(map(tuple, db.session.execute(select(table)))) for table in VOCABULARIES}
 
 
 def undo_through_the_page(client, run_jobs, job: Job, partial: bool = False) -> Job:
@@ -95,7 +102,7 @@ def test_undo_of_an_import_deletes_what_it_created_and_the_tree_is_as_it_was(as_
     assert len(every_description()) == len(before) + 6
     undo = undo_through_the_page(client, run_jobs, job)
     assert undo.status == JobStatus.COMPLETED, undo.output
-    assert undo.info == f"Undid job {job.id}: 6 deleted."
+    assert undo.info == f"Undid job {job.id}: 6 deleted, 1 repository it added removed (used by nothing else)."
     assert every_description() == before
 
 
@@ -183,18 +190,19 @@ def test_undo_of_an_undo_of_an_import_brings_the_records_back_batch_after_batch(
     monkeypatch.setattr(undo_module, "BATCH", 2)  # several batches of deletions and insertions
     monkeypatch.setattr(recreate_module, "BATCH", 2)
     client = as_user("alice")
-    before = every_description()
+    before, vocabularies = every_description(), every_vocabulary_row()
     job = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", fixture_bytes("harbour.csv")), record=fonds)
-    imported, held = every_description(), everything_held()
+    imported, held, added = every_description(), everything_held(), every_vocabulary_row()
     assert any(held.values())  # the file's events, notes, access points...
     undo = undo_through_the_page(client, run_jobs, job)
     assert undo.status == JobStatus.COMPLETED, undo.output
-    assert every_description() == before
+    assert every_description() == before and every_vocabulary_row() == vocabularies
     again = undo_through_the_page(client, run_jobs, undo)
     assert again.status == JobStatus.COMPLETED, again.output
-    assert again.info == f"Undid job {undo.id}: 6 created again."
+    assert again.info == f"Undid job {undo.id}: 6 created again, 1 repository put back."
     assert every_description() == imported  # the same records, ids, fields and places
     assert everything_held() == held  # and what they held
+    assert every_vocabulary_row() == added  # and the repository they name, with its id
 
 
 def test_an_undo_canceled_midway_rolls_back(as_user, fonds, run_jobs, users, monkeypatch):

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from import_export_support import fixture_bytes, run_form
 from sqlalchemy import select
-from test_undo import every_description, undo_form, undo_through_the_page
+from test_undo import every_description, every_vocabulary_row, everything_held, undo_form, undo_through_the_page
 from tree_jobs_support import assert_consistent
 
 from actors.engine.launching import LaunchConflict, launch, send
 from extensions import db
 from models import ArchivalDescription as D
-from models import Job, JobStatus, RecordChange
+from models import Job, JobStatus, LevelOfDescription, RecordChange
 from models.base import utcnow
 from models.tree import TreeError, check_tree, disagreements
 
@@ -39,11 +39,13 @@ def test_the_reported_sequence_puts_every_record_back_where_it_was(as_user, fond
     """Import Hornstein, Undo, import AtoM's ISAD example, undo the Undo: the Hornstein papers come
     back at top level with their ids, Example fonds holds only its item, and every page tells the truth."""
     client = as_user("alice")
+    vocabularies = every_vocabulary_row()
     hornstein = import_file(client, run_jobs, HORNSTEIN)
     papers = created_by(hornstein)
-    imported = every_description()
+    imported, added = every_description(), every_vocabulary_row()
     undo = undo_through_the_page(client, run_jobs, hornstein)
     assert undo.status == JobStatus.COMPLETED, undo.output
+    assert every_vocabulary_row() == vocabularies  # its terms, names, containers went with it
     example = import_file(client, run_jobs, ISAD)
     assert min(created_by(example)) > max(papers)  # no id a ledger names comes back
     fonds_record = D.by_slug("example-fonds")
@@ -67,8 +69,10 @@ def test_the_reported_sequence_puts_every_record_back_where_it_was(as_user, fond
         "Puts “Lillian Herlands Hornstein Papers” and its 719 descendants back where it was"
     )
     again = undo_through_the_page(client, run_jobs, undo)
-    assert again.info == f"Undid job {undo.id}: 720 created again."
-    db.session.expire_all()
+    assert again.info.startswith(f"Undid job {undo.id}: 720 created again, 10 terms, 1 repository, ")
+    vocabulary_now = every_vocabulary_row()
+    for table, rows in added.items():  # what it added is back with its ids (beside Example fonds' own)
+        assert set(rows) <= set(vocabulary_now[table]), table
     assert [d for d in every_description() if d[0] in set(papers)] == imported[-len(papers) :]
     assert [child.title for child in D.by_slug("example-fonds").children()] == ["Example Item"]
     assert D.by_slug("example-item").children() == []
@@ -172,3 +176,42 @@ def test_the_tree_check_names_a_record_whose_parent_disagrees_with_the_numbering
     with pytest.raises(TreeError, match="nothing was changed"):
         check_tree()
     db.session.rollback()
+
+
+def test_levels_an_import_added_go_with_its_undo_unless_another_record_uses_them(as_user, run_jobs):
+    """An import with many new levels of description grew every browse page; its Undo left them."""
+    client = as_user("alice")
+    levels = LevelOfDescription.names()
+    rows = ["legacyId,parentId,identifier,title,levelOfDescription", "1,,L,Levels fonds,Fonds"]
+    rows += [f"{n},1,L-{n},Record {n},Odd level {n}" for n in range(2, 12)]
+    first = run_form(client, run_jobs, "import_descriptions", ("levels.csv", "\n".join(rows).encode()))
+    assert len(LevelOfDescription.names()) == len(levels) + 10
+    other = b"legacyId,parentId,identifier,title,levelOfDescription\n1,,O,Other fonds,Odd level 2\n"
+    run_form(client, run_jobs, "import_descriptions", ("other.csv", other))
+    assert "It also removes the 10 vocabulary entries it added" in client.get(f"/jobs/{first.id}/undo").text
+    undo = undo_through_the_page(client, run_jobs, first)
+    assert (
+        undo.info
+        == f"Undid job {first.id}: 11 deleted, 9 levels of description it added removed (used by nothing else)."
+    )
+    assert set(LevelOfDescription.names()) == set(levels) | {"odd level 2"}  # the other fonds still uses it
+    undo_through_the_page(client, run_jobs, undo)
+    assert len(LevelOfDescription.names()) == len(levels) + 10
+
+
+def test_an_update_import_that_replaced_events_is_undone_with_them(as_user, fonds, run_jobs):
+    """An update import replaces the matched records' events (and notes, access points...): its
+    Undo puts the old ones back, and the job page says what was replaced."""
+    client = as_user("alice")
+    original = fixture_bytes("harbour.csv")
+    run_form(client, run_jobs, "import_descriptions", ("harbour.csv", original), record=fonds)
+    before, held = every_description(), everything_held()
+    changed = original.replace(b"1890-1920|1921-1930", b"1890-1920|1921-1931")
+    assert changed != original
+    update = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", changed), record=fonds, match="update")
+    assert everything_held() != held
+    changes = client.get(f"/jobs/{update.id}").html.find("table", class_="changes").get_text(" ", strip=True)
+    assert "Notes, events, access points and containers" in changes and "Events: 2" in changes
+    undo = undo_through_the_page(client, run_jobs, update)
+    assert undo.status == JobStatus.COMPLETED and "conflict" not in undo.info, undo.output
+    assert everything_held() == held and every_description() == before
