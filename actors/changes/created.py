@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import aliased
 
+from actors.changes.snapshots import differing_creations
 from actors.changes.values import SNAPSHOT, changed_since
 from extensions import db
 from models import ArchivalDescription as D
@@ -46,16 +47,12 @@ def blocked_creations(job_id: int) -> tuple[list[tuple[int, str]], set[int]]:
 
 
 def _changed_since(job_id: int) -> Iterator[tuple[int, str]]:
-    """Created records that no longer hold what the job left (ledgers written before the job
-    kept that have nothing to compare: only their existence counts)."""
-    ledger = db.session.execute(
-        select(RecordChange.description_id, RecordChange.after)
-        .where(RecordChange.job_id == job_id, RecordChange.kind == ChangeKind.CREATED.value)
-        .order_by(RecordChange.id)
-        .execution_options(yield_per=BATCH)
-    )
+    """Created records that no longer hold what the job left: the database finds those whose
+    fields read differently (actors.changes.snapshots), and each is read to name the fields (a
+    ledger written before the job kept them has nothing to compare: only existence counts)."""
+    differing = db.session.execute(differing_creations(job_id).execution_options(yield_per=BATCH))
     columns = [getattr(D, name) for name in SNAPSHOT]
-    while batch := ledger.fetchmany(BATCH):
+    while batch := differing.fetchmany(BATCH):
         left = {record_id: after for record_id, after in batch if after}
         if not left:
             continue

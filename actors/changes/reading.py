@@ -14,6 +14,7 @@ from extensions import db
 from models.changes import ChangeKind, RecordChange, changes_of
 from models.spreadsheet import drain, guard_for_spreadsheet
 
+UNSHOWN = {"rights_created"}  # kept to undo exactly, not a change anyone reads
 HEADER = ("job", "change", "description_id", "slug", "title", "field", "before", "after")
 
 
@@ -27,7 +28,8 @@ def field_changes(change: RecordChange) -> list[tuple[str, Any, Any]]:
         after = change.after or {}
         return [(name, None, after[name]) for name in ALWAYS_KEPT if name in after]
     before, after = change.before or {}, change.after or {}
-    return [(name, before.get(name), after.get(name)) for name in dict.fromkeys([*before, *after])]
+    names = [name for name in dict.fromkeys([*before, *after]) if name not in UNSHOWN]
+    return [(name, before.get(name), after.get(name)) for name in names]
 
 
 def csv_lines(job_id: int) -> Iterator[str]:

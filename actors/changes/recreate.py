@@ -1,22 +1,24 @@
 """The two halves of an Undo that delete and insert whole records: deleting what a job created
-(its ledger keeps every deleted row, what it held and the sibling it followed), and inserting
-again what an Undo deleted — only under the parent it had, at the place it had."""
+(its ledger keeps every deleted row, what it held and the sibling it followed, written by the
+database in one statement: actors.changes.snapshots), and inserting again what an Undo deleted
+— only under the parent it had, at the place it had."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, delete, func, or_, select, true
+from sqlalchemy import Select, delete, exists, func, select, true
+from sqlalchemy.orm import aliased
 
 from actors.changes.created import blocked_creations, created_ids
 from actors.changes.ledger import record_rows
 from actors.changes.plan import SHOWN_ROOTS, Subtree, UndoPlan
-from actors.changes.values import HELD_KEY, created_snapshot, held_rows, insert_held, row_json, row_values
+from actors.changes.snapshots import PLACE_KEY, ledger_deleted, snapshot_created
+from actors.changes.values import HELD_KEY, insert_held, row_values
 from extensions import db
 from models import ArchivalDescription as D
 from models import ChangeKind, RecordChange
 from models.tree import renumber_tree
 
 BATCH = 1000
-PLACE_KEY = "_previous_sibling_id"  # in a deleted record's ledger row: the sibling it followed
 
 
 def delete_created(job_id: int, plan: UndoPlan, ledger_to: int | None) -> int:
@@ -33,19 +35,8 @@ def delete_created(job_id: int, plan: UndoPlan, ledger_to: int | None) -> int:
     plan.deleted_root_count, plan.deleted_roots = _roots(doomed)
     if ledger_to is None or not plan.deleted:
         return count
-    previous = _previous_siblings(doomed)
-    columns = select(*D.__table__.c).where(D.id.in_(doomed)).order_by(D.lft)
-    rows = db.session.execute(columns.execution_options(yield_per=BATCH)).mappings()
-    ids: list[int] = []
-    while batch := rows.fetchmany(BATCH):  # first the ledger (every row as it is, what it holds), then the deletes
-        batch_ids = [row["id"] for row in batch]
-        held = held_rows(batch_ids)
-        saved = [{**row_json(row), HELD_KEY: held[row["id"]], PLACE_KEY: previous.get(row["id"])} for row in batch]
-        record_rows(ledger_to, ChangeKind.DELETED, [(before["id"], before, None) for before in saved])
-        ids += batch_ids
-    for start in range(0, len(ids), BATCH):  # a deleted parent takes its (created) children with it
-        statement = delete(D).where(D.id.in_(ids[start : start + BATCH]))
-        db.session.execute(statement.execution_options(synchronize_session=False))
+    ledger_deleted(ledger_to, doomed)  # every row as it is, what it holds, its place; then the delete
+    db.session.execute(delete(D).where(D.id.in_(doomed)).execution_options(synchronize_session=False))
     renumber_tree()
     return count
 
@@ -53,20 +44,13 @@ def delete_created(job_id: int, plan: UndoPlan, ledger_to: int | None) -> int:
 def _roots(doomed: Select) -> tuple[int, list[Subtree]]:
     """(how many, the first few) of the deleted records whose parent stays: each goes with every
     record under it (a record that stays keeps its created ancestors too)."""
+    parent = aliased(D)
     top = select(D.id, D.title, (D.rgt - D.lft - 1) / 2).where(
-        D.id.in_(doomed), or_(D.parent_id.is_(None), D.parent_id.not_in(doomed))
+        D.id.in_(doomed), ~exists().where(parent.id == D.parent_id, parent.id.in_(doomed))
     )
     total = db.session.scalar(select(func.count()).select_from(top.subquery())) or 0
     shown = db.session.execute(top.order_by(D.lft).limit(SHOWN_ROOTS)).all()
     return total, [Subtree(record_id, title, int(descendants)) for record_id, title, descendants in shown]
-
-
-def _previous_siblings(doomed: Select) -> dict[int, int | None]:
-    """The sibling each doomed record follows (None: first), by one window over the table."""
-    lagged = select(
-        D.id.label("id"), func.lag(D.id).over(partition_by=D.parent_id, order_by=D.lft).label("previous")
-    ).subquery()
-    return dict(db.session.execute(select(lagged.c.id, lagged.c.previous).where(lagged.c.id.in_(doomed))).all())
 
 
 class Recreation:
@@ -105,12 +89,13 @@ class Recreation:
         rows = [row_values(before) for before in fresh]
         db.session.execute(D.__table__.insert(), rows)
         insert_held([before.get(HELD_KEY) or {} for before in fresh])
-        record_rows(self.ledger_to, ChangeKind.CREATED, [(row["id"], None, created_snapshot(row)) for row in rows])
+        record_rows(self.ledger_to, ChangeKind.CREATED, [(row["id"], None, None) for row in rows])
 
     def finish(self) -> None:
         """Number the tree once every record is back (each top record after its old sibling)."""
         if self.ledger_to is not None and self.plan.recreated:
             renumber_tree(self.placed)
+            snapshot_created(self.ledger_to)
 
     def _why_not(self, record_id: int, parent_id: int | None, taken: set[int], present: set[int]) -> str | None:
         if record_id in taken:

@@ -25,6 +25,7 @@ from models.description import ArchivalDescription as D
 from models.rights import RightsStatement as R
 
 FIELD = "rights"
+CREATED = "rights_created"  # each statement's created_at, in the same order: an Undo puts them back as they were
 
 
 def record_rights_before(job_id: int, targets: Iterable[ColumnElement[bool]]) -> None:
@@ -42,7 +43,7 @@ def record_rights_after(job_id: int) -> None:
     """What they became; the descriptions whose statements stayed the same leave the ledger."""
     ours = RecordChange.job_id == job_id
     db.session.execute(update(RecordChange).where(ours).values(after=_as_field(RecordChange.description_id)))
-    unchanged = cast(RecordChange.before, String) == cast(RecordChange.after, String)
+    unchanged = cast(RecordChange.before[FIELD], String) == cast(RecordChange.after[FIELD], String)
     db.session.execute(delete(RecordChange).where(ours, unchanged).execution_options(synchronize_session=False))
 
 
@@ -60,17 +61,22 @@ def same_statements(one: list[dict[str, Any]], other: list[dict[str, Any]]) -> b
     return sorted(map(_canonical, one)) == sorted(map(_canonical, other))
 
 
-def put_back(statements: dict[int, list[dict[str, Any]]]) -> None:
-    """Replace each description's statements with the listed ones."""
+def put_back(statements: dict[int, list[dict[str, Any]]], created: dict[int, list[str]]) -> None:
+    """Replace each description's statements with the listed ones, created when they were
+    (ledgers written before that was kept: now)."""
     ids = list(statements)
     if not ids:
         return
     db.session.execute(delete(R).where(R.description_id.in_(ids)).execution_options(synchronize_session=False))
     now = utcnow()
     rows = [
-        {"description_id": record_id, "created_at": now, **{k: from_json(k, v, R.__table__) for k, v in s.items()}}
+        {
+            "description_id": record_id,
+            "created_at": from_json("created_at", when, R.__table__) if when else now,
+            **{k: from_json(k, v, R.__table__) for k, v in s.items()},
+        }
         for record_id, listed in statements.items()
-        for s in listed
+        for s, when in zip(listed, created.get(record_id) or [None] * len(listed), strict=True)
     ]
     if rows:
         db.session.execute(insert(R), rows)
@@ -79,14 +85,21 @@ def put_back(statements: dict[int, list[dict[str, Any]]]) -> None:
 def _as_field(description_id: ColumnElement[int]) -> ColumnElement[Any]:
     """{"rights": [statement, ...]} of one description, in id order, built by the database."""
     content = {name: getattr(R, name) for name in R.CONTENT}
+    return json_object(
+        {FIELD: _listed(json_object(content), description_id), CREATED: _listed(R.created_at, description_id)}
+    )
+
+
+def _listed(value: ColumnElement[Any], description_id: ColumnElement[int]) -> ColumnElement[Any]:
+    """A JSON array of value over one description's statements, in id order."""
     if db.engine.dialect.name == "postgresql":
         none = cast(literal("[]", String), JSON)
-        statements = func.coalesce(func.json_agg(aggregate_order_by(json_object(content), R.id)), none)
-        listed = select(statements).where(R.description_id == description_id).scalar_subquery()
-    else:  # (json(): SQLite's JSON subtype does not survive a subquery)
-        statements = func.json_group_array(func.json(json_object(content)))
-        listed = func.json(select(statements).where(R.description_id == description_id).scalar_subquery())
-    return json_object({FIELD: listed})
+        listed = func.coalesce(func.json_agg(aggregate_order_by(value, R.id)), none)
+        return select(listed).where(R.description_id == description_id).scalar_subquery()
+    # (json(): SQLite's JSON subtype does not survive a subquery. Both arrays are read by the same
+    # plan, in the same order.)
+    element = value if value is R.created_at else func.json(value)
+    return func.json(select(func.json_group_array(element)).where(R.description_id == description_id).scalar_subquery())
 
 
 def _canonical(statement: dict[str, Any]) -> str:

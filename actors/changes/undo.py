@@ -32,6 +32,7 @@ from sqlalchemy import select, update
 from actors.changes.ledger import jsonable, record_rows
 from actors.changes.plan import UndoPlan
 from actors.changes.recreate import Recreation, delete_created
+from actors.changes.rights_ledger import CREATED as RIGHTS_CREATED
 from actors.changes.rights_ledger import FIELD as RIGHTS
 from actors.changes.rights_ledger import put_back, same_statements, statements_of
 from actors.changes.values import HELD, HELD_KEY, Held, from_json, held_rows, put_held_back, same_held
@@ -87,13 +88,14 @@ def _batches(job_id: int, kind: ChangeKind, newest_first: bool = False) -> Itera
 def _restore(batch: list[RecordChange], plan: UndoPlan, ledger_to: int | None) -> None:
     """Fields back to their before-values, where they still hold what the job wrote (rights
     statements: the whole list, whatever its order)."""
-    names = sorted({name for change in batch for name in change.after or {}} - {RIGHTS, HELD_KEY})
+    names = sorted({name for change in batch for name in change.after or {}} - {RIGHTS, RIGHTS_CREATED, HELD_KEY})
     query = select(D.id, *(getattr(D, name) for name in names)).where(D.id.in_([c.description_id for c in batch]))
     current = {row[0]: dict(zip(names, row[1:], strict=True)) for row in db.session.execute(query)}
     rights_now = statements_of([c.description_id for c in batch if RIGHTS in (c.after or {})])
     held_now = _held_now([change for change in batch if HELD_KEY in (change.after or {})])
     groups: dict[str, list[int]] = defaultdict(list)  # the same before-values: one UPDATE
     rights_back: dict[int, list] = {}
+    rights_created: dict[int, list] = {}
     held_back: dict[int, Held] = {}
     restored = []
     for change in batch:
@@ -112,6 +114,7 @@ def _restore(batch: list[RecordChange], plan: UndoPlan, ledger_to: int | None) -
         before = dict(change.before or {})
         if RIGHTS in before:
             rights_back[change.description_id] = before.pop(RIGHTS)
+            rights_created[change.description_id] = before.pop(RIGHTS_CREATED, None) or []
         if HELD_KEY in before:
             held_back[change.description_id] = before.pop(HELD_KEY)
         if before:
@@ -124,7 +127,7 @@ def _restore(batch: list[RecordChange], plan: UndoPlan, ledger_to: int | None) -
         values = {name: from_json(name, value) for name, value in json.loads(before_values).items()}
         statement = update(D).where(D.id.in_(ids)).values(**values, updated_at=utcnow())
         db.session.execute(statement.execution_options(synchronize_session=False))
-    put_back(rights_back)
+    put_back(rights_back, rights_created)
     put_held_back(held_back)
     record_rows(ledger_to, ChangeKind.UPDATED, restored)
 

@@ -33,11 +33,6 @@ def from_json(name: str, value: Any, table: Table = D.__table__) -> Any:
     return value
 
 
-def row_json(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Every column of a description row, as the ledger keeps a deleted record (to insert it again)."""
-    return {column.name: jsonable(row[column.name]) for column in COLUMNS}
-
-
 def row_values(saved: dict[str, Any]) -> dict[str, Any]:
     """A deleted record's saved columns back as values to insert (columns added since: defaults;
     what it held is HELD_KEY's)."""
@@ -121,20 +116,13 @@ def insert_held(saved: list[dict[str, list[dict[str, Any]]]]) -> None:
             db.session.execute(insert(table), rows)
 
 
-# What a job left of a record it created (its ledger row's after): every field but the tree's
-# numbering and the times, empty ones left out. An Undo deletes the record only while it still
-# holds exactly that; the Changes section shows its title, level and parent from it.
-SNAPSHOT = [c.name for c in COLUMNS if c.name not in {"id", "lft", "rgt", "depth", "created_at", "updated_at"}]
+# What a job left of a record it created (its ledger row's after, built by the database:
+# actors.changes.snapshots): every field but the tree's numbering, its id and its times. An Undo
+# deletes the record only while it still holds exactly that; the Changes section shows its
+# title, level and parent from it.
+NOT_IN_SNAPSHOT = ("id", "lft", "rgt", "depth", "created_at", "updated_at")
+SNAPSHOT = [c.name for c in COLUMNS if c.name not in NOT_IN_SNAPSHOT]
 ALWAYS_KEPT = ("title", "level_of_description", "parent_id")
-
-
-def created_snapshot(values: Mapping[str, Any]) -> dict[str, Any]:
-    """A created record's fields as the ledger keeps them (values: the row as inserted)."""
-    return {
-        name: jsonable(values.get(name))
-        for name in SNAPSHOT
-        if name in ALWAYS_KEPT or not _empty(jsonable(values.get(name)))
-    }
 
 
 def changed_since(current: Mapping[str, Any], snapshot: Mapping[str, Any]) -> list[str]:
@@ -145,9 +133,8 @@ def changed_since(current: Mapping[str, Any], snapshot: Mapping[str, Any]) -> li
     ]
 
 
-def _empty(value: Any) -> bool:
-    return value is None or value is False or value == "" or value == [] or value == {}
-
-
 def _normal(value: Any) -> Any:
-    return None if _empty(value) else value
+    """None for any empty value (0 and False alike: SQLite keeps booleans as numbers), 1 for True."""
+    if value in (None, "", [], {}, False):
+        return None
+    return 1 if value is True else value

@@ -55,14 +55,18 @@ def remove_unused(job_id: int, ledger_to: int | None) -> Counter[str]:
     removed: Counter[str] = Counter()
     for table in TABLES:
         added = select(V.row_id).where(V.job_id == job_id, V.kind == "added", V.table_name == table.name)
-        unused = select(table.c.id).where(table.c.id.in_(added), _unused(table))
-        removed[table.name] = db.session.scalar(select(func.count()).select_from(unused.subquery())) or 0
-        if ledger_to is None or not removed[table.name]:
+        unused = select(*table.c).where(table.c.id.in_(added), _unused(table)).order_by(table.c.id)
+        if ledger_to is None:
+            removed[table.name] = db.session.scalar(select(func.count()).select_from(unused.subquery())) or 0
             continue
-        rows = db.session.execute(select(*table.c).where(table.c.id.in_(unused)).order_by(table.c.id)).mappings()
-        saved = [_ledger_row(ledger_to, "removed", table, row["id"], dict(row)) for row in rows]
-        db.session.execute(insert(V), saved)
-        db.session.execute(delete(table).where(table.c.id.in_([row["row_id"] for row in saved])))
+        saved = [
+            _ledger_row(ledger_to, "removed", table, row["id"], dict(row))
+            for row in db.session.execute(unused).mappings()
+        ]
+        if saved:
+            db.session.execute(insert(V), saved)
+            db.session.execute(delete(table).where(table.c.id.in_([row["row_id"] for row in saved])))
+        removed[table.name] = len(saved)
     return +removed
 
 

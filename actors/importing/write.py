@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, text, update
 
 from actors.changes.ledger import jsonable, record_rows
-from actors.changes.values import created_snapshot, held_rows, with_held
+from actors.changes.snapshots import snapshot_created
+from actors.changes.values import held_rows, with_held
 from actors.changes.vocabulary import record_additions, watermarks
 from actors.importing.bulk import insert_dicts
 from actors.importing.plan import Plan
@@ -114,6 +115,7 @@ class Writer:
     def finish(self) -> None:
         self._flush()
         record_additions(self.job_id, self.vocabulary_since)
+        snapshot_created(self.job_id)  # what an Undo compares: every record is in
         if self.skipped > SHOWN_SKIPS:
             print(f"... and {self.skipped - SHOWN_SKIPS} more rows skipped.")
         if not self.single_place:
@@ -151,7 +153,7 @@ class Writer:
         for record, slug in zip(self.inserts, self.slugs.assign([r["title"] for r in self.inserts]), strict=True):
             record["slug"] = slug
         insert_dicts(D.__table__, self.inserts)
-        record_rows(self.job_id, ChangeKind.CREATED, ((r["id"], None, created_snapshot(r)) for r in self.inserts))
+        record_rows(self.job_id, ChangeKind.CREATED, ((record["id"], None, None) for record in self.inserts))
         self.inserts = []
 
     def _flush_updates(self) -> list[tuple[int, dict, dict]]:

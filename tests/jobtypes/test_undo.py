@@ -252,8 +252,9 @@ def test_inherit_rights_is_ledgered_per_description_and_undone(as_user, fonds, r
     assert len(rows) == root.descendant_count  # every descendant changed: each had none, or the series' own
     by_id = {row.description_id: row for row in rows}
     own = [{"basis": "copyright", "act": "display", "restriction": "allow", "start_date": None, "end_date": None}]
-    assert by_id[series.id].before == {"rights": [{**own[0], "note": "the series' own"}]}
-    assert by_id[series.id].after == {"rights": [{**own[0], "note": "the fonds' own"}]}
+    assert by_id[series.id].before["rights"] == [{**own[0], "note": "the series' own"}]
+    assert by_id[series.id].after["rights"] == [{**own[0], "note": "the fonds' own"}]
+    assert len(by_id[series.id].before["rights_created"]) == 1  # to put it back as it was
     undo = undo_through_the_page(client, run_jobs, job)
     assert undo.status == JobStatus.COMPLETED, undo.output
     assert every_statement() == statements and every_description() == before

@@ -1,0 +1,127 @@
+"""A description as JSON built by the database, for the ledger rows an Undo writes and reads in
+bulk: no row passes through Python (an Undo of 100,000 records spent most of its time reading
+rows and what they held into dicts, batch by batch).
+
+- What a job left of a record it created (its ledger row's after): every field but the tree's
+  numbering, its id and its times. Written set-based once the records are in, and compared
+  as text when the job is undone: the same function over the same values gives the same text,
+  so only records whose text differs are read, to name the fields that changed.
+- A record an Undo deletes (its ledger row's before): every column, what it held in each table
+  that hangs from it, and the sibling it followed — to insert it again where it was.
+
+PostgreSQL builds them with to_jsonb (no limit on columns); SQLite with json_object, which
+takes 127 arguments at most in the SQLite shipped with Python 3.11: a description has 49
+columns, so there is room for a few dozen more before this needs splitting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    FromClause,
+    Select,
+    String,
+    Table,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+
+from actors.changes.values import HELD, HELD_KEY, NOT_IN_SNAPSHOT
+from extensions import db
+from models import ArchivalDescription as D
+from models import ChangeKind, RecordChange
+
+PLACE_KEY = "_previous_sibling_id"  # in a deleted record's ledger row: the sibling it followed
+
+
+def _postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def _object(table: FromClause, leave_out: tuple[str, ...] = ()) -> ColumnElement[Any]:
+    """A row of table as a JSON object (jsonb on PostgreSQL), the columns left out aside."""
+    if _postgresql():
+        built: ColumnElement[Any] = func.to_jsonb(table.table_valued())
+        for name in leave_out:
+            built = built.op("-")(literal(name, String))
+        return built
+    parts: list[Any] = []
+    for column in table.columns:
+        if column.name not in leave_out:
+            parts += [literal(column.name), func.json(column) if isinstance(column.type, JSON) else column]
+    return func.json_object(*parts)
+
+
+def _as_json(built: ColumnElement[Any]) -> ColumnElement[Any]:
+    return cast(built, JSON) if _postgresql() else built
+
+
+def snapshot_created(job_id: int) -> None:
+    """Fill in what the job left of each record it created (once they are all in)."""
+    row = select(_as_json(_object(D.__table__, NOT_IN_SNAPSHOT))).where(D.id == RecordChange.description_id)
+    db.session.execute(
+        update(RecordChange)
+        .where(RecordChange.job_id == job_id, RecordChange.kind == ChangeKind.CREATED.value)
+        .values(after=row.scalar_subquery())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def differing_creations(job_id: int) -> Select:
+    """(id, after) of the records job_id created whose fields no longer read as it left them
+    (text against text; ledgers written before the database built them: every row)."""
+    now = cast(_as_json(_object(D.__table__, NOT_IN_SNAPSHOT)), String)
+    return (
+        select(RecordChange.description_id, RecordChange.after)
+        .join(D, D.id == RecordChange.description_id)
+        .where(RecordChange.job_id == job_id, RecordChange.kind == ChangeKind.CREATED.value)
+        .where(cast(RecordChange.after, String) != now)
+    )
+
+
+def ledger_deleted(ledger_to: int, doomed: Select) -> None:
+    """One INSERT ... SELECT: a "deleted" row per doomed record, with everything it held and the
+    sibling it followed, for the Undo ledger_to (before the DELETE)."""
+    lagged = select(
+        D.id.label("id"), func.lag(D.id).over(partition_by=D.parent_id, order_by=D.lft).label("previous")
+    ).subquery()
+    held = [(table.name, _held_of(table, column)) for table, column in HELD]
+    if _postgresql():
+        extra = func.jsonb_build_object(
+            literal(HELD_KEY, String),
+            func.jsonb_build_object(*[part for name, rows in held for part in (literal(name, String), rows)]),
+            literal(PLACE_KEY, String),
+            lagged.c.previous,
+        )
+        before = cast(_object(D.__table__).op("||")(extra), JSON)
+    else:
+        inner = func.json_object(*[part for name, rows in held for part in (literal(name), rows)])
+        before = func.json_patch(_object(D.__table__), func.json_object(literal(HELD_KEY), inner))
+        before = func.json_set(before, literal(f"$.{PLACE_KEY}"), lagged.c.previous)
+    rows = (
+        select(literal(ledger_to), D.id, literal(ChangeKind.DELETED.value), before)
+        .join(lagged, lagged.c.id == D.id)
+        .where(D.id.in_(doomed))
+        .order_by(D.lft)
+    )
+    db.session.execute(insert(RecordChange).from_select(["job_id", "description_id", "kind", "before"], rows))
+
+
+def _held_of(table: Table, column: Any) -> ColumnElement[Any]:
+    """What one description holds in table, as a JSON array of rows (an own id left out). The
+    table is aliased: to_jsonb(finding_aids) would name the description's finding_aids column."""
+    own_id = tuple(c.name for c in table.primary_key.columns if c.name == "id")
+    held = table.alias(f"held_{table.name}")
+    if _postgresql():
+        rows = func.coalesce(func.jsonb_agg(_object(held, own_id)), func.jsonb_build_array())
+    else:
+        rows = func.json_group_array(func.json(_object(held, own_id)))
+    listed = select(rows).where(held.c[column.name] == D.id).scalar_subquery()
+    return listed if _postgresql() else func.json(listed)  # (SQLite's JSON subtype does not survive a subquery)
