@@ -19,7 +19,7 @@ class Container(db.Model):
     name: Mapped[str] = mapped_column(String(255))  # its number or name: "3", "Example Box"
     location: Mapped[str | None] = mapped_column(Text)
     # EAD's container/@parent: a folder inside a box.
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id", ondelete="SET NULL"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id", ondelete="SET NULL"), index=True)
 
     @property
     def label(self) -> str:
@@ -33,5 +33,8 @@ class DescriptionContainer(db.Model):
     description_id: Mapped[int] = mapped_column(
         ForeignKey("archival_descriptions.id", ondelete="CASCADE"), primary_key=True
     )
-    container_id: Mapped[int] = mapped_column(ForeignKey("containers.id", ondelete="CASCADE"), primary_key=True)
+    # (indexed: an Undo asks which containers nothing holds any more)
+    container_id: Mapped[int] = mapped_column(
+        ForeignKey("containers.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     position: Mapped[int] = mapped_column(default=0)

@@ -5,8 +5,7 @@ database in one statement: actors.changes.snapshots), and inserting again what a
 
 from __future__ import annotations
 
-from sqlalchemy import Select, delete, exists, func, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import delete, func, select, true
 
 from actors.changes.created import blocked_creations, created_ids
 from actors.changes.ledger import record_rows
@@ -32,7 +31,7 @@ def delete_created(job_id: int, plan: UndoPlan, ledger_to: int | None) -> int:
         plan.conflict(record_id, why)
     doomed = select(D.id).where(D.id.in_(created), D.id.not_in(kept) if kept else true())
     plan.deleted += db.session.scalar(select(func.count()).select_from(doomed.subquery())) or 0
-    plan.deleted_root_count, plan.deleted_roots = _roots(doomed)
+    plan.deleted_root_count, plan.deleted_roots = _roots(job_id, kept)
     if ledger_to is None or not plan.deleted:
         return count
     ledger_deleted(ledger_to, doomed)  # every row as it is, what it holds, its place; then the delete
@@ -41,16 +40,21 @@ def delete_created(job_id: int, plan: UndoPlan, ledger_to: int | None) -> int:
     return count
 
 
-def _roots(doomed: Select) -> tuple[int, list[Subtree]]:
+def _roots(job_id: int, kept: set[int]) -> tuple[int, list[Subtree]]:
     """(how many, the first few) of the deleted records whose parent stays: each goes with every
-    record under it (a record that stays keeps its created ancestors too)."""
-    parent = aliased(D)
-    top = select(D.id, D.title, (D.rgt - D.lft - 1) / 2).where(
-        D.id.in_(doomed), ~exists().where(parent.id == D.parent_id, parent.id.in_(doomed))
-    )
-    total = db.session.scalar(select(func.count()).select_from(top.subquery())) or 0
-    shown = db.session.execute(top.order_by(D.lft).limit(SHOWN_ROOTS)).all()
-    return total, [Subtree(record_id, title, int(descendants)) for record_id, title, descendants in shown]
+    record under it (a record that stays keeps its created ancestors too). Read as (id, parent)
+    pairs: "its parent is not deleted too" in SQL took seconds per 10,000 records on PostgreSQL
+    right after an import, before its statistics knew the new rows."""
+    pairs = db.session.execute(
+        select(D.id, D.parent_id, D.lft)
+        .join(RecordChange, RecordChange.description_id == D.id)
+        .where(RecordChange.job_id == job_id, RecordChange.kind == ChangeKind.CREATED.value)
+    ).all()
+    doomed = {record_id for record_id, _parent, _lft in pairs} - kept
+    top = sorted((lft, record_id) for record_id, parent, lft in pairs if record_id in doomed and parent not in doomed)
+    shown = [record_id for _lft, record_id in top[:SHOWN_ROOTS]]
+    found = {row.id: row for row in db.session.execute(select(D.id, D.title, D.lft, D.rgt).where(D.id.in_(shown)))}
+    return len(top), [Subtree(i, found[i].title, (found[i].rgt - found[i].lft - 1) // 2) for i in shown]
 
 
 class Recreation:

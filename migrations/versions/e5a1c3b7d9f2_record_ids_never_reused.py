@@ -44,6 +44,9 @@ def upgrade():
         sa.Column("row", sa.JSON(), nullable=True),
     )
     op.create_index("ix_job_vocabulary_changes_job", "job_vocabulary_changes", ["job_id", "table_name", "id"])
+    # An Undo asks which containers nothing refers to any more.
+    op.create_index("ix_description_containers_container_id", "description_containers", ["container_id"])
+    op.create_index("ix_containers_parent_id", "containers", ["parent_id"])
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         for table in TABLES:
@@ -83,6 +86,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_containers_parent_id", table_name="containers")
+    op.drop_index("ix_description_containers_container_id", table_name="description_containers")
     op.drop_index("ix_job_vocabulary_changes_job", table_name="job_vocabulary_changes")
     op.drop_table("job_vocabulary_changes")
     op.drop_index("ix_jobs_one_active_undo", table_name="jobs")
