@@ -132,10 +132,15 @@ def _demo_row(
 
 
 def _advance_id_sequence(table: str) -> None:
-    """Explicit ids leave PostgreSQL's sequence behind; move it past them."""
+    """Explicit ids leave PostgreSQL's sequence behind; move it past them (never back: ids
+    deleted by an Undo above today's highest are named by the ledger)."""
     if db.engine.dialect.name == "postgresql":
+        sequence = f"pg_get_serial_sequence('{table}', 'id')"
         db.session.execute(
-            text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            text(
+                f"SELECT setval({sequence}, GREATEST((SELECT max(id) FROM {table}),"
+                f" pg_sequence_last_value({sequence}::regclass), 1))"
+            )
         )
 
 

@@ -145,13 +145,13 @@ class ArchivalDescription(db.Model):
     def highest_id_ever(cls) -> int:
         """The highest id there is or ever was, for inserts that choose their ids (imports, demo
         data): ids an Undo deleted are named by the ledger and must not come back for other
-        records (SQLite: AUTOINCREMENT's sequence; PostgreSQL callers take the sequence itself)."""
+        records (SQLite: AUTOINCREMENT's sequence; PostgreSQL: the id sequence's last value)."""
         highest = db.session.scalar(select(func.max(cls.id))) or 0
-        if db.engine.dialect.name != "sqlite":
-            return highest
-        ever = db.session.scalar(
-            text("SELECT seq FROM sqlite_sequence WHERE name = :table"), {"table": cls.__tablename__}
-        )
+        if db.engine.dialect.name == "postgresql":
+            query = "SELECT pg_sequence_last_value(pg_get_serial_sequence(:table, 'id')::regclass)"
+        else:
+            query = "SELECT seq FROM sqlite_sequence WHERE name = :table"
+        ever = db.session.scalar(text(query), {"table": cls.__tablename__})
         return max(highest, ever or 0)
 
     @classmethod

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import aliased
 
+from actors.changes.ledger import jsonable
 from actors.changes.snapshots import differing_creations
-from actors.changes.values import SNAPSHOT, changed_since
+from actors.changes.values import SHOWN
 from extensions import db
 from models import ArchivalDescription as D
 from models import ChangeKind, RecordChange
@@ -47,17 +48,12 @@ def blocked_creations(job_id: int) -> tuple[list[tuple[int, str]], set[int]]:
 
 
 def _changed_since(job_id: int) -> Iterator[tuple[int, str]]:
-    """Created records that no longer hold what the job left: the database finds those whose
-    fields read differently (actors.changes.snapshots), and each is read to name the fields (a
-    ledger written before the job kept them has nothing to compare: only existence counts)."""
+    """Created records that no longer hold what the job left (the database compares digests),
+    naming the fields people read that changed."""
     differing = db.session.execute(differing_creations(job_id).execution_options(yield_per=BATCH))
-    columns = [getattr(D, name) for name in SNAPSHOT]
     while batch := differing.fetchmany(BATCH):
-        left = {record_id: after for record_id, after in batch if after}
-        if not left:
-            continue
-        query = select(D.id, *columns).where(D.id.in_(left))
+        left = dict(batch)
+        query = select(D.id, *(getattr(D, name) for name in SHOWN)).where(D.id.in_(left))
         for row in db.session.execute(query).mappings():
-            fields = changed_since(row, left[row["id"]])
-            if fields:
-                yield row["id"], f"changed since ({', '.join(fields)})"
+            fields = [name for name in SHOWN if jsonable(row[name]) != left[row["id"]].get(name)]
+            yield row["id"], f"changed since ({', '.join(fields)})" if fields else "changed since"

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from actors.changes.values import ALWAYS_KEPT
+from actors.changes.values import SHOWN
 from extensions import db
 from models.changes import ChangeKind, RecordChange, changes_of
 from models.spreadsheet import drain, guard_for_spreadsheet
@@ -26,7 +26,7 @@ def field_changes(change: RecordChange) -> list[tuple[str, Any, Any]]:
         return []
     if change.kind == ChangeKind.CREATED.value:
         after = change.after or {}
-        return [(name, None, after[name]) for name in ALWAYS_KEPT if name in after]
+        return [(name, None, after[name]) for name in SHOWN if name in after]
     before, after = change.before or {}, change.after or {}
     names = [name for name in dict.fromkeys([*before, *after]) if name not in UNSHOWN]
     return [(name, before.get(name), after.get(name)) for name in names]

@@ -8,9 +8,8 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select, true
 
 from actors.changes.created import blocked_creations, created_ids
-from actors.changes.ledger import record_rows
 from actors.changes.plan import SHOWN_ROOTS, Subtree, UndoPlan
-from actors.changes.snapshots import PLACE_KEY, ledger_deleted, snapshot_created
+from actors.changes.snapshots import PLACE_KEY, ledger_created, ledger_deleted
 from actors.changes.values import HELD_KEY, insert_held, row_values
 from extensions import db
 from models import ArchivalDescription as D
@@ -93,13 +92,12 @@ class Recreation:
         rows = [row_values(before) for before in fresh]
         db.session.execute(D.__table__.insert(), rows)
         insert_held([before.get(HELD_KEY) or {} for before in fresh])
-        record_rows(self.ledger_to, ChangeKind.CREATED, [(row["id"], None, None) for row in rows])
+        ledger_created(self.ledger_to, [row["id"] for row in rows])
 
     def finish(self) -> None:
         """Number the tree once every record is back (each top record after its old sibling)."""
         if self.ledger_to is not None and self.plan.recreated:
             renumber_tree(self.placed)
-            snapshot_created(self.ledger_to)
 
     def _why_not(self, record_id: int, parent_id: int | None, taken: set[int], present: set[int]) -> str | None:
         if record_id in taken:

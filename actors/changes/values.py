@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -117,24 +117,8 @@ def insert_held(saved: list[dict[str, list[dict[str, Any]]]]) -> None:
 
 
 # What a job left of a record it created (its ledger row's after, built by the database:
-# actors.changes.snapshots): every field but the tree's numbering, its id and its times. An Undo
-# deletes the record only while it still holds exactly that; the Changes section shows its
-# title, level and parent from it.
+# actors.changes.snapshots): the fields the Changes section shows, and the digest of every
+# field but these: an Undo deletes the record only while the digest is the same.
 NOT_IN_SNAPSHOT = ("id", "lft", "rgt", "depth", "created_at", "updated_at")
-SNAPSHOT = [c.name for c in COLUMNS if c.name not in NOT_IN_SNAPSHOT]
-ALWAYS_KEPT = ("title", "level_of_description", "parent_id")
-
-
-def changed_since(current: Mapping[str, Any], snapshot: Mapping[str, Any]) -> list[str]:
-    """The fields whose value differs from what the job left (an empty value is any empty one:
-    None, '', [], {} and False all read as nothing)."""
-    return [
-        name for name in SNAPSHOT if name in current and _normal(jsonable(current[name])) != _normal(snapshot.get(name))
-    ]
-
-
-def _normal(value: Any) -> Any:
-    """None for any empty value (0 and False alike: SQLite keeps booleans as numbers), 1 for True."""
-    if value in (None, "", [], {}, False):
-        return None
-    return 1 if value is True else value
+SHOWN = ("title", "identifier", "level_of_description", "parent_id")
+STATE_KEY = "_state"

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, text, update
 
 from actors.changes.ledger import jsonable, record_rows
-from actors.changes.snapshots import snapshot_created
+from actors.changes.snapshots import ledger_created
 from actors.changes.values import held_rows, with_held
 from actors.changes.vocabulary import record_additions, watermarks
 from actors.importing.bulk import insert_dicts
@@ -115,7 +115,6 @@ class Writer:
     def finish(self) -> None:
         self._flush()
         record_additions(self.job_id, self.vocabulary_since)
-        snapshot_created(self.job_id)  # what an Undo compares: every record is in
         if self.skipped > SHOWN_SKIPS:
             print(f"... and {self.skipped - SHOWN_SKIPS} more rows skipped.")
         if not self.single_place:
@@ -153,7 +152,7 @@ class Writer:
         for record, slug in zip(self.inserts, self.slugs.assign([r["title"] for r in self.inserts]), strict=True):
             record["slug"] = slug
         insert_dicts(D.__table__, self.inserts)
-        record_rows(self.job_id, ChangeKind.CREATED, ((record["id"], None, None) for record in self.inserts))
+        ledger_created(self.job_id, [record["id"] for record in self.inserts])  # with what an Undo compares
         self.inserts = []
 
     def _flush_updates(self) -> list[tuple[int, dict, dict]]:

@@ -42,7 +42,7 @@ def import_file(browser, base: str, app, path: Path) -> int:
     form = browser.find_element(By.ID, "job-form")
     form.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(path))
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    job_id = job_on_page(browser)
+    job_id = job_on_page(browser)  # (the form's page until the POST has landed)
     finished(app, job_id)
     return job_id
 
@@ -53,7 +53,9 @@ def undo_in_dialog(browser, app, link) -> tuple[int, str]:
     dialog = WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "dialog.confirm-dialog[open]"))
     text = dialog.text
     browser.save_screenshot(str(OUTPUT / "undo-of-undo-confirmation.png"))
+    opened_on = browser.current_url
     dialog.find_element(By.CSS_SELECTOR, "button.danger").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url != opened_on)  # the Undo's own page
     undo_id = job_on_page(browser)
     finished(app, undo_id)
     return undo_id, text

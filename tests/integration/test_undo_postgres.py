@@ -3,13 +3,15 @@ its Undo, and the tree identical to before, every field of every description com
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from import_export_support import FIXTURES
 from sqlalchemy import func, select
 from tree_jobs_support import assert_consistent, run_all
 
 from actors.changes.values import HELD
-from actors.engine.launching import launch
+from actors.engine.launching import LaunchConflict, launch
 from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription as D
@@ -106,3 +108,54 @@ def test_inherit_rights_undone():
     assert len(db.session.scalars(select(RecordChange).where(RecordChange.job_id == job.id)).all()) == 99
     undone(job)
     assert statements() == before
+
+
+def test_six_simultaneous_undos_of_one_job_undo_it_once(postgres_app):
+    """The security review's race: six Undo launches at the same moment made six Undo jobs (one
+    restored, three ended Error, two 'Completed' with 42 conflicts). One wins; every other is
+    refused at launch (the unique index) or by the worker, naming the one that won."""
+    fonds = D.by_slug(insert_demo_fonds(40))
+    before = every_description()
+    job = finished(
+        "publication_status", description=fonds, parameters={"status": "published", "include_descendants": True}
+    )
+    start = threading.Barrier(6)
+    refused: list[str] = []
+
+    def launch_one() -> None:
+        with postgres_app.app_context():
+            start.wait()
+            try:
+                launch("undo_job", description=db.session.get(D, fonds.id), undo_of_id=job.id)
+            except LaunchConflict:
+                refused.append("at launch")
+
+    threads = [threading.Thread(target=launch_one) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run_all()
+    undos = db.session.scalars(select(Job).where(Job.undo_of_id == job.id).order_by(Job.id)).all()
+    completed = [undo for undo in undos if undo.status == JobStatus.COMPLETED]
+    assert len(completed) == 1 and len(undos) + len(refused) == 6, [(u.status, u.info) for u in undos]
+    for other in undos:
+        if other is not completed[0]:
+            assert other.status == JobStatus.ERROR and f"by job {completed[0].id}" in other.info, other.info
+    assert every_description() == before
+
+
+def test_ids_an_undo_deleted_never_come_back_on_postgresql():
+    """Neither to the next import (the sequence) nor to records inserted with chosen ids (the
+    demo fonds moved the sequence back to the highest id left)."""
+    fonds = D.by_slug(insert_demo_fonds(10))
+    path = FIXTURES / "harbour.csv"
+    parameters = {"file": {"path": str(path), "filename": "harbour.csv"}, "format": "auto", "parent": fonds.slug}
+    job = finished("import_descriptions", description=fonds, parameters=parameters)
+    created = set(db.session.scalars(select(RecordChange.description_id).where(RecordChange.job_id == job.id)))
+    undone(job)
+    other = D.by_slug(insert_demo_fonds(5, title="Later fonds"))
+    again = finished("import_descriptions", description=other, parameters={**parameters, "parent": other.slug})
+    later = {d.id for d in db.session.scalars(other.subtree())}
+    later |= set(db.session.scalars(select(RecordChange.description_id).where(RecordChange.job_id == again.id)))
+    assert min(later) > max(created)

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from import_export_support import fixture_bytes, run_form
 from sqlalchemy import select
-from test_undo import every_description, every_vocabulary_row, everything_held, undo_form, undo_through_the_page
+from test_undo import (
+    every_description,
+    every_vocabulary_row,
+    everything_held,
+    publish_all,
+    undo_form,
+    undo_through_the_page,
+)
 from tree_jobs_support import assert_consistent
 
 from actors.engine.launching import LaunchConflict, launch, send
@@ -51,7 +58,8 @@ def test_the_reported_sequence_puts_every_record_back_where_it_was(as_user, fond
     fonds_record = D.by_slug("example-fonds")
     history = client.get(f"/descriptions/{fonds_record.slug}").html.find(id="history")
     assert f"job {example.id} (" in history.text and f"job {hornstein.id} (" not in history.text
-    assert "Created Title: — → Example fonds; Level of description: — → fonds; Parent: — → (top level)" in history.text
+    created = "Created Title: — → Example fonds; Reference code: — → F1; Level of description: — → fonds;"
+    assert f"{created} Parent: — → (top level)" in history.text
     changes = client.get(f"/jobs/{hornstein.id}").html.find("table", class_="changes").text
     assert "Example fonds" not in changes and "Lillian Herlands Hornstein Papers (deleted)" in changes
 
@@ -215,3 +223,19 @@ def test_an_update_import_that_replaced_events_is_undone_with_them(as_user, fond
     undo = undo_through_the_page(client, run_jobs, update)
     assert undo.status == JobStatus.COMPLETED and "conflict" not in undo.info, undo.output
     assert everything_held() == held and every_description() == before
+
+
+def test_a_created_record_changed_since_stays_until_that_change_is_undone(as_user, fonds, run_jobs):
+    """Conflicts are judged by state: published since, the imported records are a conflict; once
+    that publication is undone they hold what the import left, and the import undoes cleanly."""
+    client = as_user("alice")
+    before = every_description()
+    job = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", fixture_bytes("harbour.csv")), record=fonds)
+    published = publish_all(client, run_jobs, "harbour-board-fonds")
+    assert published.status == JobStatus.COMPLETED, published.output
+    conflicts = client.get(f"/jobs/{job.id}/undo").html.find(id="undo-conflicts").find_next("ul").text
+    assert "Minutes — changed since" in conflicts
+    undo_through_the_page(client, run_jobs, published)
+    assert client.get(f"/jobs/{job.id}/undo").html.find(id="undo-conflicts") is None
+    assert undo_through_the_page(client, run_jobs, job).status == JobStatus.COMPLETED
+    assert every_description() == before
