@@ -20,7 +20,7 @@ from actors.tree_jobs import job_and_record, plural
 from extensions import db
 from models import ArchivalDescription as D
 from models import ChangeKind
-from models.tree import move_subtree, previous_sibling_id
+from models.tree import check_tree, move_subtree, previous_sibling_id
 
 
 class MoveDescriptionForm(RecordJobForm):
@@ -109,7 +109,8 @@ def move_description(job_id: int) -> None:
     after = {"parent_id": parent.id if parent else None, "previous_sibling_id": previous_sibling_id(record)}
     record_rows(job_id, ChangeKind.MOVED, [(record.id, before, after)])
     report_progress(total, total, f"Moved {total:,} of {total:,} descriptions.")
+    check_tree()  # the nested set and the parent links agree, or nothing is changed
+    message = f"Moved “{record.title}” and {plural(total - 1, 'descendant')} {where}."  # (before the commit)
     db.session.commit()
-    message = f"Moved “{record.title}” and {plural(total - 1, 'descendant')} {where}."
     print(message, flush=True)
     set_info(message)

@@ -30,7 +30,7 @@ from extensions import db
 from models.base import utcnow
 from models.changes import ChangeKind
 from models.description import ArchivalDescription as D
-from models.tree import open_gap, renumber_tree
+from models.tree import check_tree, open_gap, renumber_tree
 from models.vocabulary import LevelOfDescription
 
 BATCH = 1000
@@ -120,6 +120,7 @@ class Writer:
         if not self.single_place:
             print("New records were added under several existing records: renumbering the tree.", flush=True)
             renumber_tree()
+        check_tree()  # the nested set and the parent links agree, or nothing is imported
 
     def _level_key(self, name: str) -> str:
         """The vocabulary's key for a level as written ("Sub-fonds" is "subfonds"); a new level joins it."""

@@ -12,17 +12,18 @@ from sqlalchemy import select
 from test_undo import (
     every_description,
     every_vocabulary_row,
-    everything_held,
     publish_all,
+    run_through_form,
     undo_form,
     undo_through_the_page,
 )
 from tree_jobs_support import assert_consistent
 
+from actors import move as move_module
 from actors.engine.launching import LaunchConflict, launch, send
 from extensions import db
 from models import ArchivalDescription as D
-from models import Job, JobStatus, LevelOfDescription, RecordChange
+from models import Job, JobStatus, RecordChange
 from models.base import utcnow
 from models.tree import TreeError, check_tree, disagreements
 
@@ -186,45 +187,6 @@ def test_the_tree_check_names_a_record_whose_parent_disagrees_with_the_numbering
     db.session.rollback()
 
 
-def test_levels_an_import_added_go_with_its_undo_unless_another_record_uses_them(as_user, run_jobs):
-    """An import with many new levels of description grew every browse page; its Undo left them."""
-    client = as_user("alice")
-    levels = LevelOfDescription.names()
-    rows = ["legacyId,parentId,identifier,title,levelOfDescription", "1,,L,Levels fonds,Fonds"]
-    rows += [f"{n},1,L-{n},Record {n},Odd level {n}" for n in range(2, 12)]
-    first = run_form(client, run_jobs, "import_descriptions", ("levels.csv", "\n".join(rows).encode()))
-    assert len(LevelOfDescription.names()) == len(levels) + 10
-    other = b"legacyId,parentId,identifier,title,levelOfDescription\n1,,O,Other fonds,Odd level 2\n"
-    run_form(client, run_jobs, "import_descriptions", ("other.csv", other))
-    assert "It also removes the 10 vocabulary entries it added" in client.get(f"/jobs/{first.id}/undo").text
-    undo = undo_through_the_page(client, run_jobs, first)
-    assert (
-        undo.info
-        == f"Undid job {first.id}: 11 deleted, 9 levels of description it added removed (used by nothing else)."
-    )
-    assert set(LevelOfDescription.names()) == set(levels) | {"odd level 2"}  # the other fonds still uses it
-    undo_through_the_page(client, run_jobs, undo)
-    assert len(LevelOfDescription.names()) == len(levels) + 10
-
-
-def test_an_update_import_that_replaced_events_is_undone_with_them(as_user, fonds, run_jobs):
-    """An update import replaces the matched records' events (and notes, access points...): its
-    Undo puts the old ones back, and the job page says what was replaced."""
-    client = as_user("alice")
-    original = fixture_bytes("harbour.csv")
-    run_form(client, run_jobs, "import_descriptions", ("harbour.csv", original), record=fonds)
-    before, held = every_description(), everything_held()
-    changed = original.replace(b"1890-1920|1921-1930", b"1890-1920|1921-1931")
-    assert changed != original
-    update = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", changed), record=fonds, match="update")
-    assert everything_held() != held
-    changes = client.get(f"/jobs/{update.id}").html.find("table", class_="changes").get_text(" ", strip=True)
-    assert "Notes, events, access points and containers" in changes and "Events: 2" in changes
-    undo = undo_through_the_page(client, run_jobs, update)
-    assert undo.status == JobStatus.COMPLETED and "conflict" not in undo.info, undo.output
-    assert everything_held() == held and every_description() == before
-
-
 def test_a_created_record_changed_since_stays_until_that_change_is_undone(as_user, fonds, run_jobs):
     """Conflicts are judged by state: published since, the imported records are a conflict; once
     that publication is undone they hold what the import left, and the import undoes cleanly."""
@@ -238,4 +200,22 @@ def test_a_created_record_changed_since_stays_until_that_change_is_undone(as_use
     undo_through_the_page(client, run_jobs, published)
     assert client.get(f"/jobs/{job.id}/undo").html.find(id="undo-conflicts") is None
     assert undo_through_the_page(client, run_jobs, job).status == JobStatus.COMPLETED
+    assert every_description() == before
+
+
+def test_a_job_that_would_leave_the_tree_inconsistent_changes_nothing(as_user, fonds, run_jobs, monkeypatch):
+    """The tree check runs at the end of every job that reshapes the tree, in its transaction."""
+    client = as_user("alice")
+    before = every_description()
+    real_move = move_module.move_subtree
+
+    def careless_move(node, parent, *args):  # moves, then leaves one parent link behind
+        real_move(node, parent, *args)
+        child = db.session.scalars(select(D).where(D.parent_id == node.id)).first()
+        db.session.execute(D.__table__.update().where(D.id == child.id).values(parent_id=None))
+
+    monkeypatch.setattr(move_module, "move_subtree", careless_move)
+    series = D.by_slug(fonds).children()[1]
+    job = run_through_form(client, run_jobs, "move_description", series.slug, top_level="y")
+    assert job.status == JobStatus.ERROR and "The tree would be left inconsistent" in job.info, job.info
     assert every_description() == before
