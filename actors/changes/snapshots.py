@@ -31,6 +31,7 @@ from sqlalchemy import (
     literal,
     select,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from actors.changes.values import HELD, HELD_KEY, NOT_IN_SNAPSHOT, SHOWN, STATE_KEY
 from extensions import db
@@ -63,13 +64,21 @@ def _as_json(built: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 def _state() -> ColumnElement[str]:
-    """A digest of every field of a description but its numbering, id and times: md5 of their
-    text as the database writes it (the same values give the same text) — a ROW on PostgreSQL
-    (to_jsonb made a 100,000-row import 2.5 s slower), a JSON object on SQLite."""
+    """A digest of a description as a job left it: every field but its numbering, id and times,
+    and what it holds (events, notes, access points, containers, rights statements; not its
+    generated finding aid) — md5 of their text as the database writes it (the same values give
+    the same text): a ROW on PostgreSQL (to_jsonb of the record made a 100,000-row import 2.5 s
+    slower), a JSON object on SQLite."""
+    held = [
+        part
+        for table, column in HELD
+        if table.name != "finding_aids"
+        for part in (literal(table.name, String), _held_of(table, column, ("created_at",)))
+    ]
     if _postgresql():
         fields = [column for column in D.__table__.columns if column.name not in NOT_IN_SNAPSHOT]
-        return func.md5(cast(func.row(*fields), String))
-    return func.md5(_object(D.__table__, NOT_IN_SNAPSHOT))
+        return func.md5(cast(func.row(*fields), String).concat(cast(func.jsonb_build_object(*held), String)))
+    return func.md5(func.json_object(literal("record"), _object(D.__table__, NOT_IN_SNAPSHOT), *held))
 
 
 def ledger_created(job_id: int, ids: list[int]) -> None:
@@ -127,14 +136,17 @@ def ledger_deleted(ledger_to: int, doomed: Select) -> None:
     db.session.execute(insert(RecordChange).from_select(["job_id", "description_id", "kind", "before"], rows))
 
 
-def _held_of(table: Table, column: Any) -> ColumnElement[Any]:
-    """What one description holds in table, as a JSON array of rows (an own id left out). The
-    table is aliased: to_jsonb(finding_aids) would name the description's finding_aids column."""
+def _held_of(table: Table, column: Any, leave_out: tuple[str, ...] = ()) -> ColumnElement[Any]:
+    """What one description holds in table, as a JSON array of rows in the order they were
+    inserted (an own id, and the columns left out, aside). The table is aliased:
+    to_jsonb(finding_aids) would name the description's finding_aids column."""
     own_id = tuple(c.name for c in table.primary_key.columns if c.name == "id")
     held = table.alias(f"held_{table.name}")
     if _postgresql():
-        rows = func.coalesce(func.jsonb_agg(_object(held, own_id)), func.jsonb_build_array())
-    else:
-        rows = func.json_group_array(func.json(_object(held, own_id)))
+        order = held.c.id if own_id else held.c[column.name]
+        value = _object(held, own_id + leave_out)
+        rows = func.coalesce(func.jsonb_agg(aggregate_order_by(value, order)), func.jsonb_build_array())
+    else:  # (the index on the description's id reads them in insertion order)
+        rows = func.json_group_array(func.json(_object(held, own_id + leave_out)))
     listed = select(rows).where(held.c[column.name] == D.id).scalar_subquery()
     return listed if _postgresql() else func.json(listed)  # (SQLite's JSON subtype does not survive a subquery)

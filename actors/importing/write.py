@@ -56,6 +56,7 @@ class Writer:
         self.level_keys: dict[str, str] = {}  # compact level key -> the vocabulary's key
         self.now = utcnow()  # one time for the whole import, as the one transaction it is
         self.vocabulary_since: dict[str, int] = {}
+        self.created_ids: list[int] = []  # inserted, ledgered once what they hold is in too
 
     def begin(self) -> None:
         """Take the tree lock (exclusively, as a move does: the gap renumbers other trees), then
@@ -143,6 +144,9 @@ class Writer:
         record_rows(self.job_id, ChangeKind.SKIPPED, ((record_id, None, None) for record_id in self.skipped_ids))
         self.skipped_ids = []
         self.related.flush()
+        if self.created_ids:  # once they hold what they hold: what an Undo compares
+            ledger_created(self.job_id, self.created_ids)
+            self.created_ids = []
         if held_before:
             changes = with_held(changes, held_before, held_rows(replaced, REPLACED_TABLES))
         record_rows(self.job_id, ChangeKind.UPDATED, changes)
@@ -153,7 +157,7 @@ class Writer:
         for record, slug in zip(self.inserts, self.slugs.assign([r["title"] for r in self.inserts]), strict=True):
             record["slug"] = slug
         insert_dicts(D.__table__, self.inserts)
-        ledger_created(self.job_id, [record["id"] for record in self.inserts])  # with what an Undo compares
+        self.created_ids = [record["id"] for record in self.inserts]
         self.inserts = []
 
     def _flush_updates(self) -> list[tuple[int, dict, dict]]:

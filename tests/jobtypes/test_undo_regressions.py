@@ -147,3 +147,23 @@ def test_the_undo_of_an_undo_of_inherit_rights_gives_back_the_statements_as_the_
     assert first.status == JobStatus.COMPLETED
     assert undone(run, first).status == JobStatus.COMPLETED
     assert state() == inherited
+
+
+def test_an_import_is_not_undone_over_rights_inherited_since(run, tmp_path):
+    """state.import_file(match='new', name='harbour.csv')   # under: Harbour fonds
+    state.inherit_rights(mode='combine')                     # record: Harbour fonds
+    state.undo(partial=False)                                # job: the import
+    state.teardown()  -> AssertionError: job (the inherit) could not be undone
+                         ("6 records changed since": the Undo of the import had deleted them)
+
+    What a created record holds (its rights statements here) is part of what the job left of it."""
+    root = db.session.scalar(select(D).where(D.title == "Harbour fonds"))
+    before = state()
+    first = imported(run, tmp_path, under=root.id)
+    inherit = run("inherit_rights", root.id, {"mode": "combine", "scope": "all"})
+    assert inherit.status == JobStatus.COMPLETED, inherit.output
+    refused = undone(run, first)
+    assert refused.status == JobStatus.ERROR and "6 records changed since" in refused.info, refused.info
+    assert undone(run, inherit).status == JobStatus.COMPLETED
+    assert undone(run, first).status == JobStatus.COMPLETED
+    assert state() == before
