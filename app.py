@@ -104,12 +104,28 @@ def _tune_sqlite(app: Flask) -> None:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA cache_size=-{cache_kib}")
             cursor.close()
-            # PostgreSQL's md5(), which the changes ledger digests records with.
+            # PostgreSQL's md5(), and md5 of sorted strings (PostgreSQL: md5(string_agg(x, '' ORDER
+            # BY x))): the changes ledger digests records and what they hold with them.
             dbapi_connection.create_function("md5", 1, _md5, deterministic=True)
+            dbapi_connection.create_aggregate("digest_set", 1, _DigestSet)
 
 
 def _md5(text: str | None) -> str | None:
     return None if text is None else hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+class _DigestSet:
+    """SQLite aggregate: md5 of its (non-null) strings sorted and joined."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def step(self, value: str | None) -> None:
+        if value is not None:
+            self.items.append(value)
+
+    def finalize(self) -> str | None:
+        return _md5("".join(sorted(self.items))) if self.items else None
 
 
 def register_blueprints(app: Flask) -> None:

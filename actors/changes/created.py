@@ -4,6 +4,7 @@ no record the job did not create, and no ancestor of a record that stays."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 from sqlalchemy import Select, and_, exists, select
@@ -48,12 +49,11 @@ def blocked_creations(job_id: int) -> tuple[list[tuple[int, str]], set[int]]:
 
 
 def _changed_since(job_id: int) -> Iterator[tuple[int, str]]:
-    """Created records that no longer hold what the job left (the database compares digests),
+    """Created records that no longer hold what the job left (the database digests them),
     naming the fields people read that changed."""
-    differing = db.session.execute(differing_creations(job_id).execution_options(yield_per=BATCH))
-    while batch := differing.fetchmany(BATCH):
-        left = dict(batch)
-        query = select(D.id, *(getattr(D, name) for name in SHOWN)).where(D.id.in_(left))
+    differing = differing_creations(job_id, BATCH)
+    while batch := dict(itertools.islice(differing, BATCH)):
+        query = select(D.id, *(getattr(D, name) for name in SHOWN)).where(D.id.in_(list(batch)))
         for row in db.session.execute(query).mappings():
-            fields = [name for name in SHOWN if jsonable(row[name]) != left[row["id"]].get(name)]
+            fields = [name for name in SHOWN if jsonable(row[name]) != batch[row["id"]].get(name)]
             yield row["id"], f"changed since ({', '.join(fields)})" if fields else "changed since"

@@ -16,6 +16,7 @@ columns, so there is room for a few dozen more before this needs splitting.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import (
@@ -26,12 +27,15 @@ from sqlalchemy import (
     String,
     Table,
     cast,
+    exists,
     func,
     insert,
     literal,
+    literal_column,
     select,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import aliased
 
 from actors.changes.values import HELD, HELD_KEY, NOT_IN_SNAPSHOT, SHOWN, STATE_KEY
 from extensions import db
@@ -63,49 +67,89 @@ def _as_json(built: ColumnElement[Any]) -> ColumnElement[Any]:
     return cast(built, JSON) if _postgresql() else built
 
 
-def _state() -> ColumnElement[str]:
-    """A digest of a description as a job left it: every field but its numbering, id and times,
-    and what it holds (events, notes, access points, containers, rights statements; not its
-    generated finding aid) — md5 of their text as the database writes it (the same values give
-    the same text): a ROW on PostgreSQL (to_jsonb of the record made a 100,000-row import 2.5 s
-    slower), a JSON object on SQLite."""
-    held = [
-        part
-        for table, column in HELD
-        if table.name != "finding_aids"
-        for part in (literal(table.name, String), _held_of(table, column, ("created_at",)))
-    ]
-    if _postgresql():
-        fields = [column for column in D.__table__.columns if column.name not in NOT_IN_SNAPSHOT]
-        return func.md5(cast(func.row(*fields), String).concat(cast(func.jsonb_build_object(*held), String)))
-    return func.md5(func.json_object(literal("record"), _object(D.__table__, NOT_IN_SNAPSHOT), *held))
+def _stated(among: Any) -> tuple[FromClause, ColumnElement[str]]:
+    """(the descriptions joined with what they hold, the digest of each) for the descriptions
+    whose ids are among ``among``: what a job left of a record — every field but its numbering,
+    id and times, and a digest of the rows it holds in each table (events, notes, access points,
+    containers, rights statements; not its generated finding aid; own ids and times left out),
+    taken grouped, in one pass a table, in an order of their own (md5 of each row's text, as the
+    database writes it: the same values give the same text). A ROW on PostgreSQL (to_jsonb of
+    the record made a 100,000-row import 2.5 s slower), a JSON array on SQLite, whose md5 and
+    digest_set app.py registers."""
+    joined: FromClause = D.__table__
+    parts: list[ColumnElement[Any]] = [_row_text(D.__table__, NOT_IN_SNAPSHOT)]
+    for table, column in HELD:
+        if table.name == "finding_aids":
+            continue
+        item = func.md5(_row_text(table, ("id", "created_at")))
+        if _postgresql():
+            digest = func.md5(func.string_agg(item, aggregate_order_by(literal_column("''"), item)))
+        else:
+            digest = func.digest_set(item)
+        grouped = (
+            select(column.label("description_id"), digest.label("digest"))
+            .where(column.in_(among))
+            .group_by(column)
+            .subquery(f"held_{table.name}")
+        )
+        joined = joined.outerjoin(grouped, grouped.c.description_id == D.id)
+        parts.append(func.coalesce(grouped.c.digest, literal("-")))
+    text = parts[0]
+    for part in parts[1:]:
+        text = text.concat(literal("|")).concat(part)
+    return joined, func.md5(text)
+
+
+def _row_text(table: Table, leave_out: tuple[str, ...]) -> ColumnElement[str]:
+    fields = [column for column in table.columns if column.name not in leave_out]
+    return cast(func.row(*fields), String) if _postgresql() else func.json_array(*fields)
 
 
 def ledger_created(job_id: int, ids: list[int]) -> None:
-    """A "created" ledger row for each of these records, just inserted, with what the job left
-    of it: the fields people read (title, reference code, level, parent) and the digest of all
-    of them — built by the database in the same INSERT ... SELECT (the whole record as JSON,
-    or an UPDATE after, cost a third of a 100,000-row import on PostgreSQL)."""
+    """A "created" ledger row for each of these records, just inserted with what they hold, with
+    what the job left of it: the fields people read (title, reference code, level, parent) and
+    the digest of all of it — built by the database in the same INSERT ... SELECT (the whole
+    record as JSON, or an UPDATE after, cost a third of a 100,000-row import on PostgreSQL)."""
     shown = [part for name in SHOWN for part in (literal(name, String), getattr(D, name))]
     after = func.jsonb_build_object if _postgresql() else func.json_object
-    rows = select(
-        literal(job_id),
-        D.id,
-        literal(ChangeKind.CREATED.value),
-        _as_json(after(*shown, literal(STATE_KEY, String), _state())),
-    ).where(D.id.in_(ids))
+    joined, state = _stated(ids)
+    rows = (
+        select(
+            literal(job_id),
+            D.id,
+            literal(ChangeKind.CREATED.value),
+            _as_json(after(*shown, literal(STATE_KEY, String), state)),
+        )
+        .select_from(joined)
+        .where(D.id.in_(ids))
+    )
     db.session.execute(insert(RecordChange).from_select(["job_id", "description_id", "kind", "after"], rows))
 
 
-def differing_creations(job_id: int) -> Select:
-    """(id, after) of the records job_id created whose fields no longer hold what it left (by
-    digest; a ledger written before digests were kept has none: only existence counts)."""
-    return (
+def differing_creations(job_id: int, batch: int = 1000) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(id, after) of the records job_id created whose fields or held rows no longer hold what
+    it left (by digest; a ledger written before digests were kept has none: only existence
+    counts). Only records a later ledger row names are digested again — every change to a
+    description is a job's, and ledgered; whether it still shows is the digest's to say (a
+    change undone since is none). Batch by batch: the whole set in one query got a plan that
+    ran for minutes on PostgreSQL right after a large import."""
+    later = aliased(RecordChange)
+    touched_since = exists().where(later.description_id == RecordChange.description_id, later.id > RecordChange.id)
+    ledger = db.session.execute(
         select(RecordChange.description_id, RecordChange.after)
-        .join(D, D.id == RecordChange.description_id)
-        .where(RecordChange.job_id == job_id, RecordChange.kind == ChangeKind.CREATED.value)
-        .where(RecordChange.after[STATE_KEY].as_string() != _state())
+        .where(RecordChange.job_id == job_id, RecordChange.kind == ChangeKind.CREATED.value, touched_since)
+        .order_by(RecordChange.id)
+        .execution_options(yield_per=batch)
     )
+    while rows := ledger.fetchmany(batch):
+        left = {record_id: after for record_id, after in rows if after and STATE_KEY in after}
+        if not left:
+            continue
+        joined, state = _stated(list(left))
+        now = db.session.execute(select(D.id, state).select_from(joined).where(D.id.in_(list(left))))
+        for record_id, digest in now:
+            if digest != left[record_id][STATE_KEY]:
+                yield record_id, left[record_id]
 
 
 def ledger_deleted(ledger_to: int, doomed: Select) -> None:
@@ -136,17 +180,15 @@ def ledger_deleted(ledger_to: int, doomed: Select) -> None:
     db.session.execute(insert(RecordChange).from_select(["job_id", "description_id", "kind", "before"], rows))
 
 
-def _held_of(table: Table, column: Any, leave_out: tuple[str, ...] = ()) -> ColumnElement[Any]:
+def _held_of(table: Table, column: Any) -> ColumnElement[Any]:
     """What one description holds in table, as a JSON array of rows in the order they were
-    inserted (an own id, and the columns left out, aside). The table is aliased:
-    to_jsonb(finding_aids) would name the description's finding_aids column."""
+    inserted (an own id left out). The table is aliased: to_jsonb(finding_aids) would name the
+    description's finding_aids column."""
     own_id = tuple(c.name for c in table.primary_key.columns if c.name == "id")
     held = table.alias(f"held_{table.name}")
     if _postgresql():
-        order = held.c.id if own_id else held.c[column.name]
-        value = _object(held, own_id + leave_out)
-        rows = func.coalesce(func.jsonb_agg(aggregate_order_by(value, order)), func.jsonb_build_array())
-    else:  # (the index on the description's id reads them in insertion order)
-        rows = func.json_group_array(func.json(_object(held, own_id + leave_out)))
+        rows = func.coalesce(func.jsonb_agg(_object(held, own_id)), func.jsonb_build_array())
+    else:
+        rows = func.json_group_array(func.json(_object(held, own_id)))
     listed = select(rows).where(held.c[column.name] == D.id).scalar_subquery()
     return listed if _postgresql() else func.json(listed)  # (SQLite's JSON subtype does not survive a subquery)
