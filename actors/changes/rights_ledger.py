@@ -9,7 +9,6 @@ now with "after" and, if they are the same, puts "before" back.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,7 +16,7 @@ from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, insert, 
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from actors.changes.ledger import json_object, jsonable
-from actors.changes.values import from_json
+from actors.changes.values import canonical_rows, from_json
 from extensions import db
 from models import ChangeKind, RecordChange
 from models.base import utcnow
@@ -58,7 +57,7 @@ def statements_of(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 def same_statements(one: list[dict[str, Any]], other: list[dict[str, Any]]) -> bool:
     """The same statements, whatever their order."""
-    return sorted(map(_canonical, one)) == sorted(map(_canonical, other))
+    return canonical_rows(one) == canonical_rows(other)
 
 
 def put_back(statements: dict[int, list[dict[str, Any]]], created: dict[int, list[str]]) -> None:
@@ -100,7 +99,3 @@ def _listed(value: ColumnElement[Any], description_id: ColumnElement[int]) -> Co
     # plan, in the same order.)
     element = value if value is R.created_at else func.json(value)
     return func.json(select(func.json_group_array(element)).where(R.description_id == description_id).scalar_subquery())
-
-
-def _canonical(statement: dict[str, Any]) -> str:
-    return json.dumps(statement, sort_keys=True)

@@ -1,15 +1,15 @@
-"""A description as JSON built by the database, for the ledger rows an Undo writes and reads in
-bulk: no row passes through Python (an Undo of 100,000 records spent most of its time reading
-rows and what they held into dicts, batch by batch).
+"""What the changes ledger keeps of whole descriptions, built by the database for the rows an
+Undo writes and reads in bulk: no row passes through Python (an Undo of 100,000 records spent
+most of its time reading rows and what they held into dicts, batch by batch).
 
-- What a job left of a record it created (its ledger row's after): every field but the tree's
-  numbering, its id and its times. Written with the ledger row, batch by batch as the records
-  go in, and compared as text when the job is undone: the same function over the same values gives the same text,
-  so only records whose text differs are read, to name the fields that changed.
+- What a job left of a record it created (its ledger row's after): the fields people read and
+  a digest of every other field and of the rows it holds, written with the ledger row batch by
+  batch as the records go in, and taken again when the job is undone: the same function over
+  the same values gives the same digest.
 - A record an Undo deletes (its ledger row's before): every column, what it held in each table
   that hangs from it, and the sibling it followed — to insert it again where it was.
 
-PostgreSQL builds them with to_jsonb (no limit on columns); SQLite with json_object, which
+PostgreSQL builds the JSON with to_jsonb (no limit on columns); SQLite with json_object, which
 takes 127 arguments at most in the SQLite shipped with Python 3.11: a description has 49
 columns, so there is room for a few dozen more before this needs splitting.
 """
@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
+from actors.changes.ledger import json_object
 from actors.changes.values import HELD, HELD_KEY, NOT_IN_SNAPSHOT, SHOWN, STATE_KEY
 from extensions import db
 from models import ArchivalDescription as D
@@ -61,10 +62,6 @@ def _object(table: FromClause, leave_out: tuple[str, ...] = ()) -> ColumnElement
         if column.name not in leave_out:
             parts += [literal(column.name), func.json(column) if isinstance(column.type, JSON) else column]
     return func.json_object(*parts)
-
-
-def _as_json(built: ColumnElement[Any]) -> ColumnElement[Any]:
-    return cast(built, JSON) if _postgresql() else built
 
 
 def _stated(among: Any) -> tuple[FromClause, ColumnElement[str]]:
@@ -110,18 +107,10 @@ def ledger_created(job_id: int, ids: list[int]) -> None:
     what the job left of it: the fields people read (title, reference code, level, parent) and
     the digest of all of it — built by the database in the same INSERT ... SELECT (the whole
     record as JSON, or an UPDATE after, cost a third of a 100,000-row import on PostgreSQL)."""
-    shown = [part for name in SHOWN for part in (literal(name, String), getattr(D, name))]
-    after = func.jsonb_build_object if _postgresql() else func.json_object
     joined, state = _stated(ids)
+    after = json_object({**{name: getattr(D, name) for name in SHOWN}, STATE_KEY: state})
     rows = (
-        select(
-            literal(job_id),
-            D.id,
-            literal(ChangeKind.CREATED.value),
-            _as_json(after(*shown, literal(STATE_KEY, String), state)),
-        )
-        .select_from(joined)
-        .where(D.id.in_(ids))
+        select(literal(job_id), D.id, literal(ChangeKind.CREATED.value), after).select_from(joined).where(D.id.in_(ids))
     )
     db.session.execute(insert(RecordChange).from_select(["job_id", "description_id", "kind", "after"], rows))
 

@@ -101,7 +101,12 @@ def put_held_back(saved: dict[int, Held]) -> None:
 
 
 def _normal_held(held: Held) -> dict[str, list[str]]:
-    return {name: sorted(json.dumps(row, sort_keys=True, default=str) for row in rows) for name, rows in held.items()}
+    return {name: canonical_rows(rows) for name, rows in held.items()}
+
+
+def canonical_rows(rows: list[dict[str, Any]]) -> list[str]:
+    """Rows as sorted JSON text: two lists hold the same rows when these are equal."""
+    return sorted(json.dumps(row, sort_keys=True, default=str) for row in rows)
 
 
 def insert_held(saved: list[dict[str, list[dict[str, Any]]]]) -> None:
@@ -117,8 +122,8 @@ def insert_held(saved: list[dict[str, list[dict[str, Any]]]]) -> None:
 
 
 # What a job left of a record it created (its ledger row's after, built by the database:
-# actors.changes.snapshots): the fields the Changes section shows, and the digest of every
-# field but these: an Undo deletes the record only while the digest is the same.
+# actors.changes.snapshots): the fields the Changes section shows, and a digest of its fields
+# (but NOT_IN_SNAPSHOT) and of what it holds: an Undo deletes it only while the digest is the same.
 NOT_IN_SNAPSHOT = ("id", "lft", "rgt", "depth", "created_at", "updated_at")
 SHOWN = ("title", "identifier", "level_of_description", "parent_id")
 STATE_KEY = "_state"

@@ -6,7 +6,6 @@ from import_export_support import fixture_bytes, run_form
 from sqlalchemy import select
 from tree_jobs_support import as_contributor, submit_job_form
 
-from actors.changes import recreate as recreate_module
 from actors.changes import undo as undo_module
 from actors.changes import undo_job as undo_job_module
 from actors.changes.values import HELD
@@ -188,7 +187,6 @@ def test_flask_jobs_undo_previews_and_launches(app, as_user, fonds, run_jobs):
 
 def test_undo_of_an_undo_of_an_import_brings_the_records_back_batch_after_batch(as_user, fonds, run_jobs, monkeypatch):
     monkeypatch.setattr(undo_module, "BATCH", 2)  # several batches of deletions and insertions
-    monkeypatch.setattr(recreate_module, "BATCH", 2)
     client = as_user("alice")
     before, vocabularies = every_description(), every_vocabulary_row()
     job = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", fixture_bytes("harbour.csv")), record=fonds)
