@@ -31,7 +31,7 @@ from blueprints.descriptions import bp as descriptions_bp
 from blueprints.formatting import format_datetime, format_duration, progress_text
 from blueprints.i18n import bp as i18n_bp
 from blueprints.i18n import select_locale, select_timezone
-from blueprints.inputs import DatabaseInt
+from blueprints.inputs import DatabaseInt, refuse_unstorable_text
 from blueprints.jobs import bp as jobs_bp
 from blueprints.users import bp as users_bp
 from extensions import babel, csrf, db, login_manager, migrate
@@ -46,9 +46,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     # A pooled connection is tried before use: after a database restart the next request gets
-    # a new one instead of an error (SQLite has no server to lose).
+    # a new one instead of an error (SQLite has no server to lose). A database error never
+    # carries the values of its statement: a failed job's output is shown to its owner, logs travel.
     database_server = not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": database_server})
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": database_server, "hide_parameters": True})
     instance.mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
@@ -129,6 +130,7 @@ class _DigestSet:
 
 
 def register_blueprints(app: Flask) -> None:
+    app.before_request(refuse_unstorable_text)  # first: before any view or hook reads the database
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.before_request(require_new_password)

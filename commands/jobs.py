@@ -94,7 +94,7 @@ def dispatch() -> None:
 @jobs_cli.command("reap")
 @with_appcontext
 def reap() -> None:
-    """Mark Error the running jobs of workers that stopped or stopped sending heartbeats."""
+    """Settle the running jobs of workers that stopped or went silent, and those no worker runs any more."""
     silent = current_app.config["WORKER_HEARTBEAT_SECONDS"] * 3
     requeued, failed = reap_lost_jobs(silent, runtime().job_types)
     click.echo(f"Jobs of lost workers: {requeued} re-queued, {failed} marked Error.")

@@ -13,10 +13,11 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, Select, String, func, select
+from sqlalchemy import JSON, ForeignKey, Index, Select, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
+from models.base import BIG_ID
 from models.description import ArchivalDescription
 
 
@@ -35,10 +36,8 @@ class RecordChange(db.Model):
         Index("ix_job_changes_description", "description_id", "id"),
     )
 
-    # BigInteger on PostgreSQL (a job can write millions of rows over the years), INTEGER on
-    # SQLite, where only INTEGER PRIMARY KEY is the rowid that numbers itself.
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    job_id: Mapped[int] = mapped_column(BIG_ID, ForeignKey("jobs.id", ondelete="CASCADE"))
     description_id: Mapped[int]
     kind: Mapped[str] = mapped_column(String(8))  # a ChangeKind value
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -56,8 +55,8 @@ class VocabularyChange(db.Model):
     __tablename__ = "job_vocabulary_changes"
     __table_args__ = (Index("ix_job_vocabulary_changes_job", "job_id", "table_name", "id"),)
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    job_id: Mapped[int] = mapped_column(BIG_ID, ForeignKey("jobs.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(8))  # "added" or "removed"
     table_name: Mapped[str] = mapped_column(String(64))
     row_id: Mapped[int]

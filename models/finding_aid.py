@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
-from models.base import NEVER_REUSED, utcnow
+from models.base import BIG_ID, NEVER_REUSED, utcnow
 from models.job import Job
 
 MIME_TYPES = {"pdf": "application/pdf", "rtf": "application/rtf"}
@@ -23,7 +23,7 @@ class FindingAid(db.Model):
     format: Mapped[str] = mapped_column(String(8))
     # A random file name: knowing a slug is not enough to guess where the file is.
     file_name: Mapped[str] = mapped_column(String(128))
-    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    job_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("jobs.id", ondelete="SET NULL"))
     generated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set when a user uploaded the file instead of having it generated.
     uploaded_by: Mapped[str | None] = mapped_column(String(80))

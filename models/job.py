@@ -11,7 +11,7 @@ from sqlalchemy import JSON, ColumnElement, Enum, ForeignKey, Index, String, Tex
 from sqlalchemy.orm import Mapped, aliased, joinedload, mapped_column, relationship
 
 from extensions import autocommit, db
-from models.base import utcnow
+from models.base import BIG_ID, utcnow
 from models.description import ArchivalDescription
 from models.user import User
 
@@ -80,18 +80,21 @@ class Job(db.Model):
         {"sqlite_autoincrement": True},
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     type: Mapped[str] = mapped_column(String(64))
     status: Mapped[JobStatus] = mapped_column(
         Enum(JobStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
         default=JobStatus.QUEUED,
     )
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("users.id", ondelete="SET NULL"))
     description_id: Mapped[int | None] = mapped_column(ForeignKey("archival_descriptions.id", ondelete="SET NULL"))
     parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
+    # Last time its worker said it still runs it (the claim, then every heartbeat): a Running job
+    # no worker speaks for any more is settled by the reaper, even when its worker is alive.
+    alive_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     info: Mapped[str | None] = mapped_column(String(1024))
     output: Mapped[str] = mapped_column(Text, default="")
@@ -101,8 +104,8 @@ class Job(db.Model):
     progress_total: Mapped[int | None]
     progress_unit: Mapped[str | None] = mapped_column(String(16))  # what it counts: descriptions, rows, bytes
     worker_id: Mapped[str | None] = mapped_column(String(36))
-    retry_of_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
-    undo_of_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))  # an Undo's job
+    retry_of_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("jobs.id", ondelete="SET NULL"))
+    undo_of_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("jobs.id", ondelete="SET NULL"))  # an Undo's job
     attempt: Mapped[int] = mapped_column(default=1, server_default="1")
     # Cancel is cooperative: a running job stops at its next checkpoint.
     cancel_requested_at: Mapped[datetime | None]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
-from models.base import utcnow
+from models.base import BIG_ID, utcnow
 
 
 class Role(enum.Enum):
@@ -52,7 +52,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     email: Mapped[str | None] = mapped_column(String(255))
     password_hash: Mapped[str] = mapped_column(String(255))

@@ -161,12 +161,23 @@ def probe() -> Probe:
 
 
 @pytest.fixture
-def app(request, tmp_path, monkeypatch, extra_job_types):
-    """The app on a fresh SQLite file; ``@pytest.mark.app_config(NAME=value)`` overrides config."""
+def database(request) -> str:
+    """The app's database: SQLite, or PostgreSQL for a test parametrized with
+    ``@pytest.mark.parametrize("database", ["sqlite", "postgresql"], indirect=True)``."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def app(request, tmp_path, monkeypatch, extra_job_types, database):
+    """The app on a fresh SQLite file (or a private PostgreSQL schema, see ``database``);
+    ``@pytest.mark.app_config(NAME=value)`` overrides config."""
     for key, job_type in extra_job_types.items():  # before create_app declares the actors
         monkeypatch.setitem(JOB_TYPES, key, job_type)
     marker = request.node.get_closest_marker("app_config")
-    app = make_app(tmp_path, monkeypatch, **(marker.kwargs if marker else {}))
+    config = dict(marker.kwargs if marker else {})
+    if database == "postgresql":
+        config["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
+    app = make_app(tmp_path, monkeypatch, **config)
     with app.app_context():
         _db.create_all()
         yield app

@@ -124,6 +124,7 @@ class DirectAutocommit:
                 self.dialect.loaded_dbapi.Error,
                 connection_invalidated=self.invalidated,
                 dialect=self.dialect,
+                hide_parameters=True,  # (as the app's engine: a job's output must not show them)
             ) from error
         return rows[0] if rows else None
 

@@ -18,7 +18,7 @@ from dramatiq.middleware import SkipMessage
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from actors.engine import context, lifecycle, locks
+from actors.engine import context, job_row, lifecycle, locks
 from actors.engine.output import capture
 from extensions import db
 
@@ -69,12 +69,18 @@ class JobTracking(Middleware):
         app_context.push()
         self.local.app_context = app_context
         path = os.path.join(self._output_dir, f"{job_id}.log")
-        claimed = lifecycle.claim(job_id, job_type, self.worker_id, path, self.locking_types)
+        delay_ms = int(self.app.config["JOBS_WAIT_RETRY_SECONDS"] * 1000)
+        try:
+            claimed = lifecycle.claim(job_id, job_type, self.worker_id, path, self.locking_types)
+            waits = claimed is None and locks.is_guarded(job_type)
+            waits = waits and lifecycle.wait_for_blocker(job_id, job_type, self.locking_types)
+        except SQLAlchemyError as error:  # the job stays Queued: its message must not be lost with it
+            logger.warning("Job %s could not be claimed (%s); its message is sent again.", job_id, error)
+            claimed, waits = None, True
+        if waits:
+            broker.get_actor(message.actor_name).send_with_options(args=(job_id,), delay=delay_ms)
+            raise SkipMessage(f"job {job_id} waits for another job or the database")
         if claimed is None:
-            if locks.is_guarded(job_type) and lifecycle.wait_for_blocker(job_id, job_type, self.locking_types):
-                delay_ms = int(self.app.config["JOBS_WAIT_RETRY_SECONDS"] * 1000)
-                broker.get_actor(message.actor_name).send_with_options(args=(job_id,), delay=delay_ms)
-                raise SkipMessage(f"job {job_id} waits for another job")
             logger.info("Job %s is no longer queued; message %s ignored.", job_id, message.message_id)
             raise SkipMessage(f"job {job_id} is not queued")
         if self._engine is None:
@@ -105,18 +111,20 @@ class JobTracking(Middleware):
                 output: capture.JobOutput = running.output  # type: ignore[assignment]
                 time_limit_ms = broker.get_actor(message.actor_name).options.get("time_limit")
                 job_type = self.job_types.get(running.job_type)
-                lifecycle.finish(
-                    running.job_id,
-                    running.attempt,
-                    bool(job_type and job_type.rerun_safe),
-                    output,
-                    exception,
-                    running.info,
-                    time_limit_ms,
-                    retry_seconds=self.app.config["WORKER_DB_RETRY_SECONDS"],
-                )
-                with self._running_lock:
-                    self._running_ids.discard(running.job_id)
+                try:
+                    lifecycle.finish(
+                        running.job_id,
+                        running.attempt,
+                        bool(job_type and job_type.rerun_safe),
+                        output,
+                        exception,
+                        running.info,
+                        time_limit_ms,
+                        retry_seconds=self.app.config["WORKER_DB_RETRY_SECONDS"],
+                    )
+                finally:  # even unsaved, it no longer runs here: the reaper settles a job no worker lists
+                    with self._running_lock:
+                        self._running_ids.discard(running.job_id)
                 if exception is None:  # (DEBUG: a line per completed job cost a tenth of the tracking)
                     logger.debug("Job %s (%s) ended.", running.job_id, running.job_type)
                 else:
@@ -152,6 +160,6 @@ def _save_output(
         if line:
             values["info"] = line.strip()[:1024]
     try:
-        lifecycle.update_while_running(job_id, attempt, values, engine)
+        job_row.update_while_running(job_id, attempt, values, engine)
     except SQLAlchemyError as error:  # the database is busy: the next flush carries it
         logger.warning("Could not save output of job %s yet: %s", job_id, error)

@@ -10,7 +10,7 @@ import pytest
 from helpers import make_app
 from sqlalchemy import bindparam, exc, func, insert, select, text, update
 
-from actors.engine import driver, launching, lifecycle
+from actors.engine import driver, job_row, launching, lifecycle
 from actors.engine.driver import FastStatement, direct_autocommit
 from actors.engine.launching import dispatch_unsent, launch
 from extensions import db
@@ -61,12 +61,12 @@ def test_queue_claim_and_finish_write_what_a_connection_would(any_db_app):
     assert (row.status, row.worker_id, row.output_path) == (JobStatus.RUNNING, "worker-1", "/tmp/1.log")
     assert isinstance(row.started_at, datetime)
 
-    assert lifecycle.update_while_running(job.id, 1, {"output": "so far\n", "progress_done": 1, "progress_total": 3})
-    assert not lifecycle.update_while_running(job.id, 2, {"output": "another attempt's\n"})  # fenced
-    lifecycle.update_while_running(
+    assert job_row.update_while_running(job.id, 1, {"output": "so far\n", "progress_done": 1, "progress_total": 3})
+    assert not job_row.update_while_running(job.id, 2, {"output": "another attempt's\n"})  # fenced
+    job_row.update_while_running(
         job.id, 1, {"status": JobStatus.COMPLETED, "info": "Done.", "output": "all\n", "finished_at": utcnow()}
     )
-    assert not lifecycle.update_while_running(job.id, 1, {"output": "too late\n"})  # no longer Running
+    assert not job_row.update_while_running(job.id, 1, {"output": "too late\n"})  # no longer Running
     row = _row(job.id)
     assert (row.status, row.info, row.output, row.progress_done, row.progress_total) == (
         JobStatus.COMPLETED,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from actors.engine import lifecycle
+from actors.engine import job_row, lifecycle
 from actors.engine.worker.process import Heartbeat
 from actors.engine.worker.reaper import reap_lost_jobs
 from actors.registry import JOB_TYPES, JobType
@@ -121,7 +121,7 @@ def test_a_cut_off_workers_late_outcome_cannot_overwrite_the_next_attempt(db, ma
     second = lifecycle.claim(job.id, JOB_TYPES["finding_aid"], "worker-b", "/tmp/b.log", [])
     assert second is not None and second.attempt == 2
 
-    assert not lifecycle.update_while_running(job.id, first.attempt, {"output": "A's late output\n"})
+    assert not job_row.update_while_running(job.id, first.attempt, {"output": "A's late output\n"})
     lifecycle.finish(job.id, first.attempt, True, _Output("A finished\n"), None, "Done by A.", None)
     db.session.expire_all()
     assert (job.status, job.attempt, job.worker_id) == (JobStatus.RUNNING, 2, "worker-b")

@@ -105,18 +105,23 @@ class Heartbeat(threading.Thread):
                 .where(Job.worker_id == self.worker_id, Job.finished_at.isnot(None))
             )
             rss = resident_memory_bytes()
-            current = ",".join(map(str, tracking.running_job_ids()))[:255] or None
+            running, now = tracking.running_job_ids(), utcnow()
+            current = ",".join(map(str, running))[:255] or None
             db.session.execute(
                 update(WorkerProcess)
                 .where(WorkerProcess.id == self.worker_id)
-                .values(last_seen_at=utcnow(), jobs_done=done, rss_bytes=rss, current_jobs=current)
+                .values(last_seen_at=now, jobs_done=done, rss_bytes=rss, current_jobs=current)
             )
+            if running:  # (not a status: the reaper's clue that they still run here)
+                db.session.execute(
+                    update(Job).where(Job.id.in_(running), Job.worker_id == self.worker_id).values(alive_at=now)
+                )
             db.session.commit()
             if sent := dispatch_unsent():
                 logger.info("Sent %d job(s) that were waiting for the queue.", sent)
             requeued, failed = reap_lost_jobs(self.interval * 3, runtime(self.app).job_types)
             if requeued or failed:
-                logger.warning("Lost workers: %d job(s) re-queued, %d marked Error.", requeued, failed)
+                logger.warning("Jobs of lost workers or stalled: %d re-queued, %d marked Error.", requeued, failed)
         if self.recycle_reason is None:
             if config["WORKER_MAX_JOBS"] and done >= config["WORKER_MAX_JOBS"]:
                 self.recycle(f"{done} jobs done")
