@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import secrets
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -36,27 +38,79 @@ class WeakSettings(SystemExit):
         super().__init__(f"Archive Jobs will not start: {message}")
 
 
-# SECRET_KEY values printed in our own files (deploy/env.example, the tests): anyone can read them.
-EXAMPLE_SECRETS = {"change-me-to-a-long-random-string", "change-me", "secret", "test-secret", "bench", "dev"}
+# The SECRET_KEY printed in deploy/env.example: anyone can read it, whatever its estimate. A key
+# that holds it (in any case, quoted, with something added) is refused.
+PUBLISHED_SECRETS = ("change-me-to-a-long-random-string",)
 MIN_SECRET_BYTES = 32
+# Session cookies are signed with the key: below ~128 bits of randomness it could be searched.
+MIN_SECRET_BITS = 128
+_REPEAT_MIN, _REPEAT_BITS = 3, 12  # a repeat of 3+ characters costs its position and length
+_ANALYSED = 1024
 
 
 def production() -> bool:
     return os.environ.get("ARCHIVE_JOBS_ENV", "development") == "production"
 
 
+def secret_bits(key: str) -> int:
+    """Estimated bits of randomness in ``key``, measured on its shape rather than against a list.
+
+    Case, quotes and surrounding spaces add nothing (a guesser tries them first); a repeat of
+    earlier text counts as one short reference (an LZ77 parse, as a compressor would see it);
+    what is left counts its Shannon entropy per character. Random keys lose little: 64 hex
+    characters (``secrets.token_hex(32)``) estimate 220+ bits, ``token_urlsafe(32)`` 165+.
+    32 hex characters (16 random bytes) hold at most 128 and estimate less: refused, like any key
+    whose randomness can't be told from a pattern's. A sentence of words can pass: only a key from
+    a random generator is safe."""
+    text = _bare(key)[:_ANALYSED]  # (a parse in O(n²): 1,024 characters say enough)
+    literals: list[str] = []
+    repeats = position = 0
+    while position < len(text):
+        length = _repeat_length(text, position)
+        if length >= _REPEAT_MIN:
+            repeats += 1
+            position += length
+        else:
+            literals.append(text[position])
+            position += 1
+    counts = Counter(literals)
+    shannon = -sum(n * math.log2(n / len(literals)) for n in counts.values())
+    return int(shannon + repeats * _REPEAT_BITS)
+
+
+def _bare(key: str) -> str:
+    text = key.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    return text.casefold()
+
+
+def _repeat_length(text: str, position: int) -> int:
+    """Length of the longest run from ``position`` that also starts earlier (overlaps allowed)."""
+    length = 0
+    while position + length < len(text):
+        run = text[position : position + length + 1]
+        if text.find(run, 0, position + length) < 0:  # (an earlier start ends before the run does)
+            break
+        length += 1
+    return length
+
+
 def _secret_key(instance: Path) -> str:
     """SECRET_KEY from the environment, else (development only) one generated once and kept
-    in the instance folder. In production a missing, short or published key stops the start:
-    with a known key, anyone can forge a session cookie (an administrator's)."""
+    in the instance folder. In production a missing, short, published or patterned key stops the
+    start: with a guessable key, anyone can forge a session cookie (an administrator's)."""
     key = os.environ.get("SECRET_KEY", "")
     if production():
         if not key:
             raise WeakSettings("SECRET_KEY must be set when ARCHIVE_JOBS_ENV=production.")
-        if key.strip() in EXAMPLE_SECRETS or len(key.encode()) < MIN_SECRET_BYTES:
+        bits = secret_bits(key)
+        published = any(example in _bare(key) for example in PUBLISHED_SECRETS)
+        if published or len(key.encode()) < MIN_SECRET_BYTES or bits < MIN_SECRET_BITS:
             raise WeakSettings(
-                f"SECRET_KEY is an example value or shorter than {MIN_SECRET_BYTES} bytes; "
-                'set a random one, e.g. python -c "import secrets; print(secrets.token_hex(32))".'
+                f"SECRET_KEY is too easy to guess: an example value or shorter than {MIN_SECRET_BYTES} bytes, "
+                f"or too regular to be random (about {bits} bits of randomness, {MIN_SECRET_BITS} needed). "
+                'Make a random one: python -c "import secrets; print(secrets.token_hex(32))".'
             )
         return key
     if key:

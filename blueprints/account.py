@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from extensions import db
+from models import LoginFailure
+from models.login_failure import ThrottlePolicy
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 MIN_PASSWORD = 8
@@ -28,6 +31,12 @@ class PasswordForm(FlaskForm):
         _l("New password, again"), validators=[InputRequired(), EqualTo("new", message=_l("The two do not match."))]
     )
 
+    def validate_new(self, field) -> None:
+        """A new password, not the current one again (after a reset: not the temporary one,
+        which the administrator knows; security review, issue 24 L7)."""
+        if field.data == self.current.data:
+            raise ValidationError(_("Choose a password other than your current one."))
+
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
@@ -35,9 +44,25 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()  # (the user itself: login_user keeps it)
+        # A guess at the current password counts like a failed login: the same growing waits
+        # per account and address (security review, issue 24 L6: 40 guesses in 4 s went through).
+        address = request.remote_addr or "unknown"
+        attempt = LoginFailure.claim(user.username, address, ThrottlePolicy.from_config(current_app.config))
+        if attempt.wait:
+            flash(
+                ngettext(
+                    "Too many wrong passwords for this account from your address. Wait %(num)d second and try again.",
+                    "Too many wrong passwords for this account from your address. Wait %(num)d seconds and try again.",
+                    attempt.wait,
+                ),
+                "error",
+            )
+            return render_template("account/password.html", form=form), 429, {"Retry-After": str(attempt.wait)}
         if not user.check_password(form.current.data):
+            attempt.failed()
             form.current.errors.append(_("This is not your current password."))
         else:
+            attempt.succeeded()
             user.set_password(form.new.data)  # (ends every session of the account, this one too)
             db.session.commit()
             login_user(user)  # ...so this one starts again, with the new session version

@@ -57,29 +57,29 @@ def login():
         return render_template("auth/login.html", form=form)
     username = form.username.data.strip()
     address = request.remote_addr or "unknown"  # the client's, behind TRUSTED_PROXIES (ProxyFix)
-    policy = ThrottlePolicy.from_config(current_app.config)
-    wait = LoginFailure.wait_seconds(username, address, policy)
-    if wait:
+    # The try is claimed before the password is looked at (parallel guesses count: L11).
+    attempt = LoginFailure.claim(username, address, ThrottlePolicy.from_config(current_app.config))
+    if attempt.wait:
         # The password is not even looked at: a guess sent too early tells nothing.
         flash(
             ngettext(
                 "Too many failed logins for this account from your address. Wait %(num)d second and try again.",
                 "Too many failed logins for this account from your address. Wait %(num)d seconds and try again.",
-                wait,
+                attempt.wait,
             ),
             "error",
         )
-        return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
+        return render_template("auth/login.html", form=form), 429, {"Retry-After": str(attempt.wait)}
     user = User.by_username(username)
     # The same hashing work whether the account exists or not (security review F8: 15-30 ms
     # for an unknown name against 170-220 ms for a known one told which names exist).
     password_ok = user.check_password(form.password.data) if user else _check_against_nobody(form.password.data)
     if user is not None and password_ok and user.active:
-        LoginFailure.forget(username, address)
+        attempt.succeeded()
         session.pop("csrf_token", None)  # a new CSRF token for the signed-in session (F9)
         login_user(user)
         return redirect(safe_next(request.args.get("next")))
-    LoginFailure.record(username, address, policy)
+    attempt.failed()
     flash(_("Unknown username or wrong password."), "error")
     return render_template("auth/login.html", form=form)
 

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from blueprints.account import MIN_PASSWORD
 from blueprints.inputs import current_page
 from extensions import db
 from models import LoginFailure, Role, User
 from models.login_failure import ThrottlePolicy
-from models.user import create_user
+from models.user import USERNAME_MAX, UsernameRefused, check_new_username, create_user
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
@@ -33,7 +33,13 @@ def _strip(value: str | None) -> str | None:
 
 
 class NewUserForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[InputRequired(), Length(max=80)], filters=[_strip])
+    # (DataRequired: checked after _strip, so spaces alone are no name)
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), Length(max=USERNAME_MAX)],
+        filters=[_strip],
+        description=_l("Letters (with or without accents), digits, dots, hyphens and underscores."),
+    )
     # (the address is contact information only, not checked further: no mail is sent)
     email = EmailField(
         _l("Email"),
@@ -49,8 +55,10 @@ class NewUserForm(FlaskForm):
     )
 
     def validate_username(self, field) -> None:
-        if User.by_username(field.data) is not None:
-            raise ValidationError(_("There is already a user %(name)s.", name=field.data))
+        try:
+            check_new_username(field.data)
+        except UsernameRefused as refused:
+            raise ValidationError(str(refused)) from None
 
 
 @bp.before_request
@@ -113,7 +121,10 @@ def reset_password(user_id: int):
     temporary = secrets.token_urlsafe(12)
     user.set_password(temporary, temporary=True)
     db.session.commit()
-    return render_template("users/temporary_password.html", user=user, temporary=temporary)
+    page = make_response(render_template("users/temporary_password.html", user=user, temporary=temporary))
+    # Not kept by the browser or a proxy: Back or the history must not show it again (L7).
+    page.headers["Cache-Control"] = "no-store"
+    return page
 
 
 @bp.post("/<int:user_id>/unlock")

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from extensions import db
 from models import LoginFailure, Role, User
-from models.user import create_user
+from models.user import UsernameRefused, check_new_username, create_user
 
 users_cli = click.Group("users", help="Manage user accounts.")
 
@@ -24,7 +24,8 @@ users_cli = click.Group("users", help="Manage user accounts.")
 )
 @with_appcontext
 def create(username: str, password: str, email: str | None, admin: bool, role: str | None) -> None:
-    """Create a user; fails if the username is taken."""
+    """Create a user; fails if the username is taken, looks like a taken one or holds other
+    characters than letters, digits, '.', '_' and '-' (the users page's rule)."""
     username = username.strip()
     if not username or not password:
         click.echo("A username and a non-empty password are required.", err=True)
@@ -32,6 +33,11 @@ def create(username: str, password: str, email: str | None, admin: bool, role: s
     if User.by_username(username) is not None:
         click.echo(f"User {username!r} already exists.", err=True)
         sys.exit(1)
+    try:
+        check_new_username(username)
+    except UsernameRefused as refused:
+        click.echo(str(refused), err=True)
+        sys.exit(1 if refused.taken else 2)
     user = create_user(username, password, email, admin, Role(role) if role else None)
     click.echo(f"Created {user.role.value} {username}.")
 

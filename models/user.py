@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import enum
+import string
+import unicodedata
 from datetime import datetime
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Enum, String, select
@@ -128,6 +131,60 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+USERNAME_MAX = 80
+_SAFE = frozenset(string.ascii_letters + string.digits + "._-")
+# Unicode's confusables (UTS #39, confusables.txt): its rows whose source is in _SAFE, each
+# mapped to what it looks like ("rn" and "m" look alike; so do I, l and 1, and O and 0).
+_LOOKALIKES = str.maketrans({"0": "O", "1": "l", "I": "l", "m": "rn"})
+
+
+class UsernameRefused(ValueError):
+    """Why a name can't be a new account's; ``taken``: an account has it, or one like it."""
+
+    def __init__(self, message: str, taken: bool = False) -> None:
+        super().__init__(message)
+        self.taken = taken
+
+
+def _safe_character(character: str) -> bool:
+    """A-Z, a-z, 0-9, '.', '_', '-', or a letter with accents over A-Z (é, ç, ñ): nothing
+    invisible, no control, format or bidi character, no letter of another script."""
+    decomposed = unicodedata.normalize("NFD", character)
+    base, marks = decomposed[0], decomposed[1:]
+    return base in _SAFE and (not marks or (base.isalpha() and all(unicodedata.combining(m) for m in marks)))
+
+
+def username_skeletons(name: str) -> set[str]:
+    """What ``name`` looks like, with and without its case (so Admin, adrnin and admin share one,
+    and Ian and lan): accents dropped, confusables mapped, case-folded. Two names sharing a
+    skeleton are too alike to tell apart on a page."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return {bare.translate(_LOOKALIKES).casefold(), bare.casefold().translate(_LOOKALIKES).casefold()}
+
+
+def check_new_username(name: str) -> None:
+    """The rule for a new account's username (the users page and `flask users create`); raises
+    UsernameRefused. Security review, issue 24 L7: an empty name, ``аdmin`` in Cyrillic,
+    ``ad<zero-width space>min`` or a right-to-left override were accepted beside ``admin``."""
+    if not name:
+        raise UsernameRefused(_("A username is required."))
+    if len(name) > USERNAME_MAX:
+        raise UsernameRefused(_("A username has at most %(max)d characters.", max=USERNAME_MAX))
+    if not all(_safe_character(character) for character in name):
+        raise UsernameRefused(
+            _("A username may hold only letters (with or without accents), digits, dots, hyphens and underscores.")
+        )
+    if User.by_username(name) is not None:
+        raise UsernameRefused(_("There is already a user %(name)s.", name=name), taken=True)
+    skeletons = username_skeletons(name)
+    for other in db.session.scalars(select(User.username)):
+        if skeletons & username_skeletons(other):
+            message = _(
+                "%(name)s looks too much like the user %(other)s: choose another username.", name=name, other=other
+            )
+            raise UsernameRefused(message, taken=True)
 
 
 def create_user(

@@ -25,3 +25,20 @@ def test_cli_creates_users_with_a_role(app, db):
     )
     assert result.exit_code == 0 and "Created contributor carol." in result.output
     assert role_of(db, "carol") == Role.CONTRIBUTOR
+
+
+def test_cli_create_follows_the_users_pages_username_rule(app, db, users):
+    """One rule for both ways in (security review, issue 24 L7)."""
+    runner = app.test_cli_runner()
+
+    def create(username: str):
+        return runner.invoke(args=["users", "create", username, "--password", "temp-pass-1"])
+
+    alike = create("Admin")
+    assert alike.exit_code == 1 and "Admin looks too much like the user admin" in alike.output
+    for hidden in ("\u0430dmin", "ad\u200bmin", "evil\u202enimda"):
+        refused = create(hidden)
+        assert refused.exit_code == 2 and "A username may hold only letters" in refused.output
+    assert create("   ").exit_code == 2
+    assert User.by_username("Admin") is None and db.session.query(User).count() == 3
+    assert create("hélène").exit_code == 0

@@ -65,7 +65,7 @@ def production(tmp_path, monkeypatch):
     return lambda: create_app({"JOBS_BROKER": "stub"})
 
 
-STRONG = "5f1c" * 16  # 64 characters
+STRONG = "666fc3879ec3c12b4c522d57266bed7a651c092b24bd68a44938d48b875429bf"  # (secrets.token_hex(32))
 
 
 def test_production_refuses_to_start_without_a_secret_key(production):
