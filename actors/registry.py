@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from sqlalchemy import select
 from wtforms import BooleanField, SelectFieldBase
 
 from actors.changes.undo_job import undo_job
@@ -30,7 +29,6 @@ from actors.move import MoveDescriptionForm, move_description
 from actors.publication import PublicationStatusForm, update_publication_status
 from actors.reports import ReportForm, generate_report
 from actors.rights import InheritRightsForm, inherit_rights_job
-from extensions import db
 from models import ArchivalDescription
 
 if TYPE_CHECKING:
@@ -91,9 +89,7 @@ class JobType:
 
 def _titles(slugs: list[str]) -> str:
     """Descriptions by their titles, as the picker offered them (a slug that is gone stays a slug)."""
-    D = ArchivalDescription
-    rows = db.session.execute(select(D.slug, D.title).where(D.slug.in_([str(s) for s in slugs])))
-    titles = {slug: title for slug, title in rows}
+    titles = ArchivalDescription.titles_by_slug(str(slug) for slug in slugs)
     return ", ".join(titles.get(str(slug), str(slug)) for slug in slugs)
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, false, func, select, text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, Row, String, Text, false, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -55,6 +55,7 @@ class PublicationStatus(enum.Enum):
 
 
 PUBLICATION_LABELS = {PublicationStatus.DRAFT: _l("Draft"), PublicationStatus.PUBLISHED: _l("Published")}
+SLUG_BATCH = 10_000  # slugs per query: under PostgreSQL's 65,535 bind parameters and SQLite's 32,766
 
 
 class ArchivalDescription(db.Model):
@@ -124,6 +125,13 @@ class ArchivalDescription(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     @property
+    def digital_object_link(self) -> str | None:
+        """The digital object URI if it may be a link: http(s) only. Anything else (an imported
+        ``javascript:`` or ``data:`` URI) is shown as text, never followed."""
+        uri = (self.digital_object_uri or "").strip()
+        return uri if uri.lower().startswith(("http://", "https://")) else None
+
+    @property
     def descendant_count(self) -> int:
         return (self.rgt - self.lft - 1) // 2
 
@@ -159,6 +167,26 @@ class ArchivalDescription(db.Model):
         return db.session.scalar(select(cls).where(cls.slug == slug))
 
     @classmethod
+    def by_slugs(cls, slugs: Iterable[str]) -> dict[str, ArchivalDescription]:
+        """{slug: description} of those that exist."""
+        queries = (select(cls).where(cls.slug.in_(batch)) for batch in _slug_batches(slugs))
+        return {d.slug: d for query in queries for d in db.session.scalars(query)}
+
+    @classmethod
+    def places_of(cls, slugs: Iterable[str]) -> dict[str, Row]:
+        """{slug: (slug, id, lft, rgt)} of those that exist: where they are in the tree, without
+        loading tens of thousands of records to learn it."""
+        columns = select(cls.slug, cls.id, cls.lft, cls.rgt)
+        queries = (columns.where(cls.slug.in_(batch)) for batch in _slug_batches(slugs))
+        return {row.slug: row for query in queries for row in db.session.execute(query)}
+
+    @classmethod
+    def titles_by_slug(cls, slugs: Iterable[str]) -> dict[str, str]:
+        """{slug: title} of those that exist (in batches: an export may name 70,000)."""
+        queries = (select(cls.slug, cls.title).where(cls.slug.in_(batch)) for batch in _slug_batches(slugs))
+        return {slug: title for query in queries for slug, title in db.session.execute(query)}
+
+    @classmethod
     def titles_of(cls, ids: Iterable[int]) -> dict[int, str]:
         """{id: title} of those descriptions that still exist."""
         return {
@@ -177,6 +205,14 @@ class ArchivalDescription(db.Model):
 
     def __repr__(self) -> str:
         return f"<ArchivalDescription {self.slug}>"
+
+
+def _slug_batches(slugs: Iterable[str]) -> Iterator[list[str]]:
+    """The distinct slugs, SLUG_BATCH at a time: one IN naming tens of thousands would pass the
+    database's limit on bind parameters (PostgreSQL: 65,535)."""
+    wanted = list(dict.fromkeys(slugs))
+    for start in range(0, len(wanted), SLUG_BATCH):
+        yield wanted[start : start + SLUG_BATCH]
 
 
 def slugify(text: str, max_length: int = 200) -> str:

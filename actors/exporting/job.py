@@ -11,13 +11,14 @@ from __future__ import annotations
 import io
 import secrets
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import Row, update
 from wtforms import SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
@@ -41,8 +42,7 @@ def parse_slugs(text: str) -> list[str]:
 
 def _resolve_records(form: ExportForm, field: StringField) -> None:
     slugs = parse_slugs(field.data or "")
-    query = db.select(ArchivalDescription).where(ArchivalDescription.slug.in_(slugs))
-    found = {d.slug: d for d in db.session.scalars(query)}
+    found = ArchivalDescription.places_of(slugs)
     missing = [slug for slug in slugs if slug not in found]
     if missing:
         raise ValidationError(
@@ -50,7 +50,7 @@ def _resolve_records(form: ExportForm, field: StringField) -> None:
         )
     if not slugs:
         raise ValidationError(_("Choose at least one description."))
-    form.description = found[slugs[0]]
+    form.description = ArchivalDescription.by_slug(slugs[0])
     form.slugs = slugs
 
 
@@ -83,13 +83,27 @@ def export_dir() -> Path:
 
 def export_roots(slugs: list[str]) -> list[ArchivalDescription]:
     """The records to export, in the order asked; one inside another is exported once, with it."""
-    roots: list[ArchivalDescription] = []
-    for slug in slugs:
-        record = ArchivalDescription.by_slug(slug)
-        if record is None:
-            raise LookupError(f"The description “{slug}” no longer exists.")
-        roots.append(record)
-    return [r for r in roots if not any(o.lft < r.lft and r.rgt < o.rgt for o in roots)]
+    places = ArchivalDescription.places_of(slugs)
+    gone = [slug for slug in slugs if slug not in places]
+    if gone:
+        raise LookupError(f"The description “{gone[0]}” no longer exists.")
+    nested = _nested(places.values())
+    kept = [slug for slug in slugs if places[slug].id not in nested]
+    records = ArchivalDescription.by_slugs(kept)
+    return [records[slug] for slug in kept]
+
+
+def _nested(places: Iterable[Row]) -> set[int]:
+    """Ids of the places inside another one: in ``lft`` order, inside the last one not itself
+    inside one (nested sets do not overlap), so tens of thousands are not compared pairwise."""
+    nested: set[int] = set()
+    outer = None
+    for place in sorted(places, key=lambda p: p.lft):
+        if outer is not None and outer.lft < place.lft and place.rgt < outer.rgt:
+            nested.add(place.id)
+        else:
+            outer = place
+    return nested
 
 
 def export_descriptions(job_id: int) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
+from extensions import db
 from models import ArchivalDescription, PublicationStatus
 from models.user import SEE_DRAFTS
 
@@ -38,8 +39,14 @@ def visible_ancestors(description: ArchivalDescription) -> list[ArchivalDescript
     return [a for a in ancestors if a.publication_status == PublicationStatus.PUBLISHED]
 
 
+def visible_description(slug: str) -> ArchivalDescription | None:
+    """The description of that slug if the current user may see it: a draft is, for a viewer,
+    no more there than a slug nobody uses."""
+    return db.session.scalar(published_only(select(ArchivalDescription).where(ArchivalDescription.slug == slug)))
+
+
 def description_or_404(slug: str) -> ArchivalDescription:
-    description = ArchivalDescription.by_slug(slug)
-    if description is None or (description.publication_status != PublicationStatus.PUBLISHED and not sees_drafts()):
+    description = visible_description(slug)
+    if description is None:
         abort(404, description=_("There is no archival description “%(slug)s”.", slug=slug))
     return description

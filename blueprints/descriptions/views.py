@@ -42,8 +42,7 @@ EDIT_RIGHTS = "edit_descriptions"
 @bp.get("/")
 def index():
     """Top-level descriptions; with a level or a repository chosen, every description that has it."""
-    levels = LevelOfDescription.names()
-    repositories = dict(db.session.execute(db.select(Repository.id, Repository.name).order_by(Repository.name)).all())
+    levels, repositories = _browse_filters()
     level = request.args.get("level", "")
     repository = request.args.get("repository", type=db_int)
     query = ArchivalDescription.top_level()
@@ -62,6 +61,19 @@ def index():
         level=level if level in levels else "",
         repository=repository if repository in repositories else None,
     )
+
+
+def _browse_filters() -> tuple[dict[str, str], dict[int, str]]:
+    """The levels ({key: name}) and the repositories ({id: name}) to browse by. A viewer's are
+    those published descriptions use: one that only drafts use would tell what the drafts are."""
+    levels = LevelOfDescription.names()
+    repositories = db.select(Repository.id, Repository.name).order_by(Repository.name)
+    if not sees_drafts():
+        D = ArchivalDescription
+        used = set(db.session.scalars(published_only(db.select(D.level_of_description).distinct())))
+        levels = {key: name for key, name in levels.items() if key in used}
+        repositories = repositories.where(Repository.id.in_(published_only(db.select(D.repository_id))))
+    return levels, dict(db.session.execute(repositories).all())
 
 
 def _choices(cls) -> list[tuple[str, str]]:

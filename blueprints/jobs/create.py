@@ -19,9 +19,11 @@ from models import Job
 
 
 def _creatable_or_abort(type_key: str) -> JobType:
-    """Unknown type: 404. Known but not this user's to create: 403 (checked on GET and POST)."""
+    """Unknown or hidden type: 404 (a hidden type is launched from elsewhere, as an Undo from the
+    job it undoes: its form alone would launch it without what that place checks). Known but not
+    this user's to create: 403 (checked on GET and POST)."""
     job_type = JOB_TYPES.get(type_key)
-    if job_type is None:
+    if job_type is None or job_type.hidden:
         abort(404, description=_("There is no job type “%(type)s”.", type=type_key))
     if not job_type.may_create(current_user):
         abort(403, description=_("You may not create “%(label)s” jobs.", label=job_type.label))

@@ -122,6 +122,7 @@ def detail(job_id: int):
         console=for_reader(job.output or ""),
         may_cancel=_may_act_on(job, cancelable_by(current_user)),
         may_retry=_may_act_on(job, retryable_by(current_user)),
+        has_form=job_type is not None and not job_type.hidden,  # ("Run again with changes": an Undo has none)
         status_classes={status.label: status.value for status in JobStatus},
         ledger=ledger_section(job.id, request.args.get("changes_page", 1, type=db_int) or 1),
         may_undo=may_undo(job, current_user),

@@ -17,6 +17,7 @@ from import_export_support import (
     run_form,
     tree,
 )
+from sqlalchemy import select
 from webtest import Upload
 
 from actors.engine.launching import launch
@@ -72,6 +73,15 @@ def test_ead_export_is_one_finding_aid_per_record(as_user, run_jobs, fonds):
     assert root.tag == f"{ns}ead"
     assert len(root.findall(f".//{ns}c")) == 39
     assert root.find(f"{ns}archdesc/{ns}did/{ns}unittitle").text == "Port Ellis Harbour Commission fonds"
+
+
+def test_records_are_exported_in_the_order_asked_each_once(as_user, run_jobs, fonds):
+    other = insert_demo_fonds(5, title="Second fonds")
+    series = db.session.scalars(select(D).where(D.depth == 1).order_by(D.lft).limit(1)).one()
+    inside = series.children()[0].slug  # (named before the fonds that holds it)
+    client = as_user("alice")
+    job = export(client, run_jobs, f"{other}, {inside}, {series.slug}, {fonds}", "ead")
+    assert list(members(download(client, job.id))) == [f"{other}.xml", f"{fonds}.xml"]
 
 
 def test_the_result_is_only_for_who_may_see_the_job(as_user, run_jobs, fonds, roles, testapp):

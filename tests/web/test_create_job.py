@@ -80,11 +80,18 @@ def test_validation_errors_are_shown_on_the_form_and_nothing_is_launched(as_user
     assert db.session.scalars(db.select(Job)).all() == []
 
 
-def test_a_hidden_type_is_not_offered_but_can_be_launched_when_permitted(as_user, db, roles):
-    client = as_user("alice")
+@pytest.mark.parametrize("username", ["admin", "alice", "carol", "victor"])
+def test_a_hidden_type_has_no_form_for_anyone(as_user, post, db, roles, username):
+    """An Undo is launched from the job it undoes, which checks what it undoes: posting its form
+    directly launched one (with nothing to undo)."""
+    client = as_user(username)
     assert "Hidden task" not in client.get("/jobs/new").text
-    client.get("/jobs/new/hidden").forms["job-form"].submit().follow()
-    assert db.session.scalars(db.select(Job.type)).all() == ["hidden"]
+    for type_key in ("hidden", "undo_job"):
+        page = client.get(f"/jobs/new/{type_key}", status=404)
+        assert f"There is no job type “{type_key}”." in page.text
+        post(f"/jobs/new/{type_key}", {"partial": "y"}, status=404)
+        client.get(f"/jobs/new/{type_key}/preview.json?record=x", status=404)
+    assert db.session.scalars(db.select(Job)).all() == []
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,12 @@
 """The description page by ISAD(G) area (only what is filled), creators linked to their
-authority record, containers listed; browse by level and by repository."""
+authority record, containers listed; browse by level and by repository; a digital object's
+URI a link only when it is a web address."""
 
 from __future__ import annotations
 
+import pytest
 from import_export_support import ISAD, fixture_bytes, run_form
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from extensions import db
 from models import ArchivalDescription as D
@@ -78,3 +80,23 @@ def test_browse_filters_by_level_and_repository(as_user, run_jobs, fonds):
     assert len(held) == 1 + 40
     assert len(titles()) == 2  # top level: the demo fonds and the lighthouse fonds
     assert titles(level="no-such-level") == titles()  # an unknown filter is no filter, not a 500
+
+
+@pytest.mark.parametrize(
+    ("uri", "link"),
+    [
+        ("https://images.example.org/pehc/1.jpg", "https://images.example.org/pehc/1.jpg"),
+        ("HTTP://images.example.org/1.jpg ", "HTTP://images.example.org/1.jpg"),
+        ("javascript:alert(1)", None),
+        (" JavaScript:alert(1)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ("images/pehc/1.jpg", None),
+    ],
+)
+def test_a_digital_object_uri_is_a_link_only_when_it_is_http(as_user, fonds, uri, link):
+    """An imported digitalObjectURI is whatever the file said: only a web address is followed."""
+    db.session.execute(update(D).where(D.slug == fonds).values(digital_object_uri=uri))
+    db.session.commit()
+    field = as_user("alice").get(f"/descriptions/{fonds}").html.find("dt", string="Digital object").find_next("dd")
+    assert field.get_text(strip=True) == uri.strip()
+    assert [a["href"] for a in field.find_all("a")] == ([link] if link else [])

@@ -61,7 +61,8 @@ def holds(permission: str) -> Rule:
 
 
 def creates(type_key: str) -> Rule:
-    return lambda user: user is not None and JOB_TYPES[type_key].may_create(user)
+    """Whoever may create the type; nobody through a form for a hidden one (an Undo has its dialog)."""
+    return lambda user: user is not None and not JOB_TYPES[type_key].hidden and JOB_TYPES[type_key].may_create(user)
 
 
 def cancels(type_key: str) -> Rule:
