@@ -10,6 +10,7 @@ from itertools import zip_longest
 from pathlib import Path
 
 from actors.importing import atom_columns as atom
+from actors.importing.limits import unstorable
 from actors.importing.rows import ImportFailed, Row
 from models.description_parts import Related
 from models.spreadsheet import unguard
@@ -36,8 +37,15 @@ class CsvReader:
         duplicates = sorted(name for name, count in Counter(self.header).items() if name and count > 1)
         if duplicates:
             raise ImportFailed(f"line 1: the header repeats the column(s) {', '.join(duplicates)}")
+        # Cells models.text refuses (NUL, a lone surrogate: it fails the statement that writes it) are
+        # problems, said in the planning pass. Strict UTF-8 decoding refuses surrogates, so only a
+        # NUL byte (which the upload checks refuse, and a file given to the job directly may hold)
+        # makes one: the rows are screened only when the file holds one.
+        screen = _holds_nul(self.path)
+        if screen and (refused_names := unstorable("line 1", [""] * len(self.header), self.header)):
+            raise ImportFailed(refused_names[0])
         self.full_plan = ColumnPlan(self.header, full=True)
-        self.structure_plan = ColumnPlan(self.header, full=False)
+        self.structure_plan = ColumnPlan(self.header, full=False, screen=screen)
 
     def bytes_read(self) -> int:
         return self._binary.tell() if self._binary else 0
@@ -68,6 +76,11 @@ class CsvReader:
                 self._binary = None
 
 
+def _holds_nul(path: Path) -> bool:
+    with path.open("rb") as binary:
+        return any(b"\x00" in chunk for chunk in iter(lambda: binary.read(1 << 20), b""))
+
+
 def _not_csv(line: int, error: csv.Error) -> str:
     if "unexpected end of data" in str(error):
         return (
@@ -77,7 +90,6 @@ def _not_csv(line: int, error: csv.Error) -> str:
     return f"line {line}: not valid CSV: {error}"
 
 
-_EVENTS = {**atom.EVENT_COLUMNS, **atom.LEGACY_EVENT_COLUMNS}
 _FIELDS = {**atom.TEXT, "levelOfDescription": "level_of_description", "publicationStatus": "publication_status"}
 Pairs = list[tuple[str, str]]  # (AtoM column, what its value is) for the columns a file has
 
@@ -87,13 +99,13 @@ class ColumnPlan:
     read by position, kind by kind (AtoM's 56 columns are read tens of thousands of times a
     second), and only the "|" columns the file has are looked at."""
 
-    def __init__(self, header: list[str], *, full: bool) -> None:
-        self.width = len(header)
-        self.full = full
+    def __init__(self, header: list[str], *, full: bool, screen: bool = False) -> None:
+        self.header, self.width = header, len(header)
+        self.full, self.screen = full, screen  # screen: check every cell against models.text
         self.fields: list[tuple[int, str]] = []  # (position, model field)
         self.lists: list[tuple[int, str]] = []  # (position, AtoM column): "|" lists
         self.other: list[tuple[int, str]] = []  # columns kept as they are
-        self.columns: dict[str, str] = {}  # model field -> its column, to name it in a problem
+        self.columns: dict[str, str] = {}  # model field (or "event.actor" ...: limits) -> its column, for problems
         position = {atom.ALIASES.get(column, column): index for index, column in reversed(list(enumerate(header)))}
         self.structure = [position.get(name) for name in (*atom.STRUCTURE, "repository")]
         for index, column in enumerate(header):
@@ -105,10 +117,6 @@ class ColumnPlan:
                 self.lists.append((index, name))
             elif full and column and name not in atom.KNOWN:
                 self.other.append((index, column))
-        for target in ("start_text", "end_text"):  # an event's dates are checked as start_date, end_date
-            found = next((column for column, key in _EVENTS.items() if key == target and column in position), None)
-            if found:
-                self.columns[target.replace("text", "date")] = found
 
         def present(columns: dict[str, str]) -> Pairs:
             return [(column, value) for column, value in columns.items() if column in position]
@@ -116,9 +124,16 @@ class ColumnPlan:
         self.event_groups = [pairs for pairs in map(present, (atom.EVENT_COLUMNS, atom.LEGACY_EVENT_COLUMNS)) if pairs]
         self.codes, self.notes, self.terms = present(atom.CODES), present(atom.NOTES), present(atom.TERMS)
         self.containers, self.alternative_ids = present(atom.CONTAINER_COLUMNS), present(atom.ALTERNATIVE_ID_COLUMNS)
+        for prefix, pairs in [*(("event.", group) for group in self.event_groups), ("container.", self.containers)]:
+            for column, key in pairs:
+                self.columns.setdefault(prefix + key, column)
+        self.columns.update((f"term.{taxonomy}", column) for column, taxonomy in self.terms)
+        self.columns["names"] = atom.NAMES
 
     def row(self, where: str, cells: list[str]) -> Row:
         row = Row(where=where, columns=self.columns)
+        if self.screen:
+            row.problems.extend(unstorable(where, self.header, cells))
         if len(cells) != self.width:
             if len(cells) > self.width and not self.full:  # (a problem of the file: said once)
                 row.problems.append(f"{where}: {len(cells)} values but the header has only {self.width} columns")

@@ -164,7 +164,7 @@ def _unitdate(row: Row, unitdate: Element, where: str) -> None:
         except NotADate as why:
             row.warn("date not understood", where, f"normal “{normal}”: {why}; kept as text, with no start or end")
     if not any(e.get("start_text") for e in row.related.events):
-        row.sources["start_date"] = row.sources["end_date"] = (where, "normal attribute")
+        row.sources["event.start_text"] = row.sources["event.end_text"] = (where, "normal attribute")
     dates = {"date_text": one_line(unitdate), "start_text": start, "end_text": end}
     if not any(dates.values()):
         return  # an empty <unitdate/>: no date to keep

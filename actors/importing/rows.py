@@ -16,15 +16,20 @@ from typing import Any
 
 from actors.engine.context import BadInput
 from actors.importing.atom_columns import CODES, TEXT
+from actors.importing.limits import (
+    DATES_LIMIT,
+    DESCRIPTION_LIMITS,
+    EVENT_LIMITS,
+    LEVEL_LIMIT,
+    check_entry,
+    check_related,
+    too_long,
+)
 from models.description import PublicationStatus
 from models.description_parts import Related
 
 TEXT_FIELDS = tuple(TEXT.values())
 CODE_FIELDS = tuple(CODES.values())
-MAX_LENGTHS = {
-    "identifier": 255, "title": 1024, "accession_number": 255, "description_identifier": 255,
-    "institution_identifier": 255, "description_status": 64, "level_of_detail": 64, "culture": 16,
-}  # fmt: skip
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
@@ -43,7 +48,8 @@ class Row:
     parent_slug: str | None = None  # an existing description (qubitParentSlug)
     raw: dict[str, str] = field(default_factory=dict)  # model field -> text as found
     sources: dict[str, Source] = field(default_factory=dict)  # model field -> where it came from
-    columns: dict[str, str] = field(default_factory=dict)  # model field -> its column (shared by a file's rows)
+    # model field, or what the record holds ("event.actor": limits) -> its column or element (shared by a file's rows)
+    columns: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # already located, e.g. "line 3: ..."
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (kind, located text): imported anyway
     related: Related = field(default_factory=Related)
@@ -85,9 +91,8 @@ def clean(row: Row) -> dict[str, Any]:
             values[name] = text.strip() or None
     if not values["title"]:
         row.problem("title", "missing title", name_it=False)
-    for name, limit in MAX_LENGTHS.items():
-        if values.get(name) and len(values[name]) > limit:
-            row.problem(name, f"is longer than {limit} characters")
+    check_entry(row, values, DESCRIPTION_LIMITS, "")
+    check_related(row)
     values["level_of_description"] = _level(row, raw.get("level_of_description", ""))
     events = clean_events(row)
     if events:  # the description's own dates are its first dated event's
@@ -100,8 +105,7 @@ def clean(row: Row) -> dict[str, Any]:
         values["start_date"] = _date(row, "start_date", raw.get("start_date"), end=False)
         values["end_date"] = _date(row, "end_date", raw.get("end_date"), end=True)
         _check_order(row, "end_date", values["start_date"], values["end_date"])
-    if values["dates"] and len(values["dates"]) > 255:
-        row.problem("dates", "is longer than 255 characters")
+    too_long(row, "event.date_text", values["dates"], DATES_LIMIT)
     values["publication_status"] = _status(row, raw.get("publication_status", ""))
     for name in CODE_FIELDS:
         values[name] = related.codes.get(name, [])
@@ -115,12 +119,13 @@ def clean(row: Row) -> dict[str, Any]:
 def clean_events(row: Row) -> list[dict[str, Any]]:
     """The row's events with their dates parsed (added to each); a date that is not one is a
     located problem."""
-    events = row.related.events
+    events: list[dict[str, Any]] = row.related.events  # (clean adds the parsed dates to each)
     for number, event in enumerate(events, start=1):
         name = f"event {number}" if len(events) > 1 else ""
-        event["start_date"] = _date(row, "start_date", event.get("start_text"), end=False, what=name)
-        event["end_date"] = _date(row, "end_date", event.get("end_text"), end=True, what=name)
-        _check_order(row, "end_date", event["start_date"], event["end_date"])
+        check_entry(row, event, EVENT_LIMITS, "event.", name)
+        event["start_date"] = _date(row, "event.start_text", event.get("start_text"), end=False, what=name)
+        event["end_date"] = _date(row, "event.end_text", event.get("end_text"), end=True, what=name)
+        _check_order(row, "event.end_text", event["start_date"], event["end_date"])
     return events
 
 
@@ -130,8 +135,7 @@ def _level(row: Row, text: str) -> str:
     name = " ".join(text.split())
     if not name:
         return "Fonds" if row.parent_key is None and row.parent_slug is None else "File"
-    if len(name) > 64:
-        row.problem("level_of_description", "is longer than 64 characters")
+    too_long(row, "level_of_description", name, LEVEL_LIMIT)
     return name
 
 

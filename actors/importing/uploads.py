@@ -4,7 +4,8 @@ Why here and not only in the job: a user who picks the wrong file should read th
 on the form, at once, instead of finding a failed job later. Every check streams the file
 in chunks, so a 64 MB upload never sits in memory as one string. XML is parsed through
 actors.importing.xml_safety, which refuses entity declarations outright: no external entities (XXE) and
-no entity expansion (billion laughs), before any expansion can start.
+no entity expansion (billion laughs), before any expansion can start; and attribute defaults,
+unreadable encodings, huge texts and deep nesting, so that no file costs more than a few MB.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from actors.importing.xml_safety import safe_iterparse
+from actors.importing.xml_safety import UnsafeXML, safe_iterparse
 
 CHUNK = 64 * 1024
 EXTENSIONS = {"csv": (".csv",), "ead": (".xml", ".ead")}
@@ -161,13 +161,9 @@ def _check_csv_header(stream: IO[bytes]) -> None:
 
 
 def describe_xml_error(error: Exception) -> str:
-    """A reader's message for what defusedxml or expat refused."""
-    if isinstance(error, DefusedXmlException):
-        return _(
-            "The XML declares or uses entities (<!ENTITY ...>) or external references, which are refused "
-            "for security reasons (external entities, entity expansion). Remove the DOCTYPE's internal "
-            "declarations and try again."
-        )
+    """A reader's message for what xml_safety or expat refused."""
+    if isinstance(error, UnsafeXML):
+        return str(error)
     position = getattr(error, "position", None)
     reason = str(error).split(":")[0]
     if position:
@@ -200,5 +196,5 @@ def check_ead_xml(stream: IO[bytes]) -> None:
             element.clear()
             if open_elements:  # detach it too, or a million empty elements pile up under the root
                 open_elements[-1].remove(element)
-    except (DefusedXmlException, ParseError) as error:
+    except (UnsafeXML, ParseError) as error:
         raise UploadError(describe_xml_error(error)) from None
