@@ -91,29 +91,28 @@ def test_a_value_of_a_list_is_named_by_its_place_in_it(column, cell, problem):
 
 @pytest.mark.parametrize("column", CSV_CASES)
 def test_a_csv_value_too_long_for_its_column_is_a_located_problem(as_user, run_jobs, column):
-    client, limit, before = as_user("alice"), limit_of(CSV_CASES[column]), held()
+    limit = limit_of(CSV_CASES[column])
     problem = f"line 2: {column} is longer than {limit} characters (it has {limit + 1})"
-    check = run_form(client, run_jobs, "validate_csv", ("long.csv", csv_file(column, limit + 1)))
-    assert_one_problem(check, problem)
-    job = run_form(client, run_jobs, "import_descriptions", ("long.csv", csv_file(column, limit + 1)))
-    assert_refused_plainly(job, problem)
-    assert held() == before
-    job = run_form(client, run_jobs, "import_descriptions", ("full.csv", csv_file(column, limit)))
-    assert job.status == JobStatus.COMPLETED, job.output
-    assert longest(CSV_CASES[column]) == limit
+    _refused_then_whole_at_the_limit(as_user("alice"), run_jobs, ".csv", csv_file, column, CSV_CASES[column], problem)
 
 
 @pytest.mark.parametrize("element", EAD_CASES)
 def test_an_ead_value_too_long_for_its_column_names_its_element(as_user, run_jobs, element):
     _, target, place = EAD_CASES[element]
-    client, limit, before = as_user("alice"), limit_of(target), held()
-    problem = f"{place} is longer than {limit} characters (it has {limit + 1})"
-    check = run_form(client, run_jobs, "validate_csv", ("long.xml", ead_file(element, limit + 1)))
+    problem = f"{place} is longer than {limit_of(target)} characters (it has {limit_of(target) + 1})"
+    _refused_then_whole_at_the_limit(as_user("alice"), run_jobs, ".xml", ead_file, element, target, problem)
+
+
+def _refused_then_whole_at_the_limit(client, run_jobs, suffix, make_file, name, target, problem) -> None:
+    """One over the limit: Check import locates it, the import refuses it plainly and writes nothing;
+    at the limit: it imports whole."""
+    limit, before = limit_of(target), held()
+    check = run_form(client, run_jobs, "validate_csv", (f"long{suffix}", make_file(name, limit + 1)))
     assert_one_problem(check, problem)
-    job = run_form(client, run_jobs, "import_descriptions", ("long.xml", ead_file(element, limit + 1)))
+    job = run_form(client, run_jobs, "import_descriptions", (f"long{suffix}", make_file(name, limit + 1)))
     assert_refused_plainly(job, problem)
     assert held() == before
-    job = run_form(client, run_jobs, "import_descriptions", ("full.xml", ead_file(element, limit)))
+    job = run_form(client, run_jobs, "import_descriptions", (f"full{suffix}", make_file(name, limit)))
     assert job.status == JobStatus.COMPLETED, job.output
     assert longest(target) == limit
 
