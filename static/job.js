@@ -34,6 +34,11 @@
     if (atBottom) output.scrollTop = output.scrollHeight;
   }
 
+  // A reload fired after the user clicked away would bring them back here instead (and a
+  // page restored by Back is not leaving any more).
+  let leaving = false;
+  window.addEventListener("beforeunload", function () { leaving = true; });
+  window.addEventListener("pageshow", function () { leaving = false; });
   async function poll() {
     let data;
     try {
@@ -59,7 +64,7 @@
       bar.value = data.progress_done || 0;
       progressEl.replaceChildren(bar, " " + data.progress_text);  // with its unit, in the page's language
     }
-    if (data.active) schedule(); else window.location.reload();
+    if (data.active) schedule(); else if (!leaving) window.location.reload();
   }
   function schedule() { setTimeout(poll, document.hidden ? 10000 : 2000); }
   setTimeout(poll, 500);  // the first look soon after the page opens, then every 2 s

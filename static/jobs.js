@@ -18,13 +18,18 @@
   }
 
   let lastHtml = null;
+  // A reload fired after the user clicked away would bring them back here instead (and a
+  // page restored by Back is not leaving any more).
+  let leaving = false;
+  window.addEventListener("beforeunload", function () { leaving = true; });
+  window.addEventListener("pageshow", function () { leaving = false; });
 
   // Swap in the new table only when it changed, in one step (no flicker), keeping the
   // page's scroll position, open <details> and the focused link.
   async function refresh() {
     try {
       const response = await fetch(pageUrl(true), { credentials: "same-origin" });
-      if (response.redirected || !response.ok) { window.location.reload(); return; }
+      if (response.redirected || !response.ok) { if (!leaving) window.location.reload(); return; }
       const html = await response.text();
       if (html === lastHtml) return;
       lastHtml = html;
