@@ -22,7 +22,6 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, ValidationError
 
 from models import ArchivalDescription
-from models.text import storable
 
 NOT_PARAMETERS = {"csrf_token", "record", "submit"}
 # A field that names descriptions by slug: static/picker.js makes it a type-ahead search by title.
@@ -91,5 +90,4 @@ def store_upload(upload) -> dict[str, str]:
     suffix = Path(upload.filename or "").suffix.lower()[:10]
     path = directory / f"{secrets.token_urlsafe(16)}{suffix}"
     upload.save(path)
-    # The name as sent, but for what no database stores (a NUL once left its import Running for ever).
-    return {"path": str(path), "filename": storable(upload.filename or "") or path.name}
+    return {"path": str(path), "filename": upload.filename or path.name}
