@@ -21,6 +21,7 @@ import commands
 import config
 import models  # noqa: F401  (the models must be known before migrations look at them)
 from actors.engine.runtime import init_app as init_jobs
+from actors.formats.note_text import note_blocks
 from blueprints import headers as security_headers
 from blueprints.account import bp as account_bp
 from blueprints.account import require_new_password
@@ -36,7 +37,6 @@ from blueprints.jobs import bp as jobs_bp
 from blueprints.users import bp as users_bp
 from extensions import babel, csrf, db, login_manager, migrate
 from models.description import level_label
-from models.note_text import note_blocks
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

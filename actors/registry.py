@@ -19,16 +19,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectFieldBase
 
-from actors.changes.undo_job import undo_job
-from actors.descendant_dates import DescendantDatesForm, calculate_descendant_dates
-from actors.exporting.job import ExportForm, export_descriptions
-from actors.finding_aid import FindingAidForm, generate_finding_aid
-from actors.forms import JobForm
-from actors.importing.job import ImportForm, check_import, import_descriptions
-from actors.move import MoveDescriptionForm, move_description
-from actors.publication import PublicationStatusForm, update_publication_status
-from actors.reports import ReportForm, generate_report
-from actors.rights import InheritRightsForm, inherit_rights_job
+from actors.jobs.descendant_dates import DescendantDatesForm, calculate_descendant_dates
+from actors.jobs.export import ExportForm, export_descriptions
+from actors.jobs.finding_aid import FindingAidForm, FindingAidOptions, generate_finding_aid
+from actors.jobs.forms import JobForm
+from actors.jobs.importing import ImportForm, check_import, import_descriptions
+from actors.jobs.inherit_rights import InheritRightsForm, inherit_rights_job
+from actors.jobs.move import MoveDescriptionForm, move_description
+from actors.jobs.publication import PublicationStatusForm, update_publication_status
+from actors.jobs.report import ReportForm, generate_report
+from actors.jobs.undo import undo_job
 from models import ArchivalDescription
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ class JobType:
     perform: Callable[[int], None]  # runs in the worker with the job id
     description: str = ""
     form: type[JobForm] = JobForm  # its parameters; fields become Job.parameters
+    # The same form without its record field, for the record's own page (the record is the page's).
+    page_form: type[JobForm] | None = None
     hidden: bool = False  # not offered in the "Create background job" menu
     create_permissions: tuple[str, ...] = ()  # needed on top of create_job
     cancel_permissions: tuple[str, ...] = ()  # needed on top of cancel_job
@@ -64,8 +66,13 @@ class JobType:
     # What a completed job leaves to download: "file" (its result file), "finding_aid" (its
     # record's finding aid), or "none".
     result: ResultKind = "none"
-    # It writes the changes ledger (actors.changes): its completed jobs show Undo.
+    # It writes the changes ledger (actors.ledger): its completed jobs show Undo.
     undoable: bool = False
+
+    @property
+    def previews(self) -> bool:
+        """Whether its form says what the job will change before it is launched."""
+        return self.form.preview is not JobForm.preview
 
     def may_create(self, user: User) -> bool:
         return user.can("create_job", *self.create_permissions)
@@ -95,7 +102,7 @@ def _titles(slugs: list[str]) -> str:
 
 def _readable(field: Any, name: str, value: Any) -> tuple[str, str]:
     label = str(field.label.text) if field is not None else name
-    if isinstance(value, dict):  # an uploaded file (actors.forms.store_upload)
+    if isinstance(value, dict):  # an uploaded file (actors.jobs.forms.store_upload)
         return label, str(value.get("filename") or "")
     if isinstance(field, BooleanField) or isinstance(value, bool):
         return label, _("Yes") if value else _("No")
@@ -115,6 +122,7 @@ BUILT_IN = (
         perform=generate_finding_aid,
         description=_l("A PDF or RTF finding aid of a description and all its descendants."),
         form=FindingAidForm,
+        page_form=FindingAidOptions,
         time_limit_seconds=6 * 3600,
         rerun_safe=True,  # renders to a fresh file and switches to it only at the end
         run_concurrently=True,  # reads the tree only; two fonds may render at once
@@ -128,7 +136,7 @@ BUILT_IN = (
         description=_l("Move a description and its sub-tree under a new parent, or to top level."),
         form=MoveDescriptionForm,
         create_permissions=("edit_descriptions",),
-        locks_record=True,  # renumbers the tree: also takes the tree lock exclusively (actors.tree_jobs)
+        locks_record=True,  # renumbers the tree: also takes the tree lock exclusively (actors.jobs.records)
         record_field="record",
         undoable=True,
     ),

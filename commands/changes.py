@@ -8,11 +8,11 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from actors.changes.reading import csv_lines, field_changes, ledger_title
-from actors.changes.undo import undo as preview
-from actors.changes.undo_job import summary_of
-from actors.changes.undoable import refusal
 from actors.engine.launching import LaunchConflict, launch
+from actors.ledger.reading import csv_lines, field_changes, ledger_title
+from actors.ledger.summary import summary_of
+from actors.ledger.undo import undo as preview
+from actors.ledger.undoable import refusal
 from commands.descriptions import DEFAULT_TIMEOUT, wait_for_job
 from extensions import db
 from models import Job

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from actors.importing.slugs import SlugAllocator
+from actors.formats.load.slugs import SlugAllocator
 from extensions import db
 from models import (
     AuthorityRecord,

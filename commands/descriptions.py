@@ -19,10 +19,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from actors.engine.launching import launch
-from actors.exporting.job import FORMATS, parse_slugs
-from actors.forms import store_upload
-from actors.importing.plan import MATCH_MODES
-from actors.importing.uploads import UploadError, check_upload
+from actors.formats import FORMAT_NAMES
+from actors.formats.load.plan import MATCH_MODES
+from actors.formats.uploads import UploadError, check_upload, store_upload
+from actors.formats.writing import parse_slugs
 from extensions import db
 from models import ArchivalDescription as D
 from models import Job, JobStatus, PublicationStatus
@@ -73,7 +73,7 @@ def wait_for_job(job_id: int, timeout: float, interval: float = 0.5) -> Job:
 
 @descriptions_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), help="Default: from the file name.")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMAT_NAMES)), help="Default: from the file name.")
 @click.option("--parent", help="Slug of the description to import under (default: top level).")
 @click.option(
     "--match",
@@ -104,7 +104,7 @@ def import_command(file: Path, fmt: str | None, parent: str | None, match: str, 
 
 @descriptions_cli.command("export")
 @click.argument("slug")
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), required=True)
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMAT_NAMES)), required=True)
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),

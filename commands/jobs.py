@@ -16,7 +16,7 @@ from actors.engine.runtime import runtime
 from actors.engine.worker.reaper import reap_lost_jobs
 from actors.engine.worker.supervisor import STOP_MARGIN_SECONDS, serve
 from actors.registry import label_for
-from blueprints.formatting import site_time
+from actors.wording import site_time
 from extensions import db
 from models import Job, JobStatus, User
 

@@ -1,14 +1,18 @@
-"""The current finding aid of a description: a file under the instance folder."""
+"""The current finding aid of a description: a row and its file under the instance folder, replaced
+or deleted together."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
-from sqlalchemy import ForeignKey, String, select
+from flask import current_app
+from sqlalchemy import ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
 from models.base import BIG_ID, NEVER_REUSED, utcnow
+from models.description import ArchivalDescription
 from models.job import Job
 
 MIME_TYPES = {"pdf": "application/pdf", "rtf": "application/rtf"}
@@ -43,3 +47,43 @@ class FindingAid(db.Model):
     @classmethod
     def for_description(cls, description_id: int) -> FindingAid | None:
         return db.session.scalar(select(cls).where(cls.description_id == description_id))
+
+
+def finding_aid_dir() -> Path:
+    return Path(current_app.instance_path) / "finding-aids"
+
+
+def replace_finding_aid(
+    description_id: int, fmt: str, file_name: str, *, job_id: int | None = None, uploaded_by: str | None = None
+) -> None:
+    """Point the description at the new file and delete the one it replaces.
+
+    Locks the description row first: a second job for the same record waits here,
+    then sees (and replaces) this one's finding aid instead of inserting a duplicate.
+    """
+    db.session.execute(
+        update(ArchivalDescription)
+        .where(ArchivalDescription.id == description_id)
+        .values(updated_at=ArchivalDescription.updated_at)
+    )
+    aid = FindingAid.for_description(description_id)
+    old_file = aid.file_name if aid else None
+    if aid is None:
+        aid = FindingAid(description_id=description_id)
+        db.session.add(aid)
+    aid.format, aid.file_name, aid.job_id, aid.generated_at = fmt, file_name, job_id, utcnow()
+    aid.uploaded_by = uploaded_by
+    db.session.commit()
+    if old_file and old_file != file_name:
+        (finding_aid_dir() / old_file).unlink(missing_ok=True)
+
+
+def delete_finding_aid(description_id: int) -> bool:
+    """Remove the description's finding aid and its file; False when there was none."""
+    aid = FindingAid.for_description(description_id)
+    if aid is None:
+        return False
+    (finding_aid_dir() / aid.file_name).unlink(missing_ok=True)
+    db.session.delete(aid)
+    db.session.commit()
+    return True

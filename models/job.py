@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ColumnElement, Enum, ForeignKey, Index, String, Text, delete, exists, select, text
+from sqlalchemy import JSON, ColumnElement, Enum, ForeignKey, Index, String, Text, delete, exists, select, text, update
 from sqlalchemy.orm import Mapped, aliased, joinedload, mapped_column, relationship
 
 from extensions import autocommit, db
@@ -187,6 +187,16 @@ class Job(db.Model):
         return ~exists().where(undo.undo_of_id == cls.id, undo.status.in_(JobStatus.active())) & ~(
             cls.undo_of_id.isnot(None) & cls.status.in_(JobStatus.active())
         )
+
+    @classmethod
+    def set_during_run(cls, job_id: int, attempt: int | None, **values: Any) -> bool:
+        """Write a running job's own fields (its result file, its record) in the caller's
+        transaction; with an attempt, only while the job is still Running as that attempt (the
+        reaper may have given it to another). Whether the row was written."""
+        statement = update(cls).where(cls.id == job_id)
+        if attempt is not None:
+            statement = statement.where(cls.status == JobStatus.RUNNING, cls.attempt == attempt)
+        return db.session.execute(statement.values(**values)).rowcount == 1
 
     @classmethod
     def delete_where(cls, *criteria) -> int:

@@ -9,10 +9,42 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select, text, update
 
 from extensions import db
 from models.description import ArchivalDescription as D
+
+# Per-record locks (actors.engine.locks) keep two tree jobs off overlapping sub-trees, but a move
+# renumbers lft/rgt far beyond its own sub-tree. So every job that rewrites the tree also takes
+# the tree lock in its own transaction before it reads any lft/rgt: a move exclusively, the
+# others shared. On PostgreSQL that is a transaction-scoped advisory lock; on SQLite, where
+# writers are serialized anyway, a no-op UPDATE takes the write lock first, so what the job
+# reads next is what it writes against.
+
+TREE_LOCK_KEY = 0x41_4A_54_52  # "AJTR"
+
+
+def lock_tree(description_id: int, *, exclusive: bool = False) -> None:
+    """Hold the tree lock until this transaction ends (commit or rollback)."""
+    if db.engine.dialect.name == "postgresql":
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        db.session.execute(text(f"SELECT {function}(:key)"), {"key": TREE_LOCK_KEY})
+    else:
+        # changes nothing, not even updated_at
+        db.session.execute(update(D).where(D.id == description_id).values(updated_at=D.updated_at))
+    db.session.expire_all()  # anything read before the lock may be stale
+
+
+def strictly_below(record: D) -> ColumnElement[bool]:
+    """The WHERE clause of the record's descendants (not the record itself): one lft range."""
+    return (D.lft > record.lft) & (D.lft < record.rgt)
+
+
+def within(record: D, include_descendants: bool = True) -> ColumnElement[bool]:
+    """The record alone, or the record and its descendants."""
+    if not include_descendants:
+        return D.id == record.id
+    return D.lft.between(record.lft, record.rgt)
 
 
 class TreeError(ValueError):

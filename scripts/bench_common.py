@@ -22,10 +22,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 def private_schema() -> contextlib.AbstractContextManager[str]:
     """A fresh schema in the benchmark database, dropped afterwards; yields its URL."""
-    tests = str(PROJECT / "tests")  # the helper lives beside the tests that use it too
-    if tests not in sys.path:
-        sys.path.append(tests)
-    from pg_schema import private_schema as schema
+    from tests.pg_schema import private_schema as schema  # (shared with the tests that use it too)
 
     return schema(POSTGRES_URL, "aj_bench")
 

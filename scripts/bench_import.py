@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench_common import bench_env, make_app, private_schema
 
-from actors.importing.atom_columns import ISAD_HEADER
+from actors.formats.atom_csv.columns import ISAD_HEADER
 from commands.demo_data import tree_shape
 
 LEVELS = ("Fonds", "Series", "File", "Item")
@@ -96,7 +96,7 @@ def run_one(database: str, rows: int) -> dict:
 def _import(url: str, csv_path: Path, rows: int, database: str) -> dict:
     app = make_app(bench_env(url), JOBS_BROKER="stub")
     with app.app_context():
-        from actors.importing.job import import_descriptions
+        from actors.jobs.importing import import_descriptions
         from commands.demo_data import insert_demo_fonds
         from extensions import db
         from models import ArchivalDescription, Job
@@ -147,7 +147,7 @@ def _undo(import_id: int) -> tuple[float, float]:
     import contextlib
     import io
 
-    from actors.changes.undo_job import undo_job
+    from actors.jobs.undo import undo_job
     from extensions import db
     from models import Job, JobStatus
     from models.base import utcnow
@@ -175,8 +175,8 @@ def _reference_undo(created_by: int) -> float:
     """Seconds the bare set-based SQL of an Undo takes: the same ledger of the deleted records
     (one INSERT ... SELECT), one DELETE, the renumbering and the commit — without the checks
     (conflicts by state, vocabularies, the tree's consistency) that the real Undo adds."""
-    from actors.changes.created import created_ids
-    from actors.changes.snapshots import ledger_deleted
+    from actors.ledger.created import created_ids
+    from actors.ledger.snapshots import ledger_deleted
     from extensions import db
     from models import ArchivalDescription, Job
     from models.tree import renumber_tree
@@ -203,8 +203,8 @@ def run_ead(components: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         app = make_app(bench_env(f"sqlite:///{tmp}/bench.db"), JOBS_BROKER="stub")
         with app.app_context():
-            from actors.exporting.job import export_descriptions
-            from actors.importing.job import import_descriptions
+            from actors.jobs.export import export_descriptions
+            from actors.jobs.importing import import_descriptions
             from commands.demo_data import insert_demo_fonds
             from extensions import db
             from models import ArchivalDescription, Job

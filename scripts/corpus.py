@@ -125,7 +125,7 @@ def export_all(fmt: str, work: Path, label: str) -> list[Path]:
 
 def snapshot() -> list[dict]:
     """Every record of the database in tree order, with what it holds: what an EAD round trip must keep."""
-    from actors.exporting.formats import subtree_rows
+    from actors.formats.writing import subtree_rows
     from extensions import db
     from models import ArchivalDescription as D
     from models.description_related import related_of
@@ -178,9 +178,9 @@ def expected_records(path: Path, fmt: str) -> int:
             rows = csv.reader(handle)
             next(rows, None)  # the header
             return sum(1 for cells in rows if any(c.strip() for c in cells))
-    from actors.importing.ead_reader import is_component
-    from actors.importing.ead_xml import local
-    from actors.importing.xml_safety import safe_iterparse
+    from actors.formats.ead.reader import is_component
+    from actors.formats.ead.tags import local
+    from actors.formats.xml_safety import safe_iterparse
 
     with path.open("rb") as source:
         return sum(1 for event, e in safe_iterparse(source) if event == "start" and is_component(local(e.tag)))
@@ -188,7 +188,7 @@ def expected_records(path: Path, fmt: str) -> int:
 
 def try_file(path: Path, work: Path) -> Outcome:
     """Import; export as CSV and as EAD; import each export again; compare."""
-    from actors.importing.rows import ImportFailed
+    from actors.formats.rows import ImportFailed
 
     fmt = FORMATS[path.suffix.lower()]
     outcome = Outcome(path.name)

@@ -23,19 +23,6 @@ from pathlib import Path
 
 import dramatiq
 import pytest
-from helpers import (
-    PASSWORD,
-    POSTGRES_URL,
-    REDIS_URL,
-    FreshContext,
-    csrf_token_of,
-    form_posting_to,
-    login,
-    make_app,
-    table_rows,
-    wait_for,
-)
-from pg_schema import private_schema
 from sqlalchemy import func, select
 from webtest import TestApp
 
@@ -48,6 +35,19 @@ from extensions import db as _db
 from models import Job, JobStatus, User
 from models.base import utcnow
 from models.user import create_user
+from tests.helpers import (
+    PASSWORD,
+    POSTGRES_URL,
+    REDIS_URL,
+    FreshContext,
+    csrf_token_of,
+    form_posting_to,
+    login,
+    make_app,
+    table_rows,
+    wait_for,
+)
+from tests.pg_schema import private_schema
 
 # -- test job types (``@pytest.mark.test_jobs``) -------------------------------------------------
 

@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 
 import pytest
-from helpers import PASSWORD
 from sqlalchemy import func, select
 from webtest import Upload
 
@@ -15,6 +14,7 @@ from extensions import db
 from models import ArchivalDescription as D
 from models import Job, JobStatus, Role
 from models.user import create_user
+from tests.helpers import PASSWORD
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 ISAD = "every_isad_column.csv"  # every column of AtoM's ISAD CSV, every column family filled

@@ -6,13 +6,13 @@ conftest.py there.
 
 from __future__ import annotations
 
-from helpers import PASSWORD
 from sqlalchemy import select
 
 from extensions import db
 from models import ArchivalDescription as D
 from models import Job, JobStatus, Role, User
 from models.user import create_user
+from tests.helpers import PASSWORD
 
 
 def as_contributor(as_user):
@@ -79,7 +79,7 @@ def assert_contributor_refused(as_user, post, type_key: str, label: str, record:
 
 def run_all(timeout: float = 60) -> list[Job]:
     """Wait until every job has finished; returns them in id order."""
-    from helpers import wait_for
+    from tests.helpers import wait_for
 
     def done():
         db.session.expire_all()

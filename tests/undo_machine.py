@@ -20,10 +20,17 @@ from typing import Any
 from hypothesis import note
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
-from import_export_support import FIXTURES
 from sqlalchemy import select
-from tree_jobs_support import assert_consistent
-from undo_model import (
+
+from actors.engine.clearing import delete_jobs
+from extensions import db
+from models import ArchivalDescription as D
+from models import ChangeKind as K
+from models import Job, JobStatus
+from models.rights import RightsStatement
+from tests.import_export_support import FIXTURES
+from tests.tree_jobs_support import assert_consistent
+from tests.undo_model import (
     FILES,
     Effect,
     MachineBase,
@@ -39,13 +46,6 @@ from undo_model import (
     step,
     subtree_ids,
 )
-
-from actors.engine.clearing import delete_jobs
-from extensions import db
-from models import ArchivalDescription as D
-from models import ChangeKind as K
-from models import Job, JobStatus
-from models.rights import RightsStatement
 
 __all__ = ["UndoMachine", "fresh_tree", "machine_for", "revised_harbour", "sequence_settings"]
 

@@ -18,17 +18,17 @@ from typing import Any, ClassVar
 
 from hypothesis import HealthCheck, Phase, note, settings
 from hypothesis.stateful import RuleBasedStateMachine
-from import_export_support import FIXTURES
 from sqlalchemy import delete, select
 
-from actors.changes.values import HELD
 from actors.engine.clearing import delete_jobs
 from actors.engine.launching import launch
+from actors.ledger.values import HELD
 from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription as D
 from models import ChangeKind, Job, JobStatus, RecordChange, User
 from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
+from tests.import_export_support import FIXTURES
 
 COMPARED = [c.key for c in D.__mapper__.column_attrs if c.key != "updated_at"]
 UNORDERED = [name for name in COMPARED if name not in ("lft", "rgt")]  # sibling order aside

@@ -38,7 +38,7 @@ def delete_jobs(query: Select) -> int:
 
 
 def uploaded_files(parameters: dict[str, Any] | None) -> list[str]:
-    """Paths of the files a job's parameters point to (actors.forms.store_upload)."""
+    """Paths of the files a job's parameters point to (actors.jobs.forms.store_upload)."""
     return [value["path"] for value in (parameters or {}).values() if isinstance(value, dict) and value.get("path")]
 
 

@@ -30,6 +30,11 @@ class JobOutputSink(Protocol):
     def set_progress(self, done: int, total: int, line: str = "", unit: str = "descriptions") -> None: ...
 
 
+class AttemptSuperseded(RuntimeError):
+    """This run no longer owns its job (the reaper re-queued it and another attempt runs it):
+    what it wrote is rolled back with the transaction it was writing in."""
+
+
 class JobCanceled(Exception):
     """Raised at a checkpoint when a user asked to cancel the running job."""
 
@@ -97,3 +102,22 @@ def set_info(text: str) -> None:
     running = _current.get()
     if running is not None:
         running.info = text
+
+
+def set_result(job_id: int, path: str) -> None:
+    """Point the job at the file it leaves to download, in the job's own transaction (commit it)."""
+    _set_own_row(job_id, result_path=path)
+
+
+def set_record(job_id: int, description_id: int) -> None:
+    """Make the job about this description (an import: the top record it created), in the job's
+    own transaction, so the record and the job's link to it are committed together."""
+    _set_own_row(job_id, description_id=description_id)
+
+
+def _set_own_row(job_id: int, **values: object) -> None:
+    """Fenced by the attempt this run claimed; called outside a run (a test, a script), unfenced."""
+    running = _current.get()
+    attempt = running.attempt if running is not None and running.job_id == job_id else None
+    if not Job.set_during_run(job_id, attempt, **values):
+        raise AttemptSuperseded(f"Job {job_id} is no longer this run's (attempt {attempt}): its work is rolled back.")

@@ -22,10 +22,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app, render_template
+from more_itertools import chunked
 
 from actors.rendering import pdf_pages, rtf
 from actors.rendering.front_pages import ContentsEntry, contents_entries, front_matter, front_pages
-from actors.rendering.lanes import Lane, batched, footer_overlays, lay_out_lanes
+from actors.rendering.lanes import Lane, footer_overlays, lay_out_lanes
 from actors.rendering.pdf_workers import ChunkPool, LocalPool
 from actors.rendering.scope import Scope, is_series
 from extensions import db
@@ -165,7 +166,7 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
         return True
 
     def lane(index: int, lft_range: tuple[int, int], work: Path) -> Lane:
-        batches = batched(_descriptions(root, scope, size, lft_range), size)
+        batches = chunked(_descriptions(root, scope, size, lft_range), size)
         return Lane(
             batches,
             lambda units, first: render_template(

@@ -18,12 +18,12 @@ import pikepdf
 from flask import render_template
 from sqlalchemy import select
 
+from actors.rendering.description_areas import areas
 from actors.rendering.pdf_pages import Chunk
 from actors.rendering.pdf_workers import ChunkPool, LocalPool
 from actors.rendering.scope import Scope, series_of
 from extensions import db
 from models import ArchivalDescription, AuthorityRecord, Event, LevelOfDescription
-from models.description_areas import areas
 from models.description_parts import Related
 from models.description_related import related_of
 

@@ -115,15 +115,3 @@ def footer_overlays(pool: LocalPool | ChunkPool, chunks: list[Chunk]) -> dict[in
         for first, chunk in zip(firsts, chunks, strict=True)
     ]
     return dict(zip(firsts, pool.documents(pages_html, tagged=False), strict=True))
-
-
-def batched(items: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
-    """Lists of at most size items, in order."""
-    batch: list[Unit] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, render_template
+from more_itertools import chunked
 
 from actors.rendering import pdf_pages
-from actors.rendering.lanes import Lane, batched, footer_overlays, lay_out_lanes
+from actors.rendering.lanes import Lane, footer_overlays, lay_out_lanes
 from actors.rendering.pdf_workers import LocalPool
 
 # Rows per WeasyPrint document: ~15 pages, a few tens of MB of layout at most.
@@ -62,7 +63,7 @@ def render_report_pdf(
         tempfile.TemporaryDirectory(prefix=".report-", dir=dest.parent) as work,
         LocalPool("", current_app.root_path) as pool,
     ):
-        lane = Lane(batched(rows, CHUNK_ROWS), html, Path(work), "chunk")
+        lane = Lane(chunked(rows, CHUNK_ROWS), html, Path(work), "chunk")
         chunks = lay_out_lanes(pool, [lane], finished)
         footers = footer_overlays(pool, chunks)
         return pdf_pages.assemble(

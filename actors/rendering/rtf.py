@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
-from actors.rendering.lanes import batched
+from more_itertools import chunked
+
 from actors.rendering.scope import is_series
 from models import ArchivalDescription
 from models.description_parts import Related
@@ -81,7 +82,7 @@ def write_finding_aid(
     table_open = False
     with open(dest, "w", encoding="ascii", newline="\n") as out:
         _write_front(out, root, generated, summary, front)
-        for batch in batched(descriptions, RELATED_BATCH):
+        for batch in chunked(descriptions, RELATED_BATCH):
             related = related_of(batch, repositories)
             for description in batch:
                 done += 1

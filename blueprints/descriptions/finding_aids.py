@@ -12,8 +12,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms.validators import ValidationError
 
-from actors.finding_aid import delete_finding_aid, finding_aid_dir, replace_finding_aid
 from blueprints.descriptions.blueprint import bp, description_or_404
+from models.finding_aid import delete_finding_aid, finding_aid_dir, replace_finding_aid
 
 EDIT = "edit_descriptions"
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024

@@ -22,8 +22,8 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from actors.engine.launching import launch
-from actors.finding_aid import FindingAidOptions, finding_aid_dir
 from actors.registry import JOB_TYPES, JobType, creatable_by
+from actors.rendering.description_areas import areas
 from blueprints.descriptions.blueprint import bp, description_or_404, published_only, sees_drafts, visible_ancestors
 from blueprints.descriptions.finding_aids import FindingAidUploadForm
 from blueprints.inputs import current_page, db_int
@@ -31,9 +31,9 @@ from blueprints.jobs.changes import history_of
 from blueprints.launched import flash_launched
 from extensions import db
 from models import ArchivalDescription, FindingAid, Job, JobStatus, LevelOfDescription, Repository
-from models.description_areas import areas
 from models.description_parts import Related
 from models.description_related import related_of
+from models.finding_aid import finding_aid_dir
 from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
 
 EDIT_RIGHTS = "edit_descriptions"
@@ -103,7 +103,7 @@ def record_job_types() -> list[JobType]:
 
 def _render_view(
     description: ArchivalDescription,
-    form: FindingAidOptions,
+    form: FlaskForm,
     status: int = 200,
     rights_form: RightsStatementForm | None = None,
 ):
@@ -146,13 +146,20 @@ def _render_view(
     )
 
 
+def _finding_aid_options() -> FlaskForm:
+    """The finding-aid options the page offers (format, model, public), from the job type."""
+    page_form = JOB_TYPES["finding_aid"].page_form
+    assert page_form is not None
+    return page_form()
+
+
 def may_generate_finding_aid() -> bool:
     return JOB_TYPES["finding_aid"].may_create(current_user)
 
 
 @bp.get("/<slug>")
 def view(slug: str):
-    return _render_view(description_or_404(slug), FindingAidOptions())
+    return _render_view(description_or_404(slug), _finding_aid_options())
 
 
 @bp.post("/<slug>/finding-aid")
@@ -161,7 +168,7 @@ def generate_finding_aid(slug: str):
     description = description_or_404(slug)
     if not may_generate_finding_aid():  # the same question as the "Create background job" menu
         abort(403, description=_("Your role may not generate finding aids."))
-    form = FindingAidOptions()
+    form = _finding_aid_options()
     if not form.validate_on_submit():
         _flash_form_errors(form)
         return _render_view(description, form, status=400)
@@ -172,7 +179,7 @@ def generate_finding_aid(slug: str):
     return redirect(url_for("descriptions.view", slug=description.slug))
 
 
-def _flash_form_errors(form: FindingAidOptions) -> None:
+def _flash_form_errors(form: FlaskForm) -> None:
     """Say what was wrong with each field (the form on the page shows the same beside it)."""
     for name, errors in form.errors.items():
         if name == "format":
@@ -204,7 +211,7 @@ def add_rights_statement(slug: str):
     rights_form = RightsStatementForm()
     if not rights_form.validate_on_submit():
         flash(_("The rights statement was not added: please correct the fields below."), "error")
-        return _render_view(description, FindingAidOptions(), status=400, rights_form=rights_form)
+        return _render_view(description, _finding_aid_options(), status=400, rights_form=rights_form)
     data = rights_form.data
     db.session.add(
         RightsStatement(

@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from actors.changes.reading import csv_lines, field_changes, ledger_title
-from actors.changes.values import HELD_KEY
+from actors.ledger.reading import csv_lines, field_changes, ledger_title
+from actors.ledger.values import HELD_KEY
 from blueprints.jobs.blueprint import bp
 from extensions import db
 from models import ArchivalDescription, Job, PublicationStatus, RecordChange, User

@@ -10,7 +10,6 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from actors.engine.launching import launch
-from actors.forms import JobForm
 from actors.registry import JOB_TYPES, JobType, creatable_by
 from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
@@ -43,7 +42,7 @@ def new_of_type(type_key: str):
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         preview = _preview(job_type, request.form if form.is_submitted() else request.args)
-        has_preview = job_type.form.preview is not JobForm.preview
+        has_preview = job_type.previews
         context = {"job_type": job_type, "form": form, "preview": preview, "has_preview": has_preview}
         return render_template("jobs/new_form.html", **context), status
     description, parameters = form.job_arguments()

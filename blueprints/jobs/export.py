@@ -11,11 +11,11 @@ from flask import Response, current_app, stream_with_context
 from flask_babel import force_locale
 from sqlalchemy import Select, String, type_coerce
 
+from actors.formats.spreadsheet import drain, guard_for_spreadsheet
 from actors.registry import JOB_TYPES
-from blueprints.formatting import time_formatter
+from actors.wording import time_formatter
 from extensions import db
 from models import Job, JobStatus, User
-from models.spreadsheet import drain, guard_for_spreadsheet
 
 HEADER = ("startDate", "endDate", "jobName", "jobStatus", "jobInfo", "jobUser")
 

@@ -8,11 +8,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from actors.changes.plan import SHOWN_ROOTS
-from actors.changes.undo import undo
-from actors.changes.undo_job import SHOWN_CONFLICTS, conflict_titles
-from actors.changes.undoable import refusal, undone_by
 from actors.engine.launching import LaunchConflict, launch
+from actors.ledger.plan import SHOWN_ROOTS
+from actors.ledger.summary import SHOWN_CONFLICTS, conflict_titles
+from actors.ledger.undo import undo
+from actors.ledger.undoable import refusal, undone_by
 from actors.registry import JOB_TYPES
 from blueprints.jobs.blueprint import bp
 from blueprints.launched import flash_launched

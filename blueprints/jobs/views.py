@@ -22,8 +22,8 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import false, select
 
-from actors.changes.undoable import undone_among, undone_by
 from actors.engine import clearing, launching, lifecycle
+from actors.ledger.undoable import undone_among, undone_by
 from actors.registry import JOB_TYPES, cancelable_by, label_for, retryable_by
 from blueprints.formatting import progress_text
 from blueprints.inputs import db_int

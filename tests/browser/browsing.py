@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import PASSWORD
+from tests.helpers import PASSWORD
 
 OUTPUT = Path(__file__).resolve().parent / "screenshots"  # (ignored by git: for a reviewer to look at)
 

@@ -7,14 +7,14 @@ import threading
 
 import dramatiq
 import pytest
-from browsing import OUTPUT
-from helpers import PASSWORD, make_app
 from werkzeug.serving import make_server
 
 from actors.engine.runtime import runtime
 from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models.user import create_user
+from tests.browser.browsing import OUTPUT
+from tests.helpers import PASSWORD, make_app
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 

@@ -12,7 +12,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from browsing import OUTPUT, log_in, switch_language
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -22,6 +21,7 @@ from actors.engine.launching import launch
 from extensions import db
 from models import ArchivalDescription, Job, JobStatus, RecordChange, User
 from models.base import utcnow
+from tests.browser.browsing import OUTPUT, log_in, switch_language
 
 AXE_DIR = Path(__file__).resolve().parents[2] / ".cache" / "axe"
 AXE = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"

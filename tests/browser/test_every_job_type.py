@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from browsing import OUTPUT, log_in
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -16,6 +16,7 @@ from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription, Job
 from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
+from tests.browser.browsing import OUTPUT, log_in
 
 CSV = Path(__file__).resolve().parents[1] / "fixtures" / "import" / "harbour.csv"
 
@@ -67,7 +68,10 @@ def test_every_job_type_is_launched_without_a_slug_and_shows_first(browser, live
         job_id = int(browser.current_url.rstrip("/").rsplit("/", 1)[1])
         with app.app_context():
             assert db.session.get(Job, job_id).type == key
-        browser.find_element(By.CSS_SELECTOR, "header nav a[href$='/jobs/']").click()
+        # (the job page reloads itself when its job ends: a link found before it may be stale)
+        WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: d.find_element(By.CSS_SELECTOR, "header nav a[href$='/jobs/']").click() or True
+        )
         row = WebDriverWait(browser, 10).until(  # (the details page before it has no jobs table)
             lambda d: next(iter(d.find_elements(By.CSS_SELECTOR, "table.jobs tbody tr")), None)
         )

@@ -3,12 +3,13 @@ refresh (no reload), read its output, download the PDF."""
 
 from __future__ import annotations
 
-from browsing import OUTPUT, log_in
-from helpers import wait_for
 from pypdf import PdfReader
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from tests.browser.browsing import OUTPUT, log_in
+from tests.helpers import wait_for
 
 
 def test_launch_follow_and_download_a_finding_aid(browser, live_server):

@@ -8,7 +8,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from browsing import OUTPUT, log_in, switch_language
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -16,6 +15,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from extensions import db
 from models import ArchivalDescription, Job, JobStatus, User, WorkerProcess
 from models.base import utcnow
+from tests.browser.browsing import OUTPUT, log_in, switch_language
 
 SIZES = {"laptop": (1366, 768, False), "phone": (390, 844, True)}
 

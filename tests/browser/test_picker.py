@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from browsing import OUTPUT, log_in
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from extensions import db
 from models import ArchivalDescription
+from tests.browser.browsing import OUTPUT, log_in
 
 
 def test_a_record_is_picked_by_name_with_the_keyboard(browser, live_server):

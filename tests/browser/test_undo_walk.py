@@ -7,14 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browsing import OUTPUT, log_in
-from helpers import wait_for
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from extensions import db
 from models import ArchivalDescription, Job, JobStatus
+from tests.browser.browsing import OUTPUT, log_in
+from tests.helpers import wait_for
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 HORNSTEIN, ISAD = CORPUS / "aspace_ead_hornstein.xml", CORPUS / "atom_example_information_objects_isad.csv"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from import_export_support import FIXTURES, description_count, last_job, tree
 
 from commands.descriptions import descriptions_cli
 from models import ArchivalDescription as D
 from models import JobStatus
+from tests.import_export_support import FIXTURES, description_count, last_job, tree
 
 
 @pytest.fixture

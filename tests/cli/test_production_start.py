@@ -14,7 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import wait_for
+
+from tests.helpers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent

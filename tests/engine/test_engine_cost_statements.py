@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from helpers import make_app
 from sqlalchemy import bindparam, exc, func, insert, select, text, update
 
 from actors.engine import driver, job_row, launching, lifecycle
@@ -16,6 +15,7 @@ from actors.engine.launching import dispatch_unsent, launch
 from extensions import db
 from models import Job, JobStatus, User
 from models.base import utcnow
+from tests.helpers import make_app
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

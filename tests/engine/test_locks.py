@@ -6,12 +6,12 @@ import threading
 import time
 
 import pytest
-from helpers import wait_for
 
 from actors.engine.launching import launch
 from actors.registry import JobType
 from commands.demo_data import insert_demo_fonds
 from models import ArchivalDescription, Job, JobStatus
+from tests.helpers import wait_for
 
 gates: dict[int, threading.Event] = {}
 runs: dict[int, tuple[float, float]] = {}  # when each job's body really ran

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from import_export_support import last_job, submit
 from sqlalchemy.exc import DataError, OperationalError
 
 from actors.engine import job_row, lifecycle, middleware
@@ -17,6 +16,7 @@ from actors.engine.worker.reaper import reap_lost_jobs
 from actors.registry import JOB_TYPES
 from models import JobStatus, WorkerProcess
 from models.base import utcnow
+from tests.import_export_support import last_job, submit
 
 pytestmark = pytest.mark.test_jobs
 BOTH = pytest.mark.parametrize("database", ["sqlite", "postgresql"], indirect=True)

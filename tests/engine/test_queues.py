@@ -6,12 +6,12 @@ from __future__ import annotations
 import threading
 
 import pytest
-from helpers import wait_for
 
 from actors.engine.launching import launch
 from actors.engine.worker.process import run_worker
 from actors.registry import JobType
 from models import Job, JobStatus
+from tests.helpers import wait_for
 
 
 def echo(job_id: int) -> None:

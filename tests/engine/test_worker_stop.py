@@ -8,7 +8,6 @@ import time
 
 import dramatiq
 import pytest
-from helpers import wait_for
 
 from actors.engine import lifecycle
 from actors.engine.context import report_progress
@@ -17,6 +16,7 @@ from actors.engine.runtime import runtime
 from actors.engine.worker.process import drain
 from actors.registry import JobType
 from models import Job, JobStatus
+from tests.helpers import wait_for
 
 release = threading.Event()
 

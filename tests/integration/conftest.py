@@ -8,10 +8,10 @@ from pathlib import Path
 import dramatiq
 import pytest
 from flask import Flask
-from helpers import make_app
 
 from actors.engine.runtime import runtime
 from extensions import db
+from tests.helpers import make_app
 
 
 class Services:

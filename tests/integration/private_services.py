@@ -15,9 +15,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from helpers import wait_for
 
 from commands.embedded_redis import redis_server_binary
+from tests.helpers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

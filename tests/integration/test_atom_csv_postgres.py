@@ -5,13 +5,13 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from import_export_support import FIXTURES, ISAD, cells
-from tree_jobs_support import run_all
 
 from actors.engine.launching import launch
 from extensions import db
 from models import ArchivalDescription as D
 from models import AuthorityRecord, Event, JobStatus
+from tests.import_export_support import FIXTURES, ISAD, cells
+from tests.tree_jobs_support import run_all
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_app")]
 

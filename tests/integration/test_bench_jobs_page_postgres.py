@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import PASSWORD, FreshContext, login, make_app
-from pg_schema import private_schema
 from sqlalchemy import text
 from webtest import TestApp
 
@@ -17,6 +15,8 @@ from commands.demo_data import insert_historical_jobs
 from extensions import db
 from models import Job, User
 from models.user import create_user
+from tests.helpers import PASSWORD, FreshContext, login, make_app
+from tests.pg_schema import private_schema
 
 pytestmark = pytest.mark.postgres
 ROWS = 30_000

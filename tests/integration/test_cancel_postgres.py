@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dramatiq
 import pytest
-from helpers import make_app, wait_for
 from sqlalchemy import update
 
 from actors.engine.context import checkpoint
@@ -15,6 +14,7 @@ from extensions import db
 from models import Job, JobStatus, User
 from models.base import utcnow
 from models.user import create_user
+from tests.helpers import make_app, wait_for
 
 pytestmark = pytest.mark.postgres
 

@@ -10,7 +10,8 @@ import tempfile
 from pathlib import Path
 
 import redis
-from helpers import wait_for
+
+from tests.helpers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

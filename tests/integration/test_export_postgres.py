@@ -4,13 +4,13 @@ the form resolves them and the job finds them, in the order asked."""
 from __future__ import annotations
 
 import pytest
-from helpers import make_app
-from import_export_support import submit
 from sqlalchemy import select, text
 
-from actors.exporting.job import export_roots
+from actors.jobs.export import export_roots
 from extensions import db
 from models import Job
+from tests.helpers import make_app
+from tests.import_export_support import submit
 
 pytestmark = pytest.mark.postgres
 CHILDREN = 70_000  # (each named: past 65,535)

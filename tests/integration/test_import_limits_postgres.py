@@ -5,7 +5,10 @@ at the limit (of two-byte characters: limits count characters) imports whole."""
 from __future__ import annotations
 
 import pytest
-from import_limits_support import (
+
+from actors.engine.launching import launch
+from models import Job, JobStatus
+from tests.import_limits_support import (
     CSV_CASES,
     EAD_CASES,
     assert_one_problem,
@@ -16,10 +19,7 @@ from import_limits_support import (
     limit_of,
     longest,
 )
-from tree_jobs_support import run_all
-
-from actors.engine.launching import launch
-from models import Job, JobStatus
+from tests.tree_jobs_support import run_all
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_app")]
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from import_export_support import FIXTURES, assert_consistent, everything, tree
-from tree_jobs_support import run_all
 
 from actors.engine.launching import launch
 from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription as D
 from models import JobStatus
+from tests.import_export_support import FIXTURES, assert_consistent, everything, tree
+from tests.tree_jobs_support import run_all
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_app")]
 
@@ -68,11 +68,11 @@ def test_export_round_trip_and_a_concurrent_status_update(tmp_path):
 
 
 def test_a_canceled_import_rolls_back(tmp_path):
-    from helpers import wait_for
     from sqlalchemy import update
 
     from models import Job
     from models.base import utcnow
+    from tests.helpers import wait_for
 
     fonds = D.by_slug(insert_demo_fonds(20))
     path = tmp_path / "big.csv"

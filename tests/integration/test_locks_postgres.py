@@ -6,7 +6,6 @@ import time
 
 import dramatiq
 import pytest
-from helpers import make_app, wait_for
 
 from actors.engine.launching import launch
 from actors.engine.runtime import runtime
@@ -14,6 +13,7 @@ from actors.registry import JOB_TYPES, JobType
 from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription, Job, JobStatus
+from tests.helpers import make_app, wait_for
 
 pytestmark = pytest.mark.postgres
 

@@ -5,12 +5,12 @@ the migration keeps the jobs and users there are, and the next ids may pass 2**3
 from __future__ import annotations
 
 import pytest
-from helpers import FreshContext, login, make_app
 from sqlalchemy import text
 from webtest import TestApp
 
 from extensions import db
 from models.user import create_user
+from tests.helpers import FreshContext, login, make_app
 
 pytestmark = pytest.mark.postgres
 BEFORE = "e5a1c3b7d9f2"

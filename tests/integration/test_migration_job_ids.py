@@ -3,10 +3,10 @@ someone else's job on SQLite); the migration keeps the jobs there are."""
 
 from __future__ import annotations
 
-from helpers import make_app
 from sqlalchemy import text
 
 from extensions import db
+from tests.helpers import make_app
 
 BEFORE = "b5e1c0d2a9f3"
 

@@ -5,11 +5,11 @@ rebuilt table used to take its ON DELETE CASCADE rows with it on SQLite)."""
 from __future__ import annotations
 
 import pytest
-from helpers import make_app
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
+from tests.helpers import make_app
 
 BEFORE = "b4c0e6a8d3f5"
 JOB = (

@@ -3,12 +3,12 @@ holders log in as before."""
 
 from __future__ import annotations
 
-from helpers import FreshContext, login, make_app
 from sqlalchemy import text
 from webtest import TestApp
 from werkzeug.security import generate_password_hash
 
 from extensions import db
+from tests.helpers import FreshContext, login, make_app
 
 BEFORE = "c7d2e4f1a8b6"
 

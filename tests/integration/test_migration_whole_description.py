@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from helpers import make_app
 from sqlalchemy import text
 
 from extensions import db
+from tests.helpers import make_app
 
 BEFORE = "703ed7c4fb7c"
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from tree_jobs_support import assert_consistent, run_all
 
 from actors.engine.launching import launch
 from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription as D
 from models import JobStatus, PublicationStatus
+from tests.tree_jobs_support import assert_consistent, run_all
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_app")]
 

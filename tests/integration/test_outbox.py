@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dramatiq
 import pytest
-from helpers import FreshContext, login, make_app, wait_for
-from private_services import PrivateRedis
 from sqlalchemy import func, select
 from webtest import TestApp
 
@@ -16,6 +14,8 @@ from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import Job, JobStatus
 from models.user import create_user
+from tests.helpers import FreshContext, login, make_app, wait_for
+from tests.integration.private_services import PrivateRedis
 
 pytestmark = pytest.mark.postgres
 

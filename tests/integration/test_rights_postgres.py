@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select, update
-from tree_jobs_support import run_all
 
 from actors.engine.launching import launch
 from commands.demo_data import insert_demo_fonds
@@ -14,6 +13,7 @@ from extensions import db
 from models import ArchivalDescription as D
 from models import JobStatus
 from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
+from tests.tree_jobs_support import run_all
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_app")]
 

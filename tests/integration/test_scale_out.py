@@ -12,7 +12,6 @@ from pathlib import Path
 
 import dramatiq
 import pytest
-from helpers import make_app, wait_for
 from sqlalchemy import func, select
 
 from actors.engine.launching import launch
@@ -21,6 +20,7 @@ from actors.registry import JOB_TYPES, JobType
 from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription, Job, JobStatus, WorkerProcess
+from tests.helpers import make_app, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

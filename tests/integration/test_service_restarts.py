@@ -9,8 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import FreshContext, login, make_app, wait_for
-from private_services import PrivatePostgres, PrivateRedis, start_worker
 from sqlalchemy import func, select
 from webtest import TestApp
 
@@ -20,6 +18,8 @@ from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription, Job, JobStatus
 from models.user import create_user
+from tests.helpers import FreshContext, login, make_app, wait_for
+from tests.integration.private_services import PrivatePostgres, PrivateRedis, start_worker
 
 OUTAGE_SECONDS = 3  # how long each server stays down
 

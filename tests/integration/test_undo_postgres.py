@@ -6,16 +6,16 @@ from __future__ import annotations
 import threading
 
 import pytest
-from import_export_support import FIXTURES
 from sqlalchemy import func, select
-from tree_jobs_support import assert_consistent, run_all
 
-from actors.changes.values import HELD
 from actors.engine.launching import LaunchConflict, launch
+from actors.ledger.values import HELD
 from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription as D
 from models import ChangeKind, Job, JobStatus, RecordChange
+from tests.import_export_support import FIXTURES
+from tests.tree_jobs_support import assert_consistent, run_all
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_app")]
 COMPARED = [c.key for c in D.__mapper__.column_attrs if c.key != "updated_at"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 from hypothesis.stateful import run_state_machine_as_test
-from tree_jobs_support import run_all
-from undo_machine import machine_for, sequence_settings
+
+from tests.tree_jobs_support import run_all
+from tests.undo_machine import machine_for, sequence_settings
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_app")]
 

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import wait_for
 from sqlalchemy import select
 
 from actors.engine.launching import launch
@@ -20,6 +19,7 @@ from actors.rendering.finding_aid import PARALLEL_MIN_DESCRIPTIONS
 from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription, Job, JobStatus, WorkerProcess
+from tests.helpers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]

@@ -9,8 +9,6 @@ import subprocess
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from helpers import make_app, wait_for
-from private_services import PausableProxy, start_worker
 from sqlalchemy import select
 
 from actors.engine.launching import launch
@@ -18,6 +16,8 @@ from actors.engine.runtime import runtime
 from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription, Job, JobStatus, WorkerProcess
+from tests.helpers import make_app, wait_for
+from tests.integration.private_services import PausableProxy, start_worker
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from import_export_support import ISAD, cells, fixture_bytes, run_form
 from sqlalchemy import func, select
-from test_export import download, export, members
 
 from extensions import db
 from models import (
@@ -23,6 +21,8 @@ from models import (
     Term,
 )
 from models import ArchivalDescription as D
+from tests.import_export_support import ISAD, cells, fixture_bytes, run_form
+from tests.jobtypes.test_export import download, export, members
 
 
 def import_file(client, run_jobs, name: str, content: bytes, **fields):

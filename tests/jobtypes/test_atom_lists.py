@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actors.importing.atom_columns import join_list, split_list
+from actors.formats.atom_csv.columns import join_list, split_list
 
 VALUE = (
     st.text(alphabet=st.sampled_from("ab |v\\-NUL"), max_size=8)

@@ -7,18 +7,18 @@ from __future__ import annotations
 import csv
 import io
 
-from import_export_support import fixture_bytes, run_form
 from sqlalchemy import select
-from tree_jobs_support import launch_through_form
 
-from actors import publication
-from actors.descendant_dates import descendant_date_range, display_dates
 from actors.engine import clearing
 from actors.engine.launching import launch
+from actors.jobs import publication
+from actors.jobs.descendant_dates import descendant_date_range, display_dates
 from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription as D
 from models import Job, JobStatus, RecordChange, User
+from tests.import_export_support import fixture_bytes, run_form
+from tests.tree_jobs_support import launch_through_form
 
 
 def ledger(job_id: int) -> list[tuple]:

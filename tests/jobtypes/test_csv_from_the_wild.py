@@ -3,12 +3,12 @@ and no traceback in what the user reads."""
 
 from __future__ import annotations
 
-from import_export_support import description_count, everything, fixture_bytes, run_form
 from sqlalchemy import select
 
 from extensions import db
 from models import ArchivalDescription as D
 from models import JobStatus
+from tests.import_export_support import description_count, everything, fixture_bytes, run_form
 
 UNCLOSED = 'legacyId,parentId,title,scopeAndContent\n1,,Fonds,"A note\nover two lines"\n2,1,"unbalanced,x\n' + "".join(
     f"{n},1,Row {n},z\n" for n in range(3, 500)

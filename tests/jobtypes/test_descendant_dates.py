@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select, update
-from tree_jobs_support import (
+
+from actors.engine.launching import launch
+from models import ArchivalDescription as D
+from models import JobStatus
+from tests.tree_jobs_support import (
     assert_contributor_refused,
     finished,
     launch_through_form,
     submit_job_form,
     subtree_snapshot,
 )
-
-from actors.engine.launching import launch
-from models import ArchivalDescription as D
-from models import JobStatus
 
 
 def test_a_fonds_gets_the_range_of_its_descendants(as_user, db, fonds, run_jobs):
@@ -81,6 +81,6 @@ def test_contributors_may_not_calculate_dates(as_user, post, fonds):
 
 
 def test_dates_round_to_whole_years_in_the_display_string():
-    from actors.descendant_dates import display_dates
+    from actors.jobs.descendant_dates import display_dates
 
     assert display_dates(date(987, 5, 1), date(2001, 1, 1)) == "0987-2001"

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from import_export_support import fixture_bytes, run_form
 from sqlalchemy import select
 
-from actors.exporting.formats import paragraphs
+from actors.formats.writing import paragraphs
 from extensions import db
 from models import AlternativeIdentifier, AuthorityRecord, Event, JobStatus, LevelOfDescription, Note
 from models import ArchivalDescription as D
+from tests.import_export_support import fixture_bytes, run_form
 
 
 @pytest.fixture

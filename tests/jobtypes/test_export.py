@@ -9,14 +9,6 @@ from pathlib import Path
 
 import pytest
 from defusedxml.ElementTree import fromstring
-from import_export_support import (
-    assert_consistent,
-    description_count,
-    last_job,
-    roles,
-    run_form,
-    tree,
-)
 from sqlalchemy import select
 from webtest import Upload
 
@@ -25,6 +17,14 @@ from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription as D
 from models import JobStatus
+from tests.import_export_support import (
+    assert_consistent,
+    description_count,
+    last_job,
+    roles,
+    run_form,
+    tree,
+)
 
 __all__ = ["roles"]
 
@@ -109,7 +109,7 @@ def test_a_record_deleted_before_the_export_runs_fails_cleanly(app, run_jobs, in
 
 
 def test_unknown_slugs_are_refused_on_the_form(as_user, fonds):
-    from import_export_support import submit
+    from tests.import_export_support import submit
 
     page = submit(as_user("alice"), "export_descriptions", record=f"{fonds}, nope", format="csv", status=400)
     assert "There is no description with the slug “nope”." in page.text

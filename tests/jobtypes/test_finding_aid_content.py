@@ -8,12 +8,12 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from sqlalchemy import select
-from test_finding_aid_options import generate, pdf_text
 
 from commands.demo_related import ACCESS, COMMISSION, REPOSITORY
 from extensions import db
 from models import ArchivalDescription as D
 from models import Container, DescriptionContainer, FindingAid
+from tests.jobtypes.test_finding_aid_options import generate, pdf_text
 
 
 def flat(text: str) -> str:

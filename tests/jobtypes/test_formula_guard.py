@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.spreadsheet import guard_for_atom, guard_for_spreadsheet, unguard
+from actors.formats.spreadsheet import guard_for_atom, guard_for_spreadsheet, unguard
 
 FORMULAS = ["=SUM(A1:A2)", "+A1", "-2+3", "@SUM(1)", "- cmd|' /C calc'!A0", "=cmd|' /C calc'!A0", "\t=1", "-Donald"]
 TEXT = ["---", "-- Donald", "- item one", "-12", "1990-2000", "plain", "'quoted", ""]

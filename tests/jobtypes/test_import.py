@@ -6,7 +6,12 @@ import gc
 from datetime import date
 
 import pytest
-from import_export_support import (
+from sqlalchemy import func, select
+
+from extensions import db
+from models import ArchivalDescription as D
+from models import AuthorityRecord, Container, JobStatus
+from tests.import_export_support import (
     assert_consistent,
     description_count,
     everything,
@@ -17,11 +22,6 @@ from import_export_support import (
     submit,
     tree,
 )
-from sqlalchemy import func, select
-
-from extensions import db
-from models import ArchivalDescription as D
-from models import AuthorityRecord, Container, JobStatus
 
 __all__ = ["roles"]
 

@@ -11,8 +11,18 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from import_export_support import run_form
-from import_limits_support import (
+
+from actors.formats import limits
+from actors.formats.atom_csv.reader import ColumnPlan
+from actors.formats.rows import clean
+from extensions import db
+from models import ArchivalDescription as D
+from models import AuthorityRecord, Job, JobStatus, Repository
+from models.description_parts import Note
+from models.text import column_length
+from models.vocabulary import Term
+from tests.import_export_support import run_form
+from tests.import_limits_support import (
     CSV_CASES,
     EAD_CASES,
     IMPORTED_TABLES,
@@ -24,16 +34,6 @@ from import_limits_support import (
     limit_of,
     longest,
 )
-
-from actors.importing import limits
-from actors.importing.csv_reader import ColumnPlan
-from actors.importing.rows import clean
-from extensions import db
-from models import ArchivalDescription as D
-from models import AuthorityRecord, Job, JobStatus, Repository
-from models.description_parts import Note
-from models.text import column_length
-from models.vocabulary import Term
 
 # Bounded columns an import writes no value of the file to, as it is.
 NOT_FROM_THE_FILE = {

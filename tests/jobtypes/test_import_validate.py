@@ -3,9 +3,8 @@ create, update and skip, every problem listed with its line, nothing written."""
 
 from __future__ import annotations
 
-from import_export_support import description_count, fixture_bytes, run_form
-
 from models import JobStatus
+from tests.import_export_support import description_count, fixture_bytes, run_form
 
 
 def test_every_problem_is_reported_and_nothing_is_written(as_user, run_jobs, fonds):

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from tree_jobs_support import (
+
+from actors.engine.launching import launch
+from commands.demo_data import insert_demo_fonds
+from models import ArchivalDescription as D
+from models import Job, JobStatus
+from models.tree import move_subtree
+from tests.tree_jobs_support import (
     assert_consistent,
     assert_contributor_refused,
     finished,
@@ -12,12 +18,6 @@ from tree_jobs_support import (
     snapshot,
     submit_job_form,
 )
-
-from actors.engine.launching import launch
-from commands.demo_data import insert_demo_fonds
-from models import ArchivalDescription as D
-from models import Job, JobStatus
-from models.tree import move_subtree
 
 
 @pytest.fixture

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from tree_jobs_support import (
+from actors.engine.launching import launch
+from models import ArchivalDescription as D
+from models import JobStatus, PublicationStatus
+from tests.tree_jobs_support import (
     assert_contributor_refused,
     finished,
     launch_through_form,
     subtree_snapshot,
 )
-
-from actors.engine.launching import launch
-from models import ArchivalDescription as D
-from models import JobStatus, PublicationStatus
 
 DRAFT, PUBLISHED = PublicationStatus.DRAFT, PublicationStatus.PUBLISHED
 

@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 
 import pytest
-from import_export_support import last_job, roles, run_form, submit
 from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -17,6 +16,7 @@ from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription as D
 from models import Container, DescriptionContainer, JobStatus
+from tests.import_export_support import last_job, roles, run_form, submit
 
 __all__ = ["roles"]
 

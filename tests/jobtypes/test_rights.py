@@ -6,18 +6,18 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select, update
-from tree_jobs_support import (
+
+from actors.engine.launching import launch
+from models import ArchivalDescription as D
+from models import Job, JobStatus
+from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
+from tests.tree_jobs_support import (
     as_contributor,
     assert_contributor_refused,
     finished,
     launch_through_form,
     submit_job_form,
 )
-
-from actors.engine.launching import launch
-from models import ArchivalDescription as D
-from models import Job, JobStatus
-from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
 
 
 def statement(description_id: int, act=RightsAct.PUBLISH, restriction=RightsRestriction.ALLOW, **fields):

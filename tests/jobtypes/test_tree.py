@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tree_jobs_support import assert_consistent, snapshot
 
 from commands.demo_data import insert_demo_fonds
 from models import ArchivalDescription as D
 from models.tree import TreeError, move_subtree, renumber_tree
+from tests.tree_jobs_support import assert_consistent, snapshot
 
 
 @pytest.fixture

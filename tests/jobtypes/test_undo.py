@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from import_export_support import fixture_bytes, run_form
 from sqlalchemy import select
-from tree_jobs_support import as_contributor, submit_job_form
 
-from actors.changes import undo as undo_module
-from actors.changes import undo_job as undo_job_module
-from actors.changes.values import HELD
-from actors.changes.vocabulary import TABLES as VOCABULARIES
 from actors.engine import context
 from actors.engine.launching import launch
+from actors.jobs import undo as undo_job_module
+from actors.ledger import undo as undo_module
+from actors.ledger.values import HELD
+from actors.ledger.vocabulary import TABLES as VOCABULARIES
 from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription as D
 from models import Job, JobStatus, RecordChange
 from models.rights import RightsAct, RightsBasis, RightsRestriction, RightsStatement
+from tests.import_export_support import fixture_bytes, run_form
+from tests.tree_jobs_support import as_contributor, submit_job_form
 
 COMPARED = [c.key for c in D.__mapper__.column_attrs if c.key != "updated_at"]
 

@@ -3,10 +3,9 @@ entries it added that nothing else uses, and the events, notes, access points an
 
 from __future__ import annotations
 
-from import_export_support import fixture_bytes, run_form
-from test_undo import every_description, everything_held, undo_through_the_page
-
 from models import JobStatus, LevelOfDescription
+from tests.import_export_support import fixture_bytes, run_form
+from tests.jobtypes.test_undo import every_description, everything_held, undo_through_the_page
 
 
 def test_levels_an_import_added_go_with_its_undo_unless_another_record_uses_them(as_user, run_jobs):

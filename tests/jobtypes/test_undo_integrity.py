@@ -7,9 +7,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from import_export_support import fixture_bytes, run_form
 from sqlalchemy import select
-from test_undo import (
+
+from actors.engine.launching import LaunchConflict, launch, send
+from actors.jobs import move as move_module
+from extensions import db
+from models import ArchivalDescription as D
+from models import Job, JobStatus, RecordChange
+from models.base import utcnow
+from models.tree import TreeError, check_tree, disagreements
+from tests.import_export_support import fixture_bytes, run_form
+from tests.jobtypes.test_undo import (
     every_description,
     every_vocabulary_row,
     publish_all,
@@ -17,15 +25,7 @@ from test_undo import (
     undo_form,
     undo_through_the_page,
 )
-from tree_jobs_support import assert_consistent
-
-from actors import move as move_module
-from actors.engine.launching import LaunchConflict, launch, send
-from extensions import db
-from models import ArchivalDescription as D
-from models import Job, JobStatus, RecordChange
-from models.base import utcnow
-from models.tree import TreeError, check_tree, disagreements
+from tests.tree_jobs_support import assert_consistent
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 HORNSTEIN, ISAD = CORPUS / "aspace_ead_hornstein.xml", CORPUS / "atom_example_information_objects_isad.csv"

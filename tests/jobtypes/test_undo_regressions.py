@@ -7,16 +7,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from import_export_support import FIXTURES
 from sqlalchemy import select
-from tree_jobs_support import assert_consistent
-from undo_machine import fresh_tree, revised_harbour
-from undo_model import ids_of, ledger, parents, state
 
 from actors.engine.launching import launch
 from extensions import db
 from models import ArchivalDescription as D
 from models import ChangeKind, Job, JobStatus, User
+from tests.import_export_support import FIXTURES
+from tests.tree_jobs_support import assert_consistent
+from tests.undo_machine import fresh_tree, revised_harbour
+from tests.undo_model import ids_of, ledger, parents, state
 
 
 @pytest.fixture

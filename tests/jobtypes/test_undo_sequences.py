@@ -7,7 +7,8 @@ UNDO_SEQUENCES_EXAMPLES=500 runs a long random search; the suite runs a short de
 from __future__ import annotations
 
 from hypothesis.stateful import run_state_machine_as_test
-from undo_machine import machine_for, sequence_settings
+
+from tests.undo_machine import machine_for, sequence_settings
 
 
 def test_any_sequence_of_jobs_undos_and_clears_keeps_the_tree_and_undoes_back_to_the_start(users, run_jobs, tmp_path):

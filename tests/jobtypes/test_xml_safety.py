@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from import_export_support import FIXTURES, last_job, run_form, submit
 from sqlalchemy import select
 
 from actors.engine.launching import launch
-from actors.importing.ead_reader import EadReader
-from actors.importing.xml_safety import CHUNK, MAX_RUN, UnsafeXML, check_prolog, safe_iterparse
+from actors.formats.ead.reader import EadReader
+from actors.formats.xml_safety import CHUNK, MAX_RUN, UnsafeXML, check_prolog, safe_iterparse
 from extensions import db
 from models import ArchivalDescription, JobStatus
+from tests.import_export_support import FIXTURES, last_job, run_form, submit
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -203,9 +203,9 @@ import resource, sys
 from pathlib import Path
 
 resource.setrlimit(resource.RLIMIT_AS, (2**31, 2**31))  # (a bomb fails fast instead of swapping)
-from actors.importing.ead_reader import EadReader
-from actors.importing.rows import ImportFailed
-from actors.importing.uploads import UploadError, check_upload
+from actors.formats.ead.reader import EadReader
+from actors.formats.rows import ImportFailed
+from actors.formats.uploads import UploadError, check_upload
 
 path = Path(sys.argv[1])
 if "upload" in sys.argv[2]:

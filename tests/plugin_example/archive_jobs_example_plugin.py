@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from wtforms import BooleanField
 
 from actors.engine.context import set_info
-from actors.forms import RecordJobForm
+from actors.jobs.forms import RecordJobForm
 from actors.registry import JobType
 from extensions import db
 from models import ArchivalDescription, Job, PublicationStatus

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from helpers import assert_readable_error, parse_csv
+
+from tests.helpers import assert_readable_error, parse_csv
 
 
 @pytest.fixture

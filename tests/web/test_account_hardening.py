@@ -5,7 +5,6 @@ like another account's, and the temporary password is not cached (L7)."""
 from __future__ import annotations
 
 import pytest
-from helpers import PASSWORD, FreshContext, login
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from webtest import TestApp
@@ -14,6 +13,7 @@ from extensions import db
 from models import User, login_failure
 from models.base import utcnow
 from models.user import create_user
+from tests.helpers import PASSWORD, FreshContext, login
 
 HOME = {"REMOTE_ADDR": "198.51.100.7"}
 ELSEWHERE = {"REMOTE_ADDR": "203.0.113.66"}

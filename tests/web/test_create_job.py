@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from helpers import PASSWORD
 
 from actors.registry import JobType
 from models import Job, JobStatus, Role
 from models.user import create_user
+from tests.helpers import PASSWORD
 
 
 def noop(job_id: int) -> None:

@@ -5,12 +5,12 @@ URI a link only when it is a web address."""
 from __future__ import annotations
 
 import pytest
-from import_export_support import ISAD, fixture_bytes, run_form
 from sqlalchemy import select, update
 
 from extensions import db
 from models import ArchivalDescription as D
 from models import JobStatus, Repository
+from tests.import_export_support import ISAD, fixture_bytes, run_form
 
 
 def imported(client, run_jobs) -> None:

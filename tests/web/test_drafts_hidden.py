@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from import_export_support import roles
 from sqlalchemy import select, update
 
 from commands.demo_data import insert_demo_fonds
@@ -20,6 +19,7 @@ from models import (
     PublicationStatus,
     Repository,
 )
+from tests.import_export_support import roles
 
 __all__ = ["roles"]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import PASSWORD
 from webtest import Upload
 
 from models import ArchivalDescription, FindingAid, Role
 from models.user import create_user
+from tests.helpers import PASSWORD
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import table_rows
 
 from models import ArchivalDescription, JobStatus
 from models.base import utcnow
+from tests.helpers import table_rows
 
 
 def _args(href: str) -> dict[str, str]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from helpers import login, table_rows
 
 from models import JobStatus, User
+from tests.helpers import login, table_rows
 
 FRENCH_HEADINGS = ["Tâche", "Date de début", "Date de fin", "Durée", "Nom de la tâche", "Statut de la tâche", "Info",
                    "Utilisateur"]  # fmt: skip

@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from helpers import PASSWORD, login
 from sqlalchemy import func, select
 
 from extensions import db
 from models import LoginFailure
+from tests.helpers import PASSWORD, login
 
 ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
 OWNER = {"REMOTE_ADDR": "198.51.100.7"}

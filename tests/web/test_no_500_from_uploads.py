@@ -9,12 +9,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from import_export_support import roles
 from sqlalchemy import func, select
 from webtest import Upload
 
 from extensions import db
 from models import Job, JobStatus
+from tests.import_export_support import roles
 
 __all__ = ["roles"]
 

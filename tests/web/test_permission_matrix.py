@@ -12,12 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import FreshContext, login
-from import_export_support import roles
 from sqlalchemy import select
 from webtest import TestApp
 
-from actors.finding_aid import finding_aid_dir
 from actors.registry import JOB_TYPES
 from commands.demo_data import insert_demo_fonds
 from extensions import db
@@ -31,7 +28,10 @@ from models import (
     RecordChange,
     User,
 )
+from models.finding_aid import finding_aid_dir
 from models.user import SEE_DRAFTS
+from tests.helpers import FreshContext, login
+from tests.import_export_support import roles
 
 __all__ = ["roles"]
 

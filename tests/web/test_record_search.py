@@ -4,13 +4,13 @@ a move's own sub-tree left out."""
 from __future__ import annotations
 
 import pytest
-from helpers import PASSWORD
 from sqlalchemy import select
 
 from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models import ArchivalDescription, PublicationStatus, Role
 from models.user import create_user
+from tests.helpers import PASSWORD
 
 
 def found(client, **params) -> list[dict]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from helpers import PASSWORD, login
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -16,6 +15,7 @@ from commands.demo_data import insert_demo_fonds
 from extensions import db as _db
 from models import ArchivalDescription, FindingAid, Job, JobStatus, PublicationStatus, Role, User
 from models.user import create_user
+from tests.helpers import PASSWORD, login
 
 SCRIPT = "<script>alert('x')</script>"
 

@@ -4,11 +4,11 @@ every session of that user, on every device; a copied cookie is worth nothing af
 from __future__ import annotations
 
 import pytest
-from helpers import FreshContext, login
 from webtest import TestApp
 
 from extensions import db
 from models import User
+from tests.helpers import FreshContext, login
 
 
 def signed_in(app, username: str) -> TestApp:

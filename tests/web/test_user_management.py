@@ -4,11 +4,11 @@ passwords to temporary ones; everyone changes their own password."""
 from __future__ import annotations
 
 import pytest
-from helpers import PASSWORD, FreshContext, login
 from webtest import TestApp
 
 from extensions import db
 from models import Role, User
+from tests.helpers import PASSWORD, FreshContext, login
 
 
 def signed_in(app, username: str, password: str = PASSWORD) -> TestApp:

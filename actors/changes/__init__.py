@@ -1,1 +1,0 @@
-"""What jobs change in the descriptions: the ledger they write (ledger), what people read of it (reading)."""

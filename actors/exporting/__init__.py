@@ -1,1 +1,0 @@
-"""Export jobs: AtoM CSV and EAD 2002 writers of a sub-tree, zipped."""

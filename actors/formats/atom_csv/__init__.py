@@ -1,0 +1,1 @@
+"""AtoM's archival-description CSV: its columns, the reader and the writer."""

@@ -1,0 +1,211 @@
+"""Read AtoM archival-description CSV as a stream of rows (never the whole file at once)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterator
+from itertools import zip_longest
+from pathlib import Path
+
+from actors.formats.atom_csv import columns as atom
+from actors.formats.limits import unstorable
+from actors.formats.rows import ImportFailed, Row
+from actors.formats.spreadsheet import unguard
+from models.description_parts import Related
+
+csv.field_size_limit(16 * 1024 * 1024)  # long scope notes are normal; 16 MB per cell is still bounded
+
+
+class CsvReader:
+    """Rows of an AtoM CSV file, each with its line number; also what the header says."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.size = self.path.stat().st_size
+        self._binary: io.BufferedReader | None = None
+        with self.path.open(encoding="utf-8-sig", newline="") as text:
+            try:
+                self.header = [name.strip() for name in next(csv.reader(text), [])]
+            except (csv.Error, UnicodeDecodeError) as error:
+                raise ImportFailed(f"line 1: the header is not readable: {error}") from None
+        if "title" not in self.header:
+            raise ImportFailed("line 1: the header has no “title” column: this is not an AtoM CSV file")
+        # Columns with no field of their own here: kept as they are (other_fields) and exported back.
+        self.kept_as_is = [name for name in self.header if name and name not in atom.KNOWN]
+        duplicates = sorted(name for name, count in Counter(self.header).items() if name and count > 1)
+        if duplicates:
+            raise ImportFailed(f"line 1: the header repeats the column(s) {', '.join(duplicates)}")
+        # Cells models.text refuses (NUL, a lone surrogate: it fails the statement that writes it) are
+        # problems, said in the planning pass. Strict UTF-8 decoding refuses surrogates, so only a
+        # NUL byte (which the upload checks refuse, and a file given to the job directly may hold)
+        # makes one: the rows are screened only when the file holds one.
+        screen = _holds_nul(self.path)
+        if screen and (refused_names := unstorable("line 1", [""] * len(self.header), self.header)):
+            raise ImportFailed(refused_names[0])
+        self.full_plan = ColumnPlan(self.header, full=True)
+        self.structure_plan = ColumnPlan(self.header, full=False, screen=screen)
+
+    def bytes_read(self) -> int:
+        return self._binary.tell() if self._binary else 0
+
+    def rows(self, *, full: bool = True) -> Iterator[Row]:
+        """Every data row in file order. A file that stops being readable ends the import.
+
+        full=False (the planning pass) reads only the structure: legacyId, parentId,
+        qubitParentSlug and identifier, and says when a row has more values than the header."""
+        plan = self.full_plan if full else self.structure_plan
+        with self.path.open("rb") as binary:
+            self._binary = binary
+            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+            reader = csv.reader(text, strict=True)  # (not strict: an unclosed quote swallows the rest of the file)
+            line = 1
+            try:
+                next(reader)
+                line = reader.line_num + 1
+                for cells in reader:
+                    if any(map(str.strip, cells)):
+                        yield plan.row(f"line {line}", cells)
+                    line = reader.line_num + 1
+            except csv.Error as error:
+                raise ImportFailed(_not_csv(line, error)) from None
+            except UnicodeDecodeError:
+                raise ImportFailed(f"near line {line}: the file is not UTF-8 text") from None
+            finally:
+                self._binary = None
+
+
+def _holds_nul(path: Path) -> bool:
+    with path.open("rb") as binary:
+        return any(b"\x00" in chunk for chunk in iter(lambda: binary.read(1 << 20), b""))
+
+
+def _not_csv(line: int, error: csv.Error) -> str:
+    if "unexpected end of data" in str(error):
+        return (
+            f'line {line}: a quoted value opened on this line is never closed (a " is missing): '
+            "the rest of the file would be read into that one cell"
+        )
+    return f"line {line}: not valid CSV: {error}"
+
+
+_FIELDS = {**atom.TEXT, "levelOfDescription": "level_of_description", "publicationStatus": "publication_status"}
+Pairs = list[tuple[str, str]]  # (AtoM column, what its value is) for the columns a file has
+
+
+class ColumnPlan:
+    """What to do with each column of a file, worked out once: the cells of a row are then
+    read by position, kind by kind (AtoM's 56 columns are read tens of thousands of times a
+    second), and only the "|" columns the file has are looked at."""
+
+    def __init__(self, header: list[str], *, full: bool, screen: bool = False) -> None:
+        self.header, self.width = header, len(header)
+        self.full, self.screen = full, screen  # screen: check every cell against models.text
+        self.fields: list[tuple[int, str]] = []  # (position, model field)
+        self.lists: list[tuple[int, str]] = []  # (position, AtoM column): "|" lists
+        self.other: list[tuple[int, str]] = []  # columns kept as they are
+        self.columns: dict[str, str] = {}  # model field (or "event.actor" ...: limits) -> its column, for problems
+        position = {atom.ALIASES.get(column, column): index for index, column in reversed(list(enumerate(header)))}
+        self.structure = [position.get(name) for name in (*atom.STRUCTURE, "repository")]
+        for index, column in enumerate(header):
+            name = atom.ALIASES.get(column, column)
+            if name in _FIELDS and (full or _FIELDS[name] == "identifier"):
+                self.fields.append((index, _FIELDS[name]))
+                self.columns.setdefault(_FIELDS[name], column)
+            elif name in atom.LIST_COLUMNS and full:
+                self.lists.append((index, name))
+            elif full and column and name not in atom.KNOWN:
+                self.other.append((index, column))
+
+        def present(columns: dict[str, str]) -> Pairs:
+            return [(column, value) for column, value in columns.items() if column in position]
+
+        self.event_groups = [pairs for pairs in map(present, (atom.EVENT_COLUMNS, atom.LEGACY_EVENT_COLUMNS)) if pairs]
+        self.codes, self.notes, self.terms = present(atom.CODES), present(atom.NOTES), present(atom.TERMS)
+        self.containers, self.alternative_ids = present(atom.CONTAINER_COLUMNS), present(atom.ALTERNATIVE_ID_COLUMNS)
+        for prefix, pairs in [*(("event.", group) for group in self.event_groups), ("container.", self.containers)]:
+            for column, key in pairs:
+                self.columns.setdefault(prefix + key, column)
+        self.columns.update((f"term.{taxonomy}", column) for column, taxonomy in self.terms)
+        self.columns["names"] = atom.NAMES
+
+    def row(self, where: str, cells: list[str]) -> Row:
+        row = Row(where=where, columns=self.columns)
+        if self.screen:
+            row.problems.extend(unstorable(where, self.header, cells))
+        if len(cells) != self.width:
+            if len(cells) > self.width and not self.full:  # (a problem of the file: said once)
+                row.problems.append(f"{where}: {len(cells)} values but the header has only {self.width} columns")
+            else:
+                cells += [""] * (self.width - len(cells))
+        raw = row.raw
+        for index, target in self.fields:
+            value = cells[index].strip()
+            if value and target not in raw:  # (an alias and its column: the first filled one)
+                raw[target] = unguard(value) if value[0] == "'" else value
+        key, parent_key, parent_slug, repository = (_cell(cells, index) for index in self.structure)
+        row.key, row.parent_key, row.parent_slug = key, parent_key, parent_slug
+        lists: dict[str, list[str]] = {}
+        for index, name in self.lists:
+            value = cells[index].strip()
+            if value:
+                lists[name] = atom.split_list(unguard(value) if value[0] == "'" else value)
+        if lists:
+            self._related_lists(row.related, lists)
+        if self.full:
+            row.related.repository = repository
+            other = row.related.other
+            for index, column in self.other:
+                value = cells[index].strip()
+                if value:
+                    other[column] = unguard(value) if value[0] == "'" else value
+        return row
+
+    def _related_lists(self, related: Related, lists: dict[str, list[str]]) -> None:
+        """The "|" columns: events, codes, notes, access points, containers and alternative
+        identifiers (parallel lists: entry n of each column belongs to the n-th one)."""
+        for pairs in self.event_groups:
+            for event in _parallel(lists, pairs):
+                event.setdefault("event_type", "Creation")
+                related.events.append(event)
+        for column, name in self.codes:
+            if column in lists:
+                related.codes[name] = [code for code in lists[column] if code]
+        for column, note_type in self.notes:
+            related.notes.extend((note_type, text) for text in lists.get(column, ()) if text)
+        for column, taxonomy in self.terms:
+            related.terms.extend((taxonomy, name) for name in lists.get(column, ()) if name)
+        related.names.extend(name for name in lists.get(atom.NAMES, ()) if name)
+        related.containers = _parallel(lists, self.containers)
+        related.alternative_ids = [
+            (entry.get("label", ""), entry["value"])
+            for entry in _parallel(lists, self.alternative_ids)
+            if "value" in entry
+        ]
+
+
+def _cell(cells: list[str], index: int | None) -> str | None:
+    if index is None:
+        return None
+    value = cells[index].strip()
+    return (unguard(value) if value[0] == "'" else value) if value else None
+
+
+def _parallel(lists: dict[str, list[str]], pairs: Pairs) -> list[dict[str, str]]:
+    """Zip parallel "|" columns into one dict per entry, leaving out entries with no value at all."""
+    present = [(key, lists[column]) for column, key in pairs if column in lists]
+    if not present:
+        return []
+    if len(present) == 1:
+        key, values = present[0]
+        return [{key: value} for value in values if value]
+    if all(len(values) == 1 for _, values in present):  # the common case: one entry
+        entry = {key: values[0] for key, values in present if values[0]}
+        return [entry] if entry else []
+    keys = [key for key, _ in present]
+    return [
+        entry
+        for cells in zip_longest(*(values for _, values in present), fillvalue="")
+        if (entry := {key: cell for key, cell in zip(keys, cells, strict=True) if cell})
+    ]

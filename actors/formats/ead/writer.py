@@ -1,0 +1,166 @@
+"""EAD 2002 export (the schema's namespaced form): one finding aid per exported tree, its
+<archdesc> with nested <c>, every field of the model in its EAD place.
+
+Rows come in tree order and only the chain of open ancestors is kept, so an export of any
+size streams; what each record holds several of is read per batch (``related_of``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+from more_itertools import chunked
+from sqlalchemy import Row as SqlRow
+
+from actors.formats.ead.fields import EAD_LEVELS, NOTE_ELEMENTS, NOTE_TYPES, TERM_ELEMENTS, otherlevel_token
+from actors.formats.writing import iso_date, paragraphs, xml_attr, xml_text
+from models import PublicationStatus
+from models.description_parts import Related
+from models.description_related import related_of
+from models.vocabulary import LevelOfDescription, level_key
+
+EAD_NAMESPACE = "urn:isbn:1-931666-22-9"
+XLINK = "http://www.w3.org/1999/xlink"
+BATCH = 500
+
+
+class EadExport:
+    def __init__(self, stream: IO[str]) -> None:
+        self.out = stream
+        self._dsc_open = False
+        self.repositories: dict[int, str] = {}
+        self.level_names = LevelOfDescription.names()
+
+    def write_tree(self, rows: Iterable[SqlRow], root_id: int) -> Iterator[None]:
+        open_rgts: list[int] = []  # rgt of each open element, root first
+        self._dsc_open = False
+        for batch in chunked(rows, BATCH):
+            yield from self._write(batch, open_rgts)
+        while open_rgts:
+            open_rgts.pop()
+            if open_rgts:
+                self.out.write("</c>\n")
+            else:
+                self.out.write("</dsc>\n" if self._dsc_open else "")
+                self.out.write("</archdesc>\n</ead>\n")
+
+    def _write(self, batch: list[SqlRow], open_rgts: list[int]) -> Iterator[None]:
+        related = related_of(batch, self.repositories)
+        out = self.out
+        for row in batch:
+            while len(open_rgts) > 1 and open_rgts[-1] < row.lft:  # the root stays open: all rows are in it
+                open_rgts.pop()
+                out.write("</c>\n")
+            if not open_rgts:
+                self._header(row)
+            else:
+                if len(open_rgts) == 1 and not self._dsc_open:
+                    out.write("<dsc>\n")
+                    self._dsc_open = True
+                out.write(f"<c{self._attributes(row)}>")
+            out.write(self._description(row, related.get(row.id) or Related()))
+            open_rgts.append(row.rgt)
+            yield
+
+    def _header(self, row: SqlRow) -> None:
+        self.out.write(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<ead xmlns="{EAD_NAMESPACE}" xmlns:xlink="{XLINK}">\n'
+            f"<eadheader><eadid>{xml_text(row.slug)}</eadid><filedesc><titlestmt>"
+            f"<titleproper>{xml_text(row.title)}</titleproper></titlestmt></filedesc></eadheader>\n"
+            f"<archdesc{self._attributes(row)}>"
+        )
+
+    def _attributes(self, row: SqlRow) -> str:
+        published = PublicationStatus(row.publication_status) == PublicationStatus.PUBLISHED
+        audience = ' audience="external"' if published else ""  # (none: a draft, as it imports back)
+        key = level_key(row.level_of_description)
+        if key in EAD_LEVELS:
+            level = f" level={xml_attr(EAD_LEVELS[key])}"
+        else:
+            name = self.level_names.get(key) or row.level_of_description
+            token = otherlevel_token(name)  # (an NMTOKEN: no spaces)
+            level = ' level="otherlevel"' + (f" otherlevel={xml_attr(token)}" if token else "")
+        return level + audience
+
+    def _description(self, row: SqlRow, related: Related) -> str:
+        parts = [self._did(row, related)]
+        histories = [event["actor_history"] for event in related.events if event.get("actor_history")]
+        parts.extend(paragraphs("bioghist", history) for history in dict.fromkeys(histories))
+        for attribute, element in NOTE_ELEMENTS:
+            parts.append(paragraphs(element, getattr(row, attribute)))
+        for note_type, text in related.notes:
+            parts.append(paragraphs(NOTE_TYPES.get(note_type, "odd"), text))
+        parts.append(_controlaccess(related))
+        return "".join(parts) + "\n"
+
+    @staticmethod
+    def _did(row: SqlRow, related: Related) -> str:
+        parts = ["<did>"]
+        if related.repository:
+            parts.append(f"<repository><corpname>{xml_text(related.repository)}</corpname></repository>")
+        if row.identifier:
+            parts.append(f"<unitid>{xml_text(row.identifier)}</unitid>")
+        for label, value in related.alternative_ids:
+            label_attr = f" label={xml_attr(label)}" if label else ""
+            parts.append(f'<unitid type="alternative"{label_attr}>{xml_text(value)}</unitid>')
+        parts.append(f"<unittitle>{xml_text(row.title)}</unittitle>")
+        parts.extend(_dates(row, related))
+        for event in related.events:
+            if event.get("actor"):
+                label = xml_attr(event.get("event_type") or "Creation")
+                parts.append(f"<origination label={label}><name>{xml_text(event['actor'])}</name></origination>")
+        if row.extent_and_medium:
+            parts.append(f"<physdesc><extent>{xml_text(row.extent_and_medium)}</extent></physdesc>")
+        if row.languages or row.language_note:
+            languages = "".join(f"<language langcode={xml_attr(code)}/>" for code in row.languages or [])
+            parts.append(f"<langmaterial>{xml_text(row.language_note)}{languages}</langmaterial>")
+        for container in related.containers:
+            kind = f" type={xml_attr(container['type'])}" if container.get("type") else ""
+            parts.append(f"<container{kind}>{xml_text(container['name'])}</container>")
+        for location in dict.fromkeys(c["location"] for c in related.containers if c.get("location")):
+            parts.append(f"<physloc>{xml_text(location)}</physloc>")
+        for uri in filter(None, (row.digital_object_uri, row.digital_object_path)):
+            parts.append(f'<dao xlink:type="simple" xlink:href={xml_attr(uri)}/>')
+        parts.append("</did>")
+        return "".join(parts)
+
+
+def _dates(row: SqlRow, related: Related) -> list[str]:
+    """One <unitdate> per event with dates (datechar says which event); a record with dates
+    but no event, its own dates."""
+    events = [e for e in related.events if e.get("date_text") or e.get("start_text") or e.get("end_text")]
+    if not events and (row.dates or row.start_date or row.end_date):
+        events = [
+            {
+                "date_text": row.dates or "",
+                "start_text": iso_date(row.start_date),
+                "end_text": iso_date(row.end_date),
+                "event_type": "Creation",
+            }
+        ]
+    found = []
+    for event in events:
+        start, end = _iso_normal(event.get("start_text")), _iso_normal(event.get("end_text"))
+        # "start/end"; "start/" when there is no end date, so it re-imports without one.
+        normal = start if end == start else f"{start}/{end}"
+        normal_attr = f" normal={xml_attr(normal)}" if normal.strip("/") else ""
+        kind = (event.get("event_type") or "creation").lower()
+        date_type = f" type={xml_attr(event['date_type'])}" if event.get("date_type") else ""
+        found.append(
+            f"<unitdate datechar={xml_attr(kind)}{date_type}{normal_attr}>{xml_text(event.get('date_text'))}</unitdate>"
+        )
+    return found
+
+
+def _iso_normal(text: str | None) -> str:
+    """AtoM's "1890-00-00" (a year alone) as ISO 8601's "1890"; other values as written."""
+    text = (text or "").strip()
+    while text.endswith("-00"):
+        text = text[:-3]
+    return text
+
+
+def _controlaccess(related: Related) -> str:
+    points = [f"<{TERM_ELEMENTS[kind]}>{xml_text(name)}</{TERM_ELEMENTS[kind]}>" for kind, name in related.terms]
+    points.extend(f"<name>{xml_text(name)}</name>" for name in related.names)
+    return f"<controlaccess>{''.join(points)}</controlaccess>" if points else ""

@@ -1,0 +1,1 @@
+"""What an import does with the rows a reader gave: the plan (match, parents), then the writes."""

@@ -1,0 +1,244 @@
+"""Pass 2, second half: what the imported records hold several of or point to.
+
+Events, notes, alternative identifiers, access points and containers are inserted in
+batches after their descriptions. Authority records, terms, containers and repositories
+are found by name before any is created (AtoM's "match existing" rule), with one query
+per batch for the names it has not seen yet in this import, never one per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+
+from actors.formats.load.bulk import column_converter, insert_rows
+from actors.formats.load.slugs import SlugAllocator
+from extensions import db
+from models import (
+    AlternativeIdentifier,
+    AuthorityRecord,
+    Container,
+    DescriptionContainer,
+    DescriptionName,
+    DescriptionTerm,
+    Event,
+    Note,
+    Repository,
+    Term,
+)
+from models.description_parts import Related
+from models.vocabulary import Taxonomy
+
+CHUNK = 500  # names per lookup query
+LINK_TABLES = (Event, Note, AlternativeIdentifier, DescriptionTerm, DescriptionName, DescriptionContainer)
+LINK_COLUMNS = {
+    Event: (
+        "description_id",
+        "position",
+        "event_type",
+        "authority_id",
+        "date_text",
+        "start_text",
+        "end_text",
+        "start_date",
+        "end_date",
+        "date_type",
+        "description",
+        "place",
+    ),
+    Note: ("description_id", "note_type", "content", "position"),
+    AlternativeIdentifier: ("description_id", "label", "value", "position"),
+    DescriptionTerm: ("description_id", "term_id", "position"),
+    DescriptionName: ("description_id", "authority_id", "position"),
+    DescriptionContainer: ("description_id", "container_id", "position"),
+}
+
+
+class RelatedWriter:
+    def __init__(self) -> None:
+        self.pending: list[tuple[int, Related, list[dict[str, Any]]]] = []
+        self.replaced: list[int] = []  # matched records whose related rows an update replaces
+        self.authorities: dict[str, int] = {}  # authorized name -> id (exact, as AtoM matches actors)
+        self.histories: dict[str, str] = {}  # authorized name -> history given in the file
+        self.terms: dict[tuple[str, str], int] = {}
+        self.containers: dict[tuple[str, str, str], int] = {}
+        self.repositories: dict[str, int] = {}
+        self.slugs = SlugAllocator(AuthorityRecord.slug)
+
+    def repository_id(self, name: str | None) -> int | None:
+        """The repository of that name, created if there is none (few per import: looked up at once)."""
+        if not name:
+            return None
+        if name not in self.repositories:
+            found = db.session.scalar(select(Repository.id).where(Repository.name == name).limit(1))
+            if found is None:
+                found = db.session.execute(insert(Repository).values(name=name).returning(Repository.id)).scalar_one()
+            self.repositories[name] = found
+        return self.repositories[name]
+
+    def add(self, description_id: int, related: Related, events: list[dict[str, Any]], *, replace: bool) -> None:
+        if replace:
+            self.replaced.append(description_id)
+        self.pending.append((description_id, related, events))
+
+    def flush(self) -> None:
+        """Write what was added (its descriptions are already inserted)."""
+        if self.replaced:
+            for table in LINK_TABLES:
+                db.session.execute(delete(table).where(table.description_id.in_(self.replaced)))
+            self.replaced = []
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        self._resolve_authorities(pending)
+        self._resolve(self.terms, [(t, n) for _, r, _ in pending for t, n in r.terms], self._terms)
+        self._resolve(
+            self.containers, [_container_key(c) for _, r, _ in pending for c in r.containers], self._containers
+        )
+        rows: dict[type, list[tuple]] = {table: [] for table in LINK_TABLES}
+        day = column_converter(Event.__table__.c.start_date)
+        for description_id, related, events in pending:
+            self._rows(rows, description_id, related, events, day)
+        for table, values in rows.items():
+            if values:
+                insert_rows(table.__tablename__, LINK_COLUMNS[table], values)
+
+    def _rows(
+        self,
+        rows: dict[type, list[tuple]],
+        description_id: int,
+        related: Related,
+        events: list[dict[str, Any]],
+        day: Callable[[Any], Any],
+    ) -> None:
+        """One tuple per row to insert, in the order of LINK_COLUMNS."""
+        get = dict.get
+        rows[Event].extend(
+            (
+                description_id,
+                n,
+                get(event, "event_type") or "Creation",
+                self.authorities.get(get(event, "actor") or ""),
+                get(event, "date_text"),
+                get(event, "start_text"),
+                get(event, "end_text"),
+                day(event["start_date"]),
+                day(event["end_date"]),
+                get(event, "date_type"),
+                get(event, "description"),
+                get(event, "place"),
+            )
+            for n, event in enumerate(events)
+        )
+        rows[Note].extend((description_id, note_type, text, n) for n, (note_type, text) in enumerate(related.notes))
+        rows[AlternativeIdentifier].extend(
+            (description_id, label or None, value, n) for n, (label, value) in enumerate(related.alternative_ids)
+        )
+        if related.terms:
+            rows[DescriptionTerm].extend(
+                (description_id, term_id, n)
+                for n, term_id in enumerate(_unique(self.terms[key] for key in related.terms))
+            )
+        if related.names:
+            rows[DescriptionName].extend(
+                (description_id, authority_id, n)
+                for n, authority_id in enumerate(_unique(self.authorities[name] for name in related.names))
+            )
+        if related.containers:
+            rows[DescriptionContainer].extend(
+                (description_id, container_id, n)
+                for n, container_id in enumerate(
+                    _unique(self.containers[_container_key(c)] for c in related.containers)
+                )
+            )
+
+    # -- find or create ----------------------------------------------------------------
+    def _resolve_authorities(self, pending: list[tuple[int, Related, list[dict[str, Any]]]]) -> None:
+        names: dict[str, None] = {}
+        for _, related, events in pending:
+            for event in events:
+                if event.get("actor"):
+                    names[event["actor"]] = None
+                    if event.get("actor_history"):
+                        self.histories.setdefault(event["actor"], event["actor_history"])
+            names.update(dict.fromkeys(related.names))
+        wanted = [name for name in names if name not in self.authorities]
+        for start in range(0, len(wanted), CHUNK):
+            found = db.session.execute(
+                select(AuthorityRecord.authorized_name, func.min(AuthorityRecord.id))
+                .where(AuthorityRecord.authorized_name.in_(wanted[start : start + CHUNK]))
+                .group_by(AuthorityRecord.authorized_name)
+            ).all()
+            self.authorities.update(found)
+        missing = [name for name in wanted if name not in self.authorities]
+        if missing:
+            values = [
+                {"authorized_name": name, "slug": slug, "history": self.histories.get(name)}
+                for name, slug in zip(missing, self.slugs.assign(missing), strict=True)
+            ]
+            ids = db.session.scalars(
+                insert(AuthorityRecord).returning(AuthorityRecord.id, sort_by_parameter_order=True), values
+            ).all()
+            self.authorities.update(zip(missing, ids, strict=True))
+
+    def _resolve(self, cache: dict, keys: list, create: Callable[[list], dict]) -> None:
+        wanted = list(dict.fromkeys(key for key in keys if key not in cache))
+        if wanted:
+            cache.update(create(wanted))
+
+    @staticmethod
+    def _terms(keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        found: dict[tuple[str, str], int] = {}
+        names = sorted({name for _, name in keys})
+        for start in range(0, len(names), CHUNK):
+            for taxonomy, name, term_id in db.session.execute(
+                select(Term.taxonomy, Term.name, Term.id).where(Term.name.in_(names[start : start + CHUNK]))
+            ):
+                found[(taxonomy.value, name)] = term_id
+        missing = [key for key in keys if key not in found]
+        if missing:
+            ids = db.session.scalars(
+                insert(Term).returning(Term.id, sort_by_parameter_order=True),
+                [{"taxonomy": Taxonomy(t), "name": n} for t, n in missing],
+            ).all()
+            found.update(zip(missing, ids, strict=True))
+        return {key: found[key] for key in keys}
+
+    @staticmethod
+    def _containers(keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
+        """Containers match on type, name and location together (box 3 of two shelves are two boxes)."""
+        found: dict[tuple[str, str, str], int] = {}
+        names = sorted({name for _, name, _ in keys})
+        for start in range(0, len(names), CHUNK):
+            for kind, name, location, container_id in db.session.execute(
+                select(Container.container_type, Container.name, Container.location, Container.id)
+                .where(Container.name.in_(names[start : start + CHUNK]))
+                .order_by(Container.id)
+            ):
+                found.setdefault((kind or "", name, location or ""), container_id)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            ids = db.session.scalars(
+                insert(Container).returning(Container.id, sort_by_parameter_order=True),
+                [
+                    {"container_type": kind or None, "name": name, "location": location or None}
+                    for kind, name, location in missing
+                ],
+            ).all()
+            found.update(zip(missing, ids, strict=True))
+        return {key: found[key] for key in keys}
+
+
+def _container_key(container: dict[str, str]) -> tuple[str, str, str]:
+    return (
+        container.get("type", ""),
+        container.get("name") or container.get("type", "") or "?",
+        container.get("location", ""),
+    )
+
+
+def _unique(ids: Iterable[Hashable]) -> list:
+    """Each id once, in first-seen order (a link table has one row per pair)."""
+    return list(dict.fromkeys(ids))

@@ -1,1 +1,0 @@
-"""Import jobs: AtoM CSV and EAD 2002 readers, the plan (match, parents), the writer, uploads."""

@@ -1,0 +1,223 @@
+"""Import descriptions (AtoM CSV or EAD 2002) and Validate CSV: forms and actors.
+
+An import reads its file twice: pass 1 reads only the structure columns and plans the tree
+(so that pass 2 can insert every record with its final tree numbers), pass 2 checks every
+field and inserts. Both run in the job's one transaction, committed at the very end: any
+problem, a cancel or a crash leaves the database as it was. (Checking in pass 1 instead
+read every row whole twice: about a sixth of an import, scripts/bench import.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import SelectField, StringField
+from wtforms.fields import SelectChoice
+from wtforms.validators import Optional, ValidationError
+
+from actors.engine.context import report_progress, set_info, set_record
+from actors.formats import FORMAT_NAMES
+from actors.formats.atom_csv.reader import CsvReader
+from actors.formats.ead.reader import EadReader
+from actors.formats.load.bulk import fewer_collections
+from actors.formats.load.plan import KEPT_PROBLEMS, MATCH_MODES, Plan
+from actors.formats.load.write import Writer
+from actors.formats.rows import ImportFailed, clean
+from actors.formats.uploads import UploadError, check_upload, format_for
+from actors.jobs.forms import PICK_ONE, JobForm, _resolve_record
+from extensions import db
+from models import ArchivalDescription, Job
+
+MATCH_LABELS = {
+    "skip": _l("Skip it (and report it)"),
+    "update": _l("Update it with the file's values"),
+    "new": _l("Import it as a new record anyway"),
+}
+
+
+def validate_upload(form: JobForm, field: FileField, requested: str | None) -> str:
+    """The web form's file checks (see actors.formats.uploads); returns the file's format."""
+    upload = field.data
+    if not upload or not getattr(upload, "filename", None):
+        raise ValidationError(_("Choose a file to upload."))
+    limit = current_app.config["IMPORT_MAX_FILE_BYTES"]
+    try:
+        return check_upload(upload.stream, upload.filename, requested, limit)
+    except UploadError as error:
+        raise ValidationError(str(error)) from None
+
+
+class ImportForm(JobForm):
+    file = FileField(
+        _l("File"), description=_l("An AtoM archival-description CSV (.csv) or an EAD 2002 finding aid (.xml).")
+    )
+    format = SelectField(
+        _l("Format"),
+        choices=[SelectChoice("auto", _l("From the file name"))]
+        + [SelectChoice(k, v) for k, v in FORMAT_NAMES.items()],
+        default="auto",
+    )
+    record = StringField(
+        _l("Parent description"),
+        validators=[Optional(), _resolve_record],
+        description=_l(
+            "Optional: the description to import under (type part of its title); empty imports at the top level."
+        ),
+        render_kw=PICK_ONE,
+    )
+    match = SelectField(
+        _l("When a record with the same identifier exists under the same parent"),
+        choices=[SelectChoice(key, label) for key, label in MATCH_LABELS.items()],
+        default="skip",
+    )
+
+    def validate_file(self, field: FileField) -> None:
+        self.format.data = validate_upload(self, field, None if self.format.data == "auto" else self.format.data)
+
+    def job_arguments(self) -> tuple[ArchivalDescription | None, dict[str, Any]]:
+        description, parameters = super().job_arguments()
+        parameters["parent"] = description.slug if description else None
+        return description, parameters
+
+
+def open_reader(path: str, fmt: str) -> CsvReader | EadReader:
+    if not Path(path).is_file():
+        raise ImportFailed("The uploaded file is no longer there; upload it again.")
+    return CsvReader(path) if fmt == "csv" else EadReader(path)
+
+
+def plan_rows(reader: CsvReader | EadReader, plan: Plan) -> None:
+    """Pass 1: the shape of the tree (parents, matches) from the structure columns alone, and
+    its problems (a parent that is not there, a legacyId used twice)."""
+    step = max(1, reader.size // 100)
+    next_report = step
+    for n, row in enumerate(reader.rows(full=False)):
+        shown = plan.problem_count
+        plan.add(row, row.raw.get("identifier"))
+        for problem in plan.problems[shown:]:
+            print(problem)
+        if n % 64 == 0 and (done := reader.bytes_read()) >= next_report:  # (a tell() per row costs)
+            next_report = done + step
+            report_progress(done, reader.size, f"Read {plan.count} rows...", unit="bytes")
+
+
+def check_rows(reader: CsvReader | EadReader, plan: Plan, writer: Writer | None = None) -> None:
+    """Pass 2: every field of every row checked and, with a writer and while no problem is
+    found, written (the caller rolls back when there is one: all rows or none)."""
+    step = max(1, plan.count // 100)
+    verb = "Imported" if writer else "Checked"
+    if plan.problem_count:
+        writer = None
+    for i, row in enumerate(reader.rows()):
+        known = len(row.problems)  # (found while reading: reported by pass 1)
+        values = clean(row)
+        if len(row.problems) > known:
+            writer = None
+            for problem in row.problems[known:]:
+                plan.report(problem)
+                if plan.problem_count <= KEPT_PROBLEMS:
+                    print(problem)
+        elif writer is not None:
+            writer.add(i, row, values)
+        for kind, text in row.warnings:
+            plan.warn(kind, text)
+        if (i + 1) % step == 0:
+            report_progress(i + 1, plan.count, f"{verb} {i + 1} of {plan.count} rows...", unit="rows")
+    if plan.problem_count > KEPT_PROBLEMS:
+        print(f"... {plan.problem_count - KEPT_PROBLEMS} more problems not shown.")
+    plural = "s" if plan.problem_count != 1 else ""
+    print(
+        f"Checked {plan.count} rows: {plan.problem_count or 'no'} problem{plural}, {plan.warnings_summary()}.",
+        flush=True,
+    )
+
+
+def describe_columns(reader: CsvReader | EadReader) -> None:
+    """Say which columns have no field of their own here: none is ignored, they are kept as they are."""
+    if reader.kept_as_is:
+        print(f"Columns kept as they are (no field of their own here; exported back): {', '.join(reader.kept_as_is)}.")
+
+
+def import_descriptions(job_id: int) -> None:
+    """The "Import descriptions" actor: all rows or none."""
+    with fewer_collections():
+        _import_descriptions(job_id)
+
+
+def _opened(job_id: int, verb: str) -> tuple[CsvReader | EadReader, Plan, ArchivalDescription | None]:
+    """The job's file opened and its plan begun (parent, match option), as import and check share them."""
+    params = db.session.get(Job, job_id).parameters
+    upload = params.get("file") or {}
+    fmt = params.get("format") or "auto"
+    fmt = format_for(upload.get("filename", ""), None if fmt == "auto" else fmt)
+    match_mode = params.get("match") or "skip"
+    if match_mode not in MATCH_MODES:
+        raise ImportFailed(f"Unknown match option {match_mode!r}; use skip, update or new.")
+    parent = None
+    if params.get("parent"):
+        parent = ArchivalDescription.by_slug(params["parent"])
+        if parent is None:
+            raise ImportFailed(f"The parent description “{params['parent']}” no longer exists.")
+    reader = open_reader(upload.get("path", ""), fmt)
+    where = f"under “{parent.title}”" if parent else "at the top level"
+    print(f"{verb} {upload.get('filename')} ({fmt.upper()}) {where}; existing matches: {match_mode}.", flush=True)
+    describe_columns(reader)
+    return reader, Plan(parent.id if parent else None, match_mode), parent
+
+
+def _import_descriptions(job_id: int) -> None:
+    reader, plan, parent = _opened(job_id, "Importing")
+    plan_rows(reader, plan)
+    if plan.count == 0:
+        raise ImportFailed("The file holds no records. Nothing was imported.")
+    writer = None if plan.problem_count else Writer(plan, job_id)
+    if writer:
+        writer.begin()
+    check_rows(reader, plan, writer)
+    if plan.problem_count:
+        db.session.rollback()
+        more = plan.problem_count - 1
+        more = f" (and {more} more problem{'s' if more > 1 else ''}: see the output)" if more else ""
+        raise ImportFailed(f"{plan.problems[0]}{more}. Nothing was imported.")
+    assert writer is not None
+    writer.finish()
+    report_progress(plan.count, plan.count, f"Imported {plan.count} of {plan.count} rows.", unit="rows")
+    if parent is None and plan.first_top_level is not None:
+        first = plan.first_top_level
+        record_id = first if first > 0 else writer.record_id(-first - 1)
+        set_record(job_id, record_id)
+    db.session.commit()
+    summary = f"Created {writer.created:,}, updated {writer.updated:,}, skipped {writer.skipped:,} descriptions"
+    print(f"{summary}; {plan.warnings_summary()}.")
+    set_info(f"{summary}{_warnings_note(plan)}.")
+
+
+def _warnings_note(plan: Plan) -> str:
+    count = plan.warning_count
+    return f", {count:,} warning{'s' if count != 1 else ''} (see details)" if count else ""
+
+
+def check_import(job_id: int) -> None:
+    """The "Check import" actor (key validate_csv): an import's checks on a CSV or EAD file, with
+    what it would create, update and skip, every problem and warning reported; nothing written."""
+    reader, plan, _parent = _opened(job_id, "Checking")
+    try:
+        with fewer_collections():
+            plan_rows(reader, plan)
+            check_rows(reader, plan)
+    except ImportFailed as error:  # the file stops being readable: that is one more problem
+        plan.report(str(error))
+        print(error)
+    db.session.rollback()
+    count = plan.problem_count
+    info = f"{count:,} problem{'s' if count != 1 else ''} found" if count else "No problems found"
+    matched = plan.count - plan.new_count
+    updated, skipped = (matched, 0) if plan.match_mode == "update" else (0, matched)
+    would = f"Would create {plan.new_count:,}, update {updated:,}, skip {skipped:,} descriptions"
+    print(f"{would}; nothing was written.", flush=True)
+    set_info(f"{info}{_warnings_note(plan)}. {would}.")

@@ -1,0 +1,117 @@
+"""Move description: a description and its sub-tree under a new parent, or to top level.
+
+The form refuses a move under the record itself or one of its descendants; the job
+checks again (models.tree.move_subtree raises TreeError) because the tree may have
+changed between the request and the run.
+"""
+
+from __future__ import annotations
+
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, StringField
+from wtforms.validators import ValidationError
+
+from actors.engine.context import report_progress, set_info
+from actors.jobs.forms import PICK_ONE, RecordJobForm
+from actors.jobs.records import job_and_record
+from actors.ledger.recording import record_rows
+from actors.wording import plural
+from extensions import db
+from models import ArchivalDescription as D
+from models import ChangeKind
+from models.tree import check_tree, move_subtree, previous_sibling_id
+
+
+class MoveDescriptionForm(RecordJobForm):
+    new_parent = StringField(
+        _l("New parent"),
+        description=_l(
+            "The description to move it under (the moved one becomes its last child): type part of its title."
+        ),
+        render_kw={**PICK_ONE, "data-picker-exclude": "record"},  # never under itself or its own sub-tree
+    )
+    top_level = BooleanField(_l("Move to top level instead"))
+
+    def validate_new_parent(self, field) -> None:
+        slug = (field.data or "").strip()
+        field.data = slug
+        if self.top_level.data:
+            if slug:
+                raise ValidationError(_("Give a new parent or tick “Move to top level”, not both."))
+            return
+        if not slug:
+            raise ValidationError(_("Choose the new parent (its slug), or tick “Move to top level”."))
+        parent = D.by_slug(slug)
+        if parent is None:
+            raise ValidationError(_("There is no description with the slug “%(slug)s”.", slug=slug))
+        record = self.description
+        if record is not None:
+            refusal = move_refusal(record, parent)
+            if refusal:
+                raise ValidationError(refusal)
+
+    def preview(self) -> str | None:
+        record = self.description
+        if record is None:
+            return None
+        parent = None if self.top_level.data else D.by_slug(self.new_parent.data)
+        where = (
+            _("to the top level") if parent is None else _("under “%(title)s”, as its last child", title=parent.title)
+        )
+        return ngettext(
+            "“%(title)s” and its %(count)s descendant will move %(where)s.",
+            "“%(title)s” and its %(count)s descendants will move %(where)s.",
+            record.descendant_count,
+            count=format_decimal(record.descendant_count),
+            title=record.title,
+            where=where,
+        )
+
+    def validate_top_level(self, field) -> None:
+        if field.data and self.description is not None and self.description.parent_id is None:
+            raise ValidationError(_("“%(title)s” is already at top level.", title=self.description.title))
+
+
+def move_refusal(record: D, parent: D) -> str | None:
+    """Why ``record`` cannot go under ``parent``, or None (the same rule as move_subtree).
+
+    In the page's language on the form; the worker has no request, so a job's Info stays English."""
+    if record.id == parent.id:
+        return _("“%(title)s” cannot be moved under itself.", title=record.title)
+    if record.lft < parent.lft < record.rgt:
+        return _(
+            "“%(title)s” cannot be moved under one of its own descendants (“%(parent)s”).",
+            title=record.title,
+            parent=parent.title,
+        )
+    return None
+
+
+def move_description(job_id: int) -> None:
+
+    _, parameters, record = job_and_record(job_id, exclusive=True)
+    slug = (parameters.get("new_parent") or "").strip()
+    top_level = bool(parameters.get("top_level"))
+    if top_level == bool(slug):
+        raise ValueError("Give either a new parent or “top level”, not both and not neither.")
+    parent = None if top_level else D.by_slug(slug)
+    if not top_level and parent is None:
+        raise LookupError(f"The new parent “{slug}” no longer exists.")
+    refusal = move_refusal(record, parent) if parent else None
+    if refusal:
+        raise ValueError(refusal)
+    total = record.descendant_count + 1
+    where = "to top level" if parent is None else f"under “{parent.title}”"
+    report_progress(0, total, f"Moving “{record.title}” ({plural(total, 'description')}) {where}: 0 of {total:,}...")
+    before = {"parent_id": record.parent_id, "previous_sibling_id": previous_sibling_id(record)}
+    move_subtree(record, parent)
+    after = {"parent_id": parent.id if parent else None, "previous_sibling_id": previous_sibling_id(record)}
+    record_rows(job_id, ChangeKind.MOVED, [(record.id, before, after)])
+    report_progress(total, total, f"Moved {total:,} of {total:,} descriptions.")
+    check_tree()  # the nested set and the parent links agree, or nothing is changed
+    message = f"Moved “{record.title}” and {plural(total - 1, 'descendant')} {where}."  # (before the commit)
+    db.session.commit()
+    print(message, flush=True)
+    set_info(message)

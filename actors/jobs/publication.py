@@ -1,0 +1,94 @@
+"""Update publication status: draft or published, for a description and optionally its descendants."""
+
+from __future__ import annotations
+
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from wtforms import BooleanField, SelectField
+from wtforms.fields import SelectChoice
+from wtforms.validators import InputRequired
+
+from actors.engine.context import report_progress, set_info
+from actors.jobs.forms import RecordJobForm
+from actors.jobs.records import job_and_record
+from actors.ledger.recording import record_updates
+from actors.wording import plural
+from extensions import db
+from models import ArchivalDescription as D
+from models import PublicationStatus
+from models.base import utcnow
+from models.tree import within
+
+
+class PublicationStatusForm(RecordJobForm):
+    status = SelectField(
+        _l("Publication status"),
+        choices=[SelectChoice(s.value, s.lazy_label) for s in PublicationStatus],
+        default=PublicationStatus.PUBLISHED.value,
+        validators=[InputRequired()],
+    )
+    include_descendants = BooleanField(_l("Update descendants too"), default=False)
+
+    def preview(self) -> str | None:
+        if self.description is None:
+            return None
+        status = PublicationStatus(self.status.data)
+        total, already = db.session.execute(
+            select(func.count(), func.count().filter(D.publication_status == status)).where(
+                within(self.description, bool(self.include_descendants.data))
+            )
+        ).one()
+        return _(
+            "%(changing)s of %(total)s will become %(status)s; %(already)s already are.",
+            changing=ngettext(
+                "%(count)s description",
+                "%(count)s descriptions",
+                total - already,
+                count=format_decimal(total - already),
+            ),
+            total=format_decimal(total),
+            status=status.label,
+            already=format_decimal(already),
+        )
+
+
+def set_publication_status(record: D, status: PublicationStatus, include_descendants: bool, job_id: int) -> int:
+    """One UPDATE over the record's lft range; rows already in that status are left alone.
+    The job's ledger gets one row per description changed (with its status before).
+
+    Returns how many descriptions changed.
+    """
+    record_updates(job_id, within(record, include_descendants), {"publication_status": status})
+    result = db.session.execute(
+        update(D)
+        .where(within(record, include_descendants), D.publication_status != status)
+        .values(publication_status=status, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def update_publication_status(job_id: int) -> None:
+
+    _, parameters, record = job_and_record(job_id)
+    try:
+        status = PublicationStatus(parameters.get("status"))
+    except ValueError:
+        raise ValueError(f"Unknown publication status {parameters.get('status')!r}; use draft or published.") from None
+    include = bool(parameters.get("include_descendants"))
+    total = record.descendant_count + 1 if include else 1
+    scope = (
+        f"“{record.title}” and its {plural(record.descendant_count, 'descendant')}" if include else f"“{record.title}”"
+    )
+    report_progress(0, total, f"Setting {scope} to {status.label.lower()}: 0 of {total:,} descriptions...")
+    changed = set_publication_status(record, status, include, job_id)
+    report_progress(total, total, f"{total:,} of {total:,} descriptions are now {status.label.lower()}.")
+    db.session.commit()
+    unchanged = total - changed
+    summary = f"{plural(changed, 'description')} set to {status.label.lower()}"
+    if unchanged:
+        summary += f" ({unchanged:,} already were)"
+    print(summary + ".", flush=True)
+    set_info(summary[0].upper() + summary[1:] + ".")
