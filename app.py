@@ -12,6 +12,7 @@ from flask import Flask, g, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -202,7 +203,8 @@ def register_errorhandlers(app: Flask) -> None:
         return render_template("error.html", code=500, title=_("Server error"), message=message), 500
 
 
-ERROR_TITLES = {
+# By code; an HTTPException without one (code None) finds nothing and keeps its own text.
+ERROR_TITLES: dict[int | None, LazyString] = {
     400: _l("Bad request"),
     403: _l("Not allowed"),
     404: _l("Not found"),
@@ -210,7 +212,7 @@ ERROR_TITLES = {
     413: _l("File too large"),
     429: _l("Too many requests"),
 }
-ERROR_MESSAGES = {
+ERROR_MESSAGES: dict[int | None, LazyString] = {
     403: _l("You are not allowed to do this."),
     404: _l("There is nothing at this address."),
     405: _l("This address does not accept that kind of request."),

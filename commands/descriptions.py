@@ -11,6 +11,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import current_app
@@ -31,7 +32,7 @@ descriptions_cli = click.Group("descriptions", help="Import, export and list arc
 DEFAULT_TIMEOUT = 6 * 3600
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(code)
 
@@ -56,6 +57,8 @@ def wait_for_job(job_id: int, timeout: float, interval: float = 0.5) -> Job:
     while True:
         db.session.expire_all()
         job = db.session.get(Job, job_id)
+        if job is None:  # cleared once it ended, before this poll
+            _fail(f"Job {job_id} no longer exists.")
         output = job.output or ""
         if output.startswith(shown) and len(output) > len(shown):  # (a capped output's middle moves: skip it)
             click.echo(output[len(shown) :], nl=False)
@@ -126,6 +129,8 @@ def export_command(slug: str, fmt: str, output: Path, wait: bool, timeout: float
         click.echo(f"When it completes, download it from /jobs/{job.id}/result (or use --wait to write {output}).")
         return
     job = wait_for_job(job.id, timeout)
+    if not job.result_path:
+        _fail(f"Job {job.id} completed without a result file.")
     copy_result(Path(job.result_path), output)
     click.echo(f"Wrote {output}.")
 

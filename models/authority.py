@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model, db
 from models.base import NEVER_REUSED
 
 
@@ -20,7 +20,7 @@ class EntityType(enum.Enum):
     CORPORATE_BODY = "corporate_body"
 
 
-class AuthorityRecord(db.Model):
+class AuthorityRecord(Model):
     __tablename__ = "authority_records"
     __table_args__ = (Index("ix_authority_records_name", "authorized_name"), NEVER_REUSED)
 
@@ -40,7 +40,7 @@ class AuthorityRecord(db.Model):
         return db.session.scalars(query.limit(1)).first()
 
 
-class Event(db.Model):
+class Event(Model):
     """Creation, accumulation, ... of a description: its dates as written and as dates."""
 
     __tablename__ = "events"

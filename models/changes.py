@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Select, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from extensions import db
+from extensions import Model, db
 from models.base import BIG_ID
 from models.description import ArchivalDescription
 
@@ -29,7 +29,7 @@ class ChangeKind(enum.Enum):
     SKIPPED = "skipped"  # an import row that matched a record and left it as it was: nothing to undo
 
 
-class RecordChange(db.Model):
+class RecordChange(Model):
     __tablename__ = "job_changes"
     __table_args__ = (
         Index("ix_job_changes_job", "job_id", "id"),
@@ -47,7 +47,7 @@ class RecordChange(db.Model):
         return f"<RecordChange job {self.job_id} {self.kind} {self.description_id}>"
 
 
-class VocabularyChange(db.Model):
+class VocabularyChange(Model):
     """A vocabulary row (level of description, term, repository, authority record, container) a
     job added — its Undo removes it if nothing else uses it — or an Undo removed, with the row
     as it was, so undoing that Undo puts it back (before the records that refer to it)."""

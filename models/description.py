@@ -18,7 +18,7 @@ from flask_babel import pgettext
 from sqlalchemy import JSON, Enum, ForeignKey, Index, Row, String, Text, false, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from extensions import db
+from extensions import Model, db
 from models.base import NEVER_REUSED, utcnow
 
 
@@ -58,7 +58,7 @@ PUBLICATION_LABELS = {PublicationStatus.DRAFT: _l("Draft"), PublicationStatus.PU
 SLUG_BATCH = 10_000  # slugs per query: under PostgreSQL's 65,535 bind parameters and SQLite's 32,766
 
 
-class ArchivalDescription(db.Model):
+class ArchivalDescription(Model):
     __tablename__ = "archival_descriptions"
     __table_args__ = (Index("ix_descriptions_parent_lft", "parent_id", "lft"), NEVER_REUSED)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from extensions import db
+from extensions import Model
 from models.base import NEVER_REUSED
 
 NOTE_TYPES = ("general", "publication", "archivist")
@@ -30,7 +30,7 @@ class Related:
     authority_slugs: dict[str, str] = field(default_factory=dict)  # name -> slug (read back only: for links)
 
 
-class Note(db.Model):
+class Note(Model):
     __tablename__ = "notes"
     __table_args__ = (Index("ix_notes_description_position", "description_id", "position"), NEVER_REUSED)
 
@@ -41,7 +41,7 @@ class Note(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class AlternativeIdentifier(db.Model):
+class AlternativeIdentifier(Model):
     __tablename__ = "alternative_identifiers"
     __table_args__ = (Index("ix_alternative_identifiers_description", "description_id", "position"), NEVER_REUSED)
 
@@ -52,7 +52,7 @@ class AlternativeIdentifier(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class DescriptionTerm(db.Model):
+class DescriptionTerm(Model):
     """A subject, place or genre access point of a description."""
 
     __tablename__ = "description_terms"
@@ -64,7 +64,7 @@ class DescriptionTerm(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class DescriptionName(db.Model):
+class DescriptionName(Model):
     """A name access point: an authority record the description is about (not its creator)."""
 
     __tablename__ = "description_names"

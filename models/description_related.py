@@ -4,8 +4,9 @@ per batch (never one per record): for exports, finding aids and the description 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Protocol
 
-from sqlalchemy import Row as SqlRow
 from sqlalchemy import select
 
 from extensions import db
@@ -21,19 +22,22 @@ from models.storage import Container, DescriptionContainer
 from models.vocabulary import Repository, Term
 
 
-def related_of(rows: list[SqlRow], repositories: dict[int, str]) -> dict[int, Related]:
+class Described(Protocol):
+    """A description as related_of reads it: a row of an export's query or the model itself."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def repository_id(self) -> int | None: ...
+
+
+def related_of(rows: Sequence[Described], repositories: dict[int, str]) -> dict[int, Related]:
     """Related data of each exported row's description (each list in its stored order).
     ``repositories``: names by id, filled as new ones are met (an export sees few)."""
     found: dict[int, Related] = defaultdict(Related)
     ids = [row.id for row in rows]
-    wanted = {row.repository_id for row in rows if row.repository_id and row.repository_id not in repositories}
-    if wanted:
-        repositories.update(
-            db.session.execute(select(Repository.id, Repository.name).where(Repository.id.in_(wanted))).all()
-        )
-    for row in rows:
-        if row.repository_id:
-            found[row.id].repository = repositories.get(row.repository_id)
+    _name_repositories(rows, repositories, found)
     events = db.session.execute(
         select(Event, AuthorityRecord.authorized_name, AuthorityRecord.history, AuthorityRecord.slug)
         .outerjoin(AuthorityRecord, AuthorityRecord.id == Event.authority_id)
@@ -84,3 +88,16 @@ def related_of(rows: list[SqlRow], repositories: dict[int, str]) -> dict[int, Re
     ):
         found[description_id].containers.append({"name": name, "location": location or "", "type": kind or ""})
     return found
+
+
+def _name_repositories(rows: Sequence[Described], repositories: dict[int, str], found: dict[int, Related]) -> None:
+    """Each row's repository by name, reading only the names ``repositories`` does not hold yet:
+    the batches of an export share it, and an export sees few repositories."""
+    wanted = {row.repository_id for row in rows if row.repository_id and row.repository_id not in repositories}
+    if wanted:
+        repositories.update(
+            db.session.execute(select(Repository.id, Repository.name).where(Repository.id.in_(wanted))).all()
+        )
+    for row in rows:
+        if row.repository_id:
+            found[row.id].repository = repositories.get(row.repository_id)

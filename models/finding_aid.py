@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from extensions import db
+from extensions import Model, db
 from models.base import BIG_ID, NEVER_REUSED, utcnow
 from models.description import ArchivalDescription
 from models.job import Job
@@ -18,7 +18,7 @@ from models.job import Job
 MIME_TYPES = {"pdf": "application/pdf", "rtf": "application/rtf"}
 
 
-class FindingAid(db.Model):
+class FindingAid(Model):
     __tablename__ = "finding_aids"
     __table_args__ = NEVER_REUSED
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ColumnElement, Enum, ForeignKey, Index, String, Text, delete, exists, select, text, update
 from sqlalchemy.orm import Mapped, aliased, joinedload, mapped_column, relationship
 
-from extensions import autocommit, db
+from extensions import Model, autocommit, db, rowcount
 from models.base import BIG_ID, utcnow
 from models.description import ArchivalDescription
 from models.user import User
@@ -58,7 +58,7 @@ STATUS_LABELS = {
 ACTIVE_UNDO = text("undo_of_id IS NOT NULL AND status IN ('queued', 'running')")
 
 
-class Job(db.Model):
+class Job(Model):
     __tablename__ = "jobs"
     __table_args__ = (
         Index("ix_jobs_user_id_id", "user_id", "id"),
@@ -171,6 +171,14 @@ class Job(db.Model):
         return query
 
     @classmethod
+    def get_existing(cls, job_id: int) -> Job:
+        """The job with this id; a clear error if its row is gone (cleared meanwhile)."""
+        job = db.session.get(cls, job_id)
+        if job is None:
+            raise LookupError(f"Job {job_id} no longer exists.")
+        return job
+
+    @classmethod
     def get_visible(cls, job_id: int, user: User) -> Job | None:
         return db.session.scalar(cls.visible_to(user).where(cls.id == job_id))
 
@@ -196,11 +204,11 @@ class Job(db.Model):
         statement = update(cls).where(cls.id == job_id)
         if attempt is not None:
             statement = statement.where(cls.status == JobStatus.RUNNING, cls.attempt == attempt)
-        return db.session.execute(statement.values(**values)).rowcount == 1
+        return rowcount(statement.values(**values)) == 1
 
     @classmethod
     def delete_where(cls, *criteria) -> int:
-        return db.session.execute(delete(cls).where(*criteria)).rowcount
+        return rowcount(delete(cls).where(*criteria))
 
     def __repr__(self) -> str:
         return f"<Job {self.id} {self.type} {self.status.value}>"

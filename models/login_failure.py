@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Index, String, delete, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from extensions import db
+from extensions import Model, db, rowcount
 from models.base import utcnow
 
 ADDRESS_FACTOR = 10  # an address may fail this many times more, over all accounts (an office shares one)
@@ -71,7 +71,7 @@ class Claim:
         LoginFailure.forget(self.username, self.ip)
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """A failed login, kept for a while to slow down password guessing."""
 
     __tablename__ = "login_failures"
@@ -133,7 +133,7 @@ class LoginFailure(db.Model):
         query = delete(cls).where(cls.username == username[:80])
         if ip is not None:
             query = query.where(cls.ip == ip[:64])
-        removed = db.session.execute(query).rowcount
+        removed = rowcount(query)
         db.session.commit()
         return removed
 

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum, ForeignKey, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from extensions import db
+from extensions import Model, db
 from models.base import NEVER_REUSED, utcnow
 
 
@@ -82,7 +82,7 @@ def _enum(cls: type[enum.Enum]) -> Enum:
     return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
-class RightsStatement(db.Model):
+class RightsStatement(Model):
     __tablename__ = "rights_statements"
     __table_args__ = NEVER_REUSED
 

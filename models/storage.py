@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from extensions import db
+from extensions import Model
 from models.base import NEVER_REUSED
 
 
-class Container(db.Model):
+class Container(Model):
     __tablename__ = "containers"
     __table_args__ = (Index("ix_containers_name", "name"), NEVER_REUSED)
 
@@ -27,7 +27,7 @@ class Container(db.Model):
         return f"{self.container_type} {self.name}" if self.container_type else self.name
 
 
-class DescriptionContainer(db.Model):
+class DescriptionContainer(Model):
     __tablename__ = "description_containers"
 
     description_id: Mapped[int] = mapped_column(

@@ -73,7 +73,7 @@ def previous_sibling_id(node: D) -> int | None:
 LAST = "last"
 
 
-def move_subtree(node: D, new_parent: D | None, after: D | None | str = LAST) -> None:
+def move_subtree(node: D, new_parent: D | None, after: D | str | None = LAST) -> None:
     """Move ``node`` and its descendants under ``new_parent`` (None: top level): as its last
     child, or right after the sibling ``after``, or first (``after=None``; how undo puts a
     moved record back where it was).

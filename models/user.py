@@ -15,7 +15,7 @@ from sqlalchemy import Enum, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from extensions import db
+from extensions import Model, db
 from models.base import BIG_ID, utcnow
 
 
@@ -52,7 +52,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
 }
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
@@ -166,7 +166,7 @@ def username_skeletons(name: str) -> set[str]:
 
 def check_new_username(name: str) -> None:
     """The rule for a new account's username (the users page and `flask users create`); raises
-    UsernameRefused. Security review, issue 24 L7: an empty name, ``аdmin`` in Cyrillic,
+    UsernameRefused. Security review, issue 24 L7: an empty name, ``admin`` with a Cyrillic a (U+0430),
     ``ad<zero-width space>min`` or a right-to-left override were accepted beside ``admin``."""
     if not name:
         raise UsernameRefused(_("A username is required."))

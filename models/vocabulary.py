@@ -10,7 +10,7 @@ import enum
 from sqlalchemy import Enum, Index, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from extensions import db
+from extensions import Model, db
 from models.base import NEVER_REUSED
 
 # AtoM's default levels of description, in its order.
@@ -22,7 +22,7 @@ def level_key(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
-class LevelOfDescription(db.Model):
+class LevelOfDescription(Model):
     __tablename__ = "levels_of_description"
     __table_args__ = NEVER_REUSED
 
@@ -67,7 +67,7 @@ class Taxonomy(enum.Enum):
     GENRE = "genre"
 
 
-class Term(db.Model):
+class Term(Model):
     """A subject, place or genre access point (name access points are authority records)."""
 
     __tablename__ = "terms"
@@ -80,7 +80,7 @@ class Term(db.Model):
     name: Mapped[str] = mapped_column(String(1024))
 
 
-class Repository(db.Model):
+class Repository(Model):
     """The institution that holds the material (AtoM's repository / ISDIAH record)."""
 
     __tablename__ = "repositories"

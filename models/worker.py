@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import BigInteger, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from extensions import db
+from extensions import Model, db
 from models.base import utcnow
 
 
-class WorkerProcess(db.Model):
+class WorkerProcess(Model):
     __tablename__ = "worker_processes"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_common  # noqa: E402,F401  (puts the project on sys.path)
+import bench_common  # noqa: F401  (puts the project on sys.path)
 
-from actors.engine.worker.process import wait_until_set  # noqa: E402
-from actors.engine.worker.supervisor import STOP_TIMEOUT, serve, stop_processes  # noqa: E402
+from actors.engine.worker.process import wait_until_set
+from actors.engine.worker.supervisor import STOP_TIMEOUT, serve, stop_processes
 
 
 def raw_keys() -> tuple[str, str]:

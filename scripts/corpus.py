@@ -194,7 +194,7 @@ def try_file(path: Path, work: Path) -> Outcome:
     outcome = Outcome(path.name)
     try:
         outcome.expected = expected_records(path, fmt)
-    except Exception as error:  # (a file the import refuses too: said below)  # noqa: BLE001
+    except Exception as error:  # (a file the import refuses too: said below)
         outcome.expected = -1
         outcome.failure = f"{type(error).__name__}: {error}"
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import logging
 import socket
+import sqlite3
 import threading
 import time
 import uuid
@@ -177,12 +178,38 @@ def app(request, tmp_path, monkeypatch, extra_job_types, database):
     config = dict(marker.kwargs if marker else {})
     if database == "postgresql":
         config["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
+    if database == "sqlite":
+        copy_database(request.getfixturevalue("sqlite_template"), tmp_path / "test.db")
     app = make_app(tmp_path, monkeypatch, **config)
     with app.app_context():
-        _db.create_all()
+        if database != "sqlite":
+            _db.create_all()
         yield app
         _db.session.remove()
-        _db.drop_all()
+        if database != "sqlite":  # (a SQLite file goes with tmp_path)
+            _db.drop_all()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """An empty database with every table, made once per test process and copied for each test:
+    creating the tables was half of a small test's setup."""
+    folder = tmp_path_factory.mktemp("template")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        app = make_app(folder, monkeypatch)
+        with app.app_context():
+            _db.create_all()
+            _db.session.remove()
+            _db.engine.dispose()
+    return folder / "test.db"
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """SQLite's own backup: a consistent copy, whatever journal mode the file is in."""
+    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+        origin.backup(copy)
+    origin.close()
+    copy.close()
 
 
 @pytest.fixture
@@ -350,7 +377,7 @@ def job_count(db) -> Callable[[], int]:
 def post(testapp) -> Callable[..., object]:
     """POST like the browser's forms do: with the session's csrf_token unless told otherwise."""
 
-    def _post(url: str, data: dict | None = None, *, token: str | None | bool = True, status="*"):
+    def _post(url: str, data: dict | None = None, *, token: str | bool | None = True, status="*"):
         fields = dict(data or {})
         if token is True:
             fields["csrf_token"] = csrf_token_of(testapp)

@@ -110,6 +110,7 @@ def assert_consistent() -> None:
     for row in rows:
         if row.parent_id:
             parent = by_id[row.parent_id]
-            assert parent.lft < row.lft < row.rgt < parent.rgt and row.depth == parent.depth + 1, row
+            assert parent.lft < row.lft < row.rgt < parent.rgt, row
+            assert row.depth == parent.depth + 1, row
         else:
             assert row.depth == 0

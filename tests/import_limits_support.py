@@ -98,14 +98,16 @@ def longest(column: Any) -> int | None:
 
 def assert_one_problem(check: Any, problem: str) -> None:
     """Check import ran to its end and found that one problem, located."""
-    assert check.status == JobStatus.COMPLETED and (check.info or "").startswith("1 problem found."), check.output
+    assert check.status == JobStatus.COMPLETED, check.output
+    assert (check.info or "").startswith("1 problem found."), check.output
     assert problem in check.output
 
 
 def assert_refused_plainly(job: Any, problem: str) -> None:
     """The import failed on the problem, located, in plain words: no SQL, no parameters, no driver."""
     assert job.status == JobStatus.ERROR, job.output
-    assert problem in job.info and "Nothing was imported." in job.info, job.info
+    assert problem in job.info, job.info
+    assert "Nothing was imported." in job.info, job.info
     for text in (job.info, job.output):
         for leak in ("SQL", "parameters", "psycopg", "sqlite3", "varying", "Traceback"):
             assert leak not in text, text

@@ -26,7 +26,8 @@ def anchors(page: Path) -> set[str]:
 def test_the_readme_is_a_front_door() -> None:
     readme = (ROOT / "README.md").read_text()
     assert len(readme.splitlines()) <= 200
-    assert "scripts/serve" in readme and "scripts/test" in readme
+    assert "scripts/serve" in readme
+    assert "scripts/test" in readme
     linked = {target.split("#")[0] for target in LINK.findall(readme)}
     assert {f"docs/{page.name}" for page in PAGES[1:]} <= linked  # every page of the manual
 

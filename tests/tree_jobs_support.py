@@ -107,6 +107,7 @@ def assert_consistent(db) -> None:
     for row in rows:
         if row.parent_id:
             parent = by_id[row.parent_id]
-            assert parent.lft < row.lft < row.rgt < parent.rgt and row.depth == parent.depth + 1
+            assert parent.lft < row.lft < row.rgt < parent.rgt
+            assert row.depth == parent.depth + 1
         else:
             assert row.depth == 0

@@ -106,7 +106,8 @@ class UndoMachine(MachineBase):
         job, before, after = self.launch("move_description", record, parameters)
         assert job.status == JobStatus.COMPLETED, job.output
         rows = ledger(job.id)
-        assert set(rows) == {K.MOVED.value} and ids_of(rows, K.MOVED) == {record}, rows
+        assert set(rows) == {K.MOVED.value}, rows
+        assert ids_of(rows, K.MOVED) == {record}, rows
         self.done(job, before, after, Effect(moved={record: (self.parent[record], target)}))
 
     @rule(data=st.data(), status=st.sampled_from(("draft", "published")))
@@ -150,14 +151,18 @@ class UndoMachine(MachineBase):
         job, before, after = self.launch("undo_job", description_id, parameters, undo_of=target)
         info = job.info or ""
         if model.undone_by is not None:
-            assert job.status == JobStatus.ERROR and "already undone" in info, (job.status, info)
+            assert job.status == JobStatus.ERROR, (job.status, info)
+            assert "already undone" in info, (job.status, info)
         elif model.effect.empty:
-            assert job.status == JobStatus.ERROR and "no record of changes" in info, (job.status, info)
+            assert job.status == JobStatus.ERROR, (job.status, info)
+            assert "no record of changes" in info, (job.status, info)
         elif before == model.after:  # nothing since, or all of it undone: the job's tree before comes back
-            assert job.status == JobStatus.COMPLETED and "conflict" not in info, (job.status, info, job.output)
+            assert job.status == JobStatus.COMPLETED, (job.status, info, job.output)
+            assert "conflict" not in info, (job.status, info, job.output)
             assert after == model.before, "the tree is not as it was before the job"
         if job.status != JobStatus.COMPLETED:
-            assert after == before and not ledger(job.id), "a refused Undo changed something"
+            assert after == before, "a refused Undo changed something"
+            assert not ledger(job.id), "a refused Undo changed something"
             self.failed.append(job.id)
             return
         conflicts = "conflict" in info

@@ -48,9 +48,9 @@ def paragraphs(tag: str, value: str | None) -> str:
     """A note as EAD: a <p> per paragraph, a <list> per list (actors.formats.note_text); nothing for no text."""
     parts = [
         f"<list>{''.join(f'<item>{xml_text(item)}</item>' for item in block)}</list>"
-        if kind == "list"
+        if isinstance(block, list)  # (a "list" block: its items)
         else f"<p>{xml_text(block)}</p>"
-        for kind, block in note_blocks(value)
+        for _kind, block in note_blocks(value)
     ]
     return f"<{tag}>{''.join(parts)}</{tag}>" if parts else ""
 

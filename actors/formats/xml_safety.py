@@ -78,16 +78,7 @@ def safe_iterparse(source: IO[bytes], events: tuple[str, ...] = ("start", "end")
                 if item.tag not in names or not names.issuperset(item.keys()):
                     _new_names(names, [item.tag, *item.keys()], line)
                 depth += 1
-                if depth > MAX_DEPTH:
-                    raise UnsafeXML(
-                        _(
-                            "This XML file nests elements more than %(limit)d deep (<%(tag)s>, at or after line "
-                            "%(line)d), which is refused to protect the server.",
-                            limit=MAX_DEPTH,
-                            tag=item.tag.rsplit("}", 1)[-1][:40],
-                            line=line,
-                        )
-                    )
+                _refuse_too_deep(depth, item.tag, line)
             else:  # start-ns: (prefix, URI)
                 _new_names(names, [f"xmlns:{item[0]}", item[1]], line)
             if event in events:
@@ -95,16 +86,35 @@ def safe_iterparse(source: IO[bytes], events: tuple[str, ...] = ("start", "end")
         if not chunk:
             return
         quiet, last_line = (0, line) if seen else (quiet + len(chunk), last_line)
-        if quiet > MAX_RUN:
-            raise UnsafeXML(
-                _(
-                    "This XML file has a text, a tag or a comment over %(limit)d KB long (starting at or after "
-                    "line %(line)d), which is refused to protect the server.",
-                    limit=MAX_RUN // 1024,
-                    line=last_line,
-                )
-            )
+        _refuse_long_run(quiet, last_line)
         line += chunk.count(b"\n")
+
+
+def _refuse_too_deep(depth: int, tag: str, line: int) -> None:
+    """Every open element is held until it ends: refuse nesting past MAX_DEPTH."""
+    if depth > MAX_DEPTH:
+        raise UnsafeXML(
+            _(
+                "This XML file nests elements more than %(limit)d deep (<%(tag)s>, at or after line "
+                "%(line)d), which is refused to protect the server.",
+                limit=MAX_DEPTH,
+                tag=tag.rsplit("}", 1)[-1][:40],
+                line=line,
+            )
+        )
+
+
+def _refuse_long_run(quiet: int, last_line: int) -> None:
+    """expat scans an unfinished token again at every chunk: refuse one over MAX_RUN bytes."""
+    if quiet > MAX_RUN:
+        raise UnsafeXML(
+            _(
+                "This XML file has a text, a tag or a comment over %(limit)d KB long (starting at or after "
+                "line %(line)d), which is refused to protect the server.",
+                limit=MAX_RUN // 1024,
+                line=last_line,
+            )
+        )
 
 
 def _new_names(names: set[str], candidates: list[str], line: int) -> None:
@@ -140,37 +150,9 @@ def check_prolog(source: IO[bytes]) -> None:
     head = source.read(CHUNK)
     source.seek(start)
     parser = expat.ParserCreate()
-
-    def entity(
-        _name: str, _parameter: bool, _value: Any, _base: Any, _system: Any, _public: Any, notation: Any
-    ) -> None:
-        if notation is None:  # (an NDATA entity, SGML-era finding aids' images, is never expanded)
-            raise UnsafeXML(
-                _(
-                    "The XML declares or uses entities (<!ENTITY ...>) or external references, which are refused "
-                    "for security reasons (external entities, entity expansion). Remove the DOCTYPE's internal "
-                    "declarations and try again."
-                )
-            )
-
-    def attlist(element: str, attribute: str, _type: str, default: str | None, _required: bool) -> None:
-        if default is not None:
-            raise UnsafeXML(
-                _(
-                    "The XML's DOCTYPE gives the attribute “%(attribute)s” of <%(element)s> a default value "
-                    "(<!ATTLIST ...>), which is refused for security reasons. Remove the DOCTYPE's internal "
-                    "declarations and try again.",
-                    attribute=attribute[:40],
-                    element=element[:40],
-                )
-            )
-
-    def root(*_: Any) -> None:
-        raise _RootStarted
-
-    parser.EntityDeclHandler = entity
-    parser.AttlistDeclHandler = attlist
-    parser.StartElementHandler = root
+    parser.EntityDeclHandler = _refuse_parsed_entity
+    parser.AttlistDeclHandler = _refuse_attribute_default
+    parser.StartElementHandler = _stop_at_root
     read = 0
     try:
         while chunk := source.read(CHUNK):
@@ -196,6 +178,39 @@ def check_prolog(source: IO[bytes]) -> None:
             raise UnsafeXML(_unreadable(head)) from None
     finally:
         source.seek(start)
+
+
+def _refuse_parsed_entity(
+    _name: str, _parameter: bool, _value: Any, _base: Any, _system: Any, _public: Any, notation: Any
+) -> None:
+    """expat's EntityDeclHandler: a parsed entity expands (billions of characters) or reads files (XXE)."""
+    if notation is None:  # (an NDATA entity, SGML-era finding aids' images, is never expanded)
+        raise UnsafeXML(
+            _(
+                "The XML declares or uses entities (<!ENTITY ...>) or external references, which are refused "
+                "for security reasons (external entities, entity expansion). Remove the DOCTYPE's internal "
+                "declarations and try again."
+            )
+        )
+
+
+def _refuse_attribute_default(element: str, attribute: str, _type: str, default: str | None, _required: bool) -> None:
+    """expat's AttlistDeclHandler: a default is copied into every element it names."""
+    if default is not None:
+        raise UnsafeXML(
+            _(
+                "The XML's DOCTYPE gives the attribute “%(attribute)s” of <%(element)s> a default value "
+                "(<!ATTLIST ...>), which is refused for security reasons. Remove the DOCTYPE's internal "
+                "declarations and try again.",
+                attribute=attribute[:40],
+                element=element[:40],
+            )
+        )
+
+
+def _stop_at_root(*_: Any) -> None:
+    """expat's StartElementHandler: the prolog ends where the root element starts."""
+    raise _RootStarted
 
 
 def _unreadable(head: bytes) -> str:

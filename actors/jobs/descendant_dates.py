@@ -29,7 +29,7 @@ class DescendantDatesForm(RecordJobForm):
         if record is None:
             return None
         earliest, latest, dated = descendant_date_range(record)
-        if earliest is None:
+        if earliest is None or latest is None:  # (both or neither)
             return _("No descendant of “%(title)s” has dates: its dates stay as they are.", title=record.title)
         return ngettext(
             "The dates of “%(title)s” will become %(dates)s (from %(count)s dated descendant; now: %(now)s).",
@@ -45,7 +45,8 @@ class DescendantDatesForm(RecordJobForm):
 def descendant_date_range(record: D) -> tuple[date | None, date | None, int]:
     """(earliest, latest, how many descendants have a date): one aggregate over the lft range.
 
-    A descendant with only one of its dates counts it for both ends.
+    A descendant with only one of its dates counts it for both ends, so either both ends are
+    None (no descendant has a date) or neither is.
     """
     start = func.coalesce(D.start_date, D.end_date)
     end = func.coalesce(D.end_date, D.start_date)
@@ -69,7 +70,7 @@ def calculate_descendant_dates(job_id: int) -> None:
     report_progress(
         total, total, f"Read the dates of {total:,} of {plural(total, 'descendant')}: {dated:,} have dates."
     )
-    if earliest is None:
+    if earliest is None or latest is None:  # (both or neither)
         message = f"No descendant of “{record.title}” has dates; its dates are unchanged."
         print(message, flush=True)
         set_info(message)

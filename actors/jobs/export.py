@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import secrets
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +63,11 @@ class ExportForm(JobForm):
         default="csv",
         validators=[InputRequired()],
     )
-    slugs: list[str] = []
+    slugs: Sequence[str] = ()  # set by _resolve_records; immutable: a class default is shared by every form
 
     def job_arguments(self) -> tuple[ArchivalDescription | None, dict[str, Any]]:
         description, parameters = super().job_arguments()
-        parameters["slugs"] = self.slugs
+        parameters["slugs"] = list(self.slugs)
         return description, parameters
 
 
@@ -103,7 +103,7 @@ def _nested(places: Iterable[Row]) -> set[int]:
 def export_descriptions(job_id: int) -> None:
     """The "Export descriptions" actor."""
 
-    job = db.session.get(Job, job_id)
+    job = Job.get_existing(job_id)
     fmt = job.parameters.get("format", "csv")
     if fmt not in FORMAT_NAMES:
         raise ValueError(f"Unknown export format {fmt!r}; use csv or ead.")

@@ -48,7 +48,7 @@ def generate_finding_aid(job_id: int) -> None:
         render_finding_aid,  # WeasyPrint: imported where it renders, not by every web process
     )
 
-    job = db.session.get(Job, job_id)
+    job = Job.get_existing(job_id)
     fmt = job.parameters.get("format", "pdf")
     if fmt not in FORMATS:
         raise ValueError(f"Unknown finding aid format {fmt!r}; use pdf or rtf.")

@@ -151,7 +151,7 @@ def import_descriptions(job_id: int) -> None:
 
 def _opened(job_id: int, verb: str) -> tuple[CsvReader | EadReader, Plan, ArchivalDescription | None]:
     """The job's file opened and its plan begun (parent, match option), as import and check share them."""
-    params = db.session.get(Job, job_id).parameters
+    params = Job.get_existing(job_id).parameters
     upload = params.get("file") or {}
     fmt = params.get("format") or "auto"
     fmt = format_for(upload.get("filename", ""), None if fmt == "auto" else fmt)
@@ -182,8 +182,8 @@ def _import_descriptions(job_id: int) -> None:
     if plan.problem_count:
         db.session.rollback()
         more = plan.problem_count - 1
-        more = f" (and {more} more problem{'s' if more > 1 else ''}: see the output)" if more else ""
-        raise ImportFailed(f"{plan.problems[0]}{more}. Nothing was imported.")
+        note = f" (and {more} more problem{'s' if more > 1 else ''}: see the output)" if more else ""
+        raise ImportFailed(f"{plan.problems[0]}{note}. Nothing was imported.")
     assert writer is not None
     writer.finish()
     report_progress(plan.count, plan.count, f"Imported {plan.count} of {plan.count} rows.", unit="rows")

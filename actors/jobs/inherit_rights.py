@@ -21,7 +21,7 @@ from actors.jobs.forms import RecordJobForm
 from actors.jobs.records import job_and_record, no_descendants_error, require_descendants
 from actors.ledger.rights_ledger import record_rights_after, record_rights_before
 from actors.wording import plural
-from extensions import db
+from extensions import db, rowcount
 from models import ArchivalDescription as D
 from models.base import utcnow
 from models.rights import RightsStatement as R
@@ -72,7 +72,9 @@ class InheritRightsForm(RecordJobForm):
 
 
 def statement_count(description_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(R).where(R.description_id == description_id))
+    return db.session.execute(
+        select(func.count()).select_from(R).where(R.description_id == description_id)
+    ).scalar_one()
 
 
 def _in_scope(record: D, scope: str) -> list:
@@ -84,7 +86,7 @@ def _in_scope(record: D, scope: str) -> list:
 
 
 def target_count(record: D, scope: str) -> int:
-    return db.session.scalar(select(func.count()).select_from(D).where(*_in_scope(record, scope)))
+    return db.session.execute(select(func.count()).select_from(D).where(*_in_scope(record, scope))).scalar_one()
 
 
 def check_options(mode: str, scope: str) -> None:
@@ -120,20 +122,18 @@ def inherit_rights(record: D, mode: str, scope: str, job_id: int) -> tuple[int, 
     source = aliased(R)
     deleted = 0
     if mode == "overwrite":
-        deleted = db.session.execute(
-            delete(R).where(*_overwritten(record, scope)).execution_options(synchronize_session=False)
-        ).rowcount
+        deleted = rowcount(delete(R).where(*_overwritten(record, scope)).execution_options(synchronize_session=False))
     copies = (
         select(D.id, *(getattr(source, c) for c in R.CONTENT), literal(utcnow()))
         .select_from(D)
         .join(source, source.description_id == record.id)
         .where(*_in_scope(record, scope), ~exists().where(R.description_id == D.id, *_same_content(R, source)))
     )
-    inserted = db.session.execute(
+    inserted = rowcount(
         insert(R)
         .from_select(["description_id", *R.CONTENT, "created_at"], copies)
         .execution_options(preserve_rowcount=True)  # INSERT rowcount is kept only when asked for
-    ).rowcount
+    )
     record_rights_after(job_id)
     return deleted, inserted
 

@@ -15,7 +15,7 @@ from actors.jobs.forms import RecordJobForm
 from actors.jobs.records import job_and_record
 from actors.ledger.recording import record_updates
 from actors.wording import plural
-from extensions import db
+from extensions import db, rowcount
 from models import ArchivalDescription as D
 from models import PublicationStatus
 from models.base import utcnow
@@ -61,13 +61,12 @@ def set_publication_status(record: D, status: PublicationStatus, include_descend
     Returns how many descriptions changed.
     """
     record_updates(job_id, within(record, include_descendants), {"publication_status": status})
-    result = db.session.execute(
+    return rowcount(
         update(D)
         .where(within(record, include_descendants), D.publication_status != status)
         .values(publication_status=status, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
 
 
 def update_publication_status(job_id: int) -> None:

@@ -15,7 +15,7 @@ from models.tree import lock_tree
 
 def job_and_record(job_id: int, *, exclusive: bool = False) -> tuple[Job, dict[str, Any], ArchivalDescription]:
     """(the job, its parameters, its description, read under the tree lock); a clear error if gone."""
-    job = db.session.get(Job, job_id)
+    job = Job.get_existing(job_id)
     parameters, description_id = dict(job.parameters or {}), job.description_id
     lock_tree(description_id or 0, exclusive=exclusive)
     # A deleted description leaves description_id NULL (ON DELETE SET NULL): the same story.

@@ -53,7 +53,7 @@ def report_dir() -> Path:
 def generate_report(job_id: int) -> None:
     """The "Generate report" actor."""
 
-    job = db.session.get(Job, job_id)
+    job = Job.get_existing(job_id)
     kind, fmt = KINDS.get(job.parameters.get("kind", "")), job.parameters.get("format", "csv")
     if kind is None:
         raise ValueError(f"Unknown report {job.parameters.get('kind')!r}; use {', '.join(KINDS)}.")
@@ -65,9 +65,9 @@ def generate_report(job_id: int) -> None:
     if kind.container_rows:
         total = count_boxes(root)
     else:
-        total = db.session.scalar(
+        total = db.session.execute(
             select(func.count()).where(D.lft.between(root.lft, root.rgt), D.level_of_description == kind.level)
-        )
+        ).scalar_one()
     print(f"{kind.title} of “{root.title}”: {kind.count_text(total)}, as {fmt.upper()}.", flush=True)
     step = max(1, total // 20)
 

@@ -21,7 +21,7 @@ from models.tree import lock_tree
 
 def undo_job(job_id: int) -> None:
     """The "undo_job" actor: undo job.undo_of_id, all or nothing unless parameters["partial"]."""
-    job = db.session.get(Job, job_id)
+    job = Job.get_existing(job_id)
     original_id, partial = job.undo_of_id, bool((job.parameters or {}).get("partial"))
     record_id = db.session.scalar(select(Job.description_id).where(Job.id == original_id)) if original_id else None
     lock_tree(record_id or 0, exclusive=True)  # moves and deletes renumber the tree
@@ -29,7 +29,8 @@ def undo_job(job_id: int) -> None:
     why = refusal(original, besides=job_id)
     if why:
         raise UndoRefused(why)
-    assert original is not None and original_id is not None
+    assert original is not None
+    assert original_id is not None
     total = ledger_size(original_id)
     report_progress(0, total, f"Undoing job {original_id}: 0 of {plural(total, 'change')}...", unit="changes")
     plan = undo(

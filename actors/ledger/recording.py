@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import JSON, ColumnElement, func, insert, literal, or_, select
 
-from extensions import db
+from extensions import db, rowcount
 from models import ArchivalDescription as D
 from models import ChangeKind, RecordChange
 
@@ -36,12 +36,11 @@ def record_updates(job_id: int, where: ColumnElement[bool], values: Mapping[str,
         json_object(columns),
         literal({name: jsonable(value) for name, value in values.items()}, JSON),
     ).where(where, or_(*differs))
-    inserted = db.session.execute(
+    return rowcount(
         insert(LEDGER)
         .from_select(["job_id", "description_id", "kind", "before", "after"], rows)
         .execution_options(preserve_rowcount=True)
     )
-    return inserted.rowcount
 
 
 def record_rows(job_id: int, kind: ChangeKind, rows: Iterable[tuple[int, dict | None, dict | None]]) -> None:

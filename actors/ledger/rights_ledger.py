@@ -9,10 +9,22 @@ now with "after" and, if they are the same, puts "before" back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, insert, literal, select, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    SQLColumnExpression,
+    String,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from actors.ledger.recording import json_object, jsonable
@@ -68,20 +80,22 @@ def put_back(statements: dict[int, list[dict[str, Any]]], created: dict[int, lis
         return
     db.session.execute(delete(R).where(R.description_id.in_(ids)).execution_options(synchronize_session=False))
     now = utcnow()
-    rows = [
-        {
-            "description_id": record_id,
-            "created_at": from_json("created_at", when, R.__table__) if when else now,
-            **{k: from_json(k, v, R.__table__) for k, v in s.items()},
-        }
-        for record_id, listed in statements.items()
-        for s, when in zip(listed, created.get(record_id) or [None] * len(listed), strict=True)
-    ]
+    rows = []
+    for record_id, listed in statements.items():
+        whens: Sequence[str | None] = created.get(record_id) or [None] * len(listed)
+        rows += [
+            {
+                "description_id": record_id,
+                "created_at": from_json("created_at", when, R.__table__) if when else now,
+                **{k: from_json(k, v, R.__table__) for k, v in s.items()},
+            }
+            for s, when in zip(listed, whens, strict=True)
+        ]
     if rows:
         db.session.execute(insert(R), rows)
 
 
-def _as_field(description_id: ColumnElement[int]) -> ColumnElement[Any]:
+def _as_field(description_id: SQLColumnExpression[int]) -> ColumnElement[Any]:
     """{"rights": [statement, ...]} of one description, in id order, built by the database."""
     content = {name: getattr(R, name) for name in R.CONTENT}
     return json_object(
@@ -89,7 +103,7 @@ def _as_field(description_id: ColumnElement[int]) -> ColumnElement[Any]:
     )
 
 
-def _listed(value: ColumnElement[Any], description_id: ColumnElement[int]) -> ColumnElement[Any]:
+def _listed(value: SQLColumnExpression[Any], description_id: SQLColumnExpression[int]) -> ColumnElement[Any]:
     """A JSON array of value over one description's statements, in id order."""
     if db.engine.dialect.name == "postgresql":
         none = cast(literal("[]", String), JSON)

@@ -36,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.selectable import NamedFromClause
 
 from actors.ledger.recording import json_object
 from actors.ledger.values import HELD, HELD_KEY, NOT_IN_SNAPSHOT, SHOWN, STATE_KEY
@@ -50,7 +51,7 @@ def _postgresql() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-def _object(table: FromClause, leave_out: tuple[str, ...] = ()) -> ColumnElement[Any]:
+def _object(table: NamedFromClause, leave_out: tuple[str, ...] = ()) -> ColumnElement[Any]:
     """A row of table as a JSON object (jsonb on PostgreSQL), the columns left out aside."""
     if _postgresql():
         built: ColumnElement[Any] = func.to_jsonb(table.table_valued())
@@ -155,7 +156,7 @@ def ledger_deleted(ledger_to: int, doomed: Select) -> None:
             literal(PLACE_KEY, String),
             lagged.c.previous,
         )
-        before = cast(_object(D.__table__).op("||")(extra), JSON)
+        before: ColumnElement[Any] = cast(_object(D.__table__).op("||")(extra), JSON)
     else:
         inner = func.json_object(*[part for name, rows in held for part in (literal(name), rows)])
         before = func.json_patch(_object(D.__table__), func.json_object(literal(HELD_KEY), inner))
@@ -176,7 +177,7 @@ def _held_of(table: Table, column: Any) -> ColumnElement[Any]:
     own_id = tuple(c.name for c in table.primary_key.columns if c.name == "id")
     held = table.alias(f"held_{table.name}")
     if _postgresql():
-        rows = func.coalesce(func.jsonb_agg(_object(held, own_id)), func.jsonb_build_array())
+        rows: ColumnElement[Any] = func.coalesce(func.jsonb_agg(_object(held, own_id)), func.jsonb_build_array())
     else:
         rows = func.json_group_array(func.json(_object(held, own_id)))
     listed = select(rows).where(held.c[column.name] == D.id).scalar_subquery()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -99,15 +100,11 @@ def _restore(batch: list[RecordChange], plan: UndoPlan, ledger_to: int | None) -
     held_back: dict[int, Held] = {}
     restored = []
     for change in batch:
-        now, after = current.get(change.description_id), change.after or {}
+        now = current.get(change.description_id)
         if now is None:
             plan.conflict(change.description_id, "deleted since", (change.before or {}).get("title"))
             continue
-        moved_on = [name for name, value in after.items() if name in now and jsonable(now[name]) != value]
-        if RIGHTS in after and not same_statements(rights_now[change.description_id], after[RIGHTS]):
-            moved_on.append(RIGHTS)
-        if HELD_KEY in after and not same_held(held_now[change.description_id], after[HELD_KEY]):
-            moved_on.append("notes, events, access points or containers")
+        moved_on = _changed_since(change, now, rights_now, held_now)
         if moved_on:
             plan.conflict(change.description_id, f"changed since ({', '.join(moved_on)})")
             continue
@@ -130,6 +127,20 @@ def _restore(batch: list[RecordChange], plan: UndoPlan, ledger_to: int | None) -
     put_back(rights_back, rights_created)
     put_held_back(held_back)
     record_rows(ledger_to, ChangeKind.UPDATED, restored)
+
+
+def _changed_since(
+    change: RecordChange, now: dict[str, Any], rights_now: dict[int, list[dict[str, Any]]], held_now: dict[int, Held]
+) -> list[str]:
+    """What the record no longer holds as the job left it (fields, rights statements, rows it
+    holds): any of it makes the record a conflict, named with what changed."""
+    after = change.after or {}
+    moved_on = [name for name, value in after.items() if name in now and jsonable(now[name]) != value]
+    if RIGHTS in after and not same_statements(rights_now[change.description_id], after[RIGHTS]):
+        moved_on.append(RIGHTS)
+    if HELD_KEY in after and not same_held(held_now[change.description_id], after[HELD_KEY]):
+        moved_on.append("notes, events, access points or containers")
+    return moved_on
 
 
 def _held_now(changes: list[RecordChange]) -> dict[int, Held]:
@@ -164,5 +175,6 @@ def _move_back(change: RecordChange, plan: UndoPlan, ledger_to: int | None) -> N
     now = {"parent_id": node.parent_id, "previous_sibling_id": previous_sibling_id(node)}
     move_subtree(node, parent, sibling)
     node = db.session.get(D, change.description_id)
+    assert node is not None  # (just moved, under the tree lock: read again with its new numbers)
     back = {"parent_id": node.parent_id, "previous_sibling_id": previous_sibling_id(node)}
     record_rows(ledger_to, ChangeKind.MOVED, [(node.id, now, back)])

@@ -38,7 +38,8 @@ def undone_among(job_ids: list[int]) -> dict[int, int]:
     query = select(Job.undo_of_id, func.min(Job.id)).where(
         Job.undo_of_id.in_(job_ids), Job.status == JobStatus.COMPLETED
     )
-    return {undone: undo for undone, undo in db.session.execute(query.group_by(Job.undo_of_id))}
+    rows = db.session.execute(query.group_by(Job.undo_of_id))
+    return {undone: undo for undone, undo in rows if undone is not None}  # (always: IN job_ids)
 
 
 def refusal(original: Job | None, *, besides: int | None = None) -> str | None:

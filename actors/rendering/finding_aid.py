@@ -18,6 +18,7 @@ import secrets
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -122,7 +123,7 @@ def _lane_bounds(root: ArchivalDescription, scope: Scope) -> list[tuple[int, int
         )
     ).all()
     edges = [root.lft + 1, *starts, root.rgt]
-    return list(zip(edges, edges[1:], strict=False))
+    return list(pairwise(edges))
 
 
 def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCallback, scope: Scope) -> int:

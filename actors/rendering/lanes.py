@@ -11,14 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from flask import render_template
 
 from actors.rendering.pdf_pages import Chunk
 from actors.rendering.pdf_workers import ChunkPool, ChunkTask, Laid, LocalPool
 
-Unit = TypeVar("Unit")
+
+class Identified(Protocol):
+    """A unit a chunk lays out: its id names its anchors (and the table of contents' entries)."""
+
+    @property
+    def id(self) -> int: ...
+
+
+Unit = TypeVar("Unit", bound=Identified)
 
 
 class Lane(Generic[Unit]):

@@ -47,15 +47,7 @@ class StructureMerger:
             self.namespaces = self._copy(tree.Namespaces)
         offset = self.next_key
         parent_tree = dict(_number_tree(tree.ParentTree))
-        reachable = _reachable(tree)
-        for page in added:
-            if Name.StructParents in page.obj:
-                key = int(page.obj.StructParents)
-                page.obj.StructParents = key + offset
-                _mark_orphans_as_artifacts(self.out, page, parent_tree.get(key), reachable)
-            for annotation in page.obj.get(Name.Annots, Array()):
-                if Name.StructParent in annotation:
-                    annotation.StructParent = int(annotation.StructParent) + offset
+        self._shift_page_keys(added, offset, parent_tree, _reachable(tree))
         for key, value in parent_tree.items():
             self.nums.extend((key + offset, self._copy(value)))
             self.next_key = max(self.next_key, key + offset + 1)
@@ -65,6 +57,21 @@ class StructureMerger:
                 if isinstance(copied, Dictionary) and Name.S in copied:  # an element, not marked content
                     copied.P = self.document
                 self.kids.append(copied)
+
+    def _shift_page_keys(
+        self, added: list[Page], offset: int, parent_tree: dict[int, pikepdf.Object], reachable: set[tuple[int, int]]
+    ) -> None:
+        """Each page's /StructParents (and its link annotations' /StructParent) past the keys of the
+        chunks before, so it finds its elements in the joined ParentTree; the page's content that
+        the chunk's tree does not hold becomes an artifact."""
+        for page in added:
+            if Name.StructParents in page.obj:
+                key = int(page.obj.StructParents)
+                page.obj.StructParents = key + offset
+                _mark_orphans_as_artifacts(self.out, page, parent_tree.get(key), reachable)
+            for annotation in page.obj.get(Name.Annots, Array()):
+                if Name.StructParent in annotation:
+                    annotation.StructParent = int(annotation.StructParent) + offset
 
     def finish(self) -> None:
         """Mark the document tagged (when any chunk was), with its language and title shown."""

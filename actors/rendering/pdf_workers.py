@@ -11,6 +11,7 @@ send back small answers; the main process keeps streaming rows and assembling.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import traceback
@@ -243,10 +244,8 @@ class ChunkPool:
 
     def __exit__(self, *exc_info: object) -> None:
         for helper in self.helpers:
-            try:
+            with contextlib.suppress(OSError):
                 helper.connection.send(None)
-            except OSError:
-                pass
             helper.process.join(timeout=5)
             if helper.process.is_alive():
                 helper.process.kill()

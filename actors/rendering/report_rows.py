@@ -109,6 +109,8 @@ def _in_tree_order(*conditions) -> Iterator[Row]:
 
 def report_rows(root: D, kind: ReportKind) -> Iterator[ReportRow]:
     """The rows of the report, in tree order, each with its nearest context ancestor."""
+    cells = kind.cells
+    assert cells is not None  # (a kind without cells lists containers: the caller uses its container_rows)
     in_context = D.level_of_description.in_(kind.context_levels)
     # The context may lie above the root (a file list of a series names that series).
     stack = list(_in_tree_order(D.lft < root.lft, D.rgt > root.rgt, in_context))
@@ -117,7 +119,7 @@ def report_rows(root: D, kind: ReportKind) -> Iterator[ReportRow]:
         while stack and stack[-1].rgt < row.lft:
             stack.pop()
         if row.level_of_description == kind.level:
-            yield ReportRow(row.id, kind.cells(row, stack[-1] if stack else None))
+            yield ReportRow(row.id, cells(row, stack[-1] if stack else None))
         if row.level_of_description in kind.context_levels:
             stack.append(row)
 

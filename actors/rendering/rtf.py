@@ -129,7 +129,14 @@ def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary
     out.write(r"\page" "\n")
     if front.get("series"):
         _write_contents(out, front["series"])
-    # The root's ISAD(G) fields
+    _write_root_description(out, root, summary, front)
+    if root.descendant_count:
+        out.write(r"\pard\plain\s2\outlinelevel1\f1\fs30\b\sb400\sa200 Detailed description\par" "\n")
+
+
+def _write_root_description(out: TextIO, root: ArchivalDescription, summary: bool, front: dict) -> None:
+    """The root's ISAD(G) fields: its identity only in an inventory summary; else every area the
+    description page shows, and its creators' histories."""
     out.write(
         r"\pard\plain\s2\outlinelevel1\f1\fs30\b\sa200 Description of the "
         + escape(root.level_of_description)
@@ -154,8 +161,6 @@ def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary
         for creator in front["creators"]:
             if creator.history:
                 out.write(_field(f"{creator.authorized_name}: history", creator.history))
-    if root.descendant_count:
-        out.write(r"\pard\plain\s2\outlinelevel1\f1\fs30\b\sb400\sa200 Detailed description\par" "\n")
 
 
 def _field(label: str, value: str) -> str:
@@ -201,7 +206,7 @@ def _write_unit(out: TextIO, unit: ArchivalDescription, depth: int, summary: boo
     )
     out.write(r"\pard\plain" + style + indent + rf"\keepn\f1\b\fs{size} " + escape(unit.title) + r"\par" "\n")
     containers = _containers(related)
-    details = (
+    details: tuple[tuple[str, str | None], ...] = (
         ("Dates", unit.dates),
         ("Container", containers),
         ("Conditions governing access", unit.access_conditions),

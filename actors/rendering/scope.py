@@ -34,7 +34,9 @@ class Scope:
     def count(self, root: ArchivalDescription) -> int:
         if not self.public_only:
             return root.descendant_count + 1
-        return db.session.scalar(select(func.count()).select_from(self.select(root).order_by(None).subquery()))
+        return db.session.execute(
+            select(func.count()).select_from(self.select(root).order_by(None).subquery())
+        ).scalar_one()
 
 
 def is_series(root: ArchivalDescription, unit: ArchivalDescription) -> bool:

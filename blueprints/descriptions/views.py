@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import (
     abort,
     flash,
@@ -198,7 +196,7 @@ def download_finding_aid(slug: str):
     if aid and not sees_drafts() and not aid.shows_published_only():
         aid = None  # (a viewer gets only a finding aid "as the public sees it")
     path = finding_aid_dir() / aid.file_name if aid else None
-    if path is None or not Path(path).is_file():
+    if aid is None or path is None or not path.is_file():
         abort(404, description=_("No finding aid has been generated for this description yet."))
     return send_file(path, mimetype=aid.mime_type, as_attachment=True, download_name=f"{description.slug}.{aid.format}")
 

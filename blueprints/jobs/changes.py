@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,7 +85,7 @@ def history_of(description_id: int, user: User) -> list[tuple[Job, ShownChange]]
     if not user.is_admin:
         query = query.where(Job.user_id == user.id)
     rows = db.session.execute(query).all()
-    titles = _record_titles([(change, None, None) for change, _job in rows])
+    titles = _record_titles(change for change, _job in rows)
     return [(job, _shown_change(change, None, None, titles)) for change, job in rows]
 
 
@@ -95,7 +96,7 @@ def ledger_section(job_id: int, page: int) -> dict[str, Any]:
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
     rows = db.session.execute(changes_of(job_id).offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
-    titles = _record_titles(rows)
+    titles = _record_titles(change for change, _title, _slug in rows)
     shown = [_shown_change(change, title, slug, titles) for change, title, slug in rows]
     return {"summary": counts_sentence(counts), "changes": shown, "page": page, "pages": pages, "total": total}
 
@@ -143,11 +144,11 @@ def _shown_change(change: RecordChange, title: str | None, slug: str | None, tit
     return ShownChange(change.kind, change.description_id, title, slug, fields)
 
 
-def _record_titles(rows: list) -> dict[int, str]:
+def _record_titles(changes: Iterable[RecordChange]) -> dict[int, str]:
     """Titles of the records a page's moves name (old parent, the sibling it followed), in one query."""
     ids = {
         value
-        for change, _title, _slug in rows
+        for change in changes
         for values in (change.before or {}, change.after or {})
         for name, value in values.items()
         if name in RECORD_FIELDS and isinstance(value, int)

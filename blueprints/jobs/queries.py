@@ -78,11 +78,11 @@ def keyset_page(
     page = KeysetPage(rows)
     if not more and edge is not None:
         page.searched = edge
-    if ascending:
-        page.newer = {"after": rows[0].id} if more else {"after": edge} if page.searched else None
+    if after is not None:  # (ascending)
+        page.newer = {"after": rows[0].id} if more else {"after": page.searched} if page.searched else None
         page.older = _link_if(base, search, rows[-1].id if rows else after + 1, older=True)
     else:
-        page.older = {"before": rows[-1].id} if more else {"before": edge} if page.searched else None
+        page.older = {"before": rows[-1].id} if more else {"before": page.searched} if page.searched else None
         page.newer = None if before is None else _link_if(base, search, rows[0].id if rows else before - 1, older=False)
     return page
 

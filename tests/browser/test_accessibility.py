@@ -192,7 +192,8 @@ def test_the_jobs_table_is_a_real_table_and_status_is_not_colour_alone(jobs_page
     table = browser.find_element(By.CSS_SELECTOR, "table.jobs")
     assert table.find_element(By.TAG_NAME, "caption").text.strip()
     headers = table.find_elements(By.CSS_SELECTOR, "thead th[scope=col]")
-    assert len(headers) == 8 and all(h.get_attribute("textContent").strip() for h in headers)
+    assert len(headers) == 8
+    assert all(h.get_attribute("textContent").strip() for h in headers)
     for status in table.find_elements(By.CSS_SELECTOR, ".status"):
         assert status.text.strip(), "a status without its text"
         icon = browser.execute_script("return getComputedStyle(arguments[0], '::before').content", status)
@@ -206,9 +207,11 @@ def test_the_jobs_table_is_a_real_table_and_status_is_not_colour_alone(jobs_page
 def test_auto_refresh_is_a_keyboard_toggle_announced_politely_and_paused_while_hidden(jobs_page):
     browser, _, app = jobs_page
     announcer = browser.find_element(By.ID, "jobs-announcer")
-    assert announcer.get_attribute("aria-live") == "polite" and announcer.get_attribute("role") == "status"
+    assert announcer.get_attribute("aria-live") == "polite"
+    assert announcer.get_attribute("role") == "status"
     toggle = browser.find_element(By.ID, "auto-refresh")
-    assert toggle.get_attribute("role") == "button" and toggle.get_attribute("aria-pressed") == "false"
+    assert toggle.get_attribute("role") == "button"
+    assert toggle.get_attribute("aria-pressed") == "false"
     # Reach it with the keyboard: Tab until it has focus, then Space.
     for _ in range(60):
         if browser.switch_to.active_element == toggle:
@@ -218,7 +221,8 @@ def test_auto_refresh_is_a_keyboard_toggle_announced_politely_and_paused_while_h
     outline = browser.execute_script(
         "const s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth]", toggle
     )
-    assert outline[0] != "none" and outline[1] != "0px", f"no visible focus on the toggle: {outline}"
+    assert outline[0] != "none", f"no visible focus on the toggle: {outline}"
+    assert outline[1] != "0px", f"no visible focus on the toggle: {outline}"
     browser.execute_script(
         "window.__sameDocument = true; window.__fetches = 0; const f = window.fetch;"
         "window.fetch = function () { window.__fetches += 1; return f.apply(this, arguments); };"
@@ -260,7 +264,8 @@ def test_skip_link_and_visible_focus(jobs_page):
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     skip = browser.switch_to.active_element
     assert skip.get_attribute("class") == "skip-link"
-    assert skip.rect["x"] >= 0 and skip.is_displayed(), "the skip link is not shown when focused"
+    assert skip.rect["x"] >= 0, "the skip link is not shown when focused"
+    assert skip.is_displayed(), "the skip link is not shown when focused"
     skip.send_keys(Keys.ENTER)
     assert browser.switch_to.active_element.get_attribute("id") == "main"
 

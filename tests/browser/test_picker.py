@@ -21,7 +21,8 @@ def test_a_record_is_picked_by_name_with_the_keyboard(browser, live_server):
     log_in(browser, base)
     browser.get(f"{base}/jobs/new/finding_aid")
     field = browser.find_element(By.ID, "record")
-    assert field.get_attribute("role") == "combobox" and field.get_attribute("aria-expanded") == "false"
+    assert field.get_attribute("role") == "combobox"
+    assert field.get_attribute("aria-expanded") == "false"
     field.send_keys("port ellis")
     listbox = browser.find_element(By.ID, field.get_attribute("aria-controls"))
     WebDriverWait(browser, 10).until(
@@ -30,7 +31,8 @@ def test_a_record_is_picked_by_name_with_the_keyboard(browser, live_server):
     assert field.get_attribute("aria-expanded") == "true"
     field.send_keys(Keys.ARROW_DOWN)
     active = browser.find_element(By.ID, field.get_attribute("aria-activedescendant"))
-    assert active.get_attribute("aria-selected") == "true" and title in active.text
+    assert active.get_attribute("aria-selected") == "true"
+    assert title in active.text
     browser.save_screenshot(str(OUTPUT / "picker-suggestions.png"))
     field.send_keys(Keys.ENTER)  # picks; does not send the form
     assert field.get_attribute("value") == slug

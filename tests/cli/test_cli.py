@@ -70,7 +70,8 @@ def test_jobs_list_shows_a_table_newest_first(cli, some_jobs):
     done = rows[-1]
     for cell in ("Completed", "Generate finding aid", "alice", "2026-11-23 16:05:01", "2026-11-23 16:06:02"):
         assert cell in done
-    assert rows[0].split()[1] == "Running" and rows[0].rstrip().endswith("N/A")
+    assert rows[0].split()[1] == "Running"
+    assert rows[0].rstrip().endswith("N/A")
 
 
 def test_jobs_list_filters_by_status(cli, some_jobs):
@@ -156,7 +157,8 @@ def test_jobs_clear_asks_first_and_n_keeps_everything(cli, all_kinds, job_ids):
     ids, files = all_kinds
     result = cli("jobs", "clear", input="n\n")
     assert result.exit_code != 0
-    assert "Export" in result.output and "Clear all jobs?" in result.output
+    assert "Export" in result.output
+    assert "Clear all jobs?" in result.output
     assert job_ids() == set(ids)
     assert all(path.exists() for path in files)
 
@@ -197,7 +199,8 @@ def test_demo_load_prints_a_slug_of_a_browsable_fonds(cli, db, as_user):
     assert result.exit_code == 0, result.output
     slug = result.output.strip().splitlines()[-1]
     root = ArchivalDescription.by_slug(slug)
-    assert root is not None and root.level_of_description == "fonds"
+    assert root is not None
+    assert root.level_of_description == "fonds"
     assert db.session.scalar(select(func.count()).select_from(ArchivalDescription)) == 30
     assert root.descendant_count == 29
     assert len(db.session.scalars(root.subtree()).all()) == 30

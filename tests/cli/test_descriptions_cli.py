@@ -30,7 +30,8 @@ def test_list_prints_the_tree_in_order_tab_separated(cli, fonds):
     assert [(int(d), t) for d, _, _, t, *_ in lines] == [(d, t) for d, _, t, *_ in tree(fonds, relative=False)]
     series = D.by_slug(fonds).children()[1]
     subtree = cli("list", "--root", series.slug).output.splitlines()
-    assert subtree[0].startswith("1\tseries\t") and len(subtree) == series.descendant_count + 1
+    assert subtree[0].startswith("1\tseries\t")
+    assert len(subtree) == series.descendant_count + 1
     assert cli("list", "--root", "nope").exit_code == 2
 
 
@@ -65,7 +66,8 @@ def test_import_wait_exits_non_zero_with_the_jobs_message(cli, run_jobs):
 
 def test_import_refuses_bad_files_before_launching(cli, tmp_path):
     result = cli("import", FIXTURES / "billion_laughs.xml")
-    assert result.exit_code == 1 and "refused for security reasons" in result.output
+    assert result.exit_code == 1
+    assert "refused for security reasons" in result.output
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     assert "The file is empty." in cli("import", empty).output
@@ -89,5 +91,6 @@ def test_export_wait_writes_the_file(cli, fonds, run_jobs, tmp_path):
 def test_export_without_wait_says_where_the_result_will_be(cli, fonds, tmp_path):
     result = cli("export", fonds, "--format", "ead", "--output", tmp_path / "x.zip")
     job = last_job()
-    assert result.exit_code == 0 and f"/jobs/{job.id}/result" in result.output
+    assert result.exit_code == 0
+    assert f"/jobs/{job.id}/result" in result.output
     assert job.parameters == {"format": "ead", "slugs": [fonds]}

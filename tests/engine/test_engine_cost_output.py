@@ -21,7 +21,8 @@ def test_output_the_database_keeps_whole_makes_no_file(tmp_path):
     out.write("still short\n")
     out.close()
     assert out.text() == "short\nstill short\n"
-    assert not path.exists() and not path.parent.exists()
+    assert not path.exists()
+    assert not path.parent.exists()
 
 
 def test_output_that_outgrows_the_database_goes_to_the_file_whole(tmp_path):
@@ -32,7 +33,9 @@ def test_output_that_outgrows_the_database_goes_to_the_file_whole(tmp_path):
         out.write(line)
     out.close()
     assert path.read_text() == text
-    assert out.skipped and out.text().startswith(text[:10]) and out.text().endswith(text[-10:])
+    assert out.skipped
+    assert out.text().startswith(text[:10])
+    assert out.text().endswith(text[-10:])
 
 
 def test_a_rerun_puts_the_earlier_output_first_in_a_new_file(tmp_path):

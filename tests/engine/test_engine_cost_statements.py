@@ -51,8 +51,12 @@ def test_queue_claim_and_finish_write_what_a_connection_would(any_db_app):
         }
     )
     row = _row(job.id)
-    assert row.status == JobStatus.QUEUED and row.parameters == {"format": "csv", "slugs": ["a", "b"]}
-    assert row.output == "" and row.attempt == 1 and row.created_at == created  # the columns' defaults
+    assert row.status == JobStatus.QUEUED
+    assert row.parameters == {"format": "csv", "slugs": ["a", "b"]}
+    # the columns' defaults:
+    assert row.output == ""
+    assert row.attempt == 1
+    assert row.created_at == created
     assert job.parameters == {"format": "csv", "slugs": ["a", "b"]}  # the returned job as written
 
     assert lifecycle.claim(job.id, None, "worker-1", "/tmp/1.log", []) == lifecycle.Claim(1, "")
@@ -91,23 +95,21 @@ def test_a_failing_statement_raises_as_sqlalchemy_and_its_connection_goes_on(any
     )
     with direct_autocommit() as connection:
         connection.run(insert_with_id, {"id": 7, "now": utcnow()})
-    with pytest.raises(exc.IntegrityError):
-        with direct_autocommit() as connection:
-            connection.run(insert_with_id, {"id": 7, "now": utcnow()})
+    with pytest.raises(exc.IntegrityError), direct_autocommit() as connection:
+        connection.run(insert_with_id, {"id": 7, "now": utcnow()})
     with direct_autocommit() as again:
         assert again is connection  # an error of the statement's: the connection is still good
         assert again.run(FastStatement(select(Job.id).where(Job.id == bindparam("id"))), {"id": 7}) == (7,)
-    with pytest.raises(KeyError):  # a value the statement needs
-        with direct_autocommit() as connection:
-            connection.run(insert_with_id, {"id": 8})
+    with pytest.raises(KeyError), direct_autocommit() as connection:  # a value the statement needs
+        connection.run(insert_with_id, {"id": 8})
     without_attempt = FastStatement(
         insert(Job.__table__).values(
             type="x", status=JobStatus.QUEUED, parameters={}, created_at=bindparam("now"), output=""
         )
     )
-    with pytest.raises(ValueError, match="give a value for attempt"):  # a default a Connection would compute
-        with direct_autocommit() as connection:
-            connection.run(without_attempt, {"now": utcnow()})
+    # a default a Connection would compute
+    with pytest.raises(ValueError, match="give a value for attempt"), direct_autocommit() as connection:
+        connection.run(without_attempt, {"now": utcnow()})
 
 
 def test_sessions_keep_their_transactions(any_db_app):
@@ -187,9 +189,8 @@ def test_a_connection_the_database_dropped_is_not_used_again(any_db_app):
         dropped = connection.run(backend_pid, {})[0]
     db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": dropped})
     db.session.commit()
-    with pytest.raises(exc.OperationalError):
-        with direct_autocommit() as connection:
-            connection.run(backend_pid, {})
+    with pytest.raises(exc.OperationalError), direct_autocommit() as connection:
+        connection.run(backend_pid, {})
     assert driver._spares_of(db.engine).idle == []
     with direct_autocommit() as connection:
         assert connection.run(backend_pid, {})[0] != dropped

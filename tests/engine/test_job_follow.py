@@ -38,7 +38,8 @@ def test_status_json_with_offset_returns_only_new_output(as_user, make_job, db):
     second = client.get(f"/jobs/{job.id}/status.json?offset={first['offset']}").json
     assert (second["output"], second["reset"]) == ("line 2 — é\n", False)
     third = client.get(f"/jobs/{job.id}/status.json?offset={second['offset']}").json
-    assert third["output"] == "" and third["offset"] == second["offset"]
+    assert third["output"] == ""
+    assert third["offset"] == second["offset"]
     page = client.get(f"/jobs/{job.id}")
     assert page.html.find(id="job-fields")["data-offset"] == str(second["offset"])
 
@@ -54,7 +55,8 @@ def test_capped_output_falls_back_to_a_full_refresh(as_user, make_job):
     capped = "head\n" + TRUNCATION_MARKER.format(skipped=1234) + "tail\n"
     job = make_job("alice", JobStatus.RUNNING, output=capped)
     data = as_user("alice").get(f"/jobs/{job.id}/status.json?offset=5").json
-    assert data["reset"] is True and data["output"] == capped
+    assert data["reset"] is True
+    assert data["output"] == capped
 
 
 def test_status_json_of_someone_elses_job_is_404(as_user, make_job):
@@ -73,4 +75,5 @@ def test_following_a_real_job_reassembles_its_output(as_user, launch_job, run_jo
         data = client.get(f"/jobs/{job.id}/status.json?offset={offset}").json
         seen = data["output"] if data["reset"] else seen + data["output"]
         offset = data["offset"]
-    assert seen.count("t line") == 30 and not data["active"]
+    assert seen.count("t line") == 30
+    assert not data["active"]

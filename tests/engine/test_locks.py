@@ -89,7 +89,8 @@ def test_a_type_that_does_not_run_concurrently_waits_for_its_own_kind(db, worker
     )
     waiting = next(i for i in jobs if i != running)
     job = wait_for(lambda: (j := status_of(db, waiting)).info and j, timeout=30)
-    assert job.status == JobStatus.QUEUED and job.info == f"Waiting for job {running} (One at a time) to finish."
+    assert job.status == JobStatus.QUEUED
+    assert job.info == f"Waiting for job {running} (One at a time) to finish."
     gates[running].set()
     wait_for(lambda: status_of(db, waiting).status == JobStatus.RUNNING, timeout=30)
     gates[waiting].set()

@@ -75,7 +75,8 @@ def test_an_outcome_the_database_refuses_is_saved_smaller(
     job = launch_job("test_count", "alice")
     run_jobs()
     job = reload(job.id)
-    assert job.status == status and job.finished_at is not None
+    assert job.status == status
+    assert job.finished_at is not None
     assert kept in job.output
     if status == JobStatus.ERROR:
         assert job.info == "The job ended, but the database refused to save its outcome (DataError)."
@@ -100,7 +101,8 @@ def test_an_outcome_never_saved_is_settled_by_the_reaper_though_the_worker_beats
     db.session.commit()
     assert reap_lost_jobs(15, JOB_TYPES) == (0, 1)
     ended = reload(job.id)
-    assert ended.status == JobStatus.ERROR and ended.info.startswith("Stalled at ")
+    assert ended.status == JobStatus.ERROR
+    assert ended.info.startswith("Stalled at ")
     assert "its worker is alive but no longer runs this job" in ended.output
 
 
@@ -131,7 +133,8 @@ def test_a_claim_the_database_fails_sends_the_job_again(launch_job, run_jobs, re
     monkeypatch.setattr(middleware.lifecycle, "claim", claim)
     job = launch_job("test_count", "alice")
     run_jobs()
-    assert reload(job.id).status == JobStatus.COMPLETED and failures == [0]
+    assert reload(job.id).status == JobStatus.COMPLETED
+    assert failures == [0]
 
 
 def test_output_the_database_refuses_midway_does_not_stop_the_job(launch_job, run_jobs, reload, monkeypatch):
@@ -146,7 +149,8 @@ def test_output_the_database_refuses_midway_does_not_stop_the_job(launch_job, ru
     job = launch_job("test_lines", "alice", tag="A", lines=50)
     run_jobs()
     job = reload(job.id)
-    assert job.status == JobStatus.COMPLETED and job.output.count("A line") == 50
+    assert job.status == JobStatus.COMPLETED
+    assert job.output.count("A line") == 50
 
 
 def test_the_heartbeat_says_which_jobs_still_run(app, db, make_job, reload):
@@ -161,7 +165,9 @@ def test_the_heartbeat_says_which_jobs_still_run(app, db, make_job, reload):
         Heartbeat(app, "me").beat()
     finally:
         tracking._running_ids.discard(job.id)
-    assert reload(job.id).status == JobStatus.RUNNING and reload(job.id).alive_at > utcnow() - timedelta(minutes=1)
+    assert reload(job.id).status == JobStatus.RUNNING
+    assert reload(job.id).alive_at > utcnow() - timedelta(minutes=1)
     dropped = reload(other.id)  # no one runs it any more: a finding aid is safe to run again
-    assert dropped.status == JobStatus.QUEUED and dropped.attempt == 2
+    assert dropped.status == JobStatus.QUEUED
+    assert dropped.attempt == 2
     assert "Stalled; re-queued as attempt 2." in dropped.output

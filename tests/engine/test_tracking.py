@@ -39,7 +39,8 @@ def test_failing_job_ends_in_error_with_the_traceback(launch_job, run_jobs, relo
     assert job.output.rstrip().endswith("ValueError: boom")
     assert job.finished_at is not None
     row = as_user("alice").get("/jobs/").html.find("tr", id=f"job-{job.id}")
-    assert "Error" in row.get_text() and "boom" in row.get_text()
+    assert "Error" in row.get_text()
+    assert "boom" in row.get_text()
 
 
 def test_successful_job_is_completed_with_its_dates(launch_job, run_jobs, reload, probe):
@@ -48,7 +49,8 @@ def test_successful_job_is_completed_with_its_dates(launch_job, run_jobs, reload
     job = reload(job.id)
     assert job.status == JobStatus.COMPLETED
     assert job.info == "Completed."
-    assert job.started_at is not None and job.finished_at is not None
+    assert job.started_at is not None
+    assert job.finished_at is not None
     assert job.created_at <= job.started_at <= job.finished_at
     assert job.output == f"job {job.id} ran\n"
     assert probe.runs[job.id] == 1
@@ -62,7 +64,8 @@ def test_job_canceled_before_the_worker_gets_it_never_runs(as_user, launch_job, 
     job = reload(job.id)
     assert probe.runs[job.id] == 0
     assert job.status == JobStatus.CANCELED
-    assert job.started_at is None and job.output == ""
+    assert job.started_at is None
+    assert job.output == ""
 
 
 def test_job_whose_message_arrives_twice_runs_once(launch_job, start_worker, reload, probe):
@@ -122,7 +125,8 @@ def test_running_job_shows_its_output_so_far(as_user, launch_job, run_jobs, relo
             timeout=5,
             what="the running job's output",
         )
-        assert data["status"] == "Running" and data["active"] is True
+        assert data["status"] == "Running"
+        assert data["active"] is True
         print("printed by the test, not by the job")
         page = client.get(f"/jobs/{job.id}")
         assert page.html.find(id="job-status").get_text(strip=True) == "Running"

@@ -83,7 +83,8 @@ def test_after_the_grace_period_a_running_job_ends_at_its_next_checkpoint(db, on
     # ample even on a busy machine (0.1 s was not, with the tests on every core).
     drain(one_thread, grace_seconds=1.0, stopping=runtime().tracking.stopping)
     job = status_of(db, job.id)
-    assert job.status == JobStatus.ERROR and job.finished_at is not None
+    assert job.status == JobStatus.ERROR
+    assert job.finished_at is not None
     assert job.info == "Interrupted: the worker shut down before the job finished."
     assert "The worker shut down before this job finished." in job.output
 

@@ -37,7 +37,10 @@ def test_admin_sees_the_worker_list_and_users_do_not(as_user, db):
     workers = page.html.find("details", class_="workers")
     assert workers is not None
     text = workers.get_text(" ", strip=True)
-    assert "31337" in text and "150.0 MB" in text and "12" in text and "job 7" in text
+    assert "31337" in text
+    assert "150.0 MB" in text
+    assert "12" in text
+    assert "job 7" in text
     page = as_user("alice").get("/jobs/")
     assert "1 worker running" in page.text
     assert page.html.find("details", class_="workers") is None
@@ -65,10 +68,13 @@ def test_reaper_fails_jobs_of_lost_workers_unless_safe_to_rerun(db, make_job, fr
 
     assert reap_lost_jobs(15, JOB_TYPES) == (1, 1)
     db.session.expire_all()
-    assert fragile.status == JobStatus.ERROR and fragile.info.startswith("Worker lost at ")
+    assert fragile.status == JobStatus.ERROR
+    assert fragile.info.startswith("Worker lost at ")
     assert fragile.finished_at is not None
-    assert rerunnable.status == JobStatus.QUEUED and rerunnable.attempt == 2
-    assert rerunnable.sent_at is None and rerunnable.worker_id is None  # the dispatcher sends it again
+    assert rerunnable.status == JobStatus.QUEUED
+    assert rerunnable.attempt == 2
+    assert rerunnable.sent_at is None  # the dispatcher sends it again
+    assert rerunnable.worker_id is None
     assert "re-queued as attempt 2" in rerunnable.output
     assert healthy.status == JobStatus.RUNNING
 
@@ -89,8 +95,10 @@ def test_heartbeat_records_memory_and_recycles_after_max_jobs(app, db, make_job)
     heartbeat = Heartbeat(app, "me")
     heartbeat.beat()
     db.session.expire_all()
-    assert worker.rss_bytes > 10 * 1024 * 1024 and worker.jobs_done == 2
-    assert heartbeat.replaced.is_set() and heartbeat.recycle_reason == "2 jobs done"
+    assert worker.rss_bytes > 10 * 1024 * 1024
+    assert worker.jobs_done == 2
+    assert heartbeat.replaced.is_set()
+    assert heartbeat.recycle_reason == "2 jobs done"
 
 
 class _Output:
@@ -116,16 +124,19 @@ def test_a_cut_off_workers_late_outcome_cannot_overwrite_the_next_attempt(db, ma
     lost = add_worker(db, seconds_ago=60, id="worker-a")
     job = make_job("alice", JobStatus.QUEUED, type="finding_aid")
     first = lifecycle.claim(job.id, JOB_TYPES["finding_aid"], lost.id, "/tmp/a.log", [])
-    assert first is not None and first.attempt == 1
+    assert first is not None
+    assert first.attempt == 1
     assert reap_lost_jobs(15, JOB_TYPES) == (1, 0)  # re-queued
     second = lifecycle.claim(job.id, JOB_TYPES["finding_aid"], "worker-b", "/tmp/b.log", [])
-    assert second is not None and second.attempt == 2
+    assert second is not None
+    assert second.attempt == 2
 
     assert not job_row.update_while_running(job.id, first.attempt, {"output": "A's late output\n"})
     lifecycle.finish(job.id, first.attempt, True, _Output("A finished\n"), None, "Done by A.", None)
     db.session.expire_all()
     assert (job.status, job.attempt, job.worker_id) == (JobStatus.RUNNING, 2, "worker-b")
-    assert "A's late output" not in job.output and "A finished" not in job.output
+    assert "A's late output" not in job.output
+    assert "A finished" not in job.output
 
     lifecycle.finish(job.id, second.attempt, True, _Output("B finished\n"), None, "Done by B.", None)
     db.session.expire_all()

@@ -63,7 +63,8 @@ def test_export_round_trip_and_a_concurrent_status_update(tmp_path):
     jobs = run_all()
     assert [j.status for j in jobs] == [JobStatus.COMPLETED] * 3, [j.info for j in jobs]
     copy = jobs[1].description
-    assert copy.id != source.id and tree(copy.slug) == original
+    assert copy.id != source.id
+    assert tree(copy.slug) == original
     assert_consistent()
 
 

@@ -34,6 +34,7 @@ def test_moves_and_status_updates_on_other_fonds_leave_a_consistent_tree():
     second = db.session.get(D, second.id)
     final = db.session.scalars(select(D.publication_status).where(D.lft.between(second.lft, second.rgt))).all()
     updates = sorted((job for job in jobs if job.type == "publication_status"), key=lambda job: job.started_at)
-    assert set(final) == {PublicationStatus(updates[-1].parameters["status"])} and len(final) == 300  # the last one won
+    assert set(final) == {PublicationStatus(updates[-1].parameters["status"])}  # the last one won
+    assert len(final) == 300
     moved_or_left = {d.id: d.publication_status for d in db.session.scalars(select(D).where(D.id.in_(outside)))}
     assert moved_or_left == outside  # no status update ever reached outside the second fonds

@@ -173,7 +173,8 @@ def test_rabbitmq_broker_runs_jobs_and_clear_purges_its_queue(tmp_path, monkeypa
         assert "Cleared 3 jobs" in result.output
         assert broker.get_queue_message_counts(queue)[0] == 0
         job, sent = launch("rabbit_echo")
-        assert sent and waiting
+        assert sent
+        assert waiting
         worker = dramatiq.Worker(broker, worker_threads=1, worker_timeout=100)
         worker.start()
         try:

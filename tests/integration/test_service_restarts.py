@@ -80,7 +80,8 @@ def test_postgresql_restarted_while_jobs_run_and_are_launched(tmp_path, monkeypa
 
             private_postgres.stop()
             page = web.get("/jobs/", expect_errors=True)
-            assert page.status_int == 503 and "Database unavailable" in page.text  # not a 500
+            assert page.status_int == 503  # not a 500
+            assert "Database unavailable" in page.text
             assert page.headers["Retry-After"] == "5"
             form_page = web.get(f"/descriptions/{small}", expect_errors=True)
             assert form_page.status_int == 503

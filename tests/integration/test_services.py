@@ -54,7 +54,8 @@ def queued_messages(app) -> int:
 @pytest.mark.postgres
 def test_real_worker_thread_consumes_a_real_message(service_app):
     job, sent = launch("echo", parameters={"word": "hello"})
-    assert sent and queued_messages(service_app) == 1
+    assert sent
+    assert queued_messages(service_app) == 1
     worker = dramatiq.Worker(runtime(service_app).broker, worker_threads=1, worker_timeout=100)
     worker.start()
     try:

@@ -98,7 +98,7 @@ def running_worker_pid(job_id: int) -> int:
 
 
 def test_sigkilled_worker_its_job_is_requeued_and_completes_once(stack):
-    app, start_worker = stack
+    _app, start_worker = stack
     job_id = launch_big_finding_aid()
     start_worker()
     os.kill(running_worker_pid(job_id), signal.SIGKILL)
@@ -113,14 +113,15 @@ def test_sigkilled_worker_its_job_is_requeued_and_completes_once(stack):
 
 
 def test_sigterm_mid_job_leaves_nothing_running(stack):
-    app, start_worker = stack
+    _app, start_worker = stack
     job_id = launch_big_finding_aid()
     worker = start_worker()
     running_worker_pid(job_id)
     worker.send_signal(signal.SIGTERM)
     assert exit_code(worker, timeout=60) == 0
     job = fresh(job_id)
-    assert job.status == JobStatus.QUEUED and job.attempt == 2, (job.status, job.info)
+    assert job.status == JobStatus.QUEUED, (job.status, job.info)
+    assert job.attempt == 2, (job.status, job.info)
     assert "The worker shut down; re-queued as attempt 2" in job.output
     assert db.session.query(WorkerProcess).filter(WorkerProcess.stopped_at.is_(None)).count() == 0
     # The next worker's dispatcher sends the re-queued job and it completes.
@@ -131,7 +132,7 @@ def test_sigterm_mid_job_leaves_nothing_running(stack):
 def test_a_worker_killed_mid_undo_leaves_the_records_and_the_undo_ends_in_error(stack, tmp_path):
     """An Undo is not run again after its worker dies (it is not rerun-safe): the reaper ends it
     in Error, and its transaction, never committed, changed nothing."""
-    app, start_worker = stack
+    _app, start_worker = stack
     rows = ["legacyId,parentId,identifier,title,levelOfDescription", "1,,K,Killed undo fonds,Fonds"]
     rows += [f"{n},1,K-{n},Record {n},File" for n in range(2, 20_001)]
     path = tmp_path / "big.csv"
@@ -145,7 +146,8 @@ def test_a_worker_killed_mid_undo_leaves_the_records_and_the_undo_ends_in_error(
     wait_for(lambda: "Undoing job" in (fresh(undo.id).output or ""), timeout=60)  # it has begun
     os.kill(running_worker_pid(undo.id), signal.SIGKILL)
     ended = wait_for(lambda: (j := fresh(undo.id)).status in JobStatus.inactive() and j, timeout=90)
-    assert ended.status == JobStatus.ERROR and ended.attempt == 1, ended.output  # not run again
+    assert ended.status == JobStatus.ERROR, ended.output
+    assert ended.attempt == 1, ended.output  # not run again
     assert ended.info.startswith("Worker lost at ")
     assert db.session.scalar(select(db.func.count()).select_from(ArchivalDescription)) == count
     assert worker.poll() is None  # (the supervisor restarted the killed process)

@@ -84,7 +84,8 @@ def test_every_isad_column_lands_in_its_place(as_user, run_jobs):
     assert sorted(c.label for c in db.session.scalars(select(Container))) == ["Box 1", "Box 2"]
     assert db.session.scalar(select(func.count()).select_from(DescriptionContainer)) == 4
     piece = db.session.scalars(select(D).where(D.identifier == "LH-1-1")).one()
-    assert piece.level_of_description == "piece" and LevelOfDescription.names()["piece"] == "Piece"
+    assert piece.level_of_description == "piece"
+    assert LevelOfDescription.names()["piece"] == "Piece"
 
 
 def test_the_export_writes_atom_isad_header_and_every_cell_back(as_user, run_jobs):
@@ -100,10 +101,13 @@ def test_the_export_writes_atom_isad_header_and_every_cell_back(as_user, run_job
 def test_rad_columns_and_columns_with_no_field_here_are_kept_and_exported_back(as_user, run_jobs):
     client = as_user("alice")
     job = import_file(client, run_jobs, "rad.csv", fixture_bytes("rad_and_kept_columns.csv"))
-    assert "Columns kept as they are" in job.output and "copyrightStatus" in job.output
+    assert "Columns kept as they are" in job.output
+    assert "copyrightStatus" in job.output
     atlas = db.session.scalars(select(D).where(D.title == "Atlas of the coast")).one()
-    assert atlas.alternate_title == "Atlas de la côte" and atlas.culture == "fr"
-    assert atlas.other_fields["radEdition"] == "2nd ed." and atlas.other_fields["copyrightStatus"] == "Public domain"
+    assert atlas.alternate_title == "Atlas de la côte"
+    assert atlas.culture == "fr"
+    assert atlas.other_fields["radEdition"] == "2nd ed."
+    assert atlas.other_fields["copyrightStatus"] == "Public domain"
     first = db.session.scalars(select(Event).where(Event.description_id == atlas.id).order_by(Event.position)).first()
     assert (first.description, first.place) == ("Published by the harbour.", "Port Ellis")
     content = exported(client, run_jobs, atlas.slug)

@@ -40,7 +40,8 @@ def test_publication_records_each_description_it_changed_with_its_status_before(
     page = as_user("alice").get(f"/jobs/{job.id}")
     assert page.html.find(id="changes-summary").get_text(" ", strip=True).startswith(f"{len(drafts)} updated.")
     first = page.html.select("table.changes tbody tr")[0].get_text(" ", strip=True)
-    assert "Updated" in first and "Publication status Draft Published" in first
+    assert "Updated" in first
+    assert "Publication status Draft Published" in first
 
 
 def test_a_move_records_where_the_record_was(as_user, db, fonds, run_jobs):
@@ -173,7 +174,8 @@ def test_flask_jobs_changes_lists_and_exports_the_ledger(app, as_user, db, fonds
     exported = runner.invoke(args=["jobs", "changes", str(job.id), "--csv"])
     assert len(list(csv.DictReader(io.StringIO(exported.output)))) == count
     missing = runner.invoke(args=["jobs", "changes", "999999"])
-    assert missing.exit_code == 1 and "There is no job 999999." in missing.output
+    assert missing.exit_code == 1
+    assert "There is no job 999999." in missing.output
 
 
 def test_a_description_page_shows_the_jobs_that_changed_it_newest_first(as_user, db, fonds, run_jobs):

@@ -99,7 +99,8 @@ def test_an_origination_labelled_with_the_actors_role_is_the_creator_of_the_crea
 def test_a_unitdate_inside_the_title_leaves_it_and_dao_is_the_digital_object(imported):
     letters = record("Letters")
     assert letters.dates == "1895-1990"
-    assert letters.digital_object_uri == "https://example.org/letters.jpg" and letters.has_digital_object
+    assert letters.digital_object_uri == "https://example.org/letters.jpg"
+    assert letters.has_digital_object
 
 
 def test_untitled_components_are_titled_by_date_then_identifier_then_untitled(imported):
@@ -134,4 +135,5 @@ def test_an_sgml_era_doctype_with_ndata_images_imports(as_user, run_jobs):
     """NDATA entities are never expanded: they pass; parsed entities stay refused (test_uploads)."""
     job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("s.xml", fixture_bytes("sgml_doctype.xml")))
     assert job.status == JobStatus.COMPLETED, job.output
-    assert record("Old fonds").start_date == date(1890, 1, 1) and record("A file")
+    assert record("Old fonds").start_date == date(1890, 1, 1)
+    assert record("A file")

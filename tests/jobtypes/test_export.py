@@ -58,7 +58,8 @@ def test_csv_export_through_the_form(as_user, run_jobs, fonds, instance_dir):
     rows = list(csv.DictReader(io.StringIO(files[f"{fonds}.csv"].decode())))
     assert len(rows) == 40
     assert [r["title"] for r in rows] == [t for _, _, t, *_ in tree(fonds)]
-    assert rows[0]["parentId"] == "" and rows[1]["parentId"] == rows[0]["legacyId"]
+    assert rows[0]["parentId"] == ""
+    assert rows[1]["parentId"] == rows[0]["legacyId"]
     assert rows[0]["levelOfDescription"] == "Fonds"
 
 
@@ -104,7 +105,8 @@ def test_a_record_deleted_before_the_export_runs_fails_cleanly(app, run_jobs, in
     launch("export_descriptions", parameters={"format": "csv", "slugs": ["gone"]})  # (its form checked it existed)
     run_jobs()
     job = last_job()
-    assert job.status == JobStatus.ERROR and "The description “gone” no longer exists." in job.info
+    assert job.status == JobStatus.ERROR
+    assert "The description “gone” no longer exists." in job.info
     assert list((instance_dir / "exports").glob("*")) == []
 
 
@@ -141,4 +143,5 @@ def test_an_export_reimports_to_the_same_tree(as_user, run_jobs, fonds, fmt):
     run_jobs()
     assert last_job().status == JobStatus.COMPLETED
     top = db.session.scalars(D.top_level()).one()
-    assert tree(top.slug) == original and description_count() == count - 41
+    assert tree(top.slug) == original
+    assert description_count() == count - 41

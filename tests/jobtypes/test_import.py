@@ -6,8 +6,9 @@ import gc
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from actors.formats.load import write
 from extensions import db
 from models import ArchivalDescription as D
 from models import AuthorityRecord, Container, JobStatus
@@ -46,7 +47,8 @@ def test_csv_import_through_the_form(as_user, run_jobs):
     # No column is ignored: one with no field of its own is kept as it is (and exported back).
     assert "Columns kept as they are (no field of their own here; exported back): shoeSize." in job.output
     assert "ignored" not in job.output
-    assert "Imported 6 of 6 rows" in job.output and (job.progress_done, job.progress_total) == (6, 6)
+    assert "Imported 6 of 6 rows" in job.output
+    assert (job.progress_done, job.progress_total) == (6, 6)
     assert job.progress_unit == "rows"  # the bar reads "6 of 6 rows"
     assert shape(tree("harbour-board-fonds")) == HARBOUR_TREE
     assert job.description.slug == "harbour-board-fonds"  # the record link: the first top-level record
@@ -278,7 +280,9 @@ def test_permissions(as_user, roles, post, db):
     )
     carol = as_user("carol")
     labels = menu(carol.get("/jobs/new"))
-    assert "Import descriptions" not in labels and "Check import" not in labels and "Export descriptions" in labels
+    assert "Import descriptions" not in labels
+    assert "Check import" not in labels
+    assert "Export descriptions" in labels
     carol.get("/jobs/new/import_descriptions", status=403)
     assert post("/jobs/new/import_descriptions", {"match": "skip"}).status_int == 403
     assert post("/jobs/new/validate_csv", {}).status_int == 403
@@ -296,3 +300,28 @@ def test_the_form_requires_a_file_and_a_known_parent(as_user, db):
     page = submit(client, "import_descriptions", ("h.csv", fixture_bytes("harbour.csv")), record="nowhere", status=400)
     assert "There is no description with the slug “nowhere”." in page.text
     assert last_job() is None
+
+
+def test_a_parent_deleted_after_the_plan_ends_the_import_with_a_message(as_user, run_jobs, fonds, monkeypatch):
+    """The plan is made before the tree lock: the description the records go under may be gone
+    by the time the writer takes it (deleted meanwhile). A clear Error, nothing imported."""
+    leaf = db.session.scalars(select(D).order_by(D.lft.desc())).first()
+    leaf_id, count = leaf.id, db.session.scalar(select(func.count()).select_from(D))
+    locked = write.lock_tree
+
+    def parent_deleted_meanwhile(description_id: int, *, exclusive: bool = False) -> None:
+        db.session.execute(delete(D).where(D.id == leaf_id))
+        locked(description_id, exclusive=exclusive)
+
+    monkeypatch.setattr(write, "lock_tree", parent_deleted_meanwhile)
+    job = run_form(
+        as_user("alice"),
+        run_jobs,
+        "import_descriptions",
+        ("harbour.xml", fixture_bytes("harbour.xml")),
+        record=leaf.slug,
+    )
+    assert job.status == JobStatus.ERROR
+    assert f"The description the new records go under (id {leaf_id}) no longer exists." in job.info
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(D)) == count  # nothing imported, nothing lost

@@ -86,7 +86,8 @@ def test_a_value_is_a_problem_exactly_when_it_is_longer_than_its_column(column, 
 def test_a_value_of_a_list_is_named_by_its_place_in_it(column, cell, problem):
     row = ColumnPlan(["title", column], full=True).row("line 2", ["Fonds", cell])
     clean(row)
-    assert len(row.problems) == 1 and row.problems[0].startswith(problem), row.problems
+    assert len(row.problems) == 1, row.problems
+    assert row.problems[0].startswith(problem), row.problems
 
 
 @pytest.mark.parametrize("column", CSV_CASES)
@@ -128,7 +129,8 @@ def _launched(launch_job, run_jobs, tmp_path, data: bytes) -> tuple[Job, Job]:
         run_jobs()
     db.session.expire_all()
     check, job = (db.session.get(Job, job_id) for job_id in ids)
-    assert check is not None and job is not None
+    assert check is not None
+    assert job is not None
     return check, job
 
 

@@ -36,7 +36,8 @@ def test_an_unreadable_row_is_one_more_problem_not_a_crash(as_user, run_jobs):
     csv = b'legacyId,title\n1,"unterminated\n2,Next\n'
     job = run_form(as_user("alice"), run_jobs, "validate_csv", ("u.csv", csv))
     assert job.status == JobStatus.COMPLETED
-    assert " problem" in job.info and job.info.endswith("descriptions.")
+    assert " problem" in job.info
+    assert job.info.endswith("descriptions.")
 
 
 def test_an_ead_file_and_the_match_option_are_checked_as_an_import_would(as_user, run_jobs):
@@ -49,5 +50,6 @@ def test_an_ead_file_and_the_match_option_are_checked_as_an_import_would(as_user
     assert update.info == "No problems found. Would create 0, update 6, skip 0 descriptions."
     ead = run_form(client, run_jobs, "validate_csv", ("h.xml", fixture_bytes("harbour.xml")), match="new")
     assert ead.status == JobStatus.COMPLETED, ead.output
-    assert ead.info.startswith("No problems found") and "Would create " in ead.info
+    assert ead.info.startswith("No problems found")
+    assert "Would create " in ead.info
     assert description_count() == before  # nothing written

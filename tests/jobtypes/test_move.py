@@ -41,12 +41,14 @@ def test_move_a_series_under_another_fonds(as_user, db, two_fonds, run_jobs):
     assert job.status == JobStatus.COMPLETED, job.output
     assert_consistent(db)
     moved = D.by_slug(series.slug)
-    assert moved.parent_id == D.by_slug(second).id and moved.depth == 1
+    assert moved.parent_id == D.by_slug(second).id
+    assert moved.depth == 1
     assert [d.slug for d in db.session.scalars(moved.subtree())] == subtree  # its own order kept
     assert slugs_below(first) == siblings_after  # the others keep their order
-    assert slugs_below(second) == children_of_second + [series.slug]  # last child
+    assert slugs_below(second) == [*children_of_second, series.slug]  # last child
     n = len(subtree)
-    assert f"0 of {n}" in job.output and f"Moved {n} of {n} descriptions." in job.output
+    assert f"0 of {n}" in job.output
+    assert f"Moved {n} of {n} descriptions." in job.output
     assert job.info == f"Moved “{moved.title}” and {n - 1} descendants under “Other fonds”."
 
 
@@ -115,7 +117,8 @@ def test_the_job_fails_clearly_when_the_new_parent_was_deleted(db, two_fonds, ru
     before = snapshot(db)
     run_jobs()
     job = finished(job.id)
-    assert job.status == JobStatus.ERROR and "The new parent “gone” no longer exists." in job.info
+    assert job.status == JobStatus.ERROR
+    assert "The new parent “gone” no longer exists." in job.info
     assert snapshot(db) == before
 
 

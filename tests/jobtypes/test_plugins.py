@@ -55,7 +55,8 @@ def test_a_plugin_gets_a_record_link_and_readable_parameters_from_its_declaratio
     client = as_user("alice")
     page = client.get(f"/descriptions/{fonds}")
     link = page.html.find("a", string="Count descriptions (example plugin)")
-    assert link is not None and f"record={fonds}" in link["href"]
+    assert link is not None
+    assert f"record={fonds}" in link["href"]
     form = client.get(link["href"]).forms["job-form"]
     assert form["record"].value == fonds
     form["published_only"] = True

@@ -69,10 +69,11 @@ def test_combine_copies_to_every_descendant_and_skips_duplicates(as_user, db, tr
     assert job.status == JobStatus.COMPLETED, job.output
     own = rights_of(db, root.id)
     assert rights_of(db, items[1].id) == own
-    assert rights_of(db, items[0].id) == sorted(own + [("donor", "replicate", "disallow", None, None)])
+    assert rights_of(db, items[0].id) == sorted([*own, ("donor", "replicate", "disallow", None, None)])
     assert total_statements(db) == 2 + 39 * 2 + 1  # the root's, a copy of each per descendant, the donor one
     assert job.info == "77 rights statements added to 39 descendants, 1 already there."
-    assert "to 0 of 39 descendants" in job.output and "Copied to 39 of 39 descendants." in job.output
+    assert "to 0 of 39 descendants" in job.output
+    assert "Copied to 39 of 39 descendants." in job.output
 
 
 def test_overwrite_replaces_the_statements_of_descendants_with_digital_objects_only(as_user, db, tree, run_jobs):
@@ -141,7 +142,8 @@ def test_the_job_fails_when_the_statements_were_deleted_meanwhile(db, tree, star
     db.session.commit()  # while the job waits in the queue
     start_worker()
     job = finished(job.id)
-    assert job.status == JobStatus.ERROR and "has no rights statements to inherit." in job.info
+    assert job.status == JobStatus.ERROR
+    assert "has no rights statements to inherit." in job.info
     assert len(rights_of(db, items[0].id)) == 2  # overwrite did not wipe the descendants
 
 

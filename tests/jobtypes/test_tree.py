@@ -24,7 +24,8 @@ def test_move_a_series_under_another_fonds_keeps_both_trees_consistent(db, two_t
     db.session.commit()
     assert_consistent(db)
     series = D.by_slug(series.slug)
-    assert series.parent_id == second.id and series.depth == 1
+    assert series.parent_id == second.id
+    assert series.depth == 1
     assert [d.slug for d in db.session.scalars(series.subtree())] == subtree_before
     assert D.by_slug(second.slug).children()[-1].id == series.id  # last child
     assert len(snapshot(db)) == count_before

@@ -125,7 +125,8 @@ def test_a_record_changed_since_is_a_conflict_left_alone(as_user, fonds, run_job
     assert later.status == JobStatus.COMPLETED
     after_later = every_description()
     page = client.get(f"/jobs/{job.id}/undo")
-    assert "changed since" in page.text and "changed since" in page.html.find(id="undo-conflicts").find_next("ul").text
+    assert "changed since" in page.text
+    assert "changed since" in page.html.find(id="undo-conflicts").find_next("ul").text
     refused = undo_form(client, job).submit()  # without "undo what can be undone": nothing launched
     assert "tick “Undo what can be undone”" in refused.text
     assert db.session.scalar(select(Job).where(Job.undo_of_id == job.id)) is None
@@ -148,7 +149,8 @@ def test_an_undo_that_meets_a_conflict_at_run_time_changes_nothing(as_user, fond
     run_jobs()
     undo = db.session.get(Job, undo.id)
     assert undo.status == JobStatus.ERROR
-    assert "changed since job" in undo.info and "nothing was undone" in undo.info
+    assert "changed since job" in undo.info
+    assert "nothing was undone" in undo.info
     assert every_description() == before
     assert db.session.scalars(select(RecordChange).where(RecordChange.job_id == undo.id)).all() == []
 
@@ -177,10 +179,12 @@ def test_flask_jobs_undo_previews_and_launches(app, as_user, fonds, run_jobs):
     job = publish_all(client, run_jobs, fonds)
     runner = app.test_cli_runner()
     missing = runner.invoke(args=["jobs", "undo", "999999"])
-    assert missing.exit_code == 1 and "The job to undo no longer exists." in missing.output
+    assert missing.exit_code == 1
+    assert "The job to undo no longer exists." in missing.output
     result = runner.invoke(args=["jobs", "undo", str(job.id)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"Job {job.id}: ") and "restored" in result.output
+    assert result.output.startswith(f"Job {job.id}: ")
+    assert "restored" in result.output
     run_jobs()
     assert every_description() == before
 
@@ -194,7 +198,8 @@ def test_undo_of_an_undo_of_an_import_brings_the_records_back_batch_after_batch(
     assert any(held.values())  # the file's events, notes, access points...
     undo = undo_through_the_page(client, run_jobs, job)
     assert undo.status == JobStatus.COMPLETED, undo.output
-    assert every_description() == before and every_vocabulary_row() == vocabularies
+    assert every_description() == before
+    assert every_vocabulary_row() == vocabularies
     again = undo_through_the_page(client, run_jobs, undo)
     assert again.status == JobStatus.COMPLETED, again.output
     assert again.info == f"Undid job {undo.id}: 6 created again, 1 repository put back."
@@ -224,7 +229,8 @@ def test_an_undo_canceled_midway_rolls_back(as_user, fonds, run_jobs, users, mon
     db.session.expire_all()
     undo = db.session.get(Job, undo.id)
     assert undo.status == JobStatus.CANCELED, undo.output
-    assert asked and "Undone 4 of" in undo.output  # it was midway: some records had been put back
+    assert asked
+    assert "Undone 4 of" in undo.output  # it was midway: some records had been put back
     assert every_description() == published  # the records it had put back are as the job left them
     assert db.session.scalars(select(RecordChange).where(RecordChange.job_id == undo.id)).all() == []
 
@@ -255,7 +261,8 @@ def test_inherit_rights_is_ledgered_per_description_and_undone(as_user, fonds, r
     assert len(by_id[series.id].before["rights_created"]) == 1  # to put it back as it was
     undo = undo_through_the_page(client, run_jobs, job)
     assert undo.status == JobStatus.COMPLETED, undo.output
-    assert every_statement() == statements and every_description() == before
+    assert every_statement() == statements
+    assert every_description() == before
 
 
 def test_a_5000_record_import_into_the_wrong_place_is_seen_and_undone(as_user, fonds, run_jobs):

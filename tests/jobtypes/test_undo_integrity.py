@@ -58,11 +58,13 @@ def test_the_reported_sequence_puts_every_record_back_where_it_was(as_user, fond
     assert min(created_by(example)) > max(papers)  # no id a ledger names comes back
     fonds_record = D.by_slug("example-fonds")
     history = client.get(f"/descriptions/{fonds_record.slug}").html.find(id="history")
-    assert f"job {example.id} (" in history.text and f"job {hornstein.id} (" not in history.text
+    assert f"job {example.id} (" in history.text
+    assert f"job {hornstein.id} (" not in history.text
     created = "Created Title: — → Example fonds; Reference code: — → F1; Level of description: — → fonds;"
     assert f"{created} Parent: — → (top level)" in history.text
     changes = client.get(f"/jobs/{hornstein.id}").html.find("table", class_="changes").text
-    assert "Example fonds" not in changes and "Lillian Herlands Hornstein Papers (deleted)" in changes
+    assert "Example fonds" not in changes
+    assert "Lillian Herlands Hornstein Papers (deleted)" in changes
 
     page = client.get(f"/jobs/{hornstein.id}")  # closed: no Undo…, but the Undo that closed it
     assert page.html.find("a", string="Undo…") is None
@@ -100,7 +102,8 @@ def test_undoing_newest_first_meets_no_conflict(as_user, fonds, run_jobs):
     for job in (update, first):
         assert client.get(f"/jobs/{job.id}/undo").html.find(id="undo-conflicts") is None
         undone = undo_through_the_page(client, run_jobs, job)
-        assert undone.status == JobStatus.COMPLETED and "conflict" not in undone.info, undone.output
+        assert undone.status == JobStatus.COMPLETED, undone.output
+        assert "conflict" not in undone.info, undone.output
     assert every_description() == before
 
 
@@ -114,7 +117,8 @@ def test_one_undo_of_a_job_at_a_time_and_the_second_is_told_which(app, as_user, 
     page = form.submit()  # the confirmation was open before the first was launched
     assert page.html.find(id="undo-refused").text == f"Job {job.id} is already being undone by job {first.id}."
     cli = app.test_cli_runner().invoke(args=["jobs", "undo", str(job.id)])
-    assert cli.exit_code == 1 and f"already being undone by job {first.id}" in cli.output
+    assert cli.exit_code == 1
+    assert f"already being undone by job {first.id}" in cli.output
     send(first.id, "undo_job")
     run_jobs()
     assert db.session.get(Job, first.id).status == JobStatus.COMPLETED
@@ -140,7 +144,8 @@ def test_a_clear_deletes_exactly_the_jobs_its_confirmation_named(as_user, make_j
     running_id = make_job("alice", JobStatus.RUNNING).id
     done_id = make_job("alice", JobStatus.COMPLETED).id
     form = next(f for f in client.get("/jobs/clear").forms.values() if f.action.endswith("/jobs/clear"))
-    assert form["upto"].value == str(done_id) and running_id < done_id
+    assert form["upto"].value == str(done_id)
+    assert running_id < done_id
     db.session.execute(
         Job.__table__.update()
         .where(Job.id == running_id)
@@ -149,7 +154,8 @@ def test_a_clear_deletes_exactly_the_jobs_its_confirmation_named(as_user, make_j
     db.session.commit()  # the running job ends while the confirmation is open
     form.submit()
     db.session.expire_all()
-    assert db.session.get(Job, done_id) is None and db.session.get(Job, running_id) is not None
+    assert db.session.get(Job, done_id) is None
+    assert db.session.get(Job, running_id) is not None
 
 
 def test_records_are_never_put_back_under_another_parent(as_user, run_jobs):
@@ -166,9 +172,11 @@ def test_records_are_never_put_back_under_another_parent(as_user, run_jobs):
     undo_parent = undo_through_the_page(client, run_jobs, parent)
     preview = client.get(f"/jobs/{undo_child.id}/undo")
     conflicts = preview.html.find(id="undo-conflicts").find_next("ul").text
-    assert "Harbour Board fonds — its parent (description" in conflicts and "no longer exists" in conflicts
+    assert "Harbour Board fonds — its parent (description" in conflicts
+    assert "no longer exists" in conflicts
     refused = undo_through_the_page(client, run_jobs, undo_child, partial=True)
-    assert refused.status == JobStatus.ERROR and "Nothing of job" in refused.info
+    assert refused.status == JobStatus.ERROR
+    assert "Nothing of job" in refused.info
     assert D.by_slug("harbour-board-fonds") is None
     for job in (undo_parent, undo_child):
         assert undo_through_the_page(client, run_jobs, job).status == JobStatus.COMPLETED
@@ -181,7 +189,8 @@ def test_the_tree_check_names_a_record_whose_parent_disagrees_with_the_numbering
     record.parent_id = D.by_slug(fonds).id  # the numbering still puts it under its series
     db.session.flush()
     found = disagreements()
-    assert len(found) == 1 and found[0].startswith(f"description {record.id}: its parent is {record.parent_id}, ")
+    assert len(found) == 1
+    assert found[0].startswith(f"description {record.id}: its parent is {record.parent_id}, ")
     with pytest.raises(TreeError, match="nothing was changed"):
         check_tree()
     db.session.rollback()
@@ -217,5 +226,6 @@ def test_a_job_that_would_leave_the_tree_inconsistent_changes_nothing(as_user, f
     monkeypatch.setattr(move_module, "move_subtree", careless_move)
     series = D.by_slug(fonds).children()[1]
     job = run_through_form(client, run_jobs, "move_description", series.slug, top_level="y")
-    assert job.status == JobStatus.ERROR and "The tree would be left inconsistent" in job.info, job.info
+    assert job.status == JobStatus.ERROR, job.info
+    assert "The tree would be left inconsistent" in job.info, job.info
     assert every_description() == before

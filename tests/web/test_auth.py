@@ -98,7 +98,8 @@ def test_login_never_redirects_to_another_host(testapp, users, password, next_ur
     assert response.status_int == 302
     target = browser_target(response.location)
     assert target.netloc in ("", "localhost", "localhost:80")
-    assert target.path.startswith("/") and not target.path.startswith("//")
+    assert target.path.startswith("/")
+    assert not target.path.startswith("//")
     assert "evil.example" not in target.netloc
 
 

@@ -30,8 +30,10 @@ def test_bulk_cancel_shows_the_count_and_touches_only_own_jobs(as_user, make_job
     assert count == 2
     result = submit(page)
     assert "Canceled 2 jobs." in result.text
-    assert reload(queued.id).status == JobStatus.CANCELED and reload(queued.id).canceled_by == "alice"
-    assert reload(running.id).status == JobStatus.RUNNING and reload(running.id).cancel_requested_at is not None
+    assert reload(queued.id).status == JobStatus.CANCELED
+    assert reload(queued.id).canceled_by == "alice"
+    assert reload(running.id).status == JobStatus.RUNNING
+    assert reload(running.id).cancel_requested_at is not None
     assert reload(done.id).status == JobStatus.COMPLETED
     assert reload(bobs.id).status == JobStatus.QUEUED
 
@@ -41,11 +43,13 @@ def test_bulk_actions_follow_the_filters(as_user, make_job, reload):
     b = make_job("alice", JobStatus.ERROR, info="timeout").id
     client = as_user("alice")
     count, page = confirm(client, "/jobs/bulk/clear?q=disk")
-    assert count == 1 and "disk" in page.text
+    assert count == 1
+    assert "disk" in page.text
     result = submit(page)
     assert "Cleared 1 job." in result.text
     assert "q=disk" in result.request.url
-    assert reload(a) is None and reload(b) is not None
+    assert reload(a) is None
+    assert reload(b) is not None
 
 
 def test_admin_bulk_clear_covers_everyone_but_never_active_jobs(as_user, make_job, job_ids):
@@ -102,7 +106,8 @@ def test_unknown_bulk_action_is_404(as_user, readable_error):
 
 def test_nothing_to_do_says_so(as_user):
     count, page = confirm(as_user("alice"), "/jobs/bulk/clear")
-    assert count == 0 and "nothing to clear" in page.text
+    assert count == 0
+    assert "nothing to clear" in page.text
     assert page.html.find("form", action=lambda a: a and "/jobs/bulk/" in a) is None
 
 
@@ -111,9 +116,13 @@ def test_ticked_rows_get_the_action_on_just_those(as_user, make_job, reload):
     bobs = make_job("bob", JobStatus.ERROR).id
     client = as_user("alice")
     boxes = client.get("/jobs/").html.select("input.pick")
-    assert {int(box["value"]) for box in boxes} == {a, b, c} and all(box["form"] == "selected-jobs" for box in boxes)
+    assert {int(box["value"]) for box in boxes} == {a, b, c}
+    assert all(box["form"] == "selected-jobs" for box in boxes)
     count, page = confirm(client, f"/jobs/bulk/clear?ids={a}&ids={c}&ids={bobs}&ids=x&ids={2**70}")
     assert count == 2  # bob's is not hers to clear; nonsense ids are ignored
     assert {int(x.get_text(strip=True)[1:]) for x in page.html.select(".job-preview a")} == {a, c}
     submit(page)
-    assert reload(a) is None and reload(c) is None and reload(b) is not None and reload(bobs) is not None
+    assert reload(a) is None
+    assert reload(c) is None
+    assert reload(b) is not None
+    assert reload(bobs) is not None

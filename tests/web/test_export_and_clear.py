@@ -53,7 +53,8 @@ def test_csv_rows_use_contract_dates_labels_and_statuses(as_user, make_job, read
         "jobUser": "alice",
     }
     assert rows[2]["endDate"] == rows[3]["endDate"] == ""  # running, queued
-    assert rows[0]["endDate"] and rows[1]["endDate"]
+    assert rows[0]["endDate"]
+    assert rows[1]["endDate"]
     assert {row["jobName"] for row in rows} == {"Generate finding aid"}
 
 

@@ -25,7 +25,8 @@ def test_an_editor_uploads_a_pdf_which_then_downloads(as_user, fonds, db, app):
     assert "The uploaded PDF is now the finding aid of this description." in page.text
     assert "Uploaded by alice" in page.text
     download = as_user("alice").get(f"/descriptions/{fonds}/finding-aid")
-    assert download.body == PDF and download.content_type == "application/pdf"
+    assert download.body == PDF
+    assert download.content_type == "application/pdf"
 
 
 def test_uploads_that_are_not_pdfs_or_are_empty_are_refused_with_a_message(as_user, fonds, db):

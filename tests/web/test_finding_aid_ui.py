@@ -71,7 +71,8 @@ def test_pdf_finding_aid_is_generated_and_downloadable(launch_aid, run_jobs, tes
     job = single_job(db)
     assert job.status == JobStatus.COMPLETED, job.output
     progress = re.findall(r"Rendering (\d+) of (\d+) descriptions", job.output)
-    assert progress and {total for _, total in progress} == {"40"}
+    assert progress
+    assert {total for _, total in progress} == {"40"}
     assert progress[-1] == ("40", "40")
     assert (job.progress_done, job.progress_total) == (40, 40)
     assert "PDF" in job.info
@@ -95,7 +96,8 @@ def test_regenerating_replaces_the_file(launch_aid, run_jobs, testapp, fonds, ai
     launch_aid("pdf")
     run_jobs()
     second = aid_files()
-    assert len(second) == 1 and second != first  # the old file is gone, a new one in its place
+    assert len(second) == 1
+    assert second != first  # the old file is gone, a new one in its place
     response = testapp.get(f"/descriptions/{fonds}/finding-aid")
     assert response.content_type == "application/pdf"
     assert TITLE in pdf_text(response.body)[1]
@@ -171,4 +173,5 @@ def test_the_contract_post_with_only_the_format_launches_full_details(as_user, p
     response = post(f"/descriptions/{fonds}/finding-aid", {"format": "rtf"})
     assert response.status_int == 302
     job = db.session.scalars(db.select(Job)).one()
-    assert job.parameters["format"] == "rtf" and job.parameters["model"] == "full"
+    assert job.parameters["format"] == "rtf"
+    assert job.parameters["model"] == "full"

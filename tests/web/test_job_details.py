@@ -48,7 +48,8 @@ def test_details_of_a_queued_cli_job(as_user, make_job):
     job = make_job(None, JobStatus.QUEUED)
     fields = fields_of(as_user("admin").get(f"/jobs/{job.id}"))
     assert fields["Status"] == "Queued"
-    assert fields["Ended"] == "N/A" and fields["Duration"] == "N/A"
+    assert fields["Ended"] == "N/A"
+    assert fields["Duration"] == "N/A"
     assert fields["User"] == "(command line)"
     assert fields["Progress"] == "N/A"
 

@@ -131,7 +131,8 @@ def test_rows_link_to_details_and_to_the_related_record(as_user, make_job, fonds
     row = page.html.find("tr", id=f"job-{with_record.id}")
     assert row.find("a", href=f"/jobs/{with_record.id}") is not None
     record_link = row.find("a", href=f"/descriptions/{fonds}")
-    assert record_link is not None and record_link.get_text(strip=True) == record.title  # by its title
+    assert record_link is not None
+    assert record_link.get_text(strip=True) == record.title  # by its title
     assert page.html.find("tr", id=f"job-{without.id}").find("a", class_="record-link") is None
     assert client.get(record_link["href"]).html.h1.get_text(strip=True) == record.title
     assert client.get(f"/jobs/{with_record.id}").status_int == 200
@@ -177,15 +178,17 @@ def test_health_ignores_stale_or_stopped_workers(as_user, db, state):
 def test_partial_returns_only_the_table_part(as_user, one_of_each):
     client = as_user("alice")
     fragment = client.get("/jobs/?partial=1")
-    assert "<html" not in fragment.text and "<body" not in fragment.text
-    assert "Manage jobs" not in fragment.text and "Clear inactive jobs" not in fragment.text
+    assert "<html" not in fragment.text
+    assert "<body" not in fragment.text
+    assert "Manage jobs" not in fragment.text
+    assert "Clear inactive jobs" not in fragment.text
     assert fragment.html.find(class_="health") is not None
     assert len(fragment.html.select("table.jobs tbody tr")) == 5
     active = client.get("/jobs/active?partial=1")
     assert len(active.html.select("table.jobs tbody tr")) == 2
 
 
-@pytest.mark.parametrize("query, pressed", [("", "false"), ("?autorefresh=1", "true")])
+@pytest.mark.parametrize(("query", "pressed"), [("", "false"), ("?autorefresh=1", "true")])
 def test_auto_refresh_toggle_follows_the_url(as_user, query, pressed):
     page = as_user("alice").get(f"/jobs/{query}")
     toggle = page.html.find(id="auto-refresh")

@@ -89,7 +89,8 @@ def test_record_filter_uses_the_description_slug(as_user, make_job, fonds):
     client = as_user("alice")
     assert [row["id"] for row in table_rows(client.get(f"/jobs/?record={fonds}"))] == [about.id]
     page = client.get("/jobs/?record=no-such-record")
-    assert table_rows(page) == [] and "No jobs match these filters." in page.text
+    assert table_rows(page) == []
+    assert "No jobs match these filters." in page.text
 
 
 def test_date_range_is_inclusive_days(as_user, make_job):
@@ -186,5 +187,5 @@ def test_csv_export_honours_filters(as_user, make_job, read_csv):
     text = client.get("/jobs/export.csv?status=error&q=disk").text
     assert text.splitlines()[0] == "startDate,endDate,jobName,jobStatus,jobInfo,jobUser"
     assert [line.split(",")[4] for line in text.splitlines()[1:]] == ["disk full"]
-    header, rows = read_csv()
+    _header, rows = read_csv()
     assert len(rows) == 3  # no filter: all of alice's

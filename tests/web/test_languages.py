@@ -73,7 +73,8 @@ def test_the_choice_is_remembered_on_the_account(as_user, testapp, post, db):
     assert html_lang(testapp.get("/login")) == "en"
     login(testapp, "alice").follow()
     page = testapp.get("/jobs/")
-    assert html_lang(page) == "fr" and "Gérer les tâches" in page.text
+    assert html_lang(page) == "fr"
+    assert "Gérer les tâches" in page.text
     testapp.reset()
     login(testapp, "bob").follow()  # someone else's account is not affected
     assert html_lang(testapp.get("/jobs/")) == "en"
@@ -83,14 +84,15 @@ def test_an_anonymous_visitor_keeps_the_choice_for_the_browser_session(testapp):
     page = pick(testapp, "fr", "/login")
     assert html_lang(page) == "fr"
     assert page.html.find("h1").get_text() == "Se connecter"
-    assert "Nom d'utilisateur" in text_of(page) and "Mot de passe" in text_of(page)
+    assert "Nom d'utilisateur" in text_of(page)
+    assert "Mot de passe" in text_of(page)
     assert html_lang(testapp.get("/login")) == "fr"  # still, on the next request
     testapp.reset()  # a new browser session
     assert html_lang(testapp.get("/login")) == "en"
 
 
 @pytest.mark.parametrize(
-    "header, expected",
+    ("header", "expected"),
     [("fr", "fr"), ("fr-CA,fr;q=0.9,en;q=0.5", "fr"), ("de-DE,de;q=0.9", "en"), ("en-GB,en;q=0.8,fr;q=0.5", "en")],
 )
 def test_accept_language_is_the_default(testapp, header, expected):
@@ -161,7 +163,8 @@ def test_the_status_json_speaks_the_page_language(as_user, make_job, french_alic
     as_user("alice")
     assert testapp.get(f"/jobs/{job.id}/status.json").json["status"] == "En cours"
     page = testapp.get(f"/jobs/{job.id}")
-    assert "Console output" not in page.text and "Sortie de la console" in page.text
+    assert "Console output" not in page.text
+    assert "Sortie de la console" in page.text
 
 
 def test_a_french_users_csv_stays_english(as_user, make_job, read_csv, french_alice):
@@ -193,9 +196,11 @@ def test_levels_and_publication_status_are_translated_on_pages_only(as_user, fre
     page = as_user("alice").get("/descriptions/")
     row = page.html.find("table").tbody.find("tr")
     cells = [td.get_text(strip=True) for td in row.find_all("td")]
-    assert "Fonds" in cells and ("Publiée" in cells or "Brouillon" in cells)
+    assert "Fonds" in cells
+    assert "Publiée" in cells or "Brouillon" in cells
     page = as_user("alice").get(f"/descriptions/{fonds}")
-    assert "Niveau de description" in text_of(page) and "Série" in text_of(page)
+    assert "Niveau de description" in text_of(page)
+    assert "Série" in text_of(page)
 
 
 def test_error_pages_are_translated(as_user, french_alice):

@@ -35,7 +35,7 @@ CSV_FILES = st.builds(
         st.sampled_from(["legacyId", "parentId", "title", "levelOfDescription", "eventDates", "identifier"]),
         min_size=1,
         max_size=6,
-    ),  # fmt: skip
+    ),
     st.lists(st.lists(CELLS.map(lambda cell: '"' + cell.replace('"', '""') + '"'), max_size=6), max_size=4),
 )
 XML_FILES = st.builds(
@@ -51,7 +51,7 @@ XML_FILES = st.builds(
             '<?xml version="1.0" encoding="x-none"?>',
             "",
         ]
-    ),  # fmt: skip
+    ),
     st.sampled_from(["", '<!DOCTYPE ead [<!ENTITY a "aaaa">]>', '<!DOCTYPE ead [<!ATTLIST did a CDATA "x">]>']),
     st.text(max_size=40).map(lambda text: f"<unittitle>{text.replace('<', '&lt;').replace('&', '&amp;')}</unittitle>"),
 )

@@ -51,7 +51,8 @@ def test_a_successful_login_forgets_earlier_failures(testapp, users):
 def test_session_cookie_is_http_only_and_same_site(testapp, users):
     response = login(testapp, "alice")
     cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
 
 
 @pytest.fixture
@@ -106,7 +107,8 @@ def test_passwords_are_hashed_with_scrypt_by_default(tmp_path, monkeypatch):
         _db.create_all()
         user = create_user("alice", PASSWORD)
         assert user.password_hash.startswith("scrypt:")
-        assert user.check_password(PASSWORD) and not user.check_password("wrong")
+        assert user.check_password(PASSWORD)
+        assert not user.check_password("wrong")
         _db.session.remove()
     outside = User()
     outside.set_password(PASSWORD)  # no app context: scrypt as well
@@ -150,7 +152,9 @@ def test_every_page_sends_the_security_headers(testapp, users):
     for path in ("/login", "/jobs/"):
         headers = testapp.get(path, expect_errors=True).headers
         csp = headers["Content-Security-Policy"]
-        assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp and "script-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert "script-src 'self'" in csp
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "same-origin"
@@ -170,8 +174,10 @@ def test_a_traceback_is_shown_to_administrators_only(make_job, as_user, users):
     owner = as_user("alice")
     for path in (f"/jobs/{job.id}", f"/jobs/{job.id}/output", f"/jobs/{job.id}/status.json?offset=0"):
         text = owner.get(path).text
-        assert "RuntimeError: the disk is full" in text and "Working..." in text
-        assert "/srv/archive-jobs" not in text and "Traceback" not in text
+        assert "RuntimeError: the disk is full" in text
+        assert "Working..." in text
+        assert "/srv/archive-jobs" not in text
+        assert "Traceback" not in text
     assert "/srv/archive-jobs/.venv" in as_user("admin").get(f"/jobs/{job.id}/output").text
 
 
@@ -191,7 +197,8 @@ def test_viewers_see_published_descriptions_only(testapp, users, tmp_path):
     login(testapp, "victor")
     assert testapp.get(f"/descriptions/{draft.slug}", expect_errors=True).status_int == 404
     listing = testapp.get(f"/descriptions/{fonds}").text
-    assert "A published series" in listing and "A draft series" not in listing
+    assert "A published series" in listing
+    assert "A draft series" not in listing
     assert testapp.get(f"/descriptions/{fonds}/finding-aid", expect_errors=True).status_int == 404
     testapp.reset()
     login(testapp, "alice")
@@ -232,7 +239,8 @@ def test_a_viewers_breadcrumb_leaves_out_draft_ancestors(testapp, users):
     _db.session.commit()
     login(testapp, "victor")
     page = testapp.get(f"/descriptions/{child.slug}")
-    assert "A secret draft series" not in page.text and f"/descriptions/{series.slug}" not in page.text
+    assert "A secret draft series" not in page.text
+    assert f"/descriptions/{series.slug}" not in page.text
     assert f"/descriptions/{fonds}" in page.text  # the published fonds stays in it
     testapp.reset()
     login(testapp, "alice")

@@ -45,10 +45,12 @@ def test_an_administrator_creates_a_user_who_chooses_a_password_at_first_login(a
     landing = login(client, "dora", "temp-pass-1").follow()
     assert landing.request.path == "/jobs/"
     forced = landing.follow()
-    assert forced.request.path == "/account/password" and "choose a new one" in messages(forced)
+    assert forced.request.path == "/account/password"
+    assert "choose a new one" in messages(forced)
     assert client.get("/descriptions/").status_int == 302  # nothing else until it is changed
     done = change_password(client, "temp-pass-1", "dora-own-pass").follow()
-    assert done.request.path == "/jobs/" and "Your password is changed" in messages(done)
+    assert done.request.path == "/jobs/"
+    assert "Your password is changed" in messages(done)
     assert client.get("/descriptions/").status_int == 200  # and this session goes on
     db.session.expire_all()
     assert not User.by_username("dora").must_change_password
@@ -118,7 +120,8 @@ def test_changing_my_password_checks_the_current_one_and_ends_my_other_sessions(
     assert "This is not your current password." in messages(change_password(laptop, "wrong", "new-pass-1", status=400))
     assert "The two do not match." in messages(change_password(laptop, PASSWORD, "new-pass-1", "new-pass-2", 400))
     change_password(laptop, PASSWORD, "new-pass-1").follow()
-    assert laptop.get("/jobs/").status_int == 200 and phone.get("/jobs/").status_int == 302
+    assert laptop.get("/jobs/").status_int == 200
+    assert phone.get("/jobs/").status_int == 302
     assert login(TestApp(FreshContext(app)), "alice", "new-pass-1").status_int == 302
 
 

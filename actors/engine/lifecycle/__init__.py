@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, bindparam, insert, select, update
+from sqlalchemy import ColumnDefault, Select, bindparam, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.sql import Executable
@@ -63,7 +63,7 @@ def _insert(columns: tuple[str, ...]) -> FastStatement:
     defaults = {
         column.name: column.default.arg
         for column in _jobs.columns
-        if column.name not in given and column.default is not None and column.default.is_scalar
+        if column.name not in given and isinstance(column.default, ColumnDefault) and column.default.is_scalar
     }
     return FastStatement(insert(_jobs).values({**defaults, **given}).returning(_jobs.c.id))
 

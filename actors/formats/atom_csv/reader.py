@@ -155,12 +155,16 @@ class ColumnPlan:
             self._related_lists(row.related, lists)
         if self.full:
             row.related.repository = repository
-            other = row.related.other
-            for index, column in self.other:
-                value = cells[index].strip()
-                if value:
-                    other[column] = unguard(value) if value[0] == "'" else value
+            self._keep_as_is(row.related.other, cells)
         return row
+
+    def _keep_as_is(self, other: dict[str, str], cells: list[str]) -> None:
+        """The filled cells of the columns with no field of their own here: kept as they are
+        (other_fields), and exported back."""
+        for index, column in self.other:
+            value = cells[index].strip()
+            if value:
+                other[column] = unguard(value) if value[0] == "'" else value
 
     def _related_lists(self, related: Related, lists: dict[str, list[str]]) -> None:
         """The "|" columns: events, codes, notes, access points, containers and alternative

@@ -11,6 +11,7 @@ the date as text and warns.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from actors.formats.rows import parse_date
 
@@ -68,9 +69,9 @@ def _date(text: str) -> str:
     return text
 
 
-def _start_key(text: str) -> object:
+def _start_key(text: str) -> date:
     return parse_date(text, end=False)
 
 
-def _end_key(text: str) -> object:
+def _end_key(text: str) -> date:
     return parse_date(text, end=True)

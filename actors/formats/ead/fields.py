@@ -8,6 +8,7 @@ the other parts of a component (notes, ``<bioghist>``, ``<controlaccess>``) when
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
 from actors.formats.ead.dates import NotADate, normal_span
@@ -30,12 +31,6 @@ NOTE_TYPE_OF = {element: note_type for note_type, element in NOTE_TYPES.items()}
 TERM_ELEMENTS = {"subject": "subject", "place": "geogname", "genre": "genreform"}
 TAXONOMY_OF = {element: taxonomy for taxonomy, element in TERM_ELEMENTS.items()}
 NAME_ELEMENTS = ("name", "persname", "corpname", "famname")
-# Level of description (its key) -> the level EAD names itself; any other is otherlevel="<its name>".
-EAD_LEVELS = {"collection": "collection", "fonds": "fonds", "class": "class", "record group": "recordgrp",
-              "series": "series", "subfonds": "subfonds", "subgroup": "subgrp", "subseries": "subseries",
-              "file": "file", "item": "item"}  # fmt: skip
-LEVEL_OF_EAD = {ead: key.capitalize() for key, ead in EAD_LEVELS.items()}
-OTHER_LEVEL = "Other level"  # level="otherlevel" with no otherlevel name
 # unitid labels that say the identifier is not the current reference code.
 _OTHER_IDENTIFIER = re.compile(r"former|previous|old|alternative|alt\b|earlier|superseded", re.IGNORECASE)
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -47,30 +42,14 @@ def read_did(row: Row, did: Element, path: str) -> None:
     locations: list[str] = []
     for child in did:
         tag, where = local(child.tag), f"{path}/{local(child.tag)}"
-        if tag == "unitid":
-            _unitid(row, child, where)
-        elif tag == "unittitle":
-            _unittitle(row, child, where)
-        elif tag == "unitdate":
-            _unitdate(row, child, where)
+        if tag in _DID_FIELDS:
+            _DID_FIELDS[tag](row, child, where)
         elif tag == "origination":
             _origination(row, child)
-        elif tag == "physdesc" and "extent_and_medium" not in row.raw:
-            extents = [one_line(e) for e in child.iter() if local(e.tag) == "extent"]
-            _set(row, "extent_and_medium", "; ".join(e for e in extents if e) or one_line(child), where)
-        elif tag == "langmaterial":
-            codes = [e.get("langcode", "") for e in child.iter() if local(e.tag) == "language" and e.get("langcode")]
-            if codes:
-                related.codes["languages"] = codes
-            note = " ".join((child.text or "").split())
-            if note:
-                _set(row, "language_note", note, where)
         elif tag == "container" and one_line(child):
             related.containers.append({"type": child.get("type", "").strip(), "name": one_line(child)})
         elif tag == "physloc" and one_line(child):
             locations.append(one_line(child))
-        elif tag in ("dao", "daogrp"):
-            _digital_objects(row, child, where)
         elif tag == "repository" and one_line(child) and related.repository is None:
             related.repository = one_line(child)
     if locations:  # the export writes each container location once, after the containers
@@ -87,7 +66,6 @@ def read_identifier(row: Row, did: Element, path: str) -> None:
 
 def read_part(row: Row, part: Element, tag: str, where: str) -> None:
     """A part of a component after its <did>: a note field, a note, a creator's history, access points."""
-    related = row.related
     if tag in FIELD_OF_NOTE:
         name = FIELD_OF_NOTE[tag]
         if name not in row.raw:
@@ -95,18 +73,11 @@ def read_part(row: Row, part: Element, tag: str, where: str) -> None:
     elif tag in NOTE_TYPE_OF:
         text = paragraphs(part)
         if text:
-            related.notes.append((NOTE_TYPE_OF[tag], text))
+            row.related.notes.append((NOTE_TYPE_OF[tag], text))
     elif tag == "bioghist":
         _bioghist(row, paragraphs(part))
     elif tag == "controlaccess":
-        for point in part.iter():
-            point_tag, name = local(point.tag), one_line(point)
-            if not name:
-                continue
-            if point_tag in TAXONOMY_OF:
-                related.terms.append((TAXONOMY_OF[point_tag], name))
-            elif point_tag in NAME_ELEMENTS:
-                related.names.append(name)
+        _controlaccess(row, part)
 
 
 def _set(row: Row, name: str, value: str, where: str) -> None:
@@ -136,11 +107,23 @@ def _unittitle(row: Row, unittitle: Element, where: str) -> None:
         _unitdate(row, unitdate, f"{where}/unitdate")
     if "title" in row.raw:
         return
-    if nested:
-        title = " ".join(_text_without(unittitle, nested).split()).rstrip(" ,;:")
-    else:
-        title = one_line(unittitle)
+    title = " ".join(_text_without(unittitle, nested).split()).rstrip(" ,;:") if nested else one_line(unittitle)
     _set(row, "title", title, where)
+
+
+def _physdesc(row: Row, physdesc: Element, where: str) -> None:
+    """Extent and medium: its <extent>s, else all its text; the first physdesc that has any."""
+    if "extent_and_medium" not in row.raw:
+        extents = [one_line(e) for e in physdesc.iter() if local(e.tag) == "extent"]
+        _set(row, "extent_and_medium", "; ".join(e for e in extents if e) or one_line(physdesc), where)
+
+
+def _langmaterial(row: Row, langmaterial: Element, where: str) -> None:
+    """The codes of its <language>s, and its own text (around them) as the language note."""
+    codes = [e.get("langcode", "") for e in langmaterial.iter() if local(e.tag) == "language" and e.get("langcode")]
+    if codes:
+        row.related.codes["languages"] = codes
+    _set(row, "language_note", " ".join((langmaterial.text or "").split()), where)
 
 
 def _text_without(element: Element, left_out: list[Element]) -> str:
@@ -172,21 +155,6 @@ def _unitdate(row: Row, unitdate: Element, where: str) -> None:
     if date_type in ("bulk", "inclusive"):
         dates["date_type"] = date_type
     _join_event(row, unitdate.get("datechar") or "creation", "date_text", dates)
-
-
-def level_of(component: Element) -> str:
-    """EAD's level as a level of description: its own names (collection, recordgrp, ...) as
-    the vocabulary's, otherlevel as its @otherlevel ("Piece"); any other value as written."""
-    level = " ".join((component.get("level") or "").split())
-    if level.lower() == "otherlevel":
-        return " ".join((component.get("otherlevel") or "").replace("_", " ").split()) or OTHER_LEVEL
-    return LEVEL_OF_EAD.get(level.lower(), level)
-
-
-def otherlevel_token(name: str) -> str:
-    """A level name as EAD's otherlevel, an NMTOKEN: spaces (and anything else an NMTOKEN cannot
-    hold) as "_", read back as spaces; nothing for "Other level", otherlevel without a name."""
-    return "" if name == OTHER_LEVEL else re.sub(r"[^\w.:-]+", "_", name.strip())
 
 
 def give_title(row: Row) -> None:
@@ -257,3 +225,22 @@ def _digital_objects(row: Row, element: Element, where: str) -> None:
             if "digital_object_uri" not in row.raw and "digital_object_path" not in row.raw:
                 _set(row, name, href, where)
             return
+
+
+def _controlaccess(row: Row, controlaccess: Element) -> None:
+    """Access points: terms of a taxonomy (subjects, places, genres) and names."""
+    for point in controlaccess.iter():
+        point_tag, name = local(point.tag), one_line(point)
+        if not name:
+            continue
+        if point_tag in TAXONOMY_OF:
+            row.related.terms.append((TAXONOMY_OF[point_tag], name))
+        elif point_tag in NAME_ELEMENTS:
+            row.related.names.append(name)
+
+
+# The parts of <did> that fill fields, each read by its own reader (read_did gathers the others).
+_DID_FIELDS: dict[str, Callable[[Row, Element, str], None]] = {
+    "unitid": _unitid, "unittitle": _unittitle, "unitdate": _unitdate, "physdesc": _physdesc,
+    "langmaterial": _langmaterial, "dao": _digital_objects, "daogrp": _digital_objects,
+}  # fmt: skip

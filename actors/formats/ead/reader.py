@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
-from actors.formats.ead.fields import TERM_ELEMENTS, give_title, level_of, read_did, read_identifier, read_part
+from actors.formats.ead.fields import TERM_ELEMENTS, give_title, read_did, read_identifier, read_part
+from actors.formats.ead.levels import level_of
 from actors.formats.ead.tags import local
 from actors.formats.rows import ImportFailed, Row
 from actors.formats.uploads import describe_xml_error
@@ -42,7 +43,7 @@ def is_component(tag: str) -> bool:
 class _Open:
     """An element being read: its path and, for a component, the row it becomes."""
 
-    __slots__ = ("element", "tag", "path", "counts", "row", "emitted")
+    __slots__ = ("counts", "element", "emitted", "path", "row", "tag")
 
     def __init__(self, element: Element, tag: str, path: str, row: Row | None) -> None:
         self.element, self.tag, self.path, self.row = element, tag, path, row

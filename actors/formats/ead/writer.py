@@ -12,7 +12,8 @@ from typing import IO
 from more_itertools import chunked
 from sqlalchemy import Row as SqlRow
 
-from actors.formats.ead.fields import EAD_LEVELS, NOTE_ELEMENTS, NOTE_TYPES, TERM_ELEMENTS, otherlevel_token
+from actors.formats.ead.fields import NOTE_ELEMENTS, NOTE_TYPES, TERM_ELEMENTS
+from actors.formats.ead.levels import EAD_LEVELS, otherlevel_token
 from actors.formats.writing import iso_date, paragraphs, xml_attr, xml_text
 from models import PublicationStatus
 from models.description_parts import Related
@@ -114,11 +115,7 @@ class EadExport:
         if row.languages or row.language_note:
             languages = "".join(f"<language langcode={xml_attr(code)}/>" for code in row.languages or [])
             parts.append(f"<langmaterial>{xml_text(row.language_note)}{languages}</langmaterial>")
-        for container in related.containers:
-            kind = f" type={xml_attr(container['type'])}" if container.get("type") else ""
-            parts.append(f"<container{kind}>{xml_text(container['name'])}</container>")
-        for location in dict.fromkeys(c["location"] for c in related.containers if c.get("location")):
-            parts.append(f"<physloc>{xml_text(location)}</physloc>")
+        parts.extend(_containers(related))
         for uri in filter(None, (row.digital_object_uri, row.digital_object_path)):
             parts.append(f'<dao xlink:type="simple" xlink:href={xml_attr(uri)}/>')
         parts.append("</did>")
@@ -149,6 +146,18 @@ def _dates(row: SqlRow, related: Related) -> list[str]:
         found.append(
             f"<unitdate datechar={xml_attr(kind)}{date_type}{normal_attr}>{xml_text(event.get('date_text'))}</unitdate>"
         )
+    return found
+
+
+def _containers(related: Related) -> list[str]:
+    """The containers, then each of their locations once: EAD has no place for a container's own
+    location (the reader gives each container the locations of its <did>)."""
+    found = []
+    for container in related.containers:
+        kind = f" type={xml_attr(container['type'])}" if container.get("type") else ""
+        found.append(f"<container{kind}>{xml_text(container['name'])}</container>")
+    for location in dict.fromkeys(c["location"] for c in related.containers if c.get("location")):
+        found.append(f"<physloc>{xml_text(location)}</physloc>")
     return found
 
 

@@ -33,6 +33,7 @@ def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         driver = connection.connection.driver_connection
+        assert driver is not None  # (None only once the connection is invalidated; ours is in use)
         with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)

@@ -72,6 +72,25 @@ class Plan:
         i = self.count
         for problem in row.problems:
             self.report(problem)
+        parent, anchor = self._parent_of(row)
+        if row.key is not None:
+            if row.key in self.keys:
+                self.report(f"{row.where}: legacyId {row.key} is used by an earlier row too")
+            else:
+                self.keys[row.key] = i
+        under = anchor if parent == -1 else self.match[parent]  # an existing record this row is under
+        match = self._match_of(row, identifier, under) if parent == -1 or under else 0
+        self.parent.append(parent)
+        self.anchor.append(anchor if parent == -1 else 0)
+        self.match.append(match)
+        if match == 0 and (parent == -1 or under):
+            self.attachments.add(under)
+        if self.first_top_level is None and parent == -1:
+            self.first_top_level = match or -(i + 1)
+
+    def _parent_of(self, row: Row) -> tuple[int, int]:
+        """Where the row hangs: (its parent row's index, -1: none; when none, the existing record it
+        hangs from, 0: top level). A parent named both ways, or not found, is a problem."""
         parent, anchor = -1, self.parent_id or 0
         if row.parent_key is not None and row.parent_slug is not None:
             self.report(f"{row.where}: parentId and qubitParentSlug are both set; use one of them")
@@ -84,29 +103,22 @@ class Plan:
             anchor = self._slug_id(row.parent_slug) or 0
             if not anchor:
                 self.report(f"{row.where}: qubitParentSlug “{row.parent_slug}” matches no description")
-        if row.key is not None:
-            if row.key in self.keys:
-                self.report(f"{row.where}: legacyId {row.key} is used by an earlier row too")
-            else:
-                self.keys[row.key] = i
-        under = anchor if parent == -1 else self.match[parent]  # an existing record this row is under
-        match = 0
-        if (parent == -1 or under) and self.match_mode != "new" and identifier:
-            match = self._children_of(under).get(identifier, 0)
-            if match and self.match_mode == "update":
-                first = self._updated.setdefault(match, row.where)
-                if first != row.where:
-                    self.report(
-                        f"{row.where}: identifier {identifier} under the same parent is on {first} too: "
-                        "both would update the one existing record"
-                    )
-        self.parent.append(parent)
-        self.anchor.append(anchor if parent == -1 else 0)
-        self.match.append(match)
-        if match == 0 and (parent == -1 or under):
-            self.attachments.add(under)
-        if self.first_top_level is None and parent == -1:
-            self.first_top_level = match or -(i + 1)
+        return parent, anchor
+
+    def _match_of(self, row: Row, identifier: str | None, under: int) -> int:
+        """The existing child of ``under`` (0: top level) with the row's identifier (0: none, or match
+        "new"). Updating, two rows that match the one record are a problem: both would update it."""
+        if self.match_mode == "new" or not identifier:
+            return 0
+        match = self._children_of(under).get(identifier, 0)
+        if match and self.match_mode == "update":
+            first = self._updated.setdefault(match, row.where)
+            if first != row.where:
+                self.report(
+                    f"{row.where}: identifier {identifier} under the same parent is on {first} too: "
+                    "both would update the one existing record"
+                )
+        return match
 
     def _slug_id(self, slug: str) -> int | None:
         if slug not in self._slugs:
@@ -123,6 +135,7 @@ class Plan:
         for identifier, child_id in db.session.execute(
             select(D.identifier, D.id).where(where, D.identifier.is_not(None)).order_by(D.lft.desc())
         ):
+            assert identifier is not None  # (the query leaves NULL identifiers out)
             children[identifier] = child_id
         self._children[parent_id] = children
         if len(self._children) > 64:

@@ -101,9 +101,9 @@ class RelatedWriter:
         day = column_converter(Event.__table__.c.start_date)
         for description_id, related, events in pending:
             self._rows(rows, description_id, related, events, day)
-        for table, values in rows.items():
-            if values:
-                insert_rows(table.__tablename__, LINK_COLUMNS[table], values)
+        for table in LINK_TABLES:
+            if rows[table]:
+                insert_rows(table.__tablename__, LINK_COLUMNS[table], rows[table])
 
     def _rows(
         self,

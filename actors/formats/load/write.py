@@ -14,13 +14,13 @@ from array import array
 from collections import deque
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import BindParameter, bindparam, func, select, text, update
 
 from actors.formats.load.bulk import insert_dicts
 from actors.formats.load.plan import Plan
 from actors.formats.load.related import LINK_TABLES, RelatedWriter
 from actors.formats.load.slugs import SlugAllocator
-from actors.formats.rows import Row
+from actors.formats.rows import ImportFailed, Row
 from actors.ledger.recording import jsonable, record_rows
 from actors.ledger.snapshots import ledger_created
 from actors.ledger.values import held_rows, with_held
@@ -67,6 +67,8 @@ class Writer:
         place = next(iter(self.plan.attachments), 0)
         if self.single_place and place:
             node = db.session.get(D, place)
+            if node is None:  # deleted between the plan and the tree lock
+                raise ImportFailed(f"The description the new records go under (id {place}) no longer exists.")
             self.base, self.base_depth = node.rgt, node.depth + 1
             open_gap(node.rgt, 2 * self.plan.new_count)
             db.session.expire(node)
@@ -163,7 +165,9 @@ class Writer:
         """Update the matched records; returns their ledger rows (id, before, after)."""
         if not self.updates:
             return []
-        columns = {name[2:]: bindparam(name) for name in self.updates[0] if name != "b_id"}
+        columns: dict[str, BindParameter[Any]] = {
+            name[2:]: bindparam(name) for name in self.updates[0] if name != "b_id"
+        }
         changes = self._ledger_updates([name for name in columns if name != "updated_at"])
         db.session.connection().execute(update(D).where(D.id == bindparam("b_id")).values(columns), self.updates)
         self.updates = []
