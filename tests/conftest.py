@@ -1,4 +1,5 @@
-"""Fixtures every room of the tests shares (engine, jobtypes, web, commands, integration, browser).
+"""Fixtures every room of the tests shares (engine, jobs, formats, ledger, rendering, models, web,
+commands, integration, browser).
 
 * ``app``: the app on a temporary SQLite file with a StubBroker. ``@pytest.mark.app_config(NAME=value)``
   overrides its configuration; with ``@pytest.mark.test_jobs`` it also declares the test job types

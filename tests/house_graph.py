@@ -4,7 +4,9 @@ house tests (tests/engine/test_house*.py) check against the plan."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,11 +62,12 @@ def imports(name: str, path: Path) -> Iterator[tuple[str, bool]]:
     yield from visit(ast.parse(path.read_text(), str(path)), False)
 
 
-def import_graph() -> dict[str, set[str]]:
-    return {name: {target for target, _ in imports(name, path)} for name, path in MODULES.items()}
+@cache  # read once per test process: every room's test asks for it
+def import_graph() -> dict[str, frozenset[str]]:
+    return {name: frozenset(target for target, _ in imports(name, path)) for name, path in MODULES.items()}
 
 
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+def cycles(graph: Mapping[str, AbstractSet[str]]) -> list[list[str]]:
     """Strongly connected components with more than one module (Tarjan, iterative)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}

@@ -1,5 +1,5 @@
 """Imported values against the length of the column each is written to: the cases and checks
-tests/jobtypes/test_import_limits.py and its PostgreSQL twin share.
+tests/formats/test_import_limits.py and its PostgreSQL twin share.
 
 A value is made of "é" (two bytes in UTF-8): a column's limit counts characters, not bytes.
 """

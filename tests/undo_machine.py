@@ -1,5 +1,5 @@
 """A model-based test of sequences of jobs and their Undos (Hypothesis' RuleBasedStateMachine),
-shared by the SQLite test (tests/jobtypes) and the PostgreSQL one (tests/integration).
+shared by the SQLite test (tests/ledger) and the PostgreSQL one (tests/integration).
 
 Why a model: each Undo is right alone; the bugs are in sequences (ids used again after an
 Undo, an Undo run twice, Undos in reverse order refused). The model keeps per job the tree

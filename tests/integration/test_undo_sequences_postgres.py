@@ -1,4 +1,4 @@
-"""The sequence test of tests/jobtypes/test_undo_sequences.py on PostgreSQL: ids from the sequence,
+"""The sequence test of tests/ledger/test_undo_sequences.py on PostgreSQL: ids from the sequence,
 json_build_object in the ledger, the advisory tree lock, a 4-thread worker."""
 
 from __future__ import annotations

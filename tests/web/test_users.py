@@ -1,4 +1,4 @@
-"""Roles: administrators set them on the users page (the CLI: tests/cli/test_users_cli.py)."""
+"""Roles: administrators set them on the users page (the CLI: tests/commands/test_users_cli.py)."""
 
 from __future__ import annotations
 

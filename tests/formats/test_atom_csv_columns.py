@@ -22,7 +22,7 @@ from models import (
 )
 from models import ArchivalDescription as D
 from tests.import_export_support import ISAD, cells, fixture_bytes, run_form
-from tests.jobtypes.test_export import download, export, members
+from tests.jobs.test_export import download, export, members
 
 
 def import_file(client, run_jobs, name: str, content: bytes, **fields):

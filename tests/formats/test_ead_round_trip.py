@@ -12,9 +12,9 @@ from sqlalchemy import select
 from extensions import db
 from models import ArchivalDescription as D
 from models import JobStatus
+from tests.formats.test_ead_export_schema import exported_ead
 from tests.import_export_support import ISAD, cells, fixture_bytes, run_form
-from tests.jobtypes.test_ead_export_schema import exported_ead
-from tests.jobtypes.test_export import download, export, members
+from tests.jobs.test_export import download, export, members
 
 # AtoM columns with no place in an EAD <archdesc>/<c> as we write it: the description control
 # area (AtoM writes it to <eadheader>/<profiledesc>, once per file), the accession, the script,

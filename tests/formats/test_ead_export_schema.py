@@ -15,7 +15,7 @@ from extensions import db
 from models import ArchivalDescription as D
 from models import JobStatus
 from tests.import_export_support import ISAD, fixture_bytes, run_form
-from tests.jobtypes.test_export import download, export, members
+from tests.jobs.test_export import download, export, members
 
 EAD_DTD = Path(glamconv.__file__).parent / "ead" / "ead-2002-dtd" / "ead.dtd"
 NS = "{urn:isbn:1-931666-22-9}"

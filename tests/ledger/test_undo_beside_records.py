@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from models import JobStatus, LevelOfDescription
 from tests.import_export_support import fixture_bytes, run_form
-from tests.jobtypes.test_undo import every_description, everything_held, undo_through_the_page
+from tests.ledger.test_undo import every_description, everything_held, undo_through_the_page
 
 
 def test_levels_an_import_added_go_with_its_undo_unless_another_record_uses_them(as_user, run_jobs):

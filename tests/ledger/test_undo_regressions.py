@@ -1,4 +1,4 @@
-"""Sequences of jobs and Undos that went wrong, as tests/jobtypes/test_undo_sequences.py found
+"""Sequences of jobs and Undos that went wrong, as tests/ledger/test_undo_sequences.py found
 them (each docstring quotes Hypothesis' shrunk sequence), written out without Hypothesis."""
 
 from __future__ import annotations

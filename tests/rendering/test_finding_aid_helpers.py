@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from actors.rendering import finding_aid, lanes, pdf_workers
 from actors.rendering.pdf_workers import ChunkTask
-from tests.jobtypes.test_finding_aid_rendering import add_tree, assert_progress, page_texts, tree_spec
+from tests.rendering.test_finding_aid_rendering import add_tree, assert_progress, page_texts, tree_spec
 
 CHUNK_SIZE = 12  # 61 descriptions: 3 lanes (the root's part with series 1, series 2, series 3) of 2 chunks
 

@@ -17,7 +17,7 @@ from models import Job, JobStatus, RecordChange
 from models.base import utcnow
 from models.tree import TreeError, check_tree, disagreements
 from tests.import_export_support import fixture_bytes, run_form
-from tests.jobtypes.test_undo import (
+from tests.ledger.test_undo import (
     every_description,
     every_vocabulary_row,
     publish_all,

@@ -13,7 +13,7 @@ from commands.demo_related import ACCESS, COMMISSION, REPOSITORY
 from extensions import db
 from models import ArchivalDescription as D
 from models import Container, DescriptionContainer, FindingAid
-from tests.jobtypes.test_finding_aid_options import generate, pdf_text
+from tests.jobs.test_finding_aid_options import generate, pdf_text
 
 
 def flat(text: str) -> str:
