@@ -137,9 +137,7 @@ def table(results: list[dict]) -> str:
         shown = (f"{value:,.2f}" if value < 10 else f"{value:,.1f}") if isinstance(value, float) else f"{value:,}"
         against = row.get("baseline_text") or row.get("target", "")
         ok = {True: "yes", False: "NO"}.get(row.get("ok"), "")
-        lines.append(
-            f"{row['bench']:<12} {row['figure'][:52]:<52} {shown:>12} {row['unit']:<7} {against[:28]:<28} {ok}"
-        )
+        lines.append(f"{row['bench']:<12} {row['figure'][:52]:<52} {shown:>12} {row['unit']:<7} {against:<28} {ok}")
     return "\n".join(lines)
 
 

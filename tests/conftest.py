@@ -16,7 +16,6 @@ from __future__ import annotations
 import collections
 import logging
 import socket
-import sqlite3
 import threading
 import time
 import uuid
@@ -42,6 +41,7 @@ from tests.helpers import (
     POSTGRES_URL,
     REDIS_URL,
     FreshContext,
+    copy_database,
     csrf_token_of,
     form_posting_to,
     login,
@@ -203,14 +203,6 @@ def sqlite_template(tmp_path_factory) -> Path:
             _db.session.remove()
             _db.engine.dispose()
     return folder / "test.db"
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """SQLite's own backup: a consistent copy, whatever journal mode the file is in."""
-    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
-        origin.backup(copy)
-    origin.close()
-    copy.close()
 
 
 @pytest.fixture

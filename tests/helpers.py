@@ -7,6 +7,7 @@ import csv
 import io
 import os
 import re
+import sqlite3
 import time
 from pathlib import Path
 
@@ -159,3 +160,11 @@ def assert_readable_error(response, status: int) -> None:
             response.html.find(class_="error-message") is not None
             or response.html.find(class_="message-error") is not None
         )
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """SQLite's own backup: a consistent copy, whatever journal mode the file is in."""
+    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+        origin.backup(copy)
+    origin.close()
+    copy.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from pathlib import Path
 
 import dramatiq
 import pytest
@@ -14,7 +15,7 @@ from commands.demo_data import insert_demo_fonds
 from extensions import db
 from models.user import create_user
 from tests.browser.browsing import OUTPUT
-from tests.helpers import PASSWORD, make_app
+from tests.helpers import PASSWORD, copy_database, make_app
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
@@ -28,14 +29,27 @@ def chromium_paths() -> tuple[str, str]:
     return CHROMIUM, CHROMEDRIVER
 
 
+@pytest.fixture(scope="session")
+def site_template(tmp_path_factory) -> Path:
+    """The database every browser test starts from (an administrator and the 200-description demo
+    fonds), made once per test process and copied for each test."""
+    folder = tmp_path_factory.mktemp("site")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        app = make_app(folder, monkeypatch)
+        with app.app_context():
+            db.create_all()
+            create_user("admin", PASSWORD, admin=True)
+            insert_demo_fonds(200)
+            db.session.remove()
+            db.engine.dispose()
+    return folder / "test.db"
+
+
 @pytest.fixture
-def live_server(tmp_path, monkeypatch):
+def live_server(tmp_path, monkeypatch, site_template):
     """The app on a real port with a worker thread pool; yields (base URL, app)."""
+    copy_database(site_template, tmp_path / "test.db")
     app = make_app(tmp_path, monkeypatch, WORKER_HEARTBEAT_SECONDS=1)
-    with app.app_context():
-        db.create_all()
-        create_user("admin", PASSWORD, admin=True)
-        insert_demo_fonds(200)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     # A short poll interval: shutdown() waits for the loop to look (0.5 s by default).
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
