@@ -73,34 +73,58 @@ _addresses = count(1)
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=QUIET)
 @given(**EXAMPLE)
-def test_no_route_answers_500_to_any_input(testapp, routes, data, user, method, with_csrf, query):
-    _one_request(testapp, routes, data, user, method, with_csrf, query)
+def test_no_route_answers_500_to_any_input(testapp, sessions, routes, data, user, method, with_csrf, query):
+    _one_request(testapp, sessions, routes, data, user, method, with_csrf, query)
 
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 @settings(max_examples=300, deadline=None, suppress_health_check=QUIET)
 @given(**EXAMPLE)
-def test_no_route_answers_500_to_any_input_on_postgresql(testapp, routes, data, user, method, with_csrf, query):
-    _one_request(testapp, routes, data, user, method, with_csrf, query)
+def test_no_route_answers_500_to_any_input_on_postgresql(
+    testapp, sessions, routes, data, user, method, with_csrf, query
+):
+    _one_request(testapp, sessions, routes, data, user, method, with_csrf, query)
 
 
-def _one_request(testapp, routes, data, user, method, with_csrf, query) -> None:
+Sessions = dict[str | None, tuple[dict[str, str], str]]
+
+
+@pytest.fixture
+def sessions() -> Sessions:
+    """Each user's session cookies and CSRF token, for the examples of one test."""
+    return {}
+
+
+def _signed_in(testapp, sessions: Sessions, user: str | None) -> str:
+    """Start the example as ``user`` (None: anonymous); the session's CSRF token. Each user logs in
+    once per test, as a browser keeps its session: an example later may disable the user or change
+    their password, and the next ones then run as whoever that session still is (a real case too)."""
+    if user not in sessions:
+        testapp.reset()
+        if user:
+            login(testapp, user)
+        page = testapp.get("/jobs/" if user else "/login").maybe_follow()
+        sessions[user] = (dict(testapp.cookies), page.html.find("input", {"name": "csrf_token"})["value"])
+    cookies, token = sessions[user]
+    testapp.reset()
+    for name, value in cookies.items():
+        testapp.set_cookie(name, value)
+    return token
+
+
+def _one_request(testapp, sessions, routes, data, user, method, with_csrf, query) -> None:
     rule = data.draw(st.sampled_from([r for r in routes if method in r.methods]))
     path = _path(rule, {"int": data.draw(NUMBERS), "text": data.draw(TEXTS)})
-    testapp.reset()
     address = next(_addresses)
     testapp.extra_environ = {"REMOTE_ADDR": f"10.{address >> 16 & 255}.{address >> 8 & 255}.{address & 255}"}
-    if user:
-        login(testapp, user)
+    token = _signed_in(testapp, sessions, user)
     params = [(name, value.encode("utf-8", "surrogatepass")) for name, values in query.items() for value in values]
     if method == "GET":
         response = testapp.get(path, params=params, expect_errors=True)
     else:
         if with_csrf:  # the token of this session, as a form would send it; without it: a readable 400
-            # (an earlier example may have disabled this user: the login page has a token too)
-            page = testapp.get("/jobs/" if user else "/login").maybe_follow()
-            params.append(("csrf_token", page.html.find("input", {"name": "csrf_token"})["value"]))
+            params.append(("csrf_token", token))
         response = testapp.post(path, params=params, expect_errors=True)
     assert response.status_int < 500, f"{method} {path} {params} as {user}: {response.status}"
     if response.status_int >= 400 and response.content_type == "text/html":
