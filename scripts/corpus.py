@@ -13,8 +13,11 @@ and compare:
 - EAD: every field of every record, with its events, notes, access points and
   containers, between the first import and the re-import of the export.
 
-Prints one line per file (records, seconds, warnings, round trip) and exits 1 when a file
-does not import whole or does not come back the same.
+and, against the file itself (scripts/fidelity.py), the share of its description's words found in
+our export: a file keeping less than --min-share (99 %) fails with its lost words by element.
+
+Prints one line per file (records, seconds, warnings, round trip, words) and exits 1 when a file
+does not import whole, does not come back the same or loses words.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench_common import bench_env, make_app
+from fidelity import Fidelity, measure_csv, measure_ead
 
 FORMATS = {".csv": "csv", ".xml": "ead"}
 IGNORED = {"id", "parent_id", "slug", "lft", "rgt", "repository_id"}  # numbers of this database, not the record's
@@ -59,6 +63,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     failure: str = ""  # the import's own message when it refused the file
     round_trips: dict[str, list[str]] = field(default_factory=dict)  # format -> differences
+    fidelity: Fidelity = field(default_factory=Fidelity)  # the source's words found in our export
 
     @property
     def differences(self) -> list[str]:
@@ -67,6 +72,9 @@ class Outcome:
     @property
     def whole(self) -> bool:
         return not self.failure and self.records == self.expected and not self.differences
+
+    def faithful(self, min_share: float) -> bool:
+        return self.fidelity.share >= min_share
 
 
 def run_job(job_type: str, parameters: dict) -> tuple[object, str]:
@@ -211,6 +219,11 @@ def try_file(path: Path, work: Path) -> Outcome:
         outcome.failure = str(failure)
         return outcome
 
+    outcome.fidelity = (
+        measure_ead(path, exports["ead"])
+        if fmt == "ead"
+        else measure_csv(csv_cells(path), csv_cells(exports["csv"][0]))
+    )
     for other, files in exports.items():
 
         def again(other: str = other, files: list[Path] = files) -> tuple[list[Path], list[dict]]:
@@ -260,12 +273,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--verbose", action="store_true", help="print every warning and difference")
+    parser.add_argument(
+        "--min-share", type=float, default=99.0, help="fail a file keeping less of its words (percent; default 99)"
+    )
     args = parser.parse_args()
     files = sorted(p for p in args.folder.iterdir() if p.suffix.lower() in FORMATS)
     if not files:
         print(f"No .csv or .xml file in {args.folder}.", file=sys.stderr)
         return 2
-    print(f"{'file':<44}{'expected':>9}{'imported':>9}{'warnings':>9}{'CSV':>5}{'EAD':>5}{'seconds':>9}")
+    print(f"{'file':<44}{'expected':>9}{'imported':>9}{'warnings':>9}{'CSV':>5}{'EAD':>5}{'words':>8}{'seconds':>9}")
     failed = 0
     for path in files:
         with tempfile.TemporaryDirectory(prefix="aj-corpus-") as work:
@@ -275,17 +291,24 @@ def main() -> int:
             trips = ["-", "-"]
         print(
             f"{outcome.name:<44}{outcome.expected:>9}{outcome.records:>9}{len(outcome.warnings):>9}"
-            f"{trips[0]:>5}{trips[1]:>5}{outcome.seconds:>9.2f}"
+            f"{trips[0]:>5}{trips[1]:>5}{outcome.fidelity.share:>7.1f}%{outcome.seconds:>9.2f}"
         )
         if outcome.failure:
             print(f"    NOT IMPORTED: {outcome.failure}")
         elif outcome.differences:
             print(f"    round trip differs in {len(outcome.differences)} place(s): {outcome.differences[0]}")
-        failed += not outcome.whole
+        if not outcome.failure and not outcome.faithful(args.min_share):
+            print(f"    KEPT {outcome.fidelity.share:.1f} % of its words ({outcome.fidelity.total:,}); lost:")
+            for line in outcome.fidelity.lost_lines():
+                print(f"      {line}")
+        failed += not (outcome.whole and outcome.faithful(args.min_share))
         if args.verbose:
             for line in outcome.warnings + outcome.differences[1:]:
                 print(f"    {line}")
-    print(f"{len(files) - failed} of {len(files)} files imported whole and came back the same, as CSV and as EAD.")
+    print(
+        f"{len(files) - failed} of {len(files)} files imported whole, came back the same as CSV and as EAD, "
+        f"and kept at least {args.min_share:g} % of their words in our export."
+    )
     return 1 if failed else 0
 
 

@@ -16,7 +16,11 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no real files to try: {CORPUS} is not there")
 def test_every_real_file_imports_whole_and_round_trips():
     run = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "corpus.py"), str(CORPUS)], capture_output=True, text=True, timeout=600
+        # (86 %: what the least faithful file keeps today, a floor; issue 26 raises it to 99)
+        [sys.executable, str(ROOT / "scripts" / "corpus.py"), str(CORPUS), "--min-share", "86"],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "NOT IMPORTED" not in run.stdout
