@@ -131,10 +131,14 @@ def clean_events(row: Row) -> list[dict[str, Any]]:
 
 def _level(row: Row, text: str) -> str:
     """The level of description as written (spaces folded; the vocabulary takes any level, see
-    models.vocabulary); empty: Fonds at the top, else File."""
+    models.vocabulary); empty: Fonds at the top, else File, said in a warning (a file may hold
+    thousands: the summary counts them)."""
     name = " ".join(text.split())
     if not name:
-        return "Fonds" if row.parent_key is None and row.parent_slug is None else "File"
+        if row.parent_key is None and row.parent_slug is None:
+            return "Fonds"
+        row.warn("no level", row.where, "no level of description: imported as “File”")
+        return "File"
     too_long(row, "level_of_description", name, LEVEL_LIMIT)
     return name
 

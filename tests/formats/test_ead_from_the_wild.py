@@ -28,8 +28,16 @@ def record(title: str) -> D:
 
 def test_every_component_is_imported_with_warnings_counted_by_kind(imported):
     assert db.session.scalar(select(db.func.count()).select_from(D)) == 11
-    assert "5 warnings: untitled component (3), date not understood (2)" in imported.output
-    assert imported.info.endswith(", 5 warnings (see details).")
+    assert "8 warnings: untitled component (3), no level (3), date not understood (2)" in imported.output
+    assert imported.info.endswith(", 8 warnings (see details).")
+
+
+def test_a_component_with_no_level_is_a_file_said_in_a_warning(imported):
+    """(A file may hold thousands: each is named in the output, up to a limit, and counted.)"""
+    lines = [line for line in imported.output.splitlines() if "no level of description" in line]
+    assert len(lines) == 3
+    assert all(line.startswith("Warning: /ead/archdesc/dsc/") for line in lines)
+    assert all(line.endswith("no level of description: imported as “File”") for line in lines)
 
 
 def test_ead_levels_join_the_levels_vocabulary(imported):
