@@ -119,6 +119,25 @@ def test_untitled_components_are_titled_by_date_then_identifier_then_untitled(im
         assert f"/ead/archdesc/dsc/{where}: no unittitle" in imported.output
 
 
+NO_UNITTITLE = """<?xml version="1.0" encoding="UTF-8"?>
+<ead xmlns="urn:isbn:1-931666-22-9"><eadheader><eadid>x</eadid><filedesc><titlestmt>
+<titleproper>Guide to the <emph>Quarry Hill</emph> estate papers <num>MS 12</num></titleproper></titlestmt>
+</filedesc></eadheader><archdesc level="fonds"><did><unitdate>1890-1920</unitdate></did>
+<dsc><c01 level="file"><did><unittitle>Leases</unittitle></did></c01></dsc></archdesc></ead>
+"""
+
+
+def test_a_fonds_with_no_unittitle_takes_the_finding_aids_title(as_user, run_jobs):
+    """Not "[Untitled]" nor its date: the finding aid's titleproper names what it describes."""
+    job = run_form(as_user("alice"), run_jobs, "import_descriptions", ("t.xml", NO_UNITTITLE.encode()))
+    assert job.status == JobStatus.COMPLETED, job.output
+    fonds = db.session.scalars(select(D).where(D.parent_id.is_(None))).one()
+    assert fonds.title == "Guide to the Quarry Hill estate papers MS 12"
+    said = "no unittitle: titled “Guide to the Quarry Hill estate papers MS 12” (the finding aid's titleproper)"
+    assert f"/ead/archdesc: {said}" in job.output
+    assert record("Leases").parent_id == fonds.id
+
+
 def test_notes_keep_their_paragraphs_and_lists_in_the_page_and_the_export(as_user, run_jobs):
     client = as_user("alice")
     job = run_form(client, run_jobs, "import_descriptions", ("n.xml", fixture_bytes("structured_notes.xml")))

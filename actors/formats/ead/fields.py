@@ -157,15 +157,17 @@ def _unitdate(row: Row, unitdate: Element, where: str) -> None:
     _join_event(row, unitdate.get("datechar") or "creation", "date_text", dates)
 
 
-def give_title(row: Row) -> None:
+def give_title(row: Row, titleproper: str = "") -> None:
     """A component with no title gets one as ArchivesSpace and AtoM give it: its date, else its
-    identifier, else "[Untitled]"; and a warning."""
+    identifier, else "[Untitled]"; and a warning. The top one (archdesc) is first titled by the
+    finding aid's own title (eadheader's titleproper), as the finding aid names what it describes."""
     if row.raw.get("title"):
         return
     dated = next((e["date_text"] for e in row.related.events if e.get("date_text")), "")
-    title = dated or row.raw.get("identifier") or "[Untitled]"
+    title = titleproper or dated or row.raw.get("identifier") or "[Untitled]"
     row.raw["title"] = title
-    row.warn("untitled component", row.where, f"no unittitle: titled “{title}”")
+    source = " (the finding aid's titleproper)" if titleproper else ""
+    row.warn("untitled component", row.where, f"no unittitle: titled “{title}”{source}")
 
 
 def _origination(row: Row, origination: Element) -> None:

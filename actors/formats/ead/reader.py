@@ -18,7 +18,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from actors.formats.ead.fields import TERM_ELEMENTS, give_title, read_did, read_identifier, read_part
 from actors.formats.ead.levels import level_of
-from actors.formats.ead.tags import local
+from actors.formats.ead.tags import local, one_line
 from actors.formats.rows import ImportFailed, Row
 from actors.formats.uploads import describe_xml_error
 from actors.formats.xml_safety import UnsafeXML, safe_iterparse
@@ -56,6 +56,7 @@ class EadReader:
         self.path = Path(path)
         self.size = self.path.stat().st_size
         self.header: list[str] = []
+        self.titleproper = ""  # the finding aid's title: the fonds' own when archdesc has no unittitle
         self.kept_as_is: list[str] = []
         self.full = True
         self._file: BinaryIO | None = None
@@ -131,6 +132,8 @@ class EadReader:
             return  # kept until its <did> ends
         elif parent.tag != "ead":
             return  # inside a part we read whole when it ends
+        if node.tag == "eadheader":
+            self.titleproper = next((one_line(e) for e in node.element.iter() if local(e.tag) == "titleproper"), "")
         self._held -= sum(1 for _ in node.element.iter())
         node.element.clear()  # finished: drop it, and detach it, so nothing piles up
         parent.element.remove(node.element)
@@ -139,7 +142,7 @@ class EadReader:
         node.emitted = True
         assert node.row is not None
         if self.full:
-            give_title(node.row)
+            give_title(node.row, self.titleproper if node.tag == "archdesc" else "")
         return node.row
 
     @staticmethod
