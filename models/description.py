@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Row, String, Text, false, func, select, text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, Row, String, Text, false, func, select, text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import Model, db
@@ -148,6 +148,12 @@ class ArchivalDescription(Model):
         cls = type(self)
         query = select(cls).where(cls.lft < self.lft, cls.rgt > self.rgt).order_by(cls.lft)
         return list(db.session.scalars(query))
+
+    @classmethod
+    def lock_row(cls, description_id: int) -> None:
+        """Hold the record's write lock until this transaction ends: an UPDATE that changes
+        nothing, not even updated_at (SQLite: the database's write lock)."""
+        db.session.execute(update(cls).where(cls.id == description_id).values(updated_at=cls.updated_at))
 
     @classmethod
     def highest_id_ever(cls) -> int:

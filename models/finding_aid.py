@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import ForeignKey, String, select, update
+from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import Model, db
@@ -61,11 +61,7 @@ def replace_finding_aid(
     Locks the description row first: a second job for the same record waits here,
     then sees (and replaces) this one's finding aid instead of inserting a duplicate.
     """
-    db.session.execute(
-        update(ArchivalDescription)
-        .where(ArchivalDescription.id == description_id)
-        .values(updated_at=ArchivalDescription.updated_at)
-    )
+    ArchivalDescription.lock_row(description_id)
     aid = FindingAid.for_description(description_id)
     old_file = aid.file_name if aid else None
     if aid is None:

@@ -30,8 +30,7 @@ def lock_tree(description_id: int, *, exclusive: bool = False) -> None:
         function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
         db.session.execute(text(f"SELECT {function}(:key)"), {"key": TREE_LOCK_KEY})
     else:
-        # changes nothing, not even updated_at
-        db.session.execute(update(D).where(D.id == description_id).values(updated_at=D.updated_at))
+        D.lock_row(description_id)
     db.session.expire_all()  # anything read before the lock may be stale
 
 

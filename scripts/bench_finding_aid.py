@@ -130,9 +130,10 @@ def _variant(db_path: str, variant: str, out: str, queue) -> None:
 
     app = make_app(Path(db_path), FINDING_AID_PROCESSES=1 if variant == "one-process" else finding_aid_processes())
     with app.app_context():
+        tagged = _tagged(app)  # (before the clock: ours decides it inside its render, from the same count)
         started = time.perf_counter()
         if variant == "naive":
-            pages = _naive(out, tagged=_tagged(app))
+            pages = _naive(out, tagged=tagged)
         else:
             from actors.rendering.finding_aid import render_finding_aid
 
@@ -141,13 +142,12 @@ def _variant(db_path: str, variant: str, out: str, queue) -> None:
 
 
 def _tagged(app) -> bool:
-    """Whether our render of this tree is tagged (the rule of actors.rendering.finding_aid)."""
+    """Whether our render of this tree is tagged: the rule and the count of actors.rendering.finding_aid."""
+    from actors.rendering.scope import Scope
     from extensions import db
     from models import ArchivalDescription
 
-    with app.app_context():
-        total = db.session.query(ArchivalDescription).count()
-    return total <= app.config["FINDING_AID_TAGGED_MAX"]
+    return Scope().count(db.session.get(ArchivalDescription, 1)) <= app.config["FINDING_AID_TAGGED_MAX"]
 
 
 def _naive(out: str, tagged: bool) -> int:

@@ -11,7 +11,6 @@ export.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -20,6 +19,7 @@ from pathlib import Path
 
 WORD = re.compile(r"\w+")
 HEADINGS = {"head"}
+EXAMPLES = 8  # lost words (or cells) shown per element
 READ_ATTRIBUTES = {"container": ("type", "label"), "unitid": ("label",)}
 
 
@@ -36,10 +36,17 @@ class Fidelity:
     def share(self) -> float:
         return 100.0 if not self.total else 100.0 * self.kept / self.total
 
-    def lost_lines(self, shown: int = 8) -> list[str]:
+    def lose(self, where: str, example: str) -> None:
+        """One word (or cell) of ``where`` not found in the export; a few distinct ones are kept."""
+        self.lost[where] += 1
+        examples = self.examples.setdefault(where, [])
+        if len(examples) < EXAMPLES and example not in examples:
+            examples.append(example)
+
+    def lost_lines(self) -> list[str]:
         """'scopecontent: 120 words (e.g. harbour, minutes, ...)', the most lost first."""
         return [
-            f"{element}: {count:,} lost (e.g. {', '.join(self.examples.get(element, [])[:shown])})"
+            f"{element}: {count:,} lost (e.g. {', '.join(self.examples.get(element, []))})"
             for element, count in self.lost.most_common()
         ]
 
@@ -87,10 +94,7 @@ def measure_ead(source: Path, exports: Iterable[Path]) -> Fidelity:
             found[word] -= 1
             fidelity.kept += 1
         else:
-            fidelity.lost[element] += 1
-            examples = fidelity.examples.setdefault(element, [])
-            if len(examples) < 8 and word not in examples:
-                examples.append(word)
+            fidelity.lose(element, word)
     return fidelity
 
 
@@ -106,11 +110,5 @@ def measure_csv(source_rows: list[dict[str, str]], exported_rows: list[dict[str,
             if exported.get(column, "") == value:
                 fidelity.kept += 1
             else:
-                fidelity.lost[column] += 1
-                fidelity.examples.setdefault(column, []).append(f"row {number + 1}: {value[:40]!r}")
+                fidelity.lose(column, f"row {number + 1}: {value[:40]!r}")
     return fidelity
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))

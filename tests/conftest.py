@@ -47,6 +47,7 @@ from tests.helpers import (
     login,
     make_app,
     table_rows,
+    template_database,
     wait_for,
 )
 from tests.pg_schema import private_schema
@@ -195,14 +196,7 @@ def app(request, tmp_path, monkeypatch, extra_job_types, database):
 def sqlite_template(tmp_path_factory) -> Path:
     """An empty database with every table, made once per test process and copied for each test:
     creating the tables was half of a small test's setup."""
-    folder = tmp_path_factory.mktemp("template")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        app = make_app(folder, monkeypatch)
-        with app.app_context():
-            _db.create_all()
-            _db.session.remove()
-            _db.engine.dispose()
-    return folder / "test.db"
+    return template_database(tmp_path_factory.mktemp("template"))
 
 
 @pytest.fixture

@@ -12,10 +12,9 @@ from werkzeug.serving import make_server
 
 from actors.engine.runtime import runtime
 from commands.demo_data import insert_demo_fonds
-from extensions import db
 from models.user import create_user
 from tests.browser.browsing import OUTPUT
-from tests.helpers import PASSWORD, copy_database, make_app
+from tests.helpers import PASSWORD, copy_database, make_app, template_database
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
@@ -33,16 +32,12 @@ def chromium_paths() -> tuple[str, str]:
 def site_template(tmp_path_factory) -> Path:
     """The database every browser test starts from (an administrator and the 200-description demo
     fonds), made once per test process and copied for each test."""
-    folder = tmp_path_factory.mktemp("site")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        app = make_app(folder, monkeypatch)
-        with app.app_context():
-            db.create_all()
-            create_user("admin", PASSWORD, admin=True)
-            insert_demo_fonds(200)
-            db.session.remove()
-            db.engine.dispose()
-    return folder / "test.db"
+
+    def fill() -> None:
+        create_user("admin", PASSWORD, admin=True)
+        insert_demo_fonds(200)
+
+    return template_database(tmp_path_factory.mktemp("site"), fill)
 
 
 @pytest.fixture
