@@ -5,13 +5,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import Model
 from models.base import NEVER_REUSED
 
 NOTE_TYPES = ("general", "publication", "archivist")
+KEPT = "kept"  # the note type of an element kept as it came (Note.element says which)
+
+
+@dataclass(slots=True)
+class KeptElement:
+    """Text of a source element with no field of its own here (EAD's <abstract>, <fileplan>, a
+    second <repository>...): kept with its place and attributes, shown, printed, and written
+    back to the same element on export, so an import drops no word silently."""
+
+    element: str  # its place in the component: "did/abstract", "fileplan", "controlaccess/function"
+    text: str
+    attributes: dict[str, str] = field(default_factory=dict)  # as in the source, less its id
 
 
 @dataclass(slots=True)
@@ -20,6 +32,7 @@ class Related:
 
     codes: dict[str, list[str]] = field(default_factory=dict)  # "languages" -> ["en", "fr"]
     notes: list[tuple[str, str]] = field(default_factory=list)  # (note type, text)
+    kept: list[KeptElement] = field(default_factory=list)  # elements with no field of their own
     terms: list[tuple[str, str]] = field(default_factory=list)  # (taxonomy, name)
     names: list[str] = field(default_factory=list)  # name access points
     events: list[dict[str, str]] = field(default_factory=list)  # keys: atom_columns.EVENT_COLUMNS values
@@ -36,8 +49,10 @@ class Note(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     description_id: Mapped[int] = mapped_column(ForeignKey("archival_descriptions.id", ondelete="CASCADE"))
-    note_type: Mapped[str] = mapped_column(String(32))  # one of NOTE_TYPES
+    note_type: Mapped[str] = mapped_column(String(32))  # one of NOTE_TYPES, or KEPT
     content: Mapped[str] = mapped_column(Text)
+    element: Mapped[str | None] = mapped_column(String(255))  # KEPT: KeptElement.element
+    attributes: Mapped[dict[str, str] | None] = mapped_column(JSON)  # KEPT: KeptElement.attributes
     position: Mapped[int] = mapped_column(default=0)
 
 

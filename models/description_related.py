@@ -12,9 +12,11 @@ from sqlalchemy import select
 from extensions import db
 from models.authority import AuthorityRecord, Event
 from models.description_parts import (
+    KEPT,
     AlternativeIdentifier,
     DescriptionName,
     DescriptionTerm,
+    KeptElement,
     Note,
     Related,
 )
@@ -53,12 +55,15 @@ def related_of(rows: Sequence[Described], repositories: dict[int, str]) -> dict[
             "description": event.description or "", "place": event.place or "",
             **({"date_type": event.date_type} if event.date_type else {}),
         })  # fmt: skip
-    for description_id, note_type, content in db.session.execute(
-        select(Note.description_id, Note.note_type, Note.content)
+    for description_id, note_type, content, element, attributes in db.session.execute(
+        select(Note.description_id, Note.note_type, Note.content, Note.element, Note.attributes)
         .where(Note.description_id.in_(ids))
         .order_by(Note.description_id, Note.position)
     ):
-        found[description_id].notes.append((note_type, content))
+        if note_type == KEPT:
+            found[description_id].kept.append(KeptElement(element or "odd", content, attributes or {}))
+        else:
+            found[description_id].notes.append((note_type, content))
     for description_id, label, value in db.session.execute(
         select(AlternativeIdentifier.description_id, AlternativeIdentifier.label, AlternativeIdentifier.value)
         .where(AlternativeIdentifier.description_id.in_(ids))
@@ -80,14 +85,33 @@ def related_of(rows: Sequence[Described], repositories: dict[int, str]) -> dict[
     ):
         found[description_id].names.append(name)
         found[description_id].authority_slugs[name] = slug
-    for description_id, kind, name, location in db.session.execute(
-        select(DescriptionContainer.description_id, Container.container_type, Container.name, Container.location)
+    _containers(ids, found)
+    return found
+
+
+def _containers(ids: list[int], found: dict[int, Related]) -> None:
+    """Each record's containers; one inside another of the same record says so by ``parent``
+    (the position of that one in the list, as the readers give it)."""
+    held: dict[int, list[tuple[int, int | None]]] = defaultdict(list)  # record -> (container id, parent id)
+    for description_id, container_id, kind, name, location, label, parent_id in db.session.execute(
+        select(
+            DescriptionContainer.description_id, Container.id, Container.container_type, Container.name,
+            Container.location, Container.label, Container.parent_id,
+        )
         .join(Container, Container.id == DescriptionContainer.container_id)
         .where(DescriptionContainer.description_id.in_(ids))
         .order_by(DescriptionContainer.description_id, DescriptionContainer.position)
-    ):
-        found[description_id].containers.append({"name": name, "location": location or "", "type": kind or ""})
-    return found
+    ):  # fmt: skip
+        container = {"name": name, "location": location or "", "type": kind or ""}
+        if label:
+            container["label"] = label
+        found[description_id].containers.append(container)
+        held[description_id].append((container_id, parent_id))
+    for description_id, pairs in held.items():
+        position = {container_id: str(n) for n, (container_id, _) in enumerate(pairs)}
+        for container, (_, parent_id) in zip(found[description_id].containers, pairs, strict=True):
+            if parent_id in position:
+                container["parent"] = position[parent_id]
 
 
 def _name_repositories(rows: Sequence[Described], repositories: dict[int, str], found: dict[int, Related]) -> None:

@@ -18,11 +18,14 @@ class Container(Model):
     container_type: Mapped[str | None] = mapped_column(String(64))  # "Box", "Folder", "Shelf" ...
     name: Mapped[str] = mapped_column(String(255))  # its number or name: "3", "Example Box"
     location: Mapped[str | None] = mapped_column(Text)
+    # EAD's container/@label: how the file names it beside type and number; ArchivesSpace writes
+    # the instance type and the barcode there ("Mixed Materials (39002042785937)").
+    label: Mapped[str | None] = mapped_column(String(255))
     # EAD's container/@parent: a folder inside a box.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id", ondelete="SET NULL"), index=True)
 
     @property
-    def label(self) -> str:
+    def display_name(self) -> str:
         """ "Box 3", or the name alone when it has no type."""
         return f"{self.container_type} {self.name}" if self.container_type else self.name
 

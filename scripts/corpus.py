@@ -255,8 +255,9 @@ def _event(event: dict, fmt: str) -> dict:
 
 
 def _carried(records: list[dict], fmt: str) -> list[dict]:
-    """What the format keeps of each record. Notes and access points are compared kind by kind
-    (a CSV has one column per kind, so their order across kinds is not kept)."""
+    """What the format keeps of each record. Notes, access points and kept elements are compared
+    kind by kind (a CSV has one column per kind, and an export writes each element in its place,
+    so their order across kinds is not kept)."""
     kept = []
     for record in records:
         record = {k: v for k, v in record.items() if k not in NOT_CARRIED[fmt]}
@@ -265,6 +266,8 @@ def _carried(records: list[dict], fmt: str) -> list[dict]:
         for name in ("notes", "terms"):
             if name in record:
                 record[name] = sorted(record[name], key=lambda pair: pair[0])
+        if "kept" in record:  # (the order of one element's is kept; across elements, the export's)
+            record["kept"] = sorted(record["kept"], key=lambda kept: kept["element"])
         kept.append(record)
     return kept
 

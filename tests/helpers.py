@@ -49,6 +49,16 @@ def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **overrides):
     return app
 
 
+def app_at_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, revision: str):
+    """The app on ``url`` with the schema as migration ``revision`` left it: a migration's test
+    fills it with data, then upgrades."""
+    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=url)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade", revision])
+    assert result.exit_code == 0, result.output
+    return app, runner
+
+
 class SharedBytecodeCache(BytecodeCache):
     """Compiled templates kept in memory for every app the tests create (each has its own Jinja
     environment: compiling the same templates again was a third of a web test). A template whose

@@ -42,6 +42,7 @@ EVENT_TARGETS: dict[str, Target] = {
 }  # fmt: skip
 CONTAINER_TARGETS: dict[str, Target] = {
     "name": Container.name, "type": Container.container_type, "location": Container.location,
+    "label": Container.label,
 }  # fmt: skip
 TERM_TARGET, NAME_TARGET, REPOSITORY_TARGET = Term.name, AuthorityRecord.authorized_name, Repository.name
 

@@ -51,22 +51,34 @@ def added_counts(job_id: int) -> Counter[str]:
 
 def remove_unused(job_id: int, ledger_to: int | None) -> Counter[str]:
     """Delete (or, without ledger_to, count) what job_id added and nothing uses now; the Undo's
-    own ledger keeps each row. Returns how many per table."""
+    own ledger keeps each row. Returns how many per table. A count deletes too, in a savepoint it
+    rolls back: a box is unused only once its folders are gone, so rows go in rounds."""
+    if ledger_to is not None:
+        return _remove_unused(job_id, ledger_to)
+    savepoint = db.session.begin_nested()
+    try:
+        return _remove_unused(job_id, None)
+    finally:
+        savepoint.rollback()
+
+
+def _remove_unused(job_id: int, ledger_to: int | None) -> Counter[str]:
     removed: Counter[str] = Counter()
     for table in TABLES:
         added = select(V.row_id).where(V.job_id == job_id, V.kind == "added", V.table_name == table.name)
-        unused = select(*table.c).where(table.c.id.in_(added), _unused(table)).order_by(table.c.id)
-        if ledger_to is None:
-            removed[table.name] = db.session.scalar(select(func.count()).select_from(unused.subquery())) or 0
-            continue
-        saved = [
-            _ledger_row(ledger_to, "removed", table, row["id"], dict(row))
-            for row in db.session.execute(unused).mappings()
-        ]
-        if saved:
-            db.session.execute(insert(V), saved)
-            db.session.execute(delete(table).where(table.c.id.in_([row["row_id"] for row in saved])))
-        removed[table.name] = len(saved)
+        while (
+            rows := db.session.execute(
+                select(*table.c).where(table.c.id.in_(added), _unused(table)).order_by(table.c.id)
+            )
+            .mappings()
+            .all()
+        ):
+            if ledger_to is not None:
+                db.session.execute(
+                    insert(V), [_ledger_row(ledger_to, "removed", table, row["id"], dict(row)) for row in rows]
+                )
+            db.session.execute(delete(table).where(table.c.id.in_([row["id"] for row in rows])))
+            removed[table.name] += len(rows)
     return +removed
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from actors.rendering.kept_fields import is_shown, kept_area, kept_label
 from models.description import ArchivalDescription
 from models.description_parts import Related
 
@@ -89,4 +90,6 @@ def areas(row: ArchivalDescription, related: Related, level_name: str) -> list[t
             *_items(_l("Archivist's notes"), notes["archivist"]),
         ]),
     ]  # fmt: skip
+    for kept in filter(is_shown, related.kept):  # (in the area closest to what they hold: actors.rendering.kept_fields)
+        found[kept_area(kept)][1].append(Field(kept_label(kept), text=kept.text))
     return [(title, fields) for title, fields in found if fields]

@@ -27,6 +27,7 @@ from more_itertools import chunked
 
 from actors.rendering import pdf_pages, rtf
 from actors.rendering.front_pages import ContentsEntry, contents_entries, front_matter, front_pages
+from actors.rendering.kept_fields import is_shown, kept_label
 from actors.rendering.lanes import Lane, footer_overlays, lay_out_lanes
 from actors.rendering.pdf_workers import ChunkPool, LocalPool
 from actors.rendering.scope import Scope, is_series
@@ -175,6 +176,8 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
                 units=units,
                 first=first and index == 0,
                 related=related_of(units, repositories),
+                kept_label=kept_label,
+                is_shown=is_shown,
                 **context,
             ),
             work,

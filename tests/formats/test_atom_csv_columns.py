@@ -81,7 +81,7 @@ def test_every_isad_column_lands_in_its_place(as_user, run_jobs):
         ("subject", "Navigation"),
     ]
     # Box 1 and Box 2 of Shelf A: two containers, shared by the fonds and its descendants
-    assert sorted(c.label for c in db.session.scalars(select(Container))) == ["Box 1", "Box 2"]
+    assert sorted(c.display_name for c in db.session.scalars(select(Container))) == ["Box 1", "Box 2"]
     assert db.session.scalar(select(func.count()).select_from(DescriptionContainer)) == 4
     piece = db.session.scalars(select(D).where(D.identifier == "LH-1-1")).one()
     assert piece.level_of_description == "piece"

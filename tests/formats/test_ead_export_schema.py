@@ -72,7 +72,10 @@ def test_every_field_is_in_its_ead_place_and_the_export_is_valid(as_user, run_jo
     assert text("e:userestrict") == ["Copies for research only."]
     assert text("e:custodhist") == ["Kept by the keepers."]
     assert text("e:acqinfo") == ["Transferred in 1990."]
-    assert text("e:bioghist") == ["Founded in 1889 to keep the lights."]
+    assert text("e:bioghist/e:p") == ["Founded in 1889 to keep the lights."]
+    assert text("e:bioghist/e:head") == [
+        "Port Ellis Lighthouse Service"
+    ]  # (whose history it is: it imports back to them)
     assert [(c.get("type"), c.text) for c in did.iterfind(f"{NS}container")] == [("Box", "1"), ("Box", "2")]
     assert text("e:did/e:physloc") == ["Shelf A"]
     assert [(d.get("datechar"), d.get("normal"), d.text) for d in did.iterfind(f"{NS}unitdate")] == [

@@ -43,6 +43,7 @@ NOT_FROM_THE_FILE = {
     AuthorityRecord.entity_type: "not imported",
     Term.taxonomy: "from the column's (or element's) name",
     Note.note_type: "from the column's (or element's) name",
+    Note.element: "the place of a kept element: from actors.formats.ead.kept's element names",
     Repository.identifier: "not imported",
 }
 

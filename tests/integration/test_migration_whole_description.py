@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from extensions import db
-from tests.helpers import make_app
+from tests.helpers import app_at_revision
 
 BEFORE = "703ed7c4fb7c"
 
@@ -14,9 +14,7 @@ BEFORE = "703ed7c4fb7c"
 @pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_descriptions_keep_their_data_and_their_levels_join_the_vocabulary(tmp_path, monkeypatch, request, database):
     url = request.getfixturevalue("postgres_url") if database == "postgres" else f"sqlite:///{tmp_path}/m.db"
-    app = make_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=url)
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", BEFORE]).exit_code == 0
+    app, runner = app_at_revision(tmp_path, monkeypatch, url, BEFORE)
     with app.app_context():
         db.session.execute(
             text(

@@ -16,8 +16,8 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no real files to try: {CORPUS} is not there")
 def test_every_real_file_imports_whole_and_round_trips():
     run = subprocess.run(
-        # (86 %: what the least faithful file keeps today, a floor; issue 26 raises it to 99)
-        [sys.executable, str(ROOT / "scripts" / "corpus.py"), str(CORPUS), "--min-share", "86"],
+        # (99 %, the default: each file keeps at least 99 % of its description's words in our export)
+        [sys.executable, str(ROOT / "scripts" / "corpus.py"), str(CORPUS)],
         capture_output=True,
         text=True,
         timeout=600,

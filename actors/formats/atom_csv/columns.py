@@ -76,7 +76,14 @@ LEGACY_EVENT_COLUMNS = {
     "creationDates": "date_text", "creationDatesStart": "start_text", "creationDatesEnd": "end_text",
     "creationDateNotes": "description", "creationDatesType": "event_type",
 }  # fmt: skip
-CONTAINER_COLUMNS = {"physicalObjectName": "name", "physicalObjectLocation": "location", "physicalObjectType": "type"}
+CONTAINER_COLUMNS = {
+    "physicalObjectName": "name", "physicalObjectLocation": "location", "physicalObjectType": "type",
+    # ours (EAD's container/@label, and @parent as the position, from 0, of the container it sits in)
+    "physicalObjectLabel": "label", "physicalObjectParent": "parent",
+}  # fmt: skip
+# Ours: the elements an EAD import kept as they came (models.description_parts.KeptElement), as a
+# JSON list of {"element", "text", "attributes"}, so a CSV round trip keeps them too.
+KEPT_ELEMENTS = "keptElements"
 ALTERNATIVE_ID_COLUMNS = {"alternativeIdentifiers": "value", "alternativeIdentifierLabels": "label"}
 # AtoM reads these under another name.
 ALIASES = {"physicalCondition": "physicalCharacteristics"}
@@ -86,7 +93,9 @@ LIST_COLUMNS = (
     set(CODES) | set(NOTES) | set(TERMS) | {NAMES} | set(EVENT_COLUMNS) | set(LEGACY_EVENT_COLUMNS)
     | set(CONTAINER_COLUMNS) | set(ALTERNATIVE_ID_COLUMNS)
 )  # fmt: skip
-KNOWN = set(STRUCTURE) | set(TEXT) | LIST_COLUMNS | set(ALIASES) | set(SPECIAL)
+KNOWN = set(STRUCTURE) | set(TEXT) | LIST_COLUMNS | set(ALIASES) | set(SPECIAL) | {KEPT_ELEMENTS}
+# Columns of ours after AtoM's, written when the exported records use them.
+OURS = ("eventDateTypes", "physicalObjectLabel", "physicalObjectParent", KEPT_ELEMENTS)
 NULL = "NULL"
 
 

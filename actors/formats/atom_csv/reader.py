@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from collections.abc import Iterator
 from itertools import zip_longest
 from pathlib import Path
 
 from actors.formats.atom_csv import columns as atom
+from actors.formats.atom_csv.entities import RepeatedColumns, refusal
+from actors.formats.atom_csv.kept import NotKeptElements, kept_from_cell
 from actors.formats.limits import unstorable
 from actors.formats.rows import ImportFailed, Row
 from actors.formats.spreadsheet import unguard
@@ -30,13 +31,11 @@ class CsvReader:
                 self.header = [name.strip() for name in next(csv.reader(text), [])]
             except (csv.Error, UnicodeDecodeError) as error:
                 raise ImportFailed(f"line 1: the header is not readable: {error}") from None
-        if "title" not in self.header:
-            raise ImportFailed("line 1: the header has no “title” column: this is not an AtoM CSV file")
+        if refused := refusal(self.header):
+            raise ImportFailed(refused)
         # Columns with no field of their own here: kept as they are (other_fields) and exported back.
-        self.kept_as_is = [name for name in self.header if name and name not in atom.KNOWN]
-        duplicates = sorted(name for name, count in Counter(self.header).items() if name and count > 1)
-        if duplicates:
-            raise ImportFailed(f"line 1: the header repeats the column(s) {', '.join(duplicates)}")
+        self.kept_as_is = list(dict.fromkeys(name for name in self.header if name and name not in atom.KNOWN))
+        self.repeats = RepeatedColumns(self.header)
         # Cells models.text refuses (NUL, a lone surrogate: it fails the statement that writes it) are
         # problems, said in the planning pass. Strict UTF-8 decoding refuses surrogates, so only a
         # NUL byte (which the upload checks refuse, and a file given to the job directly may hold)
@@ -44,8 +43,8 @@ class CsvReader:
         screen = _holds_nul(self.path)
         if screen and (refused_names := unstorable("line 1", [""] * len(self.header), self.header)):
             raise ImportFailed(refused_names[0])
-        self.full_plan = ColumnPlan(self.header, full=True)
-        self.structure_plan = ColumnPlan(self.header, full=False, screen=screen)
+        self.full_plan = ColumnPlan(self.header, full=True, repeats=self.repeats)
+        self.structure_plan = ColumnPlan(self.header, full=False, screen=screen, repeats=self.repeats)
 
     def bytes_read(self) -> int:
         return self._binary.tell() if self._binary else 0
@@ -64,9 +63,14 @@ class CsvReader:
             try:
                 next(reader)
                 line = reader.line_num + 1
+                said = self.repeats.warnings() if full else []  # once, with the first row
                 for cells in reader:
                     if any(map(str.strip, cells)):
-                        yield plan.row(f"line {line}", cells)
+                        row = plan.row(f"line {line}", cells)
+                        for warning in said:
+                            row.warn("repeated column", "line 1", warning)
+                        said = []
+                        yield row
                     line = reader.line_num + 1
             except csv.Error as error:
                 raise ImportFailed(_not_csv(line, error)) from None
@@ -99,17 +103,24 @@ class ColumnPlan:
     read by position, kind by kind (AtoM's 56 columns are read tens of thousands of times a
     second), and only the "|" columns the file has are looked at."""
 
-    def __init__(self, header: list[str], *, full: bool, screen: bool = False) -> None:
+    def __init__(
+        self, header: list[str], *, full: bool, screen: bool = False, repeats: RepeatedColumns | None = None
+    ) -> None:
         self.header, self.width = header, len(header)
         self.full, self.screen = full, screen  # screen: check every cell against models.text
+        self.repeats = repeats or RepeatedColumns(header)  # a column the header has twice: read from its first place
+        later = self.repeats.later
         self.fields: list[tuple[int, str]] = []  # (position, model field)
         self.lists: list[tuple[int, str]] = []  # (position, AtoM column): "|" lists
         self.other: list[tuple[int, str]] = []  # columns kept as they are
         self.columns: dict[str, str] = {}  # model field (or "event.actor" ...: limits) -> its column, for problems
         position = {atom.ALIASES.get(column, column): index for index, column in reversed(list(enumerate(header)))}
         self.structure = [position.get(name) for name in (*atom.STRUCTURE, "repository")]
+        self.kept_elements = position.get(atom.KEPT_ELEMENTS)
         for index, column in enumerate(header):
             name = atom.ALIASES.get(column, column)
+            if index in later:
+                continue
             if name in _FIELDS and (full or _FIELDS[name] == "identifier"):
                 self.fields.append((index, _FIELDS[name]))
                 self.columns.setdefault(_FIELDS[name], column)
@@ -134,11 +145,8 @@ class ColumnPlan:
         row = Row(where=where, columns=self.columns)
         if self.screen:
             row.problems.extend(unstorable(where, self.header, cells))
-        if len(cells) != self.width:
-            if len(cells) > self.width and not self.full:  # (a problem of the file: said once)
-                row.problems.append(f"{where}: {len(cells)} values but the header has only {self.width} columns")
-            else:
-                cells += [""] * (self.width - len(cells))
+        if len(cells) != self.width or self.repeats.groups:
+            self._fit(row, cells)
         raw = row.raw
         for index, target in self.fields:
             value = cells[index].strip()
@@ -156,7 +164,22 @@ class ColumnPlan:
         if self.full:
             row.related.repository = repository
             self._keep_as_is(row.related.other, cells)
+            if self.kept_elements is not None and (cell := cells[self.kept_elements].strip()):
+                _read_kept(row, cell)
         return row
+
+    def _fit(self, row: Row, cells: list[str]) -> None:
+        """The cells put where the plan reads them: missing ones empty, a repeated column's value
+        in its first place. More values than the header, or copies of a column that differ, are
+        problems of the file: said once, by the planning pass (it reads every row first)."""
+        if len(cells) > self.width and not self.full:
+            row.problems.append(f"{row.where}: {len(cells)} values but the header has only {self.width} columns")
+        elif len(cells) < self.width:
+            cells += [""] * (self.width - len(cells))
+        if self.repeats.groups:
+            conflicts = self.repeats.merge(row.where, cells)
+            if not self.full:
+                row.problems.extend(conflicts)
 
     def _keep_as_is(self, other: dict[str, str], cells: list[str]) -> None:
         """The filled cells of the columns with no field of their own here: kept as they are
@@ -187,6 +210,13 @@ class ColumnPlan:
             for entry in _parallel(lists, self.alternative_ids)
             if "value" in entry
         ]
+
+
+def _read_kept(row: Row, cell: str) -> None:
+    try:
+        row.related.kept = kept_from_cell(cell)
+    except NotKeptElements as why:
+        row.problems.append(f"{row.where}: {atom.KEPT_ELEMENTS} {why}")
 
 
 def _cell(cells: list[str], index: int | None) -> str | None:

@@ -7,20 +7,22 @@ what each record holds several of is read per batch (``models.description_relate
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from typing import IO, Any
 
 from more_itertools import chunked
 from sqlalchemy import Row as SqlRow
-from sqlalchemy import and_, exists, select
+from sqlalchemy import Select, exists, select
 
 from actors.formats.atom_csv import columns as atom
 from actors.formats.spreadsheet import guard_for_atom
 from actors.formats.writing import iso_date
 from extensions import db
 from models import ArchivalDescription as D
-from models import Event, PublicationStatus
-from models.description_parts import Related
+from models import Container, DescriptionContainer, Event, Note, PublicationStatus
+from models.description_parts import KEPT, Related
 from models.description_related import related_of
 from models.vocabulary import LevelOfDescription
 
@@ -29,7 +31,7 @@ BATCH = 500
 
 def extra_columns(roots: list[D]) -> list[str]:
     """The columns past AtoM's ISAD header that these sub-trees need (one streaming read of
-    ``other_fields`` and two EXISTS queries per root)."""
+    ``other_fields`` and an EXISTS query per optional column and root)."""
     kept: set[str] = set()
     used: set[str] = set()
     for root in roots:
@@ -39,20 +41,30 @@ def extra_columns(roots: list[D]) -> list[str]:
             kept.update(other or {})
         if db.session.scalar(select(exists().where(subtree, D.alternate_title.isnot(None)))):
             used.add("alternateTitle")
-        in_tree = select(D.id).where(subtree)
-        for column, attribute in (
-            ("eventDescriptions", Event.description),
-            ("eventPlaces", Event.place),
-            ("eventDateTypes", Event.date_type),
-        ):
-            if db.session.scalar(
-                select(exists().where(and_(Event.description_id.in_(in_tree), attribute.isnot(None))))
-            ):
-                used.add(column)
+        used.update(column for column, holds in _optional(select(D.id).where(subtree)) if db.session.scalar(holds))
     wanted = kept | used
-    ours = ["eventDateTypes"] if "eventDateTypes" in used else []
+    ours = [column for column in atom.OURS if column in used]
     known = set(atom.RAD_EXTRA) | set(atom.ISAD_HEADER) | set(ours)
     return [c for c in atom.RAD_EXTRA if c in wanted] + ours + sorted(kept - known)
+
+
+def _optional(in_tree: Select) -> list[tuple[str, Select]]:
+    """(column, whether a record of the tree has something for it)."""
+    events = [
+        ("eventDescriptions", Event.description),
+        ("eventPlaces", Event.place),
+        ("eventDateTypes", Event.date_type),
+    ]
+    held = select(DescriptionContainer.container_id).where(DescriptionContainer.description_id.in_(in_tree))
+    return [
+        *(
+            (column, select(exists().where(Event.description_id.in_(in_tree), value.isnot(None))))
+            for column, value in events
+        ),
+        ("physicalObjectLabel", select(exists().where(Container.id.in_(held), Container.label.isnot(None)))),
+        ("physicalObjectParent", select(exists().where(Container.id.in_(held), Container.parent_id.isnot(None)))),
+        (atom.KEPT_ELEMENTS, select(exists().where(Note.description_id.in_(in_tree), Note.note_type == KEPT))),
+    ]
 
 
 class CsvExport:
@@ -100,6 +112,8 @@ class CsvExport:
             cells[column] = atom.join_list([container.get(key, "") for container in related.containers])
         cells["alternativeIdentifiers"] = atom.join_list([value for _, value in related.alternative_ids])
         cells["alternativeIdentifierLabels"] = atom.join_list([label for label, _ in related.alternative_ids])
+        if related.kept:
+            cells[atom.KEPT_ELEMENTS] = json.dumps([asdict(kept) for kept in related.kept], ensure_ascii=False)
         return cells
 
 

@@ -24,6 +24,8 @@ def _blocks(element: Element) -> list[str]:
             found.extend(_blocks(child))
         elif tag in ("list", "chronlist"):
             found.append(list_block(_items(child)))
+        elif tag == "indexentry":  # (an <index>'s entries: "Ellis, Mary: Box 1", as a list)
+            found.append(list_block(["; ".join(t for t in map(one_line, child) if t)]))
         elif tag != "head":
             found.append(one_line(child))  # <p>, <bibref>, <address>, ...
         found.append(" ".join((child.tail or "").split()))

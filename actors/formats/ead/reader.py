@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
-from actors.formats.ead.fields import TERM_ELEMENTS, give_title, read_did, read_identifier, read_part
+from actors.formats.ead.did import read_did, read_identifier
+from actors.formats.ead.fields import TERM_ELEMENTS, read_part
+from actors.formats.ead.identity import give_title
+from actors.formats.ead.late import join_late
 from actors.formats.ead.levels import level_of
 from actors.formats.ead.tags import local, one_line
 from actors.formats.rows import ImportFailed, Row
@@ -29,7 +32,8 @@ MAX_HELD = 100_000  # elements held at once: the real files (../shared/corpus) h
 PLACES = {
     "event.event_type": "<unitdate> datechar or <origination> label", "event.actor": "<origination>",
     "event.date_text": "<unitdate>", "event.date_type": "<unitdate> type attribute",
-    "container.name": "<container>", "container.type": "<container> type attribute", "repository": "<repository>",
+    "container.name": "<container>", "container.type": "<container> type attribute",
+    "container.label": "<container> label attribute", "repository": "<repository>",
     "names": "<controlaccess> name",
     **{f"term.{taxonomy}": f"<{element}>" for taxonomy, element in TERM_ELEMENTS.items()},
 }  # fmt: skip
@@ -61,6 +65,8 @@ class EadReader:
         self.full = True
         self._file: BinaryIO | None = None
         self._held = 0  # elements read and not yet detached: a part is read whole when it ends
+        self._late: dict[str, Row] = {}  # component path -> its parts after its children (late.py)
+        self._planned = False
 
     def bytes_read(self) -> int:
         return self._file.tell() if self._file else 0
@@ -68,6 +74,11 @@ class EadReader:
     def rows(self, *, full: bool = True) -> Iterator[Row]:
         """Every component in document order, parent before children. full=False (the planning
         pass) reads only the structure: the components' nesting and their identifiers."""
+        if not full:
+            self._late = {}
+        elif not self._planned:  # (parts after a component's children are read in that pass)
+            for _ in self.rows(full=False):
+                pass
         self.full = full
         self._held = 0
         with self.path.open("rb") as source:
@@ -83,6 +94,7 @@ class EadReader:
                 raise ImportFailed(describe_xml_error(error)) from None
             finally:
                 self._file = None
+        self._planned = self._planned or not full
 
     def _start(self, stack: list[_Open], element: Element) -> Iterator[Row]:
         tag = local(element.tag)
@@ -91,6 +103,9 @@ class EadReader:
             raise ImportFailed(f"/{tag}: the root element must be <ead>")
         segment = tag
         row = None
+        if parent is not None and tag == "dsc":  # EAD allows several: the second one's are other paths
+            parent.counts[tag] = parent.counts.get(tag, 0) + 1
+            segment = f"dsc[{parent.counts[tag]}]" if parent.counts[tag] > 1 else tag
         if is_component(tag) and parent is not None:
             parent.counts[tag] = parent.counts.get(tag, 0) + 1
             segment = f"{tag}[{parent.counts[tag]}]" if tag != "archdesc" else tag
@@ -124,10 +139,7 @@ class EadReader:
             if not node.emitted:  # a leaf component
                 yield self._emit(node)
         elif parent.row is not None:  # did, scopecontent, dsc, ...: a direct part of a component
-            if node.tag == "did":
-                (read_did if self.full else read_identifier)(parent.row, node.element, node.path)
-            elif self.full:
-                read_part(parent.row, node.element, node.tag, node.path)
+            self._part(parent, node)
         elif parent.tag == "did" and grandparent is not None and grandparent.row is not None:
             return  # kept until its <did> ends
         elif parent.tag != "ead":
@@ -138,11 +150,23 @@ class EadReader:
         node.element.clear()  # finished: drop it, and detach it, so nothing piles up
         parent.element.remove(node.element)
 
+    def _part(self, component: _Open, node: _Open) -> None:
+        assert component.row is not None
+        if node.tag == "did":
+            (read_did if self.full else read_identifier)(component.row, node.element, node.path)
+        elif component.emitted and not self.full:  # after its children: joined when emitted (late.py)
+            late = self._late.setdefault(component.path, Row(where=component.path, columns=PLACES))
+            read_part(late, node.element, node.tag, node.path)
+        elif self.full and not component.emitted:
+            read_part(component.row, node.element, node.tag, node.path)
+
     def _emit(self, node: _Open) -> Row:
         node.emitted = True
         assert node.row is not None
         if self.full:
             give_title(node.row, self.titleproper if node.tag == "archdesc" else "")
+            if node.path in self._late:
+                join_late(node.row, self._late[node.path])
         return node.row
 
     @staticmethod

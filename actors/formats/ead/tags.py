@@ -12,6 +12,31 @@ def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+# Elements that are never part of a word: their text is kept apart from what is next to it
+# ("line one<lb/>line two", "<addressline>Quay Street</addressline><addressline>Port Ellis</addressline>").
+_APART = frozenset({
+    "lb", "p", "head", "item", "entry", "addressline", "chronitem", "defitem", "list", "chronlist", "indexentry",
+    "event", "label", "daodesc", "note", "blockquote", "table", "row",
+})  # fmt: skip
+
+
 def one_line(element: Element) -> str:
-    """All the element's text, whitespace folded."""
-    return " ".join("".join(element.itertext()).split())
+    """All the element's text, whitespace folded; block-like parts (a line break, a paragraph, an
+    address line) apart from what is next to them, inline ones (<emph>, <persname>) as written."""
+    if not len(element):
+        return " ".join((element.text or "").split())
+    parts: list[str] = []
+    _gather(element, parts)
+    return " ".join("".join(parts).split())
+
+
+def _gather(element: Element, parts: list[str]) -> None:
+    apart = isinstance(element.tag, str) and local(element.tag) in _APART
+    if apart:
+        parts.append(" ")
+    parts.append(element.text or "")
+    for child in element:
+        _gather(child, parts)
+        parts.append(child.tail or "")
+    if apart:
+        parts.append(" ")

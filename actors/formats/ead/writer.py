@@ -13,7 +13,9 @@ from more_itertools import chunked
 from sqlalchemy import Row as SqlRow
 
 from actors.formats.ead.fields import NOTE_ELEMENTS, NOTE_TYPES, TERM_ELEMENTS
+from actors.formats.ead.kept import OWN_DAO_DESCRIPTION
 from actors.formats.ead.levels import EAD_LEVELS, otherlevel_token
+from actors.formats.ead.write_parts import containers, dsc_opening, kept_element, kept_in, own_unitid
 from actors.formats.writing import iso_date, paragraphs, xml_attr, xml_text
 from models import PublicationStatus
 from models.description_parts import Related
@@ -29,6 +31,8 @@ class EadExport:
     def __init__(self, stream: IO[str]) -> None:
         self.out = stream
         self._dsc_open = False
+        self._containers = 0  # containers written: their ids count on
+        self._dsc_opening = "<dsc>\n"  # (with the top record's own text of its <dsc>: _header)
         self.repositories: dict[int, str] = {}
         self.level_names = LevelOfDescription.names()
 
@@ -53,17 +57,18 @@ class EadExport:
                 open_rgts.pop()
                 out.write("</c>\n")
             if not open_rgts:
-                self._header(row)
+                self._header(row, related.get(row.id) or Related())
             else:
                 if len(open_rgts) == 1 and not self._dsc_open:
-                    out.write("<dsc>\n")
+                    out.write(self._dsc_opening)
                     self._dsc_open = True
                 out.write(f"<c{self._attributes(row)}>")
             out.write(self._description(row, related.get(row.id) or Related()))
             open_rgts.append(row.rgt)
             yield
 
-    def _header(self, row: SqlRow) -> None:
+    def _header(self, row: SqlRow, related: Related) -> None:
+        self._dsc_opening = dsc_opening(related) if row.rgt > row.lft + 1 else ""
         self.out.write(
             f'<?xml version="1.0" encoding="UTF-8"?>\n<ead xmlns="{EAD_NAMESPACE}" xmlns:xlink="{XLINK}">\n'
             f"<eadheader><eadid>{xml_text(row.slug)}</eadid><filedesc><titlestmt>"
@@ -85,26 +90,31 @@ class EadExport:
 
     def _description(self, row: SqlRow, related: Related) -> str:
         parts = [self._did(row, related)]
-        histories = [event["actor_history"] for event in related.events if event.get("actor_history")]
-        parts.extend(paragraphs("bioghist", history) for history in dict.fromkeys(histories))
+        histories = {event["actor_history"]: event["actor"] for event in related.events if event.get("actor_history")}
+        for history, actor in histories.items():  # (headed by the creator's name: it imports back to them)
+            parts.append(
+                paragraphs("bioghist", history).replace("<bioghist>", f"<bioghist><head>{xml_text(actor)}</head>", 1)
+            )
         for attribute, element in NOTE_ELEMENTS:
             parts.append(paragraphs(element, getattr(row, attribute)))
         for note_type, text in related.notes:
             parts.append(paragraphs(NOTE_TYPES.get(note_type, "odd"), text))
+        parts.extend(map(kept_element, kept_in(related, "")))
         parts.append(_controlaccess(related))
         return "".join(parts) + "\n"
 
-    @staticmethod
-    def _did(row: SqlRow, related: Related) -> str:
+    def _did(self, row: SqlRow, related: Related) -> str:
         parts = ["<did>"]
         if related.repository:
             parts.append(f"<repository><corpname>{xml_text(related.repository)}</corpname></repository>")
         if row.identifier:
-            parts.append(f"<unitid>{xml_text(row.identifier)}</unitid>")
+            parts.append(own_unitid(row.identifier, related))
         for label, value in related.alternative_ids:
             label_attr = f" label={xml_attr(label)}" if label else ""
             parts.append(f'<unitid type="alternative"{label_attr}>{xml_text(value)}</unitid>')
         parts.append(f"<unittitle>{xml_text(row.title)}</unittitle>")
+        if row.alternate_title:  # (a second unittitle: it imports back as the alternate title)
+            parts.append(f'<unittitle type="alternative">{xml_text(row.alternate_title)}</unittitle>')
         parts.extend(_dates(row, related))
         for event in related.events:
             if event.get("actor"):
@@ -115,9 +125,15 @@ class EadExport:
         if row.languages or row.language_note:
             languages = "".join(f"<language langcode={xml_attr(code)}/>" for code in row.languages or [])
             parts.append(f"<langmaterial>{xml_text(row.language_note)}{languages}</langmaterial>")
-        parts.extend(_containers(related))
+        parts.extend(containers(self._containers, related))
+        self._containers += len(related.containers)
+        described = "".join(
+            f"<daodesc><p>{xml_text(k.text)}</p></daodesc>" for k in related.kept if k.element == OWN_DAO_DESCRIPTION
+        )
         for uri in filter(None, (row.digital_object_uri, row.digital_object_path)):
-            parts.append(f'<dao xlink:type="simple" xlink:href={xml_attr(uri)}/>')
+            parts.append(f'<dao xlink:type="simple" xlink:href={xml_attr(uri)}>{described}</dao>')
+            described = ""
+        parts.extend(map(kept_element, kept_in(related, "did/")))
         parts.append("</did>")
         return "".join(parts)
 
@@ -149,18 +165,6 @@ def _dates(row: SqlRow, related: Related) -> list[str]:
     return found
 
 
-def _containers(related: Related) -> list[str]:
-    """The containers, then each of their locations once: EAD has no place for a container's own
-    location (the reader gives each container the locations of its <did>)."""
-    found = []
-    for container in related.containers:
-        kind = f" type={xml_attr(container['type'])}" if container.get("type") else ""
-        found.append(f"<container{kind}>{xml_text(container['name'])}</container>")
-    for location in dict.fromkeys(c["location"] for c in related.containers if c.get("location")):
-        found.append(f"<physloc>{xml_text(location)}</physloc>")
-    return found
-
-
 def _iso_normal(text: str | None) -> str:
     """AtoM's "1890-00-00" (a year alone) as ISO 8601's "1890"; other values as written."""
     text = (text or "").strip()
@@ -172,4 +176,5 @@ def _iso_normal(text: str | None) -> str:
 def _controlaccess(related: Related) -> str:
     points = [f"<{TERM_ELEMENTS[kind]}>{xml_text(name)}</{TERM_ELEMENTS[kind]}>" for kind, name in related.terms]
     points.extend(f"<name>{xml_text(name)}</name>" for name in related.names)
+    points.extend(map(kept_element, kept_in(related, "controlaccess/")))
     return f"<controlaccess>{''.join(points)}</controlaccess>" if points else ""

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 
 from actors.formats.load.bulk import column_converter, insert_rows
+from actors.formats.load.containers import ContainerKey, container_keys, resolve_containers
 from actors.formats.load.slugs import SlugAllocator
 from extensions import db
 from models import (
     AlternativeIdentifier,
     AuthorityRecord,
-    Container,
     DescriptionContainer,
     DescriptionName,
     DescriptionTerm,
@@ -28,7 +28,7 @@ from models import (
     Repository,
     Term,
 )
-from models.description_parts import Related
+from models.description_parts import KEPT, KeptElement, Related
 from models.vocabulary import Taxonomy
 
 CHUNK = 500  # names per lookup query
@@ -48,7 +48,7 @@ LINK_COLUMNS = {
         "description",
         "place",
     ),
-    Note: ("description_id", "note_type", "content", "position"),
+    Note: ("description_id", "note_type", "content", "position", "element", "attributes"),
     AlternativeIdentifier: ("description_id", "label", "value", "position"),
     DescriptionTerm: ("description_id", "term_id", "position"),
     DescriptionName: ("description_id", "authority_id", "position"),
@@ -61,9 +61,9 @@ class RelatedWriter:
         self.pending: list[tuple[int, Related, list[dict[str, Any]]]] = []
         self.replaced: list[int] = []  # matched records whose related rows an update replaces
         self.authorities: dict[str, int] = {}  # authorized name -> id (exact, as AtoM matches actors)
-        self.histories: dict[str, str] = {}  # authorized name -> history given in the file
+        self.histories: dict[str, str] = {}  # authorized name -> the history its record holds
         self.terms: dict[tuple[str, str], int] = {}
-        self.containers: dict[tuple[str, str, str], int] = {}
+        self.containers: dict[ContainerKey, int] = {}
         self.repositories: dict[str, int] = {}
         self.slugs = SlugAllocator(AuthorityRecord.slug)
 
@@ -94,13 +94,12 @@ class RelatedWriter:
         pending, self.pending = self.pending, []
         self._resolve_authorities(pending)
         self._resolve(self.terms, [(t, n) for _, r, _ in pending for t, n in r.terms], self._terms)
-        self._resolve(
-            self.containers, [_container_key(c) for _, r, _ in pending for c in r.containers], self._containers
-        )
+        resolve_containers(self.containers, (key for _, r, _ in pending for key in container_keys(r.containers)))
         rows: dict[type, list[tuple]] = {table: [] for table in LINK_TABLES}
         day = column_converter(Event.__table__.c.start_date)
+        attributes = column_converter(Note.__table__.c.attributes)
         for description_id, related, events in pending:
-            self._rows(rows, description_id, related, events, day)
+            self._rows(rows, description_id, related, events, (day, attributes))
         for table in LINK_TABLES:
             if rows[table]:
                 insert_rows(table.__tablename__, LINK_COLUMNS[table], rows[table])
@@ -111,9 +110,10 @@ class RelatedWriter:
         description_id: int,
         related: Related,
         events: list[dict[str, Any]],
-        day: Callable[[Any], Any],
+        converters: tuple[Callable[[Any], Any], Callable[[Any], Any]],
     ) -> None:
-        """One tuple per row to insert, in the order of LINK_COLUMNS."""
+        """One tuple per row to insert, in the order of LINK_COLUMNS (converters: of a day, of JSON)."""
+        day, attributes = converters
         get = dict.get
         rows[Event].extend(
             (
@@ -132,7 +132,13 @@ class RelatedWriter:
             )
             for n, event in enumerate(events)
         )
-        rows[Note].extend((description_id, note_type, text, n) for n, (note_type, text) in enumerate(related.notes))
+        rows[Note].extend(
+            (description_id, note_type, text, n, None, None) for n, (note_type, text) in enumerate(related.notes)
+        )
+        rows[Note].extend(
+            (description_id, KEPT, kept.text, n, kept.element, attributes(kept.attributes))
+            for n, kept in enumerate([*related.kept, *self._moved_histories(events)], start=len(related.notes))
+        )
         rows[AlternativeIdentifier].extend(
             (description_id, label or None, value, n) for n, (label, value) in enumerate(related.alternative_ids)
         )
@@ -150,38 +156,63 @@ class RelatedWriter:
             rows[DescriptionContainer].extend(
                 (description_id, container_id, n)
                 for n, container_id in enumerate(
-                    _unique(self.containers[_container_key(c)] for c in related.containers)
+                    _unique(self.containers[key] for key in container_keys(related.containers))
                 )
             )
 
     # -- find or create ----------------------------------------------------------------
     def _resolve_authorities(self, pending: list[tuple[int, Related, list[dict[str, Any]]]]) -> None:
+        """Authority records by exact name, created when missing with the first history the file
+        gives them; ``histories`` learns what each one holds (see _moved_histories)."""
         names: dict[str, None] = {}
+        given: dict[str, str] = {}
         for _, related, events in pending:
             for event in events:
                 if event.get("actor"):
                     names[event["actor"]] = None
                     if event.get("actor_history"):
-                        self.histories.setdefault(event["actor"], event["actor_history"])
+                        given.setdefault(event["actor"], event["actor_history"])
             names.update(dict.fromkeys(related.names))
         wanted = [name for name in names if name not in self.authorities]
         for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
             found = db.session.execute(
                 select(AuthorityRecord.authorized_name, func.min(AuthorityRecord.id))
-                .where(AuthorityRecord.authorized_name.in_(wanted[start : start + CHUNK]))
+                .where(AuthorityRecord.authorized_name.in_(chunk))
                 .group_by(AuthorityRecord.authorized_name)
             ).all()
             self.authorities.update(found)
+            asked = [self.authorities[name] for name in chunk if name in given and name in self.authorities]
+            if asked:
+                self.histories.update(
+                    (name, history or "")
+                    for name, history in db.session.execute(
+                        select(AuthorityRecord.authorized_name, AuthorityRecord.history).where(
+                            AuthorityRecord.id.in_(asked)
+                        )
+                    )
+                )
         missing = [name for name in wanted if name not in self.authorities]
         if missing:
+            self.histories.update((name, given.get(name, "")) for name in missing)
             values = [
-                {"authorized_name": name, "slug": slug, "history": self.histories.get(name)}
+                {"authorized_name": name, "slug": slug, "history": self.histories[name] or None}
                 for name, slug in zip(missing, self.slugs.assign(missing), strict=True)
             ]
             ids = db.session.scalars(
                 insert(AuthorityRecord).returning(AuthorityRecord.id, sort_by_parameter_order=True), values
             ).all()
             self.authorities.update(zip(missing, ids, strict=True))
+
+    def _moved_histories(self, events: list[dict[str, Any]]) -> list[KeptElement]:
+        """A creator's history the file gives that its authority record does not hold (the record
+        existed with another, or another part of the file gave it first): kept on this record
+        as its <bioghist>, never dropped and never written over the authority's own."""
+        return [
+            KeptElement("bioghist", event["actor_history"])
+            for event in events
+            if event.get("actor_history") and self.histories.get(event.get("actor") or "") != event["actor_history"]
+        ]
 
     def _resolve(self, cache: dict, keys: list, create: Callable[[list], dict]) -> None:
         wanted = list(dict.fromkeys(key for key in keys if key not in cache))
@@ -205,38 +236,6 @@ class RelatedWriter:
             ).all()
             found.update(zip(missing, ids, strict=True))
         return {key: found[key] for key in keys}
-
-    @staticmethod
-    def _containers(keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
-        """Containers match on type, name and location together (box 3 of two shelves are two boxes)."""
-        found: dict[tuple[str, str, str], int] = {}
-        names = sorted({name for _, name, _ in keys})
-        for start in range(0, len(names), CHUNK):
-            for kind, name, location, container_id in db.session.execute(
-                select(Container.container_type, Container.name, Container.location, Container.id)
-                .where(Container.name.in_(names[start : start + CHUNK]))
-                .order_by(Container.id)
-            ):
-                found.setdefault((kind or "", name, location or ""), container_id)
-        missing = [key for key in keys if key not in found]
-        if missing:
-            ids = db.session.scalars(
-                insert(Container).returning(Container.id, sort_by_parameter_order=True),
-                [
-                    {"container_type": kind or None, "name": name, "location": location or None}
-                    for kind, name, location in missing
-                ],
-            ).all()
-            found.update(zip(missing, ids, strict=True))
-        return {key: found[key] for key in keys}
-
-
-def _container_key(container: dict[str, str]) -> tuple[str, str, str]:
-    return (
-        container.get("type", ""),
-        container.get("name") or container.get("type", "") or "?",
-        container.get("location", ""),
-    )
 
 
 def _unique(ids: Iterable[Hashable]) -> list:

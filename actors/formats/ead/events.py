@@ -1,0 +1,93 @@
+"""Events of a component: its dates (<unitdate>) and its creators (<origination>), paired up by
+event type, and whose history a <bioghist> is."""
+
+from __future__ import annotations
+
+from xml.etree.ElementTree import Element
+
+from actors.formats.ead.dates import NotADate, normal_span
+from actors.formats.ead.kept import keep
+from actors.formats.ead.notes import paragraphs
+from actors.formats.ead.tags import local, one_line
+from actors.formats.rows import Row
+
+NAME_ELEMENTS = ("name", "persname", "corpname", "famname")
+# Events whose actor made the records (AtoM's creators): a <bioghist> naming no one is theirs.
+CREATING = frozenset({"Creation", "Accumulation", "Collection", "Contribution"})
+# An actor's role -> the event it names.
+_ROLE_EVENTS = {
+    "creator": "creation", "author": "creation", "accumulator": "accumulation", "collector": "collection",
+    "contributor": "contribution", "custodian": "custody", "publisher": "publication",
+    "distributor": "distribution", "manufacturer": "manufacturing", "broadcaster": "broadcasting",
+}  # fmt: skip
+
+
+def unitdate(row: Row, element: Element, where: str) -> None:
+    """Each unitdate is an event's dates (datechar names its type: creation when absent; type
+    says inclusive or bulk). ``normal`` gives the start and end dates where it can be read; the
+    text is kept whatever it says."""
+    normal = " ".join((element.get("normal") or "").split())
+    start = end = ""
+    if normal:
+        try:
+            start, end = normal_span(normal)
+        except NotADate as why:
+            row.warn("date not understood", where, f"normal “{normal}”: {why}; kept as text, with no start or end")
+    if not any(e.get("start_text") for e in row.related.events):
+        row.sources["event.start_text"] = row.sources["event.end_text"] = (where, "normal attribute")
+    dates = {"date_text": one_line(element), "start_text": start, "end_text": end}
+    if not any(dates.values()):
+        return  # an empty <unitdate/>: no date to keep
+    date_type = (element.get("type") or "").strip().lower()
+    if date_type in ("bulk", "inclusive"):
+        dates["date_type"] = date_type
+    join_event(row, element.get("datechar") or "creation", "date_text", dates)
+
+
+def origination(row: Row, element: Element) -> None:
+    """Each name of an <origination> is an event's actor. Its label names the event: an event type
+    as we write it ("Accumulation"), or the actor's role as ArchivesSpace and others write it
+    ("Creator:", "creators", "Collector", "source"); no label is a creation."""
+    names = [one_line(e) for e in element.iter() if local(e.tag) in NAME_ELEMENTS]
+    event_type = _event_of_label(element.get("label") or "")
+    for actor in [name for name in names if name] or [one_line(element)]:
+        if actor:
+            join_event(row, event_type, "actor", {"actor": actor})
+
+
+def _event_of_label(label: str) -> str:
+    word = " ".join(label.replace(":", " ").split())
+    role = word.lower()[:-1] if word.lower().endswith("s") else word.lower()
+    return _ROLE_EVENTS.get(word.lower()) or _ROLE_EVENTS.get(role) or word or "creation"
+
+
+def join_event(row: Row, event_type: str, key: str, values: dict[str, str]) -> None:
+    """Dates and creators written apart (<unitdate>s, <origination>s) pair up in order, by event
+    type: values join the first event of that type without ``key``, else make one of their own."""
+    event_type = " ".join(event_type.split()).capitalize()
+    events = row.related.events
+    free = next((e for e in events if e["event_type"] == event_type and key not in e), None)
+    if free is None:
+        events.append({"event_type": event_type, **values})
+    else:
+        free.update(values)
+
+
+def bioghist(row: Row, element: Element) -> None:
+    """The history of the creator it describes: the one it names (in its heading, as our export
+    writes it, or in its text), else the record's one creator (creation, accumulation, collection);
+    never a source or dealer, and never one of several creators by position. Otherwise, or for a
+    second history of the same creator, it stays on the record as its own <bioghist>."""
+    history = paragraphs(element)
+    if not history:
+        return
+    actors = [e for e in row.related.events if e.get("actor")]
+    said = " ".join(" ".join(element.itertext()).split()).casefold()
+    named = [e for e in actors if e["actor"].casefold() in said]
+    creators = [e for e in actors if e["event_type"] in CREATING]
+    only = creators if len({e["actor"] for e in creators}) == 1 else []
+    holder = next((e for e in named or only if not e.get("actor_history")), None)
+    if holder is None:
+        keep(row, "bioghist", element, history)
+    else:
+        holder["actor_history"] = history
