@@ -29,6 +29,7 @@ SHOWN: dict[str, tuple[int, Any]] = {
     "function": (POINTS, _l("Function access points")),
     "occupation": (POINTS, _l("Occupation access points")),
     "title": (POINTS, _l("Title access points")),
+    "controlaccess": (POINTS, _l("Access points note")),
 }
 
 

@@ -74,6 +74,7 @@ def test_parts_with_no_field_are_kept_with_their_element_and_attributes(imported
     assert found["prefercite"][0] == "Harbour papers, Port Ellis Archives."
     assert found["descgrp"] == ("Processed in 2020.", {"type": "admininfo"})
     assert found["controlaccess/function"][0] == "Port management"
+    assert found["controlaccess"][0] == "Indexed under the following terms."
     assert found["controlaccess/occupation"][0] == "Harbour masters"
 
 

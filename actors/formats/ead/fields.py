@@ -84,6 +84,9 @@ def _keep_blocks(row: Row, element: Element, blocks: list[Element]) -> None:
 def _controlaccess(row: Row, controlaccess: Element) -> None:
     """Access points: terms of a taxonomy (subjects, places, genres) and names, however deeply the
     <controlaccess>es nest; functions, occupations and titles are kept as they came."""
+    for group in controlaccess.iter():  # (its own paragraphs: "indexed under the following terms")
+        if local(group.tag) == "controlaccess":
+            _keep_blocks(row, group, [child for child in group if local(child.tag) in _BLOCKS])
     for point in controlaccess.iter():
         point_tag, name = local(point.tag), one_line(point)
         if not name:
