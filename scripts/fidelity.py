@@ -20,7 +20,8 @@ from pathlib import Path
 WORD = re.compile(r"\w+")
 HEADINGS = {"head"}
 EXAMPLES = 8  # lost words (or cells) shown per element
-READ_ATTRIBUTES = {"container": ("type", "label"), "unitid": ("label",)}
+# (EAD3 names a type ``localtype`` and a barcode ``containerid``)
+READ_ATTRIBUTES = {"container": ("type", "localtype", "label", "containerid"), "unitid": ("label",)}
 
 
 @dataclass

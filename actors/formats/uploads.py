@@ -26,10 +26,11 @@ from flask_babel import lazy_gettext as _l
 
 from actors.formats import FORMAT_NAMES
 from actors.formats.atom_csv.entities import refusal
+from actors.formats.ead.tags import dialect_of
 from actors.formats.xml_safety import UnsafeXML, safe_iterparse
 
 CHUNK = 64 * 1024
-EXTENSIONS = {"csv": (".csv",), "ead": (".xml", ".ead")}
+EXTENSIONS = {"csv": (".csv",), "ead": (".xml", ".ead"), "ead3": (".xml", ".ead")}
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _BINARY_MAGIC = {
     b"PK\x03\x04": _l(
@@ -64,7 +65,10 @@ def format_for(filename: str, requested: str | None) -> str:
         if suffix in suffixes:
             return fmt
     raise UploadError(
-        _("Choose a .csv (AtoM CSV) or .xml (EAD 2002) file (got “%(filename)s”).", filename=filename or _("no name"))
+        _(
+            "Choose a .csv (AtoM CSV) or .xml (EAD 2002 or EAD3) file (got “%(filename)s”).",
+            filename=filename or _("no name"),
+        )
     )
 
 
@@ -84,7 +88,7 @@ def check_upload(stream: IO[bytes], filename: str, requested: str | None, max_by
             if declared is None or declared.group(1).lower().replace(b"_", b"-") in (b"utf-8", b"utf8"):
                 _check_utf8(stream)
             stream.seek(0)
-            check_ead_xml(stream)
+            fmt = check_ead_xml(stream)  # (EAD 2002 or EAD3, by its namespace, whatever was asked)
     finally:
         stream.seek(0)
     return fmt
@@ -179,9 +183,11 @@ def describe_xml_error(error: Exception) -> str:
     return _("The XML is not well-formed (%(reason)s).", reason=reason)
 
 
-def check_ead_xml(stream: IO[bytes]) -> None:
-    """Well-formed, entity-free XML whose root element is <ead>. Streams; keeps no tree."""
+def check_ead_xml(stream: IO[bytes]) -> str:
+    """Well-formed, entity-free XML whose root element is <ead>; its dialect ("ead" for EAD 2002,
+    "ead3"), by the root's namespace. Streams; keeps no tree."""
     open_elements: list = []
+    dialect = "ead"
     try:
         for event, element in safe_iterparse(stream, events=("start", "end")):
             if event == "start":
@@ -193,6 +199,8 @@ def check_ead_xml(stream: IO[bytes]) -> None:
                             root=local,
                         )
                     )
+                if not open_elements:
+                    dialect = dialect_of(element.tag)
                 open_elements.append(element)
                 continue
             open_elements.pop()
@@ -201,6 +209,7 @@ def check_ead_xml(stream: IO[bytes]) -> None:
                 open_elements[-1].remove(element)
     except (UnsafeXML, ParseError) as error:
         raise UploadError(describe_xml_error(error)) from None
+    return dialect
 
 
 def store_upload(upload) -> dict[str, str]:

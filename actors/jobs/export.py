@@ -106,7 +106,7 @@ def export_descriptions(job_id: int) -> None:
     job = Job.get_existing(job_id)
     fmt = job.parameters.get("format", "csv")
     if fmt not in FORMAT_NAMES:
-        raise ValueError(f"Unknown export format {fmt!r}; use csv or ead.")
+        raise ValueError(f"Unknown export format {fmt!r}; use {', '.join(FORMAT_NAMES)}.")
     slugs = job.parameters.get("slugs") or ([job.description.slug] if job.description else [])
     if db.engine.dialect.name == "postgresql":  # no move renumbers the tree while we read it
         lock_tree(0)  # (shared; on SQLite it would block every writer for the whole export)
@@ -126,7 +126,7 @@ def export_descriptions(job_id: int) -> None:
             for name, root_group in _members(roots, fmt):
                 with archive.open(name, "w", force_zip64=True) as member:
                     stream = io.TextIOWrapper(member, encoding="utf-8", newline="")
-                    writer = CsvExport(stream, root_group) if fmt == "csv" else EadExport(stream)
+                    writer = CsvExport(stream, root_group) if fmt == "csv" else EadExport(stream, fmt)
                     for root in root_group:
                         for _written in writer.write_tree(db.session.execute(subtree_rows(root)), root.id):
                             done += 1
@@ -147,7 +147,7 @@ def export_descriptions(job_id: int) -> None:
 
 
 def _members(roots: list[ArchivalDescription], fmt: str) -> list[tuple[str, list[ArchivalDescription]]]:
-    """CSV: one file with every tree (parentId links them); EAD: one finding aid per tree."""
+    """CSV: one file with every tree (parentId links them); EAD (2002 or 3): one finding aid per tree."""
     if fmt == "csv":
         return [(f"{roots[0].slug}.csv", roots)]
     return [(f"{root.slug}.xml", [root]) for root in roots]

@@ -104,6 +104,8 @@ def plan_rows(reader: CsvReader | EadReader, plan: Plan) -> None:
         if n % 64 == 0 and (done := reader.bytes_read()) >= next_report:  # (a tell() per row costs)
             next_report = done + step
             report_progress(done, reader.size, f"Read {plan.count} rows...", unit="bytes")
+    if isinstance(reader, EadReader):  # (EAD3 is never read as EAD 2002: its namespace says which)
+        print(f"Read as {FORMAT_NAMES[reader.dialect]}, as its namespace says.", flush=True)
 
 
 def check_rows(reader: CsvReader | EadReader, plan: Plan, writer: Writer | None = None) -> None:

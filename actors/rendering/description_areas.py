@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from actors.rendering.kept_fields import is_shown, kept_area, kept_label
+from actors.rendering.other_fields import other_fields
 from models.description import ArchivalDescription
 from models.description_parts import Related
 
@@ -90,6 +91,9 @@ def areas(row: ArchivalDescription, related: Related, level_name: str) -> list[t
             *_items(_l("Archivist's notes"), notes["archivist"]),
         ]),
     ]  # fmt: skip
+    for other in other_fields(row.other_fields):  # (columns kept as they came: actors.rendering.other_fields)
+        items: list[tuple[str, str | None]] = [(item, None) for item in other.items]
+        found[other.area][1].append(Field(other.label, text=other.text, items=items or None))
     for kept in filter(is_shown, related.kept):  # (in the area closest to what they hold: actors.rendering.kept_fields)
         found[kept_area(kept)][1].append(Field(kept_label(kept), text=kept.text))
     return [(title, fields) for title, fields in found if fields]

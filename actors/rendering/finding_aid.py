@@ -29,6 +29,7 @@ from actors.rendering import pdf_pages, rtf
 from actors.rendering.front_pages import ContentsEntry, contents_entries, front_matter, front_pages
 from actors.rendering.kept_fields import is_shown, kept_label
 from actors.rendering.lanes import Lane, footer_overlays, lay_out_lanes
+from actors.rendering.other_fields import other_fields
 from actors.rendering.pdf_workers import ChunkPool, LocalPool
 from actors.rendering.scope import Scope, is_series
 from extensions import db
@@ -178,6 +179,7 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
                 related=related_of(units, repositories),
                 kept_label=kept_label,
                 is_shown=is_shown,
+                other_fields=other_fields,
                 **context,
             ),
             work,

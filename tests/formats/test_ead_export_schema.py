@@ -41,8 +41,8 @@ def assert_valid(document: bytes) -> None:
     assert dtd.validate(root), dtd.error_log.filter_from_errors()
 
 
-def exported_ead(client, run_jobs, slug: str) -> bytes:
-    job = export(client, run_jobs, slug, "ead")
+def exported_ead(client, run_jobs, slug: str, fmt: str = "ead") -> bytes:
+    job = export(client, run_jobs, slug, fmt)
     ((_, content),) = members(download(client, job.id)).items()
     return content
 

@@ -37,7 +37,7 @@ def form_error(client, filename: str, content: bytes, **fields) -> str:
             b"PK\x03\x04\x14\x00\x06\x00rest of an xlsx",
             "This is a ZIP archive (an Excel .xlsx workbook is one",
         ),
-        ("notes.txt", GOOD_CSV, "Choose a .csv (AtoM CSV) or .xml (EAD 2002) file (got “notes.txt”)."),
+        ("notes.txt", GOOD_CSV, "Choose a .csv (AtoM CSV) or .xml (EAD 2002 or EAD3) file (got “notes.txt”)."),
         (
             "list.csv",
             b"name,size\nx,1\n",

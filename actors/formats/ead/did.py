@@ -7,34 +7,40 @@ from __future__ import annotations
 from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
-from actors.formats.ead.events import origination, unitdate
+from actors.formats.ead.events import origination, unitdate, unitdatestructured
 from actors.formats.ead.identity import unitid, unittitle
 from actors.formats.ead.kept import KEPT_IN_DID, OWN_DAO_DESCRIPTION, XLINK, attributes_of, keep, keep_as_note
+from actors.formats.ead.rad import take_rad
 from actors.formats.ead.tags import local, one_line
 from actors.formats.rows import Row
 from models.description_parts import KeptElement
 
 
 def read_did(row: Row, did: Element, path: str) -> None:
-    containers: list[Element] = []
-    locations: list[Element] = []
+    """Each part of a <did> where it belongs; containers and their locations once all are known."""
+    placed: dict[str, list[Element]] = {"container": [], "physloc": []}
     for child in did:
         tag, where = local(child.tag), f"{path}/{local(child.tag)}"
-        if tag in _DID_FIELDS:
-            _DID_FIELDS[tag](row, child, where)
-        elif tag == "origination":
-            origination(row, child)
-        elif tag == "container":
-            containers.append(child)
-        elif tag == "physloc":
-            locations.append(child)
-        elif tag == "repository":
-            _repository(row, child)
-        elif tag in KEPT_IN_DID:
-            keep(row, f"did/{tag}", child)
-        elif tag != "head":
-            keep_as_note(row, child, where)
-    _containers(row, containers, locations)
+        if tag in placed:
+            placed[tag].append(child)
+        elif not take_rad(row, child, tag):  # (a RAD field where AtoM writes it: its column)
+            _read_did_part(row, child, tag, where)
+    _containers(row, placed["container"], placed["physloc"])
+
+
+def _read_did_part(row: Row, child: Element, tag: str, where: str) -> None:
+    if tag in _DID_FIELDS:
+        _DID_FIELDS[tag](row, child, where)
+    elif tag == "origination":
+        origination(row, child)
+    elif tag == "repository":
+        _repository(row, child)
+    elif tag in KEPT_IN_DID:
+        keep(row, f"did/{tag}", child)
+    elif tag == "didnote":  # (EAD3's name for a <did>'s <note>: one place for both)
+        keep(row, "did/note", child)
+    elif tag != "head":
+        keep_as_note(row, child, where)
 
 
 def read_identifier(row: Row, did: Element, path: str) -> None:
@@ -57,14 +63,31 @@ def _physdesc(row: Row, physdesc: Element, where: str) -> None:
         row.sources.setdefault("extent_and_medium", (where, ""))
 
 
+def _physdesc_structured(row: Row, element: Element, where: str) -> None:
+    """EAD3's <physdescstructured> (in a <physdescset> or alone): "12.5 linear feet", then its
+    facets, dimensions and note, as extent and medium."""
+    for structured in element.iter():
+        if local(structured.tag) != "physdescstructured":
+            continue
+        named = {local(e.tag): one_line(e) for e in structured}
+        parts = [" ".join(filter(None, (named.get("quantity"), named.get("unittype"))))]
+        parts += [one_line(e) for e in structured if local(e.tag) in ("physfacet", "dimensions", "descriptivenote")]
+        text = "; ".join(p for p in parts if p)
+        if text:
+            before = row.raw.get("extent_and_medium")
+            row.raw["extent_and_medium"] = f"{before}; {text}" if before else text
+            row.sources.setdefault("extent_and_medium", (where, ""))
+
+
 def _langmaterial(row: Row, langmaterial: Element, where: str) -> None:
     """The codes of its <language>s; its words ("Materials in English and German.", or a language's
     name alone) as the language note, so no name is lost (several langmaterials add up)."""
-    coded = [e for e in langmaterial if local(e.tag) == "language" and (e.get("langcode") or "").strip()]
-    codes = row.related.codes.setdefault("languages", [])
-    codes.extend(code for e in coded if (code := (e.get("langcode") or "").strip()) not in codes)
-    if not codes:
-        del row.related.codes["languages"]
+    for name, tag, attribute in (("languages", "language", "langcode"), ("scripts", "script", "scriptcode")):
+        coded = [(e.get(attribute) or "").strip() for e in langmaterial.iter() if local(e.tag) == tag]
+        codes = row.related.codes.setdefault(name, [])
+        codes.extend(code for code in dict.fromkeys(coded) if code and code not in codes)
+        if not codes:
+            del row.related.codes[name]
     note = one_line(langmaterial)  # (the languages' names too: "Spanish; Castilian" says more than "spa")
     if any(c.isalnum() for c in note):
         before = row.raw.get("language_note")
@@ -99,10 +122,14 @@ def _text_outside(element: Element, left_out: list[Element]) -> str:
     return " ".join("".join(parts).split())
 
 
-def digital_objects(row: Row, element: Element, where: str, place: str = "did/dao") -> None:
+_LINK_ATTRIBUTES = ("title", "role", "linktitle", "linkrole")  # (EAD 2002's xlink ones, and EAD3's)
+
+
+def digital_objects(row: Row, element: Element, where: str) -> None:
     """Every link of a <dao> or <daogrp>: the record's digital object is its first URL and its first
-    path (AtoM keeps one of each); other links are kept with their description."""
-    description = " ".join(one_line(e) for e in element.iter() if local(e.tag) == "daodesc")
+    path (AtoM keeps one of each); other links are kept with their description, in <did> wherever
+    they came (EAD3 has them only there)."""
+    description = " ".join(one_line(e) for e in element.iter() if local(e.tag) in ("daodesc", "descriptivenote"))
     for link in element.iter():
         href = (link.get(f"{XLINK}href") or link.get("href") or "").strip()
         if not href:
@@ -114,8 +141,9 @@ def digital_objects(row: Row, element: Element, where: str, place: str = "did/da
             if description:  # (written back inside the record's own <dao>)
                 row.related.kept.append(KeptElement(OWN_DAO_DESCRIPTION, description))
         else:
-            attributes = {"href": href, **{k: v for k, v in attributes_of(link).items() if k in ("title", "role")}}
-            row.related.kept.append(KeptElement(place, description or href, attributes))
+            named = {k: v for k, v in attributes_of(link).items() if k in _LINK_ATTRIBUTES}
+            attributes = {"href": href, **named}
+            row.related.kept.append(KeptElement("did/dao", description or href, attributes))
         description = ""  # (said once, with the first link)
 
 
@@ -126,11 +154,13 @@ def _containers(row: Row, containers: list[Element], locations: list[Element]) -
     by_id: dict[str, int] = {}
     parents: list[str] = []
     for element in containers:
-        name, kind = one_line(element), (element.get("type") or "").strip()
+        name, kind = one_line(element), (element.get("type") or element.get("localtype") or "").strip()
         if not name and not kind:
             continue
         entry = {"type": kind, "name": name}
-        if label := " ".join((element.get("label") or "").split()):
+        barcode = " ".join((element.get("containerid") or "").split())  # (EAD3: as ArchivesSpace's 2002 label has it)
+        label = " ".join((element.get("label") or "").split())
+        if label := f"{label} ({barcode})".strip() if barcode else label:
             entry["label"] = label
         if element.get("id"):
             by_id[element.get("id", "")] = len(found)
@@ -172,5 +202,7 @@ def _dao(row: Row, element: Element, where: str) -> None:
 # The parts of <did> that fill fields, each read by its own reader (read_did gathers the others).
 _DID_FIELDS: dict[str, Callable[[Row, Element, str], None]] = {
     "unitid": unitid, "unittitle": unittitle, "unitdate": unitdate, "physdesc": _physdesc,
-    "langmaterial": _langmaterial, "dao": _dao, "daogrp": _dao,
+    "langmaterial": _langmaterial, "dao": _dao, "daogrp": _dao, "daoset": _dao,
+    "physdescstructured": _physdesc_structured, "physdescset": _physdesc_structured,
+    "unitdatestructured": unitdatestructured,
 }  # fmt: skip

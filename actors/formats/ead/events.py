@@ -38,10 +38,44 @@ def unitdate(row: Row, element: Element, where: str) -> None:
     dates = {"date_text": one_line(element), "start_text": start, "end_text": end}
     if not any(dates.values()):
         return  # an empty <unitdate/>: no date to keep
-    date_type = (element.get("type") or "").strip().lower()
+    _date_type(dates, element)
+    join_event(row, element.get("datechar") or "creation", "date_text", dates)
+
+
+def _date_type(dates: dict[str, str], element: Element) -> None:
+    date_type = (element.get("type") or element.get("unitdatetype") or "").strip().lower()  # (EAD3: unitdatetype)
     if date_type in ("bulk", "inclusive"):
         dates["date_type"] = date_type
-    join_event(row, element.get("datechar") or "creation", "date_text", dates)
+
+
+def unitdatestructured(row: Row, element: Element, where: str) -> None:
+    """EAD3's structured dates: each <datesingle> or <daterange> (its @standarddate, else its text)
+    is an event's start and end, joining the event a plain <unitdate> of the same kind began."""
+    for span in element.iter():
+        tag = local(span.tag)
+        ends: list[Element | None]
+        if tag == "datesingle":
+            ends = [span, span]
+        elif tag == "daterange":
+            ends = [next((e for e in span if local(e.tag) == name), None) for name in ("fromdate", "todate")]
+        else:
+            continue
+        start, end = ((e.get("standarddate") or one_line(e)).strip() if e is not None else "" for e in ends)
+        text = one_line(span) if tag == "datesingle" else "-".join(one_line(e) for e in ends if e is not None)
+        if start or end:
+            try:
+                normal_span(f"{start or end}/{end or start}")
+            except NotADate as why:
+                row.warn("date not understood", where, f"“{start}/{end}”: {why}; kept as text, with no start or end")
+                start = end = ""
+        dates = {"start_text": start, "end_text": end}
+        _date_type(dates, element)
+        event_type = " ".join((element.get("datechar") or "creation").split()).capitalize()
+        began = next((e for e in row.related.events if e["event_type"] == event_type and not e.get("start_text")), None)
+        if began is not None and began.get("date_text"):
+            began.update(dates)
+        else:
+            join_event(row, event_type, "start_text", {"date_text": text, **dates})
 
 
 def origination(row: Row, element: Element) -> None:

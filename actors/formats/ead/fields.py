@@ -16,6 +16,7 @@ from actors.formats.ead.did import digital_objects
 from actors.formats.ead.events import NAME_ELEMENTS, bioghist
 from actors.formats.ead.kept import KEPT_ACCESS_POINTS, KEPT_PARTS, keep, keep_as_note
 from actors.formats.ead.notes import paragraphs
+from actors.formats.ead.rad import take_rad
 from actors.formats.ead.tags import local, one_line
 from actors.formats.rows import Row
 
@@ -34,6 +35,7 @@ NOTE_TYPE_OF = {element: note_type for note_type, element in NOTE_TYPES.items()}
 TERM_ELEMENTS = {"subject": "subject", "place": "geogname", "genre": "genreform"}
 TAXONOMY_OF = {element: taxonomy for taxonomy, element in TERM_ELEMENTS.items()}
 # Not description: where a component's parts are laid out, or its children (read as rows).
+KEPT_AS_ODD = frozenset({"descgrp", "note"})  # written as <odd localtype="descgrp"> in EAD3 (dialects.Ead3)
 _NOT_PARTS = frozenset({"head", "runner", "did"})
 _BLOCKS = ("p", "list", "chronlist", "table", "blockquote", "note", "address")
 
@@ -41,7 +43,11 @@ _BLOCKS = ("p", "list", "chronlist", "table", "blockquote", "note", "address")
 def read_part(row: Row, part: Element, tag: str, where: str) -> None:
     """A part of a component after its <did>: a note field, a note, a creator's history, access
     points, digital objects; a <descgrp>'s parts as if they stood alone."""
-    if tag in FIELD_OF_NOTE:
+    if take_rad(row, part, tag):  # a RAD field where AtoM writes it (<odd type="edition">): its column
+        return
+    if tag == "odd" and part.get("localtype") in KEPT_AS_ODD:  # (a part EAD3 has no element for)
+        keep(row, part.attrib.pop("localtype"), part)
+    elif tag in FIELD_OF_NOTE:
         _add_text(row, FIELD_OF_NOTE[tag], paragraphs(part), where)
     elif tag in NOTE_TYPE_OF:
         if text := paragraphs(part):
@@ -107,8 +113,9 @@ def _dsc(row: Row, dsc: Element, _where: str) -> None:
 _READERS: dict[str, Callable[[Row, Element, str], None]] = {
     "bioghist": lambda row, part, _where: bioghist(row, part),
     "controlaccess": lambda row, part, _where: _controlaccess(row, part),
-    "dao": lambda row, part, where: digital_objects(row, part, where, "dao"),
-    "daogrp": lambda row, part, where: digital_objects(row, part, where, "dao"),
+    "dao": digital_objects,
+    "daogrp": digital_objects,
+    "daoset": digital_objects,  # (all links: in <did>)
     "descgrp": lambda row, part, where: _descgrp(row, part, where),
     "dsc": _dsc,
 }

@@ -28,7 +28,11 @@ def unitid(row: Row, element: Element, where: str) -> None:
     if not value:
         return
     label = " ".join((element.get("label") or "").split())
-    if element.get("type") == "alternative" or _OTHER_IDENTIFIER.search(label) or "identifier" in row.raw:
+    if (
+        "alternative" in (element.get("type"), element.get("localtype"))
+        or _OTHER_IDENTIFIER.search(label)
+        or "identifier" in row.raw
+    ):
         row.related.alternative_ids.append((label, value))
     else:
         set_field(row, "identifier", value, where)

@@ -16,7 +16,7 @@ from models.description_parts import KeptElement
 
 XLINK = "{http://www.w3.org/1999/xlink}"
 # Parts of a component kept as they came (the others fill fields: actors.formats.ead.fields).
-KEPT_PARTS = frozenset({"fileplan", "index", "prefercite", "separatedmaterial"})
+KEPT_PARTS = frozenset({"fileplan", "index", "prefercite", "separatedmaterial", "note"})
 # Parts of <did> kept as they came, and the access points with no vocabulary here.
 KEPT_IN_DID = frozenset({"abstract", "materialspec", "note", "physloc", "repository", "dao"})
 KEPT_ACCESS_POINTS = frozenset({"function", "occupation", "title"})

@@ -16,7 +16,7 @@ def join_late(row: Row, late: Row) -> None:
     for name, value in late.raw.items():
         before = row.raw.get(name)
         if before and name in _LINKS:  # (a second link: kept as a link, as a <daogrp>'s others are)
-            row.related.kept.append(KeptElement("dao", value, {"href": value}))
+            row.related.kept.append(KeptElement("did/dao", value, {"href": value}))
         else:
             row.raw[name] = f"{before}\n\n{value}" if before else value
             row.sources.setdefault(name, late.sources.get(name, (late.where, "")))
@@ -25,4 +25,7 @@ def join_late(row: Row, late: Row) -> None:
     held.kept.extend(more.kept)
     held.terms.extend(more.terms)
     held.names.extend(more.names)
+    for column, value in more.other.items():  # (RAD's columns: actors.formats.ead.rad)
+        before = held.other.get(column)
+        held.other[column] = f"{before}\n\n{value}" if before else value
     row.warnings.extend(late.warnings)

@@ -32,6 +32,9 @@ def _blocks(element: Element) -> list[str]:
     return found
 
 
+_LABELS = ("label", "date", "datesingle", "daterange", "dateset")  # (EAD3 dates its chronitems so)
+
+
 def _items(part: Element) -> list[str]:
     """The entries of a <list> (<item>; <defitem> as "label: item") or a <chronlist>
     (<chronitem> as "date: event; event")."""
@@ -41,7 +44,7 @@ def _items(part: Element) -> list[str]:
         if tag == "item":
             entries.append(one_line(child))
         elif tag in ("defitem", "chronitem"):
-            label = next((one_line(e) for e in child if local(e.tag) in ("label", "date")), "")
+            label = next((one_line(e) for e in child if local(e.tag) in _LABELS), "")
             text = "; ".join(t for t in (one_line(e) for e in child.iter() if local(e.tag) in ("item", "event")) if t)
             entries.append(f"{label}: {text}" if label and text else label or text)
     return entries

@@ -21,7 +21,7 @@ from actors.formats.ead.fields import TERM_ELEMENTS, read_part
 from actors.formats.ead.identity import give_title
 from actors.formats.ead.late import join_late
 from actors.formats.ead.levels import level_of
-from actors.formats.ead.tags import local, one_line
+from actors.formats.ead.tags import dialect_of, local, one_line
 from actors.formats.rows import ImportFailed, Row
 from actors.formats.uploads import describe_xml_error
 from actors.formats.xml_safety import UnsafeXML, safe_iterparse
@@ -62,6 +62,7 @@ class EadReader:
         self.header: list[str] = []
         self.titleproper = ""  # the finding aid's title: the fonds' own when archdesc has no unittitle
         self.kept_as_is: list[str] = []
+        self.dialect = "ead"  # or "ead3", by the root's namespace (actors.formats.ead.tags.dialect_of)
         self.full = True
         self._file: BinaryIO | None = None
         self._held = 0  # elements read and not yet detached: a part is read whole when it ends
@@ -99,8 +100,10 @@ class EadReader:
     def _start(self, stack: list[_Open], element: Element) -> Iterator[Row]:
         tag = local(element.tag)
         parent = stack[-1] if stack else None
-        if parent is None and tag != "ead":
-            raise ImportFailed(f"/{tag}: the root element must be <ead>")
+        if parent is None:
+            if tag != "ead":
+                raise ImportFailed(f"/{tag}: the root element must be <ead>")
+            self.dialect = dialect_of(element.tag)
         segment = tag
         row = None
         if parent is not None and tag == "dsc":  # EAD allows several: the second one's are other paths
@@ -144,7 +147,7 @@ class EadReader:
             return  # kept until its <did> ends
         elif parent.tag != "ead":
             return  # inside a part we read whole when it ends
-        if node.tag == "eadheader":
+        if node.tag in ("eadheader", "control"):  # (EAD3's header is <control>)
             self.titleproper = next((one_line(e) for e in node.element.iter() if local(e.tag) == "titleproper"), "")
         self._held -= sum(1 for _ in node.element.iter())
         node.element.clear()  # finished: drop it, and detach it, so nothing piles up
@@ -155,7 +158,7 @@ class EadReader:
         if node.tag == "did":
             (read_did if self.full else read_identifier)(component.row, node.element, node.path)
         elif component.emitted and not self.full:  # after its children: joined when emitted (late.py)
-            late = self._late.setdefault(component.path, Row(where=component.path, columns=PLACES))
+            late = self._late.setdefault(component.path, Row(where=component.path, key=component.path, columns=PLACES))
             read_part(late, node.element, node.tag, node.path)
         elif self.full and not component.emitted:
             read_part(component.row, node.element, node.tag, node.path)

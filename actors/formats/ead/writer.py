@@ -1,5 +1,6 @@
-"""EAD 2002 export (the schema's namespaced form): one finding aid per exported tree, its
-<archdesc> with nested <c>, every field of the model in its EAD place.
+"""EAD 2002 (the schema's namespaced form) and EAD3 export: one finding aid per exported tree,
+its <archdesc> with nested <c>, every field of the model in its EAD place, spelled as the dialect
+spells it (actors.formats.ead.dialects)..
 
 Rows come in tree order and only the chain of open ancestors is kept, so an export of any
 size streams; what each record holds several of is read per batch (``related_of``)."""
@@ -12,9 +13,11 @@ from typing import IO
 from more_itertools import chunked
 from sqlalchemy import Row as SqlRow
 
+from actors.formats.ead.dialects import DIALECTS, Ead2002
 from actors.formats.ead.fields import NOTE_ELEMENTS, NOTE_TYPES, TERM_ELEMENTS
 from actors.formats.ead.kept import OWN_DAO_DESCRIPTION
 from actors.formats.ead.levels import EAD_LEVELS, otherlevel_token
+from actors.formats.ead.rad import did_parts, rad_parts
 from actors.formats.ead.write_parts import containers, dsc_opening, kept_element, kept_in, own_unitid
 from actors.formats.writing import iso_date, paragraphs, xml_attr, xml_text
 from models import PublicationStatus
@@ -22,14 +25,13 @@ from models.description_parts import Related
 from models.description_related import related_of
 from models.vocabulary import LevelOfDescription, level_key
 
-EAD_NAMESPACE = "urn:isbn:1-931666-22-9"
-XLINK = "http://www.w3.org/1999/xlink"
 BATCH = 500
 
 
 class EadExport:
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], dialect: str = "ead") -> None:
         self.out = stream
+        self.d = DIALECTS[dialect]
         self._dsc_open = False
         self._containers = 0  # containers written: their ids count on
         self._dsc_opening = "<dsc>\n"  # (with the top record's own text of its <dsc>: _header)
@@ -68,11 +70,9 @@ class EadExport:
             yield
 
     def _header(self, row: SqlRow, related: Related) -> None:
-        self._dsc_opening = dsc_opening(related) if row.rgt > row.lft + 1 else ""
+        self._dsc_opening = dsc_opening(related, self.d) if row.rgt > row.lft + 1 else ""
         self.out.write(
-            f'<?xml version="1.0" encoding="UTF-8"?>\n<ead xmlns="{EAD_NAMESPACE}" xmlns:xlink="{XLINK}">\n'
-            f"<eadheader><eadid>{xml_text(row.slug)}</eadid><filedesc><titlestmt>"
-            f"<titleproper>{xml_text(row.title)}</titleproper></titlestmt></filedesc></eadheader>\n"
+            f'<?xml version="1.0" encoding="UTF-8"?>\n{self.d.root()}{self.d.header(row.slug, row.title)}'
             f"<archdesc{self._attributes(row)}>"
         )
 
@@ -99,46 +99,51 @@ class EadExport:
             parts.append(paragraphs(element, getattr(row, attribute)))
         for note_type, text in related.notes:
             parts.append(paragraphs(NOTE_TYPES.get(note_type, "odd"), text))
-        parts.extend(map(kept_element, kept_in(related, "")))
-        parts.append(_controlaccess(related))
+        parts.extend(rad_parts(row.other_fields, self.d))  # (RAD's fields where AtoM writes them)
+        parts.extend(kept_element(kept, self.d) for kept in kept_in(related, ""))
+        parts.append(self._controlaccess(related))
         return "".join(parts) + "\n"
+
+    def _controlaccess(self, related: Related) -> str:
+        points = [self.d.named(TERM_ELEMENTS[kind], name) for kind, name in related.terms]
+        points.extend(self.d.named("name", name) for name in related.names)
+        points.extend(kept_element(kept, self.d) for kept in kept_in(related, "controlaccess/"))
+        return f"<controlaccess>{''.join(points)}</controlaccess>" if points else ""
 
     def _did(self, row: SqlRow, related: Related) -> str:
         parts = ["<did>"]
         if related.repository:
-            parts.append(f"<repository><corpname>{xml_text(related.repository)}</corpname></repository>")
+            parts.append(f"<repository>{self.d.named('corpname', related.repository)}</repository>")
         if row.identifier:
-            parts.append(own_unitid(row.identifier, related))
+            parts.append(own_unitid(row.identifier, related, self.d))
         for label, value in related.alternative_ids:
             label_attr = f" label={xml_attr(label)}" if label else ""
-            parts.append(f'<unitid type="alternative"{label_attr}>{xml_text(value)}</unitid>')
+            parts.append(f"<unitid{self.d.typed('alternative')}{label_attr}>{xml_text(value)}</unitid>")
         parts.append(f"<unittitle>{xml_text(row.title)}</unittitle>")
         if row.alternate_title:  # (a second unittitle: it imports back as the alternate title)
-            parts.append(f'<unittitle type="alternative">{xml_text(row.alternate_title)}</unittitle>')
-        parts.extend(_dates(row, related))
+            parts.append(f"<unittitle{self.d.typed('alternative')}>{xml_text(row.alternate_title)}</unittitle>")
+        parts.extend(_dates(row, related, self.d))
         for event in related.events:
             if event.get("actor"):
                 label = xml_attr(event.get("event_type") or "Creation")
-                parts.append(f"<origination label={label}><name>{xml_text(event['actor'])}</name></origination>")
+                parts.append(f"<origination label={label}>{self.d.named('name', event['actor'])}</origination>")
         if row.extent_and_medium:
-            parts.append(f"<physdesc><extent>{xml_text(row.extent_and_medium)}</extent></physdesc>")
-        if row.languages or row.language_note:
-            languages = "".join(f"<language langcode={xml_attr(code)}/>" for code in row.languages or [])
-            parts.append(f"<langmaterial>{xml_text(row.language_note)}{languages}</langmaterial>")
-        parts.extend(containers(self._containers, related))
+            parts.append(self.d.physdesc(row.extent_and_medium))
+        parts.append(self.d.langmaterial(row.languages or [], row.scripts or [], row.language_note))
+        parts.extend(containers(self._containers, related, self.d))
         self._containers += len(related.containers)
-        described = "".join(
-            f"<daodesc><p>{xml_text(k.text)}</p></daodesc>" for k in related.kept if k.element == OWN_DAO_DESCRIPTION
-        )
+        described = "".join(f"<p>{xml_text(k.text)}</p>" for k in related.kept if k.element == OWN_DAO_DESCRIPTION)
         for uri in filter(None, (row.digital_object_uri, row.digital_object_path)):
-            parts.append(f'<dao xlink:type="simple" xlink:href={xml_attr(uri)}>{described}</dao>')
+            parts.append(self.d.dao(uri, described))
             described = ""
-        parts.extend(map(kept_element, kept_in(related, "did/")))
+        if self.d.key == "ead":  # (RAD's fields in <did>, as AtoM writes them; EAD3 has them as notes only)
+            parts.extend(did_parts(row.other_fields))
+        parts.extend(kept_element(kept, self.d) for kept in kept_in(related, "did/"))
         parts.append("</did>")
         return "".join(parts)
 
 
-def _dates(row: SqlRow, related: Related) -> list[str]:
+def _dates(row: SqlRow, related: Related, dialect: Ead2002) -> list[str]:
     """One <unitdate> per event with dates (datechar says which event); a record with dates
     but no event, its own dates."""
     events = [e for e in related.events if e.get("date_text") or e.get("start_text") or e.get("end_text")]
@@ -158,7 +163,7 @@ def _dates(row: SqlRow, related: Related) -> list[str]:
         normal = start if end == start else f"{start}/{end}"
         normal_attr = f" normal={xml_attr(normal)}" if normal.strip("/") else ""
         kind = (event.get("event_type") or "creation").lower()
-        date_type = f" type={xml_attr(event['date_type'])}" if event.get("date_type") else ""
+        date_type = dialect.date_type(event["date_type"]) if event.get("date_type") else ""
         found.append(
             f"<unitdate datechar={xml_attr(kind)}{date_type}{normal_attr}>{xml_text(event.get('date_text'))}</unitdate>"
         )
@@ -171,10 +176,3 @@ def _iso_normal(text: str | None) -> str:
     while text.endswith("-00"):
         text = text[:-3]
     return text
-
-
-def _controlaccess(related: Related) -> str:
-    points = [f"<{TERM_ELEMENTS[kind]}>{xml_text(name)}</{TERM_ELEMENTS[kind]}>" for kind, name in related.terms]
-    points.extend(f"<name>{xml_text(name)}</name>" for name in related.names)
-    points.extend(map(kept_element, kept_in(related, "controlaccess/")))
-    return f"<controlaccess>{''.join(points)}</controlaccess>" if points else ""
