@@ -186,3 +186,25 @@ def test_an_ead_round_trip_and_a_csv_round_trip_keep_what_was_kept(client, run_j
     assert "did/abstract" in rows[0]["keptElements"]
     assert rows[0]["physicalObjectLabel"] == "Mixed Materials (39002042785937)"
     assert rows[0]["physicalObjectParent"].split("|")[1] == "0"  # (the folder sits in the first container)
+
+
+def test_parts_written_after_the_children_join_their_component(tmp_path):
+    """Notes after <dsc> (as Mnesys writes them), and text inside <dsc>: read in the planning pass,
+    joined when the component is emitted; a history after them still goes to the one creator."""
+    from actors.formats.ead.reader import EadReader
+
+    source = tmp_path / "late.xml"
+    source.write_text(
+        '<ead xmlns="urn:isbn:1-931666-22-9"><archdesc level="fonds"><did><unittitle>Town records</unittitle>'
+        "<origination><corpname>Town clerk</corpname></origination></did>"
+        "<dsc><p>The inventory follows the old numbering.</p><c><did><unittitle>File</unittitle></did></c></dsc>"
+        "<custodhist><p>Kept by the town clerk.</p></custodhist><bioghist><p>The clerk's office, 1200.</p></bioghist>"
+        "</archdesc></ead>"
+    )
+    fonds, file = EadReader(source).rows()  # (the full pass runs the planning pass first when not yet run)
+    assert fonds.raw["archival_history"] == "Kept by the town clerk."
+    assert [(e["actor"], e.get("actor_history")) for e in fonds.related.events] == [
+        ("Town clerk", "The clerk's office, 1200.")
+    ]
+    assert [(k.element, k.text) for k in fonds.related.kept] == [("dsc", "The inventory follows the old numbering.")]
+    assert file.raw["title"] == "File"

@@ -113,15 +113,18 @@ def bioghist(row: Row, element: Element) -> None:
     never a source or dealer, and never one of several creators by position. Otherwise, or for a
     second history of the same creator, it stays on the record as its own <bioghist>."""
     history = paragraphs(element)
-    if not history:
-        return
+    if history and not attach_history(row, history, " ".join(" ".join(element.itertext()).split())):
+        keep(row, "bioghist", element, history)
+
+
+def attach_history(row: Row, history: str, said: str) -> bool:
+    """Give ``history`` to the creator ``said`` names, else to the record's one creator; False
+    when neither is there (or they have a history already)."""
     actors = [e for e in row.related.events if e.get("actor")]
-    said = " ".join(" ".join(element.itertext()).split()).casefold()
-    named = [e for e in actors if e["actor"].casefold() in said]
+    named = [e for e in actors if e["actor"].casefold() in said.casefold()]
     creators = [e for e in actors if e["event_type"] in CREATING]
     only = creators if len({e["actor"] for e in creators}) == 1 else []
     holder = next((e for e in named or only if not e.get("actor_history")), None)
-    if holder is None:
-        keep(row, "bioghist", element, history)
-    else:
+    if holder is not None:
         holder["actor_history"] = history
+    return holder is not None

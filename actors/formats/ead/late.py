@@ -5,6 +5,7 @@ when the full pass emits it: none is lost, and memory stays flat (only such part
 
 from __future__ import annotations
 
+from actors.formats.ead.events import attach_history
 from actors.formats.rows import Row
 from models.description_parts import KeptElement
 
@@ -22,7 +23,9 @@ def join_late(row: Row, late: Row) -> None:
             row.sources.setdefault(name, late.sources.get(name, (late.where, "")))
     held, more = row.related, late.related
     held.notes.extend(more.notes)
-    held.kept.extend(more.kept)
+    held.kept.extend(  # (a history read apart from its creators: theirs, when it can be told whose)
+        kept for kept in more.kept if not (kept.element == "bioghist" and attach_history(row, kept.text, kept.text))
+    )
     held.terms.extend(more.terms)
     held.names.extend(more.names)
     for column, value in more.other.items():  # (RAD's columns: actors.formats.ead.rad)
