@@ -29,6 +29,11 @@ SHOWN: dict[str, tuple[int, Any]] = {
     "function": (POINTS, _l("Function access points")),
     "occupation": (POINTS, _l("Occupation access points")),
     "title": (POINTS, _l("Title access points")),
+    "subject": (POINTS, _l("Subject access points")),
+    "geogname": (POINTS, _l("Place access points")),
+    "genreform": (POINTS, _l("Genre access points")),
+    **dict.fromkeys(("name", "persname", "corpname", "famname"), (POINTS, _l("Name access points"))),
+    "container": (ACCESS, _l("Container")),
     "controlaccess": (POINTS, _l("Access points note")),
 }
 

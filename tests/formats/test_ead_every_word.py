@@ -57,7 +57,7 @@ def test_every_word_of_the_source_comes_back_in_the_export(client, run_jobs, imp
 
 def test_two_dsc_import_and_a_part_with_no_place_is_a_general_note_said_in_a_warning(imported):
     titles = db.session.scalars(select(D.title).order_by(D.lft)).all()
-    assert titles == ["Harbour papers", "Minutes", "Ledgers", "Ledger 1"]
+    assert titles == ["Harbour papers", "Minutes", "Ledgers", "Ledger 1", "Ledger 1, loose leaves"]
     _, held = related("Ledger 1")
     assert held.notes == [("general", "A part no schema names.")]
     assert "<unknownpart> has no place here: its text is kept as a general note" in imported.output
@@ -122,11 +122,24 @@ def test_containers_keep_their_label_nesting_and_own_location(imported):
         {"type": "Folder", "name": "2", "location": "", "parent": "0"},
         {"type": "Box", "name": "7", "location": "Strongroom B"},
     ]
-    folder = db.session.scalars(select(Container).where(Container.container_type == "Folder")).one()
+    folder = db.session.scalars(
+        select(Container).where(Container.container_type == "Folder", Container.parent_id.isnot(None))
+    ).one()
     assert db.session.get(Container, folder.parent_id).label == "Mixed Materials (39002042785937)"
     _, ledger = related("Ledger 1")
     assert ledger.containers == []
     assert [(k.element, k.text) for k in ledger.kept] == [("did/physloc", "Shelf 3"), ("did/physloc", "Shelf 4")]
+
+
+def test_the_same_access_point_or_container_given_twice_is_kept_not_merged_away(imported):
+    _, fonds = related("Harbour papers")
+    assert fonds.terms.count(("subject", "Harbours")) == 1  # (a record holds each access point once)
+    assert [(k.element, k.text, k.attributes) for k in fonds.kept if k.element == "controlaccess/subject"] == [
+        ("controlaccess/subject", "Harbours", {"source": "lctgm"})
+    ]
+    _, leaves = related("Ledger 1, loose leaves")
+    assert leaves.containers == [{"type": "Folder", "name": "File", "location": ""}]
+    assert [(k.element, k.text) for k in leaves.kept] == [("did/container", "File")]
 
 
 def test_folder_2_of_two_boxes_are_two_folders(client, run_jobs, imported):
@@ -137,7 +150,9 @@ def test_folder_2_of_two_boxes_are_two_folders(client, run_jobs, imported):
     )
     job = run_form(client, run_jobs, "import_descriptions", ("other.xml", other), match="new")
     assert job.status == JobStatus.COMPLETED, job.output
-    folders = db.session.scalars(select(Container).where(Container.container_type == "Folder")).all()
+    folders = db.session.scalars(
+        select(Container).where(Container.container_type == "Folder", Container.parent_id.isnot(None))
+    ).all()
     assert sorted(db.session.get(Container, f.parent_id).name for f in folders) == ["1", "9"]
 
 

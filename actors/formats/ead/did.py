@@ -158,6 +158,9 @@ def _containers(row: Row, containers: list[Element], locations: list[Element]) -
         if not name and not kind:
             continue
         entry = {"type": kind, "name": name}
+        if not element.get("id") and not element.get("parent") and entry in found:  # (the same twice)
+            keep(row, "did/container", element)
+            continue
         barcode = " ".join((element.get("containerid") or "").split())  # (EAD3: as ArchivesSpace's 2002 label has it)
         label = " ".join((element.get("label") or "").split())
         if label := f"{label} ({barcode})".strip() if barcode else label:

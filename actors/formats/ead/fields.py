@@ -89,20 +89,25 @@ def _keep_blocks(row: Row, element: Element, blocks: list[Element]) -> None:
 
 def _controlaccess(row: Row, controlaccess: Element) -> None:
     """Access points: terms of a taxonomy (subjects, places, genres) and names, however deeply the
-    <controlaccess>es nest; functions, occupations and titles are kept as they came."""
+    <controlaccess>es nest; functions, occupations and titles are kept as they came, and so is the
+    same term or name given twice (lcsh and lctgm), as a record holds each access point once."""
     for group in controlaccess.iter():  # (its own paragraphs: "indexed under the following terms")
         if local(group.tag) == "controlaccess":
             _keep_blocks(row, group, [child for child in group if local(child.tag) in _BLOCKS])
+    terms, names = set(row.related.terms), set(row.related.names)
     for point in controlaccess.iter():
         point_tag, name = local(point.tag), one_line(point)
         if not name:
             continue
-        if point_tag in TAXONOMY_OF:
-            row.related.terms.append((TAXONOMY_OF[point_tag], name))
+        term = (TAXONOMY_OF.get(point_tag, ""), name)
+        if point_tag in KEPT_ACCESS_POINTS or term in terms or (point_tag in NAME_ELEMENTS and name in names):
+            keep(row, f"controlaccess/{point_tag}", point)  # (a second of the same: from another source)
+        elif point_tag in TAXONOMY_OF:
+            row.related.terms.append(term)
+            terms.add(term)
         elif point_tag in NAME_ELEMENTS:
             row.related.names.append(name)
-        elif point_tag in KEPT_ACCESS_POINTS:
-            keep(row, f"controlaccess/{point_tag}", point)
+            names.add(name)
 
 
 def _dsc(row: Row, dsc: Element, _where: str) -> None:

@@ -25,7 +25,10 @@ KEPT_ACCESS_POINTS = frozenset({"function", "occupation", "title"})
 OWN_DAO_DESCRIPTION, OWN_UNITID = "did/daodesc", "did/unitid"
 WITH_FIELDS = frozenset({OWN_DAO_DESCRIPTION, OWN_UNITID})
 # Elements whose content is running text (no <p>): kept on one line.
-PHRASES = frozenset({"abstract", "materialspec", "physloc", "repository", "function", "occupation", "title"})
+PHRASES = frozenset({
+    "abstract", "materialspec", "physloc", "repository", "container", "function", "occupation", "title",
+    "subject", "geogname", "genreform", "name", "persname", "corpname", "famname",
+})  # fmt: skip
 
 
 def attributes_of(element: Element) -> dict[str, str]:

@@ -12,7 +12,9 @@ from actors.formats.note_text import note_blocks
 from actors.formats.writing import paragraphs, xml_attr, xml_text
 from models.description_parts import KeptElement, Related
 
-NAMED = frozenset({"function", "occupation", "title"})  # kept access points: names, as EAD3 spells them
+# Kept access points: names and terms, as each dialect spells them (EAD3: in <part>s).
+NAMED = frozenset({"function", "occupation", "title", "subject", "geogname", "genreform", "name", "persname",
+                   "corpname", "famname"})  # fmt: skip
 _NAME = re.compile(r"^[A-Za-z][\w.-]*$")  # an attribute name we write back
 
 
