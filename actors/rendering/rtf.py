@@ -14,6 +14,8 @@ from typing import TextIO
 
 from more_itertools import chunked
 
+from actors.rendering.kept_fields import is_shown, kept_label
+from actors.rendering.other_fields import other_fields
 from actors.rendering.scope import is_series
 from models import ArchivalDescription
 from models.description_parts import Related
@@ -212,12 +214,20 @@ def _write_unit(out: TextIO, unit: ArchivalDescription, depth: int, summary: boo
         ("Conditions governing access", unit.access_conditions),
     )
     if not summary:
-        details += (("Extent and medium", unit.extent_and_medium),)
+        details += (("Extent and medium", unit.extent_and_medium), *_kept_details(unit, related))
     for label, value in details:
         if value:
             out.write(r"\pard\plain" + indent + r"\f0\fs18{\i " + escape(label) + r":} " + escape(value) + r"\par" "\n")
     if unit.scope_and_content and not summary:
         out.write(r"\pard\plain" + indent + r"\sb60\f0\fs20 " + escape(unit.scope_and_content) + r"\par" "\n")
+
+
+def _kept_details(unit: ArchivalDescription, related: Related | None) -> list[tuple[str, str | None]]:
+    """What an import kept as it came (EAD elements, RAD's columns), as the PDF prints them."""
+    kept: list[tuple[str, str | None]] = [
+        (str(kept_label(k)), k.text) for k in (related.kept if related else []) if is_shown(k)
+    ]
+    return kept + [(str(f.label), f.text or "; ".join(f.items)) for f in other_fields(unit.other_fields)]
 
 
 def _write_contents(out: TextIO, series: list) -> None:

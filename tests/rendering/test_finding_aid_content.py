@@ -88,3 +88,15 @@ def test_the_rtf_has_a_contents_field_and_its_summary_a_table_per_series(app, fo
     cells = re.search(rf"{re.escape(item.identifier)}\\cell(.*?)\\row", body).group(1)
     assert item.title in cells
     assert f"Folder {folder}" in cells
+
+
+def test_both_finding_aids_print_what_an_import_kept_as_it_came(app, as_user, run_jobs):
+    """A component's kept EAD elements (here two <physloc>s of no container) in the PDF and the RTF."""
+    from tests.import_export_support import fixture_bytes, run_form
+
+    run_form(as_user("alice"), run_jobs, "import_descriptions", ("every_word.xml", fixture_bytes("every_word.xml")))
+    generate("harbour-papers", run_jobs, db)
+    assert "physical location: shelf 3" in pdf_text(app, "harbour-papers")
+    generate("harbour-papers", run_jobs, db, format="rtf")
+    aid = FindingAid.for_description(D.by_slug("harbour-papers").id)
+    assert "Physical location:} Shelf 3" in Path(app.instance_path, "finding-aids", aid.file_name).read_text()
