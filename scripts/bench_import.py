@@ -3,9 +3,12 @@
     .venv/bin/python scripts/bench_import.py [--rows 10000 100000] [--db sqlite postgresql] [--json FILE]
     .venv/bin/python scripts/bench_import.py --ead 8000      # an EAD finding aid of N components (~4.6 MB)
 
-Each (database, size) runs in a fresh process, so peak RSS belongs to that import alone.
-The actor runs in-process inside its own transaction (as in a worker thread, minus the
-broker), on a database already holding a 1,000-description fonds.
+Each (database, size) runs in a fresh process, and its peak RSS is read as the import ends,
+before the Undo that follows it: it belongs to that import alone. The actor runs in-process
+inside its own transaction (as in a worker thread, minus the broker), on a database already
+holding a 1,000-description fonds. CPU seconds are this process's (SQLite's work included) and,
+on PostgreSQL when it runs on this machine, its server processes': an import cannot go faster
+than the server's share of it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_common import bench_env, make_app, private_schema
+from bench_common import bench_env, cpu_seconds, make_app, private_schema
 
 from actors.formats.atom_csv.columns import ISAD_HEADER
 from commands.demo_data import tree_shape
@@ -101,6 +104,7 @@ def _import(url: str, csv_path: Path, rows: int, database: str) -> dict:
         from extensions import db
         from models import ArchivalDescription, Job
 
+        backends = _server_processes(db.engine)
         db.create_all()
         insert_demo_fonds(1000)
         job = Job(
@@ -114,30 +118,59 @@ def _import(url: str, csv_path: Path, rows: int, database: str) -> dict:
         )
         db.session.add(job)
         db.session.commit()
+        job_id = job.id
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        server_before = _cpu_of(backends)
+        cpu_before = time.process_time()
         started = time.perf_counter()
-        import_descriptions(job.id)
+        import_descriptions(job_id)
         seconds = time.perf_counter() - started
+        client_cpu = time.process_time() - cpu_before
+        server_after = _cpu_of(backends)
+        import_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         count = db.session.scalar(db.select(db.func.count()).select_from(ArchivalDescription))
         assert count == rows + 1000, count
-        undo_seconds, reference_seconds = _undo(job.id)
+        undo_seconds, reference_seconds = _undo(job_id)
         count = db.session.scalar(db.select(db.func.count()).select_from(ArchivalDescription))
         assert count == 1000, count  # every created record gone, the demo fonds as it was
         db.session.remove()
         db.engine.dispose()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    server_cpu = None if server_before is None or server_after is None else server_after - server_before
     return {
         "database": database,
         "rows": rows,
         "seconds": round(seconds, 2),
         "rows_per_s": round(rows / seconds),
         "file_mb": round(csv_path.stat().st_size / 2**20, 1),
-        "peak_rss_mb": round(peak / 1024),
-        "rss_growth_mb": round((peak - rss_before) / 1024),
+        "peak_rss_mb": round(import_peak / 1024),  # the import's own: the Undo's comes after
+        "rss_growth_mb": round((import_peak - rss_before) / 1024),
+        "client_cpu_s": round(client_cpu, 1),  # this process, SQLite's work included
+        "server_cpu_s": None if server_cpu is None else round(server_cpu, 1),  # PostgreSQL's, when local
         "undo_seconds": round(undo_seconds, 2),
         "undo_sql_seconds": round(reference_seconds, 2),
         "undo_ratio": round(undo_seconds / reference_seconds, 2),
+        "undo_peak_rss_mb": round(peak / 1024),
     }
+
+
+def _server_processes(engine) -> set[int]:
+    """The PostgreSQL server processes of the app's connections, filled as they are opened
+    (empty on SQLite): their CPU time is the server's share of an import."""
+    from sqlalchemy import event
+
+    pids: set[int] = set()
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", lambda connection, _record: pids.add(connection.info.backend_pid))
+    return pids
+
+
+def _cpu_of(pids: set[int]) -> float | None:
+    """CPU seconds the server processes used so far; None when there are none to read (SQLite,
+    or a server on another machine)."""
+    seconds = [cpu_seconds(pid) for pid in pids]
+    known = [value for value in seconds if value is not None]
+    return sum(known) if known else None
 
 
 def _undo(import_id: int) -> tuple[float, float]:
@@ -261,7 +294,7 @@ def main() -> None:
     results = []
     print(
         f"{'database':<11}{'rows':>9}{'seconds':>9}{'rows/s':>9}{'file MB':>9}{'peak RSS MB':>13}{'RSS growth MB':>15}"
-        f"{'undo s':>8}{'SQL s':>7}{'ratio':>7}"
+        f"{'CPU client s':>14}{'CPU server s':>14}{'undo s':>8}{'SQL s':>7}{'ratio':>7}"
     )
     for database in args.db:
         for rows in args.rows:
@@ -270,10 +303,11 @@ def main() -> None:
             ).stdout
             result = json.loads(out.strip().splitlines()[-1])
             results.append(result)
+            server = result["server_cpu_s"] if result["server_cpu_s"] is not None else "-"
             print(
                 f"{database:<11}{rows:>9}{result['seconds']:>9}{result['rows_per_s']:>9}{result['file_mb']:>9}"
-                f"{result['peak_rss_mb']:>13}{result['rss_growth_mb']:>15}{result['undo_seconds']:>8}"
-                f"{result['undo_sql_seconds']:>7}{result['undo_ratio']:>7}",
+                f"{result['peak_rss_mb']:>13}{result['rss_growth_mb']:>15}{result['client_cpu_s']:>14}{server:>14}"
+                f"{result['undo_seconds']:>8}{result['undo_sql_seconds']:>7}{result['undo_ratio']:>7}",
                 flush=True,
             )
     if args.json:

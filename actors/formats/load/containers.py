@@ -24,25 +24,38 @@ ContainerKey = tuple[str, str, str, str, "ContainerKey | None"]
 def container_keys(containers: list[dict[str, str]]) -> list[ContainerKey]:
     """The key of each container of one record, in its order; a ``parent`` that points nowhere
     (or at itself, or in a loop) is no parent."""
+    if not any(container.get("parent") for container in containers):  # (nearly every record)
+        return [_key(container, None) for container in containers]
     keys: list[ContainerKey | None] = [None] * len(containers)
+    return [_nested_key(containers, keys, index, frozenset()) for index in range(len(containers))]
 
-    def key(index: int, seen: frozenset[int]) -> ContainerKey:
-        found = keys[index]
-        if found is None:
-            container = containers[index]
-            parent = _index(container.get("parent"), len(containers))
-            parent_key = key(parent, seen | {index}) if parent is not None and parent not in seen | {index} else None
-            found = (
-                container.get("type", ""),
-                container.get("name") or container.get("type", "") or "?",
-                container.get("location", ""),
-                container.get("label", ""),
-                parent_key,
-            )
-            keys[index] = found
-        return found
 
-    return [key(index, frozenset()) for index in range(len(containers))]
+def _nested_key(
+    containers: list[dict[str, str]], keys: list[ContainerKey | None], index: int, seen: frozenset[int]
+) -> ContainerKey:
+    """The key of containers[index] with the keys of the containers it sits in, remembered in
+    ``keys``. (A module function, not a closure over itself: such a closure is a reference cycle
+    that only the garbage collector frees, and an import made two a row — a tenth of its time went
+    to collecting them, scripts/bench_import.py.)"""
+    found = keys[index]
+    if found is None:
+        parent = _index(containers[index].get("parent"), len(containers))
+        within = seen | {index}
+        parent_key = (
+            _nested_key(containers, keys, parent, within) if parent is not None and parent not in within else None
+        )
+        found = keys[index] = _key(containers[index], parent_key)
+    return found
+
+
+def _key(container: dict[str, str], parent_key: ContainerKey | None) -> ContainerKey:
+    return (
+        container.get("type", ""),
+        container.get("name") or container.get("type", "") or "?",
+        container.get("location", ""),
+        container.get("label", ""),
+        parent_key,
+    )
 
 
 def _index(parent: str | None, count: int) -> int | None:

@@ -8,12 +8,12 @@ per batch for the names it has not seen yet in this import, never one per row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
-from actors.formats.load.bulk import column_converter, insert_rows
+from actors.formats.load.bulk import Converter, column_converter, insert_rows
 from actors.formats.load.containers import ContainerKey, container_keys, resolve_containers
 from actors.formats.load.slugs import SlugAllocator
 from extensions import db
@@ -92,73 +92,61 @@ class RelatedWriter:
         if not self.pending:
             return
         pending, self.pending = self.pending, []
+        held = [container_keys(related.containers) if related.containers else [] for _, related, _ in pending]
         self._resolve_authorities(pending)
         self._resolve(self.terms, [(t, n) for _, r, _ in pending for t, n in r.terms], self._terms)
-        resolve_containers(self.containers, (key for _, r, _ in pending for key in container_keys(r.containers)))
-        rows: dict[type, list[tuple]] = {table: [] for table in LINK_TABLES}
-        day = column_converter(Event.__table__.c.start_date)
-        attributes = column_converter(Note.__table__.c.attributes)
-        for description_id, related, events in pending:
-            self._rows(rows, description_id, related, events, (day, attributes))
+        resolve_containers(self.containers, (key for keys in held for key in keys))
+        rows = self._rows(pending, held)
         for table in LINK_TABLES:
             if rows[table]:
                 insert_rows(table.__tablename__, LINK_COLUMNS[table], rows[table])
 
     def _rows(
-        self,
-        rows: dict[type, list[tuple]],
-        description_id: int,
-        related: Related,
-        events: list[dict[str, Any]],
-        converters: tuple[Callable[[Any], Any], Callable[[Any], Any]],
-    ) -> None:
-        """One tuple per row to insert, in the order of LINK_COLUMNS (converters: of a day, of JSON)."""
-        day, attributes = converters
-        get = dict.get
-        rows[Event].extend(
-            (
-                description_id,
-                n,
-                get(event, "event_type") or "Creation",
-                self.authorities.get(get(event, "actor") or ""),
-                get(event, "date_text"),
-                get(event, "start_text"),
-                get(event, "end_text"),
-                day(event["start_date"]),
-                day(event["end_date"]),
-                get(event, "date_type"),
-                get(event, "description"),
-                get(event, "place"),
-            )
-            for n, event in enumerate(events)
-        )
-        rows[Note].extend(
-            (description_id, note_type, text, n, None, None) for n, (note_type, text) in enumerate(related.notes)
-        )
-        rows[Note].extend(
-            (description_id, KEPT, kept.text, n, kept.element, attributes(kept.attributes))
-            for n, kept in enumerate([*related.kept, *self._moved_histories(events)], start=len(related.notes))
-        )
-        rows[AlternativeIdentifier].extend(
-            (description_id, label or None, value, n) for n, (label, value) in enumerate(related.alternative_ids)
-        )
-        if related.terms:
-            rows[DescriptionTerm].extend(
-                (description_id, term_id, n)
-                for n, term_id in enumerate(_unique(self.terms[key] for key in related.terms))
-            )
-        if related.names:
-            rows[DescriptionName].extend(
-                (description_id, authority_id, n)
-                for n, authority_id in enumerate(_unique(self.authorities[name] for name in related.names))
-            )
-        if related.containers:
-            rows[DescriptionContainer].extend(
-                (description_id, container_id, n)
-                for n, container_id in enumerate(
-                    _unique(self.containers[key] for key in container_keys(related.containers))
-                )
-            )
+        self, pending: list[tuple[int, Related, list[dict[str, Any]]]], held: list[list[ContainerKey]]
+    ) -> dict[type, list[tuple]]:
+        """One tuple per row to insert, in the order of LINK_COLUMNS, for each pending record
+        (``held``: the keys of its containers). Loops with their names bound once: a record has
+        about a dozen link rows, and a generator a kind and a record took half again as long."""
+        day = column_converter(Event.__table__.c.start_date)
+        attributes = column_converter(Note.__table__.c.attributes)
+        rows: dict[type, list[tuple]] = {table: [] for table in LINK_TABLES}
+        event, note, alternative_id = rows[Event].append, rows[Note].append, rows[AlternativeIdentifier].append
+        term, name, container = (
+            rows[DescriptionTerm].append, rows[DescriptionName].append, rows[DescriptionContainer].append
+        )  # fmt: skip
+        authorities, terms, containers = self.authorities, self.terms, self.containers
+        for (description_id, related, events), keys in zip(pending, held, strict=True):
+            moved = self._event_rows(event, description_id, events, day)
+            _note_rows(note, description_id, related, moved, attributes)
+            for n, (label, value) in enumerate(related.alternative_ids):
+                alternative_id((description_id, label or None, value, n))
+            if related.terms:
+                _positions(term, description_id, [terms[key] for key in related.terms])
+            if related.names:
+                _positions(name, description_id, [authorities[key] for key in related.names])
+            if keys:
+                _positions(container, description_id, [containers[key] for key in keys])
+        return rows
+
+    def _event_rows(
+        self, add: Callable[[tuple], None], description_id: int, events: list[dict[str, Any]], day: Converter
+    ) -> list[KeptElement]:
+        """The record's events; returns the creators' histories the file gives that their authority
+        records do not hold (the record existed with another, or another part of the file gave it
+        first): kept on this record as its <bioghist>, never dropped and never written over the
+        authority's own."""
+        moved = []
+        for n, event in enumerate(events):
+            get = event.get
+            actor = get("actor") or ""
+            add((
+                description_id, n, get("event_type") or "Creation", self.authorities.get(actor), get("date_text"),
+                get("start_text"), get("end_text"), day(event["start_date"]), day(event["end_date"]),
+                get("date_type"), get("description"), get("place"),
+            ))  # fmt: skip
+            if (history := get("actor_history")) and self.histories.get(actor) != history:
+                moved.append(KeptElement("bioghist", history))
+        return moved
 
     # -- find or create ----------------------------------------------------------------
     def _resolve_authorities(self, pending: list[tuple[int, Related, list[dict[str, Any]]]]) -> None:
@@ -204,16 +192,6 @@ class RelatedWriter:
             ).all()
             self.authorities.update(zip(missing, ids, strict=True))
 
-    def _moved_histories(self, events: list[dict[str, Any]]) -> list[KeptElement]:
-        """A creator's history the file gives that its authority record does not hold (the record
-        existed with another, or another part of the file gave it first): kept on this record
-        as its <bioghist>, never dropped and never written over the authority's own."""
-        return [
-            KeptElement("bioghist", event["actor_history"])
-            for event in events
-            if event.get("actor_history") and self.histories.get(event.get("actor") or "") != event["actor_history"]
-        ]
-
     def _resolve(self, cache: dict, keys: list, create: Callable[[list], dict]) -> None:
         wanted = list(dict.fromkeys(key for key in keys if key not in cache))
         if wanted:
@@ -238,6 +216,18 @@ class RelatedWriter:
         return {key: found[key] for key in keys}
 
 
-def _unique(ids: Iterable[Hashable]) -> list:
-    """Each id once, in first-seen order (a link table has one row per pair)."""
-    return list(dict.fromkeys(ids))
+def _note_rows(
+    add: Callable[[tuple], None], description_id: int, related: Related, moved: list[KeptElement], attributes: Converter
+) -> None:
+    """The record's notes, then its kept elements and the histories moved to it, in one order."""
+    for n, (note_type, text) in enumerate(related.notes):
+        add((description_id, note_type, text, n, None, None))
+    for n, kept in enumerate([*related.kept, *moved] if moved else related.kept, start=len(related.notes)):
+        add((description_id, KEPT, kept.text, n, kept.element, attributes(kept.attributes)))
+
+
+def _positions(add: Callable[[tuple], None], description_id: int, ids: list[int]) -> None:
+    """A link row (description, id, position) for each id once, in first-seen order (a link
+    table has one row per pair)."""
+    for n, linked in enumerate(dict.fromkeys(ids)):
+        add((description_id, linked, n))

@@ -21,7 +21,7 @@ from actors.formats.load.plan import Plan
 from actors.formats.load.related import LINK_TABLES, RelatedWriter
 from actors.formats.load.slugs import SlugAllocator
 from actors.formats.rows import ImportFailed, Row
-from actors.ledger.recording import jsonable, record_rows
+from actors.ledger.recording import jsonable, record_rows, written_in
 from actors.ledger.snapshots import ledger_created
 from actors.ledger.values import held_rows, with_held
 from actors.ledger.vocabulary import record_additions, watermarks
@@ -53,6 +53,7 @@ class Writer:
         self.base = self.base_depth = 0
         self.related = RelatedWriter()
         self.level_keys: dict[str, str] = {}  # compact level key -> the vocabulary's key
+        self.levels_written: dict[str, str] = {}  # a level as the file writes it -> the vocabulary's key
         self.now = utcnow()  # one time for the whole import, as the one transaction it is
         self.vocabulary_since: dict[str, int] = {}
         self.created_ids: list[int] = []  # inserted, ledgered once what they hold is in too
@@ -125,11 +126,15 @@ class Writer:
         check_tree()  # the nested set and the parent links agree, or nothing is imported
 
     def _level_key(self, name: str) -> str:
-        """The vocabulary's key for a level as written ("Sub-fonds" is "subfonds"); a new level joins it."""
-        compact = _compact(name)
-        if compact not in self.level_keys:
-            self.level_keys[compact] = LevelOfDescription.ensure([name])[0]
-        return self.level_keys[compact]
+        """The vocabulary's key for a level as written ("Sub-fonds" is "subfonds"); a new level joins it.
+        (A file writes its few levels the same way on every row: each spelling is worked out once.)"""
+        key = self.levels_written.get(name)
+        if key is None:
+            compact = _compact(name)
+            if compact not in self.level_keys:
+                self.level_keys[compact] = LevelOfDescription.ensure([name])[0]
+            key = self.levels_written[name] = self.level_keys[compact]
+        return key
 
     def record_id(self, i: int) -> int:
         return self.ids[i]
@@ -146,7 +151,7 @@ class Writer:
         self.skipped_ids = []
         self.related.flush()
         if self.created_ids:  # once they hold what they hold: what an Undo compares
-            ledger_created(self.job_id, self.created_ids)
+            ledger_created(self.job_id, written_in(self.created_ids))
             self.created_ids = []
         if held_before:
             changes = with_held(changes, held_before, held_rows(replaced, REPLACED_TABLES))
