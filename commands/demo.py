@@ -40,7 +40,10 @@ def jobs(count: int, users: int) -> None:
 def setup() -> None:
     """First run only: an administrator `admin` and a demo fonds (what scripts/serve calls)."""
     if db.session.scalar(select(func.count()).select_from(User)):
-        click.echo("Users exist already; demo setup skipped.")
+        click.echo(
+            "Users exist already; demo setup skipped. Lost the administrator's password? "
+            "Set a new one with: .venv/bin/flask users reset-password admin"
+        )
         return
     password = os.environ.get("ADMIN_PASSWORD") or secrets.token_urlsafe(12)
     create_user("admin", password, admin=True)

@@ -219,3 +219,14 @@ def test_demo_jobs_inserts_finished_jobs_over_users(cli, db, as_user, jobs_table
     as_user("admin")
     assert len(jobs_table("/jobs/")) == 25
     assert jobs_table("/jobs/active") == []
+
+
+def test_demo_setup_run_again_says_how_to_recover_the_administrators_password(cli, users):
+    result = cli("demo", "setup")
+    assert result.exit_code == 0, result.output
+    assert "demo setup skipped" in result.output
+    command = result.output.split("with: ")[-1].strip()
+    assert command.endswith("flask users reset-password admin")
+    reset = cli(*command.split()[1:], input="a new pass phrase\na new pass phrase\n")
+    assert reset.exit_code == 0, reset.output
+    assert User.by_username("admin").check_password("a new pass phrase")
