@@ -14,22 +14,18 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Literal
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectFieldBase
 
 from actors.jobs.descendant_dates import DescendantDatesForm, calculate_descendant_dates
 from actors.jobs.export import ExportForm, export_descriptions
 from actors.jobs.finding_aid import FindingAidForm, FindingAidOptions, generate_finding_aid
-from actors.jobs.forms import JobForm
+from actors.jobs.forms import JobForm, Shown
 from actors.jobs.importing import ImportForm, check_import, import_descriptions
 from actors.jobs.inherit_rights import InheritRightsForm, inherit_rights_job
 from actors.jobs.move import MoveDescriptionForm, move_description
 from actors.jobs.publication import PublicationStatusForm, update_publication_status
 from actors.jobs.report import ReportForm, generate_report
-from actors.jobs.undo import undo_job
-from models import ArchivalDescription
+from actors.jobs.undo import UndoForm, undo_job
 
 if TYPE_CHECKING:
     from models import User
@@ -78,41 +74,13 @@ class JobType:
         return user.can("create_job", *self.create_permissions)
 
     def may_cancel(self, user: User) -> bool:
-        return user.can("cancel_job", *self.cancel_permissions)
+        """cancel_job (with the type's own cancel permissions), or leave to create the type: an
+        owner may stop what she may start (ArchivesSpace). Whose jobs: the views say (own; admins: all)."""
+        return user.can("cancel_job", *self.cancel_permissions) or self.may_create(user)
 
-    def readable_parameters(self, parameters: dict[str, Any] | None) -> list[tuple[str, str]]:
-        """The job's parameters as its form names them: (field label, value as the form offered it).
-        Needs a request context (the form's labels are translated); unknown names stay as they are."""
-        form = self.form(formdata=None, meta={"csrf": False})
-        shown = []
-        for name, value in (parameters or {}).items():
-            field = form._fields.get(name if name != "slugs" else "record")  # (an export keeps its picks as slugs)
-            if field is not None and (field.render_kw or {}).get("data-picker") and value:
-                shown.append((str(field.label.text), _titles(value if isinstance(value, list) else [value])))
-            else:
-                shown.append(_readable(field, name, value))
-        return shown
-
-
-def _titles(slugs: list[str]) -> str:
-    """Descriptions by their titles, as the picker offered them (a slug that is gone stays a slug)."""
-    titles = ArchivalDescription.titles_by_slug(str(slug) for slug in slugs)
-    return ", ".join(titles.get(str(slug), str(slug)) for slug in slugs)
-
-
-def _readable(field: Any, name: str, value: Any) -> tuple[str, str]:
-    label = str(field.label.text) if field is not None else name
-    if isinstance(value, dict):  # an uploaded file (actors.jobs.forms.store_upload)
-        return label, str(value.get("filename") or "")
-    if isinstance(field, BooleanField) or isinstance(value, bool):
-        return label, _("Yes") if value else _("No")
-    if isinstance(field, SelectFieldBase) and not isinstance(field, FileField):
-        for choice_value, choice_label, *_rest in field.iter_choices():
-            if str(choice_value) == str(value):
-                return label, str(choice_label)
-    if value is None or value == "":
-        return label, _("None")
-    return label, ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    def readable_parameters(self, parameters: dict[str, Any] | None) -> list[tuple[str, Shown]]:
+        """The job's parameters as its form names them (actors.jobs.forms.JobForm.readable)."""
+        return self.form(formdata=None, meta={"csrf": False}).readable(parameters)
 
 
 BUILT_IN = (
@@ -196,6 +164,7 @@ BUILT_IN = (
         label=_l("Undo job"),
         perform=undo_job,
         description=_l("Put back what a completed job changed, leaving alone what was changed since."),
+        form=UndoForm,  # (its page names the choice it was launched with)
         hidden=True,  # launched from the job it undoes (its Undo… button), not from the menu
         time_limit_seconds=6 * 3600,
         locks_record=True,  # the record lock of the job it undoes (its description)
@@ -213,6 +182,7 @@ BUILT_IN = (
         create_permissions=("import_descriptions",),
         rerun_safe=True,  # reads only
         run_concurrently=True,
+        result="file",  # the records it would update, every field before and after (CSV), when there are some
     ),
     JobType(
         key="export_descriptions",
@@ -223,6 +193,7 @@ BUILT_IN = (
         create_permissions=("export_descriptions",),
         rerun_safe=True,  # writes a new file and switches to it at the end
         run_concurrently=True,
+        record_field="record",  # (its picker takes several: the page fills in the one record)
         result="file",
     ),
     JobType(

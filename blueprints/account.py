@@ -77,6 +77,9 @@ def require_new_password():
     if request.endpoint in ALLOWED_BEFORE_CHANGE:  # (first: a static file needs no user loaded)
         return None
     if current_user.is_authenticated and current_user.must_change_password:
-        flash(_("Your password was reset: choose a new one to go on."), "info")
+        if current_user.new_account:  # (its first login: nothing was reset)
+            flash(_("Welcome! Choose your own password to finish setting up your account."), "info")
+        else:
+            flash(_("Your password was reset: choose a new one to go on."), "info")
         return redirect(url_for("account.password"))
     return None

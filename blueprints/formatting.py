@@ -45,6 +45,8 @@ def progress_text(job: Job) -> str:
         amount = ngettext("%(done)s of %(total)s change", "%(done)s of %(total)s changes", total, **counts)
     elif unit == "rows":
         amount = ngettext("%(done)s of %(total)s row", "%(done)s of %(total)s rows", total, **counts)
+    elif unit == "components":  # (an EAD file's <c>s)
+        amount = ngettext("%(done)s of %(total)s component", "%(done)s of %(total)s components", total, **counts)
     else:
         amount = ngettext("%(done)s of %(total)s description", "%(done)s of %(total)s descriptions", total, **counts)
     if job.stopped_midway:

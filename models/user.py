@@ -75,6 +75,12 @@ class User(UserMixin, Model):
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Set by a reset to a temporary password: the next login leads to "Change my password" first.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Created with a temporary password not changed yet: the first login says "finish setting up
+    # your account", not "your password was reset". Any password set afterwards clears it.
+    new_account: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # "Mark as seen" on the Jobs page: failures that ended before this no longer count as failed
+    # there (the user has dealt with them); each user their own, since each sees their own jobs.
+    failures_seen_at: Mapped[datetime | None]
 
     @property
     def is_admin(self) -> bool:
@@ -93,6 +99,7 @@ class User(UserMixin, Model):
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
         self.password_hash = generate_password_hash(password, method=method)
         self.must_change_password = temporary
+        self.new_account = False
         self.end_sessions()
 
     def get_id(self) -> str:
@@ -199,6 +206,7 @@ def create_user(
     password is to be changed at the first login."""
     user = User(username=username, email=email, role=role or (Role.ADMINISTRATOR if admin else Role.EDITOR))
     user.set_password(password, temporary=temporary)
+    user.new_account = temporary
     db.session.add(user)
     db.session.commit()
     return user

@@ -71,10 +71,12 @@ def leave(token: Token[RunningJob | None]) -> None:
     _current.reset(token)
 
 
-def report_progress(done: int, total: int, text: str, unit: str = "descriptions") -> None:
+def report_progress(done: int, total: int, text: str, unit: str = "descriptions", *, echo: bool = True) -> None:
     """Print a progress line into the job's output, record done/total (counting unit: descriptions,
-    rows or bytes, as the pages show it), and checkpoint."""
-    print(text, flush=True)
+    rows, components or bytes, as the pages show it), and checkpoint. ``echo=False``: the bar and
+    the Info move, the console is left to the few lines the job prints (an import's every 10 %)."""
+    if echo:
+        print(text, flush=True)
     running = _current.get()
     if running is not None:
         running.output.set_progress(done, total, text, unit)

@@ -13,10 +13,9 @@ import secrets
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row
 from wtforms import SelectField, StringField
@@ -28,7 +27,7 @@ from actors.formats import FORMAT_NAMES
 from actors.formats.atom_csv.writer import CsvExport
 from actors.formats.ead.writer import EadExport
 from actors.formats.writing import parse_slugs, subtree_rows
-from actors.jobs.forms import PICK_MANY, JobForm
+from actors.jobs.forms import CHOOSE_ONE, JobForm, RecordField, _record_from_query, not_found
 from extensions import db
 from models import ArchivalDescription, Job
 from models.tree import lock_tree
@@ -39,23 +38,24 @@ def _resolve_records(form: ExportForm, field: StringField) -> None:
     found = ArchivalDescription.places_of(slugs)
     missing = [slug for slug in slugs if slug not in found]
     if missing:
-        raise ValidationError(
-            _("There is no description with the slug %(slugs)s.", slugs=", ".join(f"“{s}”" for s in missing))
-        )
+        raise not_found(", ".join(missing))
     if not slugs:
-        raise ValidationError(_("Choose at least one description."))
+        raise ValidationError(CHOOSE_ONE)
     form.description = ArchivalDescription.by_slug(slugs[0])
     form.slugs = slugs
 
 
 class ExportForm(JobForm):
-    record = StringField(
+    PARAMETER_FIELDS: ClassVar[dict[str, str]] = {"slugs": "record"}  # (the job keeps its picks as "slugs")
+
+    record = RecordField(
         _l("Descriptions"),
-        validators=[InputRequired(message=_l("Choose the description(s) to export (their slugs).")), _resolve_records],
+        default=_record_from_query,  # (a description page's Export links here with its record)
+        validators=[InputRequired(message=CHOOSE_ONE), _resolve_records],
         description=_l(
-            "Type part of a title and choose, once per description (or slugs, comma-separated); each with its sub-tree."
+            "Type part of a title and choose from the suggestions, once per description; each with its sub-tree."
         ),
-        render_kw=PICK_MANY,
+        many=True,
     )
     format = SelectField(
         _l("Format"),

@@ -9,27 +9,32 @@ read every row whole twice: about a sixth of an import, scripts/bench import.)
 
 from __future__ import annotations
 
+import secrets
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField
+from wtforms import SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
-from actors.engine.context import report_progress, set_info, set_record
+from actors.engine.context import report_progress, set_info, set_record, set_result
 from actors.formats import FORMAT_NAMES
 from actors.formats.atom_csv.reader import CsvReader
 from actors.formats.ead.reader import EadReader
 from actors.formats.load.bulk import fewer_collections
 from actors.formats.load.plan import KEPT_PROBLEMS, MATCH_MODES, Plan
+from actors.formats.load.steps import Steps, counted
+from actors.formats.load.would_update import WouldUpdate, would_update_file
 from actors.formats.load.write import Writer
 from actors.formats.rows import ImportFailed, clean
 from actors.formats.uploads import UploadError, check_upload, format_for
-from actors.jobs.forms import PICK_ONE, JobForm, _resolve_record
+from actors.jobs.forms import JobForm, RecordField, _resolve_record
+from actors.wording import plural
 from extensions import db
 from models import ArchivalDescription, Job
 
@@ -53,6 +58,8 @@ def validate_upload(form: JobForm, field: FileField, requested: str | None) -> s
 
 
 class ImportForm(JobForm):
+    PARAMETER_FIELDS: ClassVar[dict[str, str]] = {"parent": "record"}  # (the job keeps its parent's slug as "parent")
+
     file = FileField(
         _l("File"), description=_l("An AtoM archival-description CSV (.csv) or an EAD 2002 finding aid (.xml).")
     )
@@ -62,13 +69,13 @@ class ImportForm(JobForm):
         + [SelectChoice(k, v) for k, v in FORMAT_NAMES.items()],
         default="auto",
     )
-    record = StringField(
+    record = RecordField(
         _l("Parent description"),
         validators=[Optional(), _resolve_record],
         description=_l(
             "Optional: the description to import under (type part of its title); empty imports at the top level."
         ),
-        render_kw=PICK_ONE,
+        when_empty=_l("At the top level"),
     )
     match = SelectField(
         _l("When a record with the same identifier exists under the same parent"),
@@ -93,25 +100,29 @@ def open_reader(path: str, fmt: str) -> CsvReader | EadReader:
 
 def plan_rows(reader: CsvReader | EadReader, plan: Plan) -> None:
     """Pass 1: the shape of the tree (parents, matches) from the structure columns alone, and
-    its problems (a parent that is not there, a legacyId used twice)."""
-    step = max(1, reader.size // 100)
-    next_report = step
+    its problems (a parent that is not there, a legacyId used twice). Its progress moves the bar;
+    the console says where it ended."""
+    steps = Steps(reader.size, "bytes")
     for n, row in enumerate(reader.rows(full=False)):
         shown = plan.problem_count
         plan.add(row, row.raw.get("identifier"))
         for problem in plan.problems[shown:]:
             print(problem)
-        if n % 64 == 0 and (done := reader.bytes_read()) >= next_report:  # (a tell() per row costs)
-            next_report = done + step
-            report_progress(done, reader.size, f"Read {plan.count} rows...", unit="bytes")
+        if n % 64 == 0 and steps.due(done := reader.bytes_read()):  # (a tell() per row costs)
+            steps.report(done, f"Read {plural(plan.count, counted(reader))}...", echo=False)
     if isinstance(reader, EadReader):  # (EAD3 is never read as EAD 2002: its namespace says which)
         print(f"Read as {FORMAT_NAMES[reader.dialect]}, as its namespace says.", flush=True)
+    print(f"Read {plural(plan.count, counted(reader))}; checking each.", flush=True)
 
 
-def check_rows(reader: CsvReader | EadReader, plan: Plan, writer: Writer | None = None) -> None:
+def check_rows(
+    reader: CsvReader | EadReader, plan: Plan, writer: Writer | None = None, listing: WouldUpdate | None = None
+) -> None:
     """Pass 2: every field of every row checked and, with a writer and while no problem is
-    found, written (the caller rolls back when there is one: all rows or none)."""
-    step = max(1, plan.count // 100)
+    found, written (the caller rolls back when there is one: all rows or none); with a listing,
+    what the rows that match a record would change of it."""
+    noun = counted(reader)
+    steps = Steps(plan.count, noun + "s")
     verb = "Imported" if writer else "Checked"
     if plan.problem_count:
         writer = None
@@ -120,23 +131,26 @@ def check_rows(reader: CsvReader | EadReader, plan: Plan, writer: Writer | None 
         values = clean(row)
         if len(row.problems) > known:
             writer = None
-            for problem in row.problems[known:]:
-                plan.report(problem)
-                if plan.problem_count <= KEPT_PROBLEMS:
-                    print(problem)
+            _report(plan, row.problems[known:])
         elif writer is not None:
             writer.add(i, row, values)
+        elif listing is not None and plan.match[i]:
+            listing.add(plan.match[i], values)
         for kind, text in row.warnings:
             plan.warn(kind, text)
-        if (i + 1) % step == 0:
-            report_progress(i + 1, plan.count, f"{verb} {i + 1} of {plan.count} rows...", unit="rows")
+        if steps.due(i + 1):
+            steps.report(i + 1, f"{verb} {i + 1:,} of {plural(plan.count, noun)}...")
     if plan.problem_count > KEPT_PROBLEMS:
         print(f"... {plan.problem_count - KEPT_PROBLEMS} more problems not shown.")
-    plural = "s" if plan.problem_count != 1 else ""
-    print(
-        f"Checked {plan.count} rows: {plan.problem_count or 'no'} problem{plural}, {plan.warnings_summary()}.",
-        flush=True,
-    )
+    problems = plural(plan.problem_count, "problem") if plan.problem_count else "no problems"
+    print(f"Checked {plural(plan.count, noun)}: {problems}, {plan.warnings_summary()}.", flush=True)
+
+
+def _report(plan: Plan, problems: list[str]) -> None:
+    for problem in problems:
+        plan.report(problem)
+        if plan.problem_count <= KEPT_PROBLEMS:
+            print(problem)
 
 
 def describe_columns(reader: CsvReader | EadReader) -> None:
@@ -188,7 +202,8 @@ def _import_descriptions(job_id: int) -> None:
         raise ImportFailed(f"{plan.problems[0]}{note}. Nothing was imported.")
     assert writer is not None
     writer.finish()
-    report_progress(plan.count, plan.count, f"Imported {plan.count} of {plan.count} rows.", unit="rows")
+    noun = counted(reader)
+    report_progress(plan.count, plan.count, f"Imported {plan.count:,} of {plural(plan.count, noun)}.", unit=noun + "s")
     if parent is None and plan.first_top_level is not None:
         first = plan.first_top_level
         record_id = first if first > 0 else writer.record_id(-first - 1)
@@ -206,20 +221,32 @@ def _warnings_note(plan: Plan) -> str:
 
 def check_import(job_id: int) -> None:
     """The "Check import" actor (key validate_csv): an import's checks on a CSV or EAD file, with
-    what it would create, update and skip, every problem and warning reported; nothing written."""
+    what it would create, update (which records, which fields, before and after: the full list is
+    its result file) and skip, every problem and warning reported; nothing written."""
     reader, plan, _parent = _opened(job_id, "Checking")
-    try:
-        with fewer_collections():
-            plan_rows(reader, plan)
-            check_rows(reader, plan)
-    except ImportFailed as error:  # the file stops being readable: that is one more problem
-        plan.report(str(error))
-        print(error)
+    target = Path(current_app.instance_path) / "checks" / f"{secrets.token_urlsafe(18)}.csv"
+    listed = would_update_file(target) if plan.match_mode == "update" else nullcontext(None)
+    with listed as listing:
+        try:
+            with fewer_collections():
+                plan_rows(reader, plan)
+                check_rows(reader, plan, listing=listing)
+        except ImportFailed as error:  # the file stops being readable: that is one more problem
+            plan.report(str(error))
+            print(error)
+        if listing is not None:
+            listing.finish()
     db.session.rollback()
+    noun = counted(reader)
+    if plan.count:  # (the bar ends full: every record the file holds was checked)
+        report_progress(plan.count, plan.count, f"Checked {plural(plan.count, noun)}.", unit=noun + "s", echo=False)
     count = plan.problem_count
     info = f"{count:,} problem{'s' if count != 1 else ''} found" if count else "No problems found"
     matched = plan.count - plan.new_count
     updated, skipped = (matched, 0) if plan.match_mode == "update" else (0, matched)
     would = f"Would create {plan.new_count:,}, update {updated:,}, skip {skipped:,} descriptions"
     print(f"{would}; nothing was written.", flush=True)
+    if target.is_file():
+        set_result(job_id, str(target))
+        db.session.commit()
     set_info(f"{info}{_warnings_note(plan)}. {would}.")

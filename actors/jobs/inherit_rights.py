@@ -47,6 +47,11 @@ class InheritRightsForm(RecordJobForm):
         if self.description is not None and statement_count(self.description.id) == 0:
             raise ValidationError(_("“%(title)s” has no rights statements to inherit.", title=self.description.title))
 
+    def nothing_to_do(self) -> str | None:
+        if self.description is not None and statement_count(self.description.id) == 0:
+            return _("This record has no rights statement to pass down: nothing would change.")
+        return None
+
     def preview(self) -> str | None:
         record = self.description
         if record is None:

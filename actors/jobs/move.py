@@ -10,11 +10,11 @@ from __future__ import annotations
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField
 from wtforms.validators import ValidationError
 
 from actors.engine.context import report_progress, set_info
-from actors.jobs.forms import PICK_ONE, RecordJobForm
+from actors.jobs.forms import RecordField, RecordJobForm, not_found
 from actors.jobs.records import job_and_record
 from actors.ledger.recording import record_rows
 from actors.wording import plural
@@ -25,12 +25,13 @@ from models.tree import check_tree, move_subtree, previous_sibling_id
 
 
 class MoveDescriptionForm(RecordJobForm):
-    new_parent = StringField(
+    new_parent = RecordField(
         _l("New parent"),
         description=_l(
             "The description to move it under (the moved one becomes its last child): type part of its title."
         ),
-        render_kw={**PICK_ONE, "data-picker-exclude": "record"},  # never under itself or its own sub-tree
+        render_kw={"data-picker-exclude": "record"},  # never under itself or its own sub-tree
+        when_empty=_l("At the top level"),
     )
     top_level = BooleanField(_l("Move to top level instead"))
 
@@ -42,10 +43,10 @@ class MoveDescriptionForm(RecordJobForm):
                 raise ValidationError(_("Give a new parent or tick “Move to top level”, not both."))
             return
         if not slug:
-            raise ValidationError(_("Choose the new parent (its slug), or tick “Move to top level”."))
+            raise ValidationError(_("Choose the new parent from the suggestions, or tick “Move to top level”."))
         parent = D.by_slug(slug)
         if parent is None:
-            raise ValidationError(_("There is no description with the slug “%(slug)s”.", slug=slug))
+            raise not_found(slug)
         record = self.description
         if record is not None:
             refusal = move_refusal(record, parent)

@@ -7,9 +7,12 @@ Completed."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from wtforms import BooleanField
 
 from actors.engine.context import report_progress, set_info
+from actors.jobs.forms import JobForm
 from actors.ledger.summary import SHOWN_CONFLICTS, conflict_titles, summary_of
 from actors.ledger.undo import undo
 from actors.ledger.undoable import UndoRefused, ledger_size, refusal
@@ -17,6 +20,13 @@ from actors.wording import plural
 from extensions import db
 from models import Job
 from models.tree import lock_tree
+
+
+class UndoForm(JobForm):
+    """Never shown (an Undo is launched from the job it undoes): it names the choice made there,
+    on the Undo's own page."""
+
+    partial = BooleanField(_l("Undo what can be undone (leave the records changed since)"))
 
 
 def undo_job(job_id: int) -> None:

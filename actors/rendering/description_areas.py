@@ -3,13 +3,16 @@ fields that are filled, in the standard's order, with their ISAD(G) names."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from actors.rendering.kept_fields import is_shown, kept_area, kept_label
+from actors.rendering.language_names import language_names, script_names
 from actors.rendering.other_fields import other_fields
+from models import AuthorityRecord
 from models.description import ArchivalDescription
 from models.description_parts import Related
 
@@ -29,9 +32,27 @@ def _items(label: Any, values: list[str], slugs: dict[str, str] | None = None) -
     return [Field(label, items=[(value, (slugs or {}).get(value)) for value in values])] if values else []
 
 
-def areas(row: ArchivalDescription, related: Related, level_name: str) -> list[tuple[Any, list[Field]]]:
-    """(area title, its filled fields) for each area with something in it."""
-    creators = [e["actor"] for e in related.events if e.get("actor")]
+def _histories(creators: Sequence[AuthorityRecord]) -> list[Field]:
+    """ISAD(G) 3.2.2, from the creators' authority records: named by creator when there are several."""
+    several = len(creators) > 1
+    return [
+        Field(
+            _l("Administrative / biographical history: %(name)s", name=c.authorized_name)
+            if several
+            else _l("Administrative / biographical history"),
+            text=c.history,
+        )
+        for c in creators
+        if c.history
+    ]
+
+
+def areas(
+    row: ArchivalDescription, related: Related, level_name: str, creators: Sequence[AuthorityRecord] = ()
+) -> list[tuple[Any, list[Field]]]:
+    """(area title, its filled fields) for each area with something in it; creators (the finding
+    aid's) add their histories to the context area."""
+    names = [e["actor"] for e in related.events if e.get("actor")]
     dates = [f"{e['date_text'] or ''} ({e['event_type']})".strip() for e in related.events if e.get("date_text")]
     notes = {kind: [text for note_type, text in related.notes if note_type == kind] for kind in ("general",
              "publication", "archivist")}  # fmt: skip
@@ -48,7 +69,8 @@ def areas(row: ArchivalDescription, related: Related, level_name: str) -> list[t
             *_texts(row, ("extent_and_medium", _l("Extent and medium"))),
         ]),
         (_l("Context area"), [
-            *_items(_l("Name of creator(s)"), list(dict.fromkeys(creators)), related.authority_slugs),
+            *_items(_l("Name of creator(s)"), list(dict.fromkeys(names)), related.authority_slugs),
+            *_histories(creators),
             *([Field(_l("Repository"), text=related.repository)] if related.repository else []),
             *_texts(row, ("archival_history", _l("Archival history")),
                     ("acquisition", _l("Immediate source of acquisition or transfer"))),
@@ -60,8 +82,8 @@ def areas(row: ArchivalDescription, related: Related, level_name: str) -> list[t
         (_l("Conditions of access and use area"), [
             *_texts(row, ("access_conditions", _l("Conditions governing access")),
                     ("reproduction_conditions", _l("Conditions governing reproduction"))),
-            *_items(_l("Language of material"), row.languages or []),
-            *_items(_l("Script of material"), row.scripts or []),
+            *_items(_l("Language of material"), language_names(row.languages)),
+            *_items(_l("Script of material"), script_names(row.scripts)),
             *_texts(row, ("language_note", _l("Language and script notes")),
                     ("physical_characteristics", _l("Physical characteristics and technical requirements")),
                     ("finding_aids", _l("Finding aids"))),
@@ -85,8 +107,8 @@ def areas(row: ArchivalDescription, related: Related, level_name: str) -> list[t
                     ("rules", _l("Rules or conventions")), ("description_status", _l("Status")),
                     ("level_of_detail", _l("Level of detail")),
                     ("revision_history", _l("Dates of creation, revision and deletion"))),
-            *_items(_l("Language(s) of description"), row.description_languages or []),
-            *_items(_l("Script(s) of description"), row.description_scripts or []),
+            *_items(_l("Language(s) of description"), language_names(row.description_languages)),
+            *_items(_l("Script(s) of description"), script_names(row.description_scripts)),
             *_texts(row, ("sources", _l("Sources"))),
             *_items(_l("Archivist's notes"), notes["archivist"]),
         ]),

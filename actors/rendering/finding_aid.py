@@ -31,7 +31,7 @@ from actors.rendering.kept_fields import is_shown, kept_label
 from actors.rendering.lanes import Lane, footer_overlays, lay_out_lanes
 from actors.rendering.other_fields import other_fields
 from actors.rendering.pdf_workers import ChunkPool, LocalPool
-from actors.rendering.scope import Scope, is_series
+from actors.rendering.scope import EVERYTHING, Scope, is_series
 from extensions import db
 from models import ArchivalDescription, PublicationStatus
 from models.description_related import related_of
@@ -49,7 +49,6 @@ SECTION_MIN_DESCENDANTS = 100
 PARALLEL_MIN_DESCRIPTIONS = 500
 
 ProgressCallback = Callable[[int, int], None]
-EVERYTHING = Scope()  # the full-details finding aid of every description (frozen: safe to share)
 
 
 def render_finding_aid(
@@ -74,7 +73,7 @@ def render_finding_aid(
             pages: int | None = _render_pdf(root, partial, on_progress, scope)
         else:
             rows = _descriptions(root, scope)
-            front = front_matter(root) | {"series": contents_entries(root, scope)}
+            front = front_matter(root, scope) | {"series": contents_entries(root, scope)}
             rtf.write_finding_aid(
                 root, rows, partial, _generated(), on_progress, scope.count(root), front, scope.summary
             )
@@ -139,7 +138,7 @@ def _render_pdf(root: ArchivalDescription, dest: Path, on_progress: ProgressCall
         "starts_section": lambda unit: starts_section(root, unit),
         "is_series": lambda unit: is_series(root, unit),
     }
-    context.update(front_matter(root))
+    context.update(front_matter(root, scope))
     css, base_url = render_template("finding_aid/style.css"), current_app.root_path
     tagged = total <= current_app.config["FINDING_AID_TAGGED_MAX"]
     if not tagged:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from actors.rendering.description_areas import areas
 from actors.rendering.pdf_pages import Chunk
 from actors.rendering.pdf_workers import ChunkPool, LocalPool
-from actors.rendering.scope import Scope, series_of
+from actors.rendering.scope import EVERYTHING, Scope, series_of
 from extensions import db
 from models import ArchivalDescription, AuthorityRecord, Event, LevelOfDescription
 from models.description_parts import Related
@@ -36,9 +36,10 @@ class ContentsEntry:
     title: str
 
 
-def front_matter(root: ArchivalDescription) -> dict:
-    """What the title page and the root's description show: its ISAD(G) areas, its creators
-    (with dates of existence and history), its repository."""
+def front_matter(root: ArchivalDescription, scope: Scope = EVERYTHING) -> dict:
+    """What the title page and the root's description show: its ISAD(G) areas (its creators'
+    histories in the context area), its creators (with dates of existence), its repository, and
+    whether the finding aid holds drafts (then marked as such)."""
     related = related_of([root], {}).get(root.id) or Related()
     level = LevelOfDescription.names().get(root.level_of_description) or root.level_of_description.capitalize()
     creator_ids = select(Event.authority_id).where(Event.description_id == root.id, Event.authority_id.isnot(None))
@@ -46,10 +47,11 @@ def front_matter(root: ArchivalDescription) -> dict:
         select(AuthorityRecord).where(AuthorityRecord.id.in_(creator_ids)).order_by(AuthorityRecord.authorized_name)
     ).all()
     return {
-        "root_areas": areas(root, related, level),
+        "root_areas": areas(root, related, level, creators),
         "creators": creators,
         "repository": related.repository,
         "level_name": level,
+        "drafts": scope.includes_drafts(root),
     }
 
 

@@ -41,14 +41,15 @@ class Chunk:
 def assemble(
     chunks: list[Chunk],
     dest: Path,
-    footers: FooterRenderer,
+    footers: FooterRenderer | None,
     *,
     title: str,
     skip_first_page: bool = True,
 ) -> int:
     """Write the chunks, in order, to dest with page numbers; return the page count.
 
-    skip_first_page leaves the title page unnumbered (it still counts as page 1).
+    skip_first_page leaves the title page unnumbered (it still counts as page 1); no footers at
+    all leaves every page as laid out (a sheet of labels has no margin to print a number in).
     Each chunk's bookmarks become PDF outline items, in order; tagged chunks' structure
     trees become one (pdf_structure).
     """
@@ -61,17 +62,19 @@ def assemble(
     try:
         for chunk in chunks:
             source = pikepdf.open(chunk.path)
-            overlay = pikepdf.open(BytesIO(footers(first_page, chunk.page_count, total_pages)))
-            sources += (source, overlay)
+            sources.append(source)
             if len(source.pages) != chunk.page_count:
                 raise RuntimeError(f"{chunk.path.name} has {len(source.pages)} pages, expected {chunk.page_count}.")
             start = len(out.pages)
             out.pages.extend(source.pages)
             added = list(out.pages)[start:]
             structure.add(source, added)
-            for index, page in enumerate(added):
-                if not (skip_first_page and first_page + index == 1):
-                    stamp_artifact(out, page, overlay.pages[index])
+            if footers is not None:
+                overlay = pikepdf.open(BytesIO(footers(first_page, chunk.page_count, total_pages)))
+                sources.append(overlay)
+                for index, page in enumerate(added):
+                    if not (skip_first_page and first_page + index == 1):
+                        stamp_artifact(out, page, overlay.pages[index])
             outline.extend((label, first_page - 1 + index) for label, index in chunk.bookmarks)
             first_page += chunk.page_count
         structure.finish()

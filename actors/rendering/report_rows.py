@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, select
@@ -23,6 +24,7 @@ from actors.rendering.report_pdf import ReportRow
 from extensions import db
 from models.description import ArchivalDescription as D
 
+Listed = TypeVar("Listed")
 COLUMNS = (D.id, D.lft, D.rgt, D.identifier, D.title, D.level_of_description, D.dates, D.extent_and_medium)
 
 
@@ -45,6 +47,7 @@ class ReportKind:
     cells: Callable[[Row, Row | None], Sequence[str]] | None
     # Reports of physical storage list containers, not descriptions of one level.
     container_rows: Callable[[D], Iterator[ReportRow]] | None = None
+    sheets: bool = False  # as a PDF: on a sheet of labels by default (label_sheets), or the table
 
     def count_text(self, count: int) -> str:
         return f"{count} {self.nouns[count != 1]}"
@@ -87,6 +90,7 @@ KINDS = {
         (12, 16, 20, 16, 36),
         None,
         container_rows=box_label_rows,
+        sheets=True,
     ),
     "storage_locations": ReportKind(
         "Storage locations",
@@ -124,13 +128,13 @@ def report_rows(root: D, kind: ReportKind) -> Iterator[ReportRow]:
             stack.append(row)
 
 
-class Counted:
+class Counted(Generic[Listed]):
     """Rows passed through, counted: what the report really listed (the tree may change after the count)."""
 
-    def __init__(self, rows: Iterator[ReportRow]) -> None:
+    def __init__(self, rows: Iterator[Listed]) -> None:
         self.rows, self.count = rows, 0
 
-    def __iter__(self) -> Iterator[ReportRow]:
+    def __iter__(self) -> Iterator[Listed]:
         for row in self.rows:
             self.count += 1
             yield row

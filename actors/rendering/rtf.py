@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
+from flask_babel import gettext
 from more_itertools import chunked
 
 from actors.rendering.kept_fields import is_shown, kept_label
@@ -101,11 +102,12 @@ def write_finding_aid(
 def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary: bool, front: dict) -> None:
     """Document settings, running header/footer, title page and the root's ISAD(G) fields."""
     title = escape(root.title)
+    draft = escape(gettext("Draft — includes unpublished descriptions")) if front["drafts"] else ""
     out.write(HEADER)
     out.write(r"{\info{\title " + title + r"}{\doccomm Finding aid}}" + "\n")
     out.write(rf"\paperw{A4_WIDTH}\paperh{A4_HEIGHT}\margl1247\margr1134\margt1361\margb1247" "\n")
     out.write(r"\sectd\titlepg{\headerf\pard\par}{\footerf\pard\par}" "\n")
-    out.write(r"{\header\pard\qc\f1\fs16\cf1 " + title + r"\par}" "\n")
+    out.write(r"{\header\pard\qc\f1\fs16\cf1 " + title + (rf" {{\b \u8212? {draft}}}" if draft else "") + r"\par}" "\n")
     out.write(
         r"{\footer\pard\qc\f1\fs16\cf1 Page {\field{\*\fldinst PAGE}{\fldrslt 1}}"
         r" of {\field{\*\fldinst NUMPAGES}{\fldrslt 1}}\par}"
@@ -114,6 +116,7 @@ def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary
     # Title page
     out.write(r"\pard\plain\f1\fs22\cf1\sb3000\sa120 FINDING AID\par" "\n")
     out.write(r"\pard\plain\s1\outlinelevel0\f1\fs48\b\sa400 " + title + r"\par" "\n")
+    out.write(r"\pard\plain\f1\fs22\b\sa400\box\brdrs\brdrw10\brsp60 " + draft + "\\par\n" if draft else "")
     creators = "; ".join(
         c.authorized_name + (f" ({c.dates_of_existence})" if c.dates_of_existence else "") for c in front["creators"]
     )
@@ -138,7 +141,7 @@ def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary
 
 def _write_root_description(out: TextIO, root: ArchivalDescription, summary: bool, front: dict) -> None:
     """The root's ISAD(G) fields: its identity only in an inventory summary; else every area the
-    description page shows, and its creators' histories."""
+    description page shows (its creators' histories in the context area)."""
     out.write(
         r"\pard\plain\s2\outlinelevel1\f1\fs30\b\sa200 Description of the "
         + escape(root.level_of_description)
@@ -160,9 +163,6 @@ def _write_root_description(out: TextIO, root: ArchivalDescription, summary: boo
             for field in area_fields:
                 value = "; ".join(text for text, _slug in field.items) if field.items else field.text
                 out.write(_field(str(field.label), value or "\u2014"))
-        for creator in front["creators"]:
-            if creator.history:
-                out.write(_field(f"{creator.authorized_name}: history", creator.history))
 
 
 def _field(label: str, value: str) -> str:

@@ -31,12 +31,23 @@ class Scope:
             )
         return query
 
+    def includes_drafts(self, root: ArchivalDescription) -> bool:
+        """Whether the finding aid shows unpublished descriptions (its pages then say so)."""
+        if self.public_only:
+            return False
+        d = ArchivalDescription
+        drafts = select(d.id).where(d.lft.between(root.lft, root.rgt), d.publication_status == PublicationStatus.DRAFT)
+        return db.session.scalar(drafts.limit(1)) is not None
+
     def count(self, root: ArchivalDescription) -> int:
         if not self.public_only:
             return root.descendant_count + 1
         return db.session.execute(
             select(func.count()).select_from(self.select(root).order_by(None).subquery())
         ).scalar_one()
+
+
+EVERYTHING = Scope()  # the full-details finding aid of every description (frozen: safe to share)
 
 
 def is_series(root: ArchivalDescription, unit: ArchivalDescription) -> bool:

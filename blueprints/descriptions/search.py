@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from blueprints.descriptions.blueprint import bp, published_only, visible_description
 from extensions import db
 from models import ArchivalDescription
-from models.description import level_label
+from models.record_choice import record_choice
 
 LIMIT = 10
 MIN_QUERY, MAX_QUERY = 2, 200
@@ -32,14 +32,4 @@ def search():
     if excluded is not None:
         query = query.where(~D.lft.between(excluded.lft, excluded.rgt))
     found = db.session.scalars(published_only(query).order_by(D.lft).limit(LIMIT))
-    return jsonify(
-        [
-            {
-                "slug": d.slug,
-                "title": d.title,
-                "identifier": d.identifier or "",
-                "level": str(level_label(d.level_of_description)),
-            }
-            for d in found
-        ]
-    )
+    return jsonify([record_choice(d) for d in found])

@@ -20,9 +20,11 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from actors.engine.launching import launch
-from actors.registry import JOB_TYPES, JobType, creatable_by
+from actors.registry import JOB_TYPES
 from actors.rendering.description_areas import areas
+from blueprints.descriptions.actions import job_links, undoable
 from blueprints.descriptions.blueprint import bp, description_or_404, published_only, sees_drafts, visible_ancestors
+from blueprints.descriptions.contents import contents_of, descendants_seen
 from blueprints.descriptions.finding_aids import FindingAidUploadForm
 from blueprints.inputs import current_page, db_int
 from blueprints.jobs.changes import history_of
@@ -93,28 +95,13 @@ class RightsStatementForm(FlaskForm):
             raise ValidationError(_("The end date is before the start date."))
 
 
-def record_job_types() -> list[JobType]:
-    """The job types about one record (``JobType.record_field``) this user may launch: the
-    description page links to their forms with the record filled in."""
-    return [job_type for job_type in creatable_by(current_user) if job_type.record_field]
-
-
 def _render_view(
     description: ArchivalDescription,
     form: FlaskForm,
     status: int = 200,
     rights_form: RightsStatementForm | None = None,
 ):
-    children = db.paginate(
-        published_only(
-            db.select(ArchivalDescription)
-            .where(ArchivalDescription.parent_id == description.id)
-            .order_by(ArchivalDescription.lft)
-        ),
-        page=current_page(),
-        per_page=100,
-        error_out=False,
-    )
+    children = db.paginate(contents_of(description), page=current_page(), per_page=100, error_out=False)
     pending = db.session.scalars(
         Job.visible_to(current_user)
         .where(Job.description_id == description.id, Job.status.in_(JobStatus.active()))
@@ -131,17 +118,28 @@ def _render_view(
             containers=related.containers,
             ancestors=visible_ancestors(description),
             children=children,
+            descendants=descendants_seen(description),
             history=history,
-            finding_aid=FindingAid.for_description(description.id),
+            finding_aid=finding_aid_seen(description),
             upload_form=FindingAidUploadForm() if current_user.can(EDIT_RIGHTS) else None,
             pending_jobs=pending,
             form=form if may_generate_finding_aid() else None,
-            record_job_types=record_job_types(),
+            job_links=job_links(description),
+            undo_last=undoable(history[0][0] if history else None),
             rights=RightsStatement.of(description.id),
             rights_form=rights_form or (RightsStatementForm() if current_user.can(EDIT_RIGHTS) else None),
         ),
         status,
     )
+
+
+def finding_aid_seen(description: ArchivalDescription) -> FindingAid | None:
+    """Its finding aid, if the user may have it: a viewer gets only one "as the public sees it"
+    (the page then offers no download that would answer 404)."""
+    aid = FindingAid.for_description(description.id)
+    if aid and not sees_drafts() and not aid.shows_published_only():
+        return None
+    return aid
 
 
 def _finding_aid_options() -> FlaskForm:
@@ -192,9 +190,7 @@ def _flash_form_errors(form: FlaskForm) -> None:
 @bp.get("/<slug>/finding-aid")
 def download_finding_aid(slug: str):
     description = description_or_404(slug)
-    aid = FindingAid.for_description(description.id)
-    if aid and not sees_drafts() and not aid.shows_published_only():
-        aid = None  # (a viewer gets only a finding aid "as the public sees it")
+    aid = finding_aid_seen(description)
     path = finding_aid_dir() / aid.file_name if aid else None
     if aid is None or path is None or not path.is_file():
         abort(404, description=_("No finding aid has been generated for this description yet."))

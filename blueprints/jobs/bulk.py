@@ -31,7 +31,7 @@ from extensions import db
 from models import Job, JobStatus, User
 
 TICKED_LIMIT = 500  # rows a user can tick on pages of JOBS_PER_PAGE: far more than enough
-PREVIEW_SIZE = 20  # jobs a confirmation names before "and N more"
+PREVIEW_SIZE = 5  # jobs a confirmation names before "and N more" (its buttons stay on a phone's screen)
 # Retry sends one message per job: more than this per confirmation is done in several goes.
 BULK_RETRY_LIMIT = 1000
 
@@ -59,8 +59,11 @@ ACTIONS = {
     ),
     "clear": BulkAction(
         _l("Clear"),
-        lambda n: ngettext("Cleared %(num)d job.", "Cleared %(num)d jobs.", n),
-        _l("Completed, failed and canceled jobs are deleted with their output files. Active jobs are never cleared."),
+        lambda n: ngettext("Cleared %(num)d inactive job.", "Cleared %(num)d inactive jobs.", n),
+        _l(
+            "Completed, failed and canceled jobs go; queued and running ones stay. "
+            "Export the history CSV first to keep a record."
+        ),
     ),
 }
 
@@ -85,7 +88,7 @@ def eligible(action: str, query: Select) -> Select:
             Job.type.in_(retryable_by(current_user)),  # not a type no longer installed, or not this user's
             ~exists().where(retried.retry_of_id == Job.id),
         )
-    return query.where(Job.status.in_(JobStatus.inactive()))
+    return query.where(Job.status.in_(JobStatus.inactive()), Job.clearable())  # (as clearing deletes: named = gone)
 
 
 def _selection(action: str) -> tuple[JobFilter, str, Select]:
@@ -110,7 +113,47 @@ def confirmation(query: Select) -> dict[str, Any]:
         query.with_only_columns(func.count(), func.max(Job.id), func.max(Job.finished_at))
     ).one()
     preview = db.session.scalars(query.order_by(Job.id.desc()).limit(PREVIEW_SIZE)).unique().all()
-    return {"count": count, "upto": upto, "ended_upto": ended.isoformat() if ended else "", "preview": preview}
+    return {
+        "count": count,
+        "upto": upto,
+        "ended_upto": ended.isoformat() if ended else "",
+        "preview": preview,
+        "whose": whose(count, _others(query)) if current_user.is_admin else "",
+    }
+
+
+def _others(query: Select) -> list[tuple[str | None, int]]:
+    """(username, how many) of the jobs of query that are not the current user's, most first
+    (None: launched from the command line, or by a deleted user)."""
+    others = or_(Job.user_id.is_(None), Job.user_id != current_user.id)
+    rows = db.session.execute(
+        query.with_only_columns(User.username, func.count())
+        .select_from(Job)
+        .outerjoin(User, User.id == Job.user_id)
+        .where(others)
+        .group_by(User.username)
+        .order_by(func.count().desc(), User.username)
+    )
+    return [(username, n) for username, n in rows]
+
+
+def whose(count: int, others: list[tuple[str | None, int]]) -> str:
+    """ "1 of them connie's, 2 of them bob's": an administrator's action names the jobs that are
+    not hers, whoever's they are ("" when all are hers)."""
+    pieces = []
+    for username, n in others:
+        if username is None:
+            piece = (
+                ngettext("from the command line", "all of them from the command line", n)
+                if n == count
+                else ngettext("%(num)d of them from the command line", "%(num)d of them from the command line", n)
+            )
+        elif n == count:
+            piece = ngettext("%(user)s's", "all of them %(user)s's", n, user=username)
+        else:
+            piece = ngettext("%(num)d of them %(user)s's", "%(num)d of them %(user)s's", n, user=username)
+        pieces.append(piece)
+    return ", ".join(pieces)
 
 
 def as_confirmed(query: Select) -> Select | None:

@@ -58,8 +58,9 @@ def preview(type_key: str):
 
 
 def _preview(job_type: JobType, values: MultiDict) -> str | None:
-    """The form's preview for values (a field left out keeps its default, as on a new form), or
-    None when they do not validate (the form says why on submit)."""
+    """The form's preview for values (a field left out keeps its default, as on a new form); when
+    they do not validate, what the form says of a job that would change nothing, or None (the
+    form says why on submit)."""
     if not values.get("record"):
         return None
     filled = MultiDict(values)
@@ -67,7 +68,7 @@ def _preview(job_type: JobType, values: MultiDict) -> str | None:
         if name not in filled and field.data not in (None, "", False) and not isinstance(field.data, bool):
             filled[name] = str(field.data)
     form = job_type.form(formdata=filled, meta={"csrf": False})
-    return form.preview() if form.validate() else None
+    return form.preview() if form.validate() else form.nothing_to_do()
 
 
 def _filled_as(job_id: int, job_type: JobType) -> dict[str, Any]:
@@ -76,9 +77,13 @@ def _filled_as(job_id: int, job_type: JobType) -> dict[str, Any]:
     job = Job.get_visible(job_id, current_user)
     if job is None or job.type != job_type.key:
         abort(404, description=_("There is no %(label)s job %(id)s that you can see.", label=job_type.label, id=job_id))
-    values = {name: value for name, value in (job.parameters or {}).items() if not isinstance(value, dict)}
-    files = [str(value.get("filename") or "") for value in (job.parameters or {}).values() if isinstance(value, dict)]
-    if job.description is not None:
+    named = job_type.form.PARAMETER_FIELDS  # (an import's parent, an export's picks: its record field)
+    parameters = job.parameters or {}
+    values = {named.get(name, name): value for name, value in parameters.items() if not isinstance(value, dict)}
+    files = [str(value.get("filename") or "") for value in parameters.values() if isinstance(value, dict)]
+    if isinstance(values.get("record"), list):
+        values["record"] = ", ".join(values["record"])
+    if job.description is not None and "record" not in values:
         values["record"] = job.description.slug
     if files:
         flash(

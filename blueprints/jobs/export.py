@@ -17,7 +17,9 @@ from actors.wording import time_formatter
 from extensions import db
 from models import Job, JobStatus, User
 
-HEADER = ("startDate", "endDate", "jobName", "jobStatus", "jobInfo", "jobUser")
+# AtoM's six first, in its order (the contract); then the job number, so that a row can be
+# matched to "#12" on the Jobs page.
+HEADER = ("startDate", "endDate", "jobName", "jobStatus", "jobInfo", "jobUser", "jobId")
 
 
 def _rows(query: Select) -> Iterator[str]:
@@ -35,7 +37,7 @@ def _rows(query: Select) -> Iterator[str]:
         labels = {key: guard_for_spreadsheet(str(job_type.label)) for key, job_type in JOB_TYPES.items()}
     when = time_formatter(ZoneInfo(current_app.config["SITE_TIMEZONE"]))
     columns = query.with_only_columns(
-        Job.created_at, Job.finished_at, Job.type, type_coerce(Job.status, String), Job.info, User.username
+        Job.created_at, Job.finished_at, Job.type, type_coerce(Job.status, String), Job.info, User.username, Job.id
     ).outerjoin(User, User.id == Job.user_id)
     # Plain rows from a server-side cursor: no ORM loading per row.
     result = db.session.connection().execution_options(stream_results=True, yield_per=5000).execute(columns)
@@ -49,8 +51,9 @@ def _rows(query: Select) -> Iterator[str]:
                 statuses.get(status, status),
                 guard_for_spreadsheet(info) if info else "",
                 guard_for_spreadsheet(username) if username else "",
+                job_id,
             )
-            for created, finished, type_key, status, info, username in partition
+            for created, finished, type_key, status, info, username, job_id in partition
         )
         yield drain(buffer)
 

@@ -15,7 +15,9 @@ from sqlalchemy import String, cast, false, func, or_, select
 
 from actors.registry import JOB_TYPES
 from extensions import db
-from models import ArchivalDescription, Job, JobStatus, User
+from models import ArchivalDescription, Job, JobStatus, PublicationStatus, User
+from models.record_choice import record_choice
+from models.user import SEE_DRAFTS
 
 # Shorter search terms would match most rows and say nothing; longer ones stay selective.
 MIN_SEARCH = 3
@@ -32,6 +34,7 @@ class JobFilter:
     created_to: date | None = None
     q: str = ""
     problems: list[str] = field(default_factory=list)
+    record_choice: dict[str, str] | None = None  # the record as its picker shows it (title, level, identifier)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str], viewer: User) -> JobFilter:
@@ -46,6 +49,11 @@ class JobFilter:
         if viewer.is_admin:  # others only ever see their own jobs
             found.user = args.get("user", "").strip()[:80]
         found.record = args.get("record", "").strip()[:255]
+        found.record_choice = _visible_choice(found.record, viewer)
+        if found.record and found.record_choice is None:
+            found.problems.append(
+                _("No description is “%(text)s”: choose one from the suggestions.", text=found.record)
+            )
         found.created_from = found._date(args, "from", _("Created from"))
         found.created_to = found._date(args, "to", _("Created to"))
         q = " ".join(args.get("q", "").split())[:200]
@@ -110,6 +118,17 @@ class JobFilter:
             func.lower(func.coalesce(Job.info, "")).like(pattern, escape="\\"),
             func.lower(cast(Job.parameters, String)).like(pattern, escape="\\"),
         )
+
+
+def _visible_choice(slug: str, viewer: User) -> dict[str, str] | None:
+    """The record's title, level and identifier for the filter's picker, if the viewer may see it
+    (a viewer's filter must not tell a draft's title)."""
+    description = ArchivalDescription.by_slug(slug) if slug else None
+    if description is None or (
+        description.publication_status != PublicationStatus.PUBLISHED and not viewer.can(SEE_DRAFTS)
+    ):
+        return None
+    return record_choice(description)
 
 
 def _utc_start_of(day: date) -> datetime:

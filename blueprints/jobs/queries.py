@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import aliased
 
 from blueprints.jobs.filters import JobFilter
 from extensions import db
@@ -113,7 +114,9 @@ def _link_if(base: Select, search: Any, edge_id: int, *, older: bool) -> dict[st
 
 
 def counts(user: User, since: timedelta = timedelta(hours=24)) -> dict[str, int]:
-    """Queued / running now, and failed in the last 24 h, among the jobs user may see."""
+    """Queued / running now, and failed in the last 24 h, among the jobs user may see. A failure
+    stops counting once it was retried (or cleared), or once the user marked the failures as
+    seen: a red count that stays after they were dealt with teaches to ignore it."""
     visible = Job.visible_to(user)
     active = dict(
         db.session.execute(
@@ -122,9 +125,12 @@ def counts(user: User, since: timedelta = timedelta(hours=24)) -> dict[str, int]
             .group_by(Job.status)
         ).all()
     )
+    retried = aliased(Job)
     failed = db.session.scalar(
         visible.with_only_columns(func.count()).where(
-            Job.status == JobStatus.ERROR, Job.finished_at >= utcnow() - since
+            Job.status == JobStatus.ERROR,
+            Job.finished_at >= max(utcnow() - since, user.failures_seen_at or datetime.min),
+            ~exists().where(retried.retry_of_id == Job.id),
         )
     )
     return {"queued": active.get(JobStatus.QUEUED, 0), "running": active.get(JobStatus.RUNNING, 0), "failed": failed}
@@ -143,8 +149,6 @@ def queue_position(job: Job) -> int | None:
 class Health:
     workers: list[WorkerProcess]
     last_seen: datetime | None
-    queued: int
-    running: int
 
     @property
     def workers_alive(self) -> int:
@@ -154,14 +158,4 @@ class Health:
 def health() -> Health:
     """Whether anyone is working, from heartbeats in the database (never from the broker)."""
     window = current_app.config["WORKER_HEARTBEAT_SECONDS"] * 3
-    counts = dict(
-        db.session.execute(
-            select(Job.status, func.count()).where(Job.status.in_(JobStatus.active())).group_by(Job.status)
-        ).all()
-    )
-    return Health(
-        workers=WorkerProcess.alive(window),
-        last_seen=WorkerProcess.last_seen(),
-        queued=counts.get(JobStatus.QUEUED, 0),
-        running=counts.get(JobStatus.RUNNING, 0),
-    )
+    return Health(workers=WorkerProcess.alive(window), last_seen=WorkerProcess.last_seen())

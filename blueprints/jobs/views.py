@@ -1,4 +1,4 @@
-"""Jobs page (All / Active), details, output download, CSV export, clear, cancel, retry."""
+"""A job's details, output download, CSV export, clear, cancel, retry (the list: listing.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -23,24 +22,18 @@ from flask_login import current_user, login_required
 from sqlalchemy import false, select
 
 from actors.engine import clearing, launching, lifecycle
-from actors.ledger.undoable import undone_among, undone_by
-from actors.registry import JOB_TYPES, cancelable_by, label_for, retryable_by
+from actors.ledger.undoable import undone_by
+from actors.registry import JOB_TYPES, cancelable_by, creatable_by, label_for, retryable_by
 from blueprints.formatting import progress_text
 from blueprints.inputs import db_int
 from blueprints.jobs.blueprint import bp
-from blueprints.jobs.bulk import allowed_actions, as_confirmed, confirmation
+from blueprints.jobs.bulk import as_confirmed, bulk_confirm
 from blueprints.jobs.changes import change_label, ledger_section
 from blueprints.jobs.console import for_reader, hide_tracebacks
 from blueprints.jobs.export import csv_response
-from blueprints.jobs.filters import JobFilter, type_choices
-from blueprints.jobs.queries import (
-    SEARCH_WINDOW,
-    counts,
-    health,
-    jobs_for,
-    keyset_page,
-    queue_position,
-)
+from blueprints.jobs.filters import JobFilter
+from blueprints.jobs.listing import TABS
+from blueprints.jobs.queries import jobs_for, queue_position
 from blueprints.jobs.undo import may_undo
 from blueprints.launched import flash_launched
 from extensions import db
@@ -55,50 +48,13 @@ def require_login() -> None:
 
 @bp.app_context_processor
 def job_helpers() -> dict:
-    return {"job_label": label_for, "change_label": change_label}
-
-
-def list_context(tab: str) -> dict:
-    """Filters, one keyset page, counts and health: what the page and its partial show."""
-    filters = JobFilter.from_args(request.args, current_user)
-    listing = keyset_page(
-        jobs_for(current_user, tab, filters, search=False),
-        current_app.config["JOBS_PER_PAGE"],
-        before=request.args.get("before", type=db_int),
-        after=request.args.get("after", type=db_int),
-        search=filters.search_criterion(),
-        window=current_app.config.get("JOBS_SEARCH_WINDOW", SEARCH_WINDOW),
-    )
+    """What every page may ask; may_create_jobs: whether the navigation offers "Create background
+    job" (a viewer, who may create no type, is not sent to a page that answers "not allowed")."""
     return {
-        "tab": tab,
-        "listing": listing,
-        "undone": undone_among([job.id for job in listing.items]),
-        "filters": filters,
-        "filter_args": filters.args(),
-        "counts": counts(current_user),
-        "health": health(),
-        "auto_refresh": request.args.get("autorefresh") == "1",
-        "statuses": list(JobStatus),
-        "type_choices": type_choices(),
-        "bulk_actions": allowed_actions(current_user),
+        "job_label": label_for,
+        "change_label": change_label,
+        "may_create_jobs": lambda: bool(creatable_by(current_user)),
     }
-
-
-def _list(tab: str):
-    context = list_context(tab)
-    if request.args.get("partial") == "1":
-        return render_template("jobs/_table.html", **context)
-    return render_template("jobs/index.html", **context)
-
-
-@bp.get("/")
-def index():
-    return _list("all")
-
-
-@bp.get("/active")
-def active():
-    return _list("active")
 
 
 def _visible_job_or_404(job_id: int) -> Job:
@@ -190,14 +146,15 @@ def export_csv():
 
 @bp.get("/clear")
 def clear_confirm():
-    """What "Clear inactive jobs" will delete, before it does."""
-    return render_template("jobs/clear.html", **confirmation(Job.inactive_of(current_user.id)))
+    """The one "Clear inactive jobs…": what it deletes, before it does — the inactive jobs the
+    page's filters match among those the user sees (an administrator's: saying whose)."""
+    return bulk_confirm("clear")
 
 
 @bp.post("/clear")
 def clear():
-    """Clear the current user's inactive jobs — never anyone else's, never active ones. From the
-    confirmation page, only those it named (``upto``); a script's plain POST clears them all."""
+    """Clear the current user's inactive jobs — never anyone else's, never active ones (the
+    contract's route for scripts); with ``upto``, only those a confirmation named."""
     query = Job.inactive_of(current_user.id)
     if "upto" in request.form:  # from the confirmation page: only what it named
         confirmed = as_confirmed(query)
@@ -224,7 +181,7 @@ def cancel(job_id: int):
         abort(403, description=_("Your role does not allow you to cancel this job."))
     if request.method == "GET":
         if job.is_active:
-            return render_template("jobs/cancel.html", job=job)
+            return render_template("jobs/cancel.html", job=job, back=request.args.get("back", ""), tabs=TABS)
         flash(_("Job %(id)s has already ended (%(status)s).", id=job.id, status=job.status.label), "info")
         return redirect(url_for("jobs.detail", job_id=job.id))
     # A running job is canceled cooperatively: it stops at its next checkpoint.
@@ -236,7 +193,8 @@ def cancel(job_id: int):
         flash(_("Cancel requested: job %(id)s stops at its next checkpoint.", id=job.id), "success")
     else:
         flash(_("Job %(id)s has already ended (%(status)s).", id=job.id, status=job.status.label), "info")
-    return redirect(url_for("jobs.detail", job_id=job.id))
+    back = request.form.get("back", "")  # canceled from a row of the Jobs page: back to that tab
+    return redirect(url_for(TABS[back]) if back in TABS else url_for("jobs.detail", job_id=job.id))
 
 
 @bp.post("/<int:job_id>/retry")

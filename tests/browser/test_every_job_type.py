@@ -67,8 +67,9 @@ def test_every_job_type_is_launched_without_a_slug_and_shows_first(browser, live
         browser.get(url)
         form = browser.find_element(By.ID, "job-form")
         typed = []
+        # (by id: a picker's name is its hidden slug field's)
         for field in form.find_elements(By.CSS_SELECTOR, "input[data-picker]"):
-            query = "Quarry Hill" if field.get_attribute("name") == "new_parent" else "Port Ellis"
+            query = "Quarry Hill" if field.get_attribute("id") == "new_parent" else "Port Ellis"
             pick(browser, field, query)
             typed.append(field.get_attribute("value"))
         for upload in form.find_elements(By.CSS_SELECTOR, "input[type=file]"):

@@ -16,6 +16,7 @@ def test_launch_follow_and_download_a_finding_aid(browser, live_server):
     base, _ = live_server
     log_in(browser, base)
     browser.get(f"{base}/descriptions/port-ellis-harbour-commission-fonds")
+    browser.find_element(By.CSS_SELECTOR, "#action-finding-aid > summary").click()  # the action under the title
     Select(browser.find_element(By.NAME, "format")).select_by_value("pdf")
     browser.find_element(By.XPATH, "//button[text()='Generate finding aid']").click()
     # the POST's redirect lands on the description page again: wait for it, not for the old one

@@ -107,8 +107,8 @@ def test_clear_and_cancel_ask_first(browser, live_server):
     dialog = open_dialog(browser)
     assert browser.current_url.endswith("/jobs/")
     count = dialog.find_element(By.ID, "bulk-count").text
-    assert count == "This deletes 6 inactive jobs of yours, with their output and files."
-    assert len(dialog.find_elements(By.CSS_SELECTOR, ".job-preview li")) == 6  # which ones, not just how many
+    assert count == "This deletes 6 inactive jobs of yours, with their output, their files and their Undo."
+    assert len(dialog.find_elements(By.CSS_SELECTOR, ".job-preview li")) == 5  # which ones, not just how many
     assert browser.execute_script("return document.activeElement.closest('dialog') !== null")  # focus moved in
     browser.save_screenshot(str(OUTPUT / "jobs-clear-confirmation.png"))
     dialog.find_element(By.LINK_TEXT, "Back to the jobs").click()

@@ -53,7 +53,7 @@ def test_import_wait_runs_to_the_end(cli, fonds, run_jobs):
     assert result.exit_code == 0, result.output
     job = last_job()
     assert f"Job {job.id} completed: Created 6, updated 0, skipped 0 descriptions." in result.output
-    assert "Imported 6 of 6 rows" in result.output  # the job's output, followed
+    assert "Imported 6 of 6 components" in result.output  # the job's output, followed, in the file's unit
     assert D.by_slug("harbour-board-fonds").parent_id == D.by_slug(fonds).id
 
 

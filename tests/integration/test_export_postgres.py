@@ -56,7 +56,7 @@ def slugs(app) -> list[str]:
 def test_an_export_naming_70000_records(as_user, slugs):
     client = as_user("alice")
     page = submit(client, "export_descriptions", status=400, record=" ".join([*slugs, "nope"]), format="csv")
-    assert "There is no description with the slug “nope”." in page.text  # (and no other)
+    assert "No description is “nope”: choose one from the suggestions." in page.text  # (and no other)
     assert db.session.scalars(select(Job)).all() == []
     response = submit(client, "export_descriptions", record=" ".join(slugs), format="csv")
     assert response.status_int == 302, response.text[:2000]

@@ -1,4 +1,4 @@
-"""The session-version and temporary-password migrations keep the accounts there are; their
+"""The session-version, temporary-password and new-account migrations keep the accounts there are; their
 holders log in as before."""
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ def test_existing_accounts_get_version_zero_and_still_log_in(tmp_path, monkeypat
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        row = db.session.execute(text("SELECT session_version, must_change_password FROM users")).one()
+        row = db.session.execute(text("SELECT session_version, must_change_password, new_account FROM users")).one()
         assert (row[0], bool(row[1])) == (0, False)  # (and no forced password change for them)
+        assert not row[2]  # (not a new account: no "finish setting up your account")
         client = TestApp(FreshContext(app))
         assert login(client, "alice", "pw").follow().status_int == 200
         db.engine.dispose()

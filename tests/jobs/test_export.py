@@ -114,7 +114,7 @@ def test_unknown_slugs_are_refused_on_the_form(as_user, fonds):
     from tests.import_export_support import submit
 
     page = submit(as_user("alice"), "export_descriptions", record=f"{fonds}, nope", format="csv", status=400)
-    assert "There is no description with the slug “nope”." in page.text
+    assert "No description is “nope”: choose one from the suggestions." in page.text
 
 
 @pytest.mark.parametrize("fmt", ["csv", "ead"])

@@ -77,8 +77,8 @@ def test_the_form_refuses_a_move_under_itself_or_a_descendant(as_user, db, two_f
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({}, "Choose the new parent (its slug), or tick “Move to top level”."),
-        ({"new_parent": "nowhere"}, "There is no description with the slug “nowhere”."),
+        ({}, "Choose the new parent from the suggestions, or tick “Move to top level”."),
+        ({"new_parent": "nowhere"}, "No description is “nowhere”: choose one from the suggestions."),
         ({"new_parent": "other-fonds", "top_level": True}, "not both"),
     ],
 )

@@ -67,7 +67,7 @@ def test_the_form_refuses_an_unknown_record_and_status(as_user, db):
         {"record": "nowhere", "status": "hidden", "csrf_token": _token(client)},
         status=400,
     )
-    assert "There is no description with the slug “nowhere”." in page.text
+    assert "No description is “nowhere”: choose one from the suggestions." in page.text
     assert "Not a valid choice" in page.text
 
 

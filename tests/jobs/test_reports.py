@@ -172,7 +172,7 @@ def test_a_long_pdf_is_laid_out_in_chunks_with_every_row_once(as_user, run_jobs,
 
 def test_an_unknown_record_is_refused_on_the_form(as_user, fonds, job_count):
     response = submit(as_user("alice"), "report", status=400, record="no-such-fonds", kind="file_list", format="csv")
-    assert "There is no description with the slug “no-such-fonds”." in response.text
+    assert "No description is “no-such-fonds”: choose one from the suggestions." in response.text
     assert job_count() == 0
 
 

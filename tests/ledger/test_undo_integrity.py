@@ -130,7 +130,7 @@ def test_a_job_whose_undo_is_queued_is_not_cleared(app, as_user, fonds, run_jobs
     client = as_user("alice")
     job = run_form(client, run_jobs, "import_descriptions", ("harbour.csv", fixture_bytes("harbour.csv")), record=fonds)
     undo, _ = launch("undo_job", user=users["alice"], description=job.description, undo_of_id=job.id)
-    assert "no inactive jobs" in client.get("/jobs/clear").text
+    assert "nothing to clear" in client.get("/jobs/clear").text
     client.post("/jobs/clear", {"csrf_token": client.get("/jobs/clear").forms[0]["csrf_token"].value})
     result = app.test_cli_runner().invoke(args=["jobs", "clear", "--yes"])
     assert "Kept 2: Undos queued or running and the jobs they undo." in result.output
@@ -143,7 +143,7 @@ def test_a_clear_deletes_exactly_the_jobs_its_confirmation_named(as_user, make_j
     client = as_user("alice")
     running_id = make_job("alice", JobStatus.RUNNING).id
     done_id = make_job("alice", JobStatus.COMPLETED).id
-    form = next(f for f in client.get("/jobs/clear").forms.values() if f.action.endswith("/jobs/clear"))
+    form = next(f for f in client.get("/jobs/clear").forms.values() if f.action.endswith("/jobs/bulk/clear"))
     assert form["upto"].value == str(done_id)
     assert running_id < done_id
     db.session.execute(

@@ -46,7 +46,7 @@ def test_bulk_actions_follow_the_filters(as_user, make_job, reload):
     assert count == 1
     assert "disk" in page.text
     result = submit(page)
-    assert "Cleared 1 job." in result.text
+    assert "Cleared 1 inactive job." in result.text
     assert "q=disk" in result.request.url
     assert reload(a) is None
     assert reload(b) is not None

@@ -9,8 +9,11 @@ from sqlalchemy import select, update
 
 from extensions import db
 from models import ArchivalDescription as D
-from models import JobStatus, Repository
-from tests.import_export_support import ISAD, fixture_bytes, run_form
+from models import Job, JobStatus, PublicationStatus, Repository
+from models.finding_aid import replace_finding_aid
+from tests.import_export_support import ISAD, fixture_bytes, roles, run_form
+
+__all__ = ["roles"]
 
 
 def imported(client, run_jobs) -> None:
@@ -102,3 +105,96 @@ def test_a_digital_object_uri_is_a_link_only_when_it_is_http(as_user, fonds, uri
     field = as_user("alice").get(f"/descriptions/{fonds}").html.find("dt", string="Digital object").find_next("dd")
     assert field.get_text(strip=True) == uri.strip()
     assert [a["href"] for a in field.find_all("a")] == ([link] if link else [])
+
+
+EDITING = ["action-move_description", "action-publication_status", "action-descendant_dates", "action-inherit_rights"]
+
+
+def actions(page) -> list[str]:
+    """The ids of the actions under the record's title, in their order."""
+    bar = page.html.find(id="record-actions")
+    return [element["id"] for element in bar.select("[id^=action-]")] if bar else []
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("admin", ["action-finding-aid", "action-export_descriptions", *EDITING, "action-report"]),
+        ("alice", ["action-finding-aid", "action-export_descriptions", *EDITING, "action-report"]),  # editor
+        ("carol", ["action-finding-aid", "action-export_descriptions", "action-report"]),  # contributor
+        ("victor", []),  # viewer
+    ],
+)
+def test_the_actions_under_the_title_are_those_the_role_may_use_each_with_the_record(
+    as_user, roles, fonds, username, expected
+):
+    """Item 1 of issue 27: AtoM's context menu, and nothing offered that answers "not allowed"."""
+    db.session.execute(update(D).values(publication_status=PublicationStatus.PUBLISHED))  # (the viewer's too)
+    db.session.commit()
+    client = as_user(username)
+    page = client.get(f"/descriptions/{fonds}")
+    assert actions(page) == expected
+    assert (page.html.find(id="record-actions") is None) == (not expected)
+    for link in page.html.select("#record-actions a[href]"):
+        assert client.get(link["href"]).forms["job-form"]["record"].value == fonds
+
+
+def test_a_viewer_downloads_only_a_finding_aid_made_for_the_public(as_user, roles, fonds, make_job):
+    record = db.session.scalars(select(D).where(D.slug == fonds)).one()
+    record.publication_status = PublicationStatus.PUBLISHED
+    for public in (False, True):
+        job = make_job("alice", type="finding_aid", description_id=record.id, parameters={"public": public})
+        replace_finding_aid(record.id, "pdf", f"aid-{public}.pdf", job_id=job.id)
+        db.session.commit()
+        page = as_user("victor").get(f"/descriptions/{fonds}")
+        assert actions(page) == (["action-download-finding-aid"] if public else [])
+        assert "Generate finding aid" not in page.text
+    staff = as_user("carol").get(f"/descriptions/{fonds}")
+    assert actions(staff)[:2] == ["action-download-finding-aid", "action-finding-aid"]
+
+
+def test_the_last_job_that_changed_the_record_can_be_undone_from_it_by_who_may(as_user, fonds, run_jobs):
+    alice = as_user("alice")
+    form = alice.get(f"/jobs/new/publication_status?record={fonds}").forms["job-form"]
+    form["status"] = "published"
+    form.submit()
+    run_jobs()
+    job = db.session.scalars(select(Job)).one()
+    assert job.status == JobStatus.COMPLETED, job.output
+    undo = alice.get(f"/descriptions/{fonds}").html.find(id="action-undo")
+    assert undo.get_text(" ", strip=True) == f"Undo job {job.id}… (Update publication status)"
+    assert alice.get(undo["href"]).status_int == 200  # its confirmation: what will be put back
+    assert "action-undo" not in actions(as_user("bob").get(f"/descriptions/{fonds}"))  # not bob's job
+    assert "action-undo" in actions(as_user("admin").get(f"/descriptions/{fonds}"))
+
+
+@pytest.mark.parametrize(  # (a recursive query: both databases)
+    "database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_viewer_sees_the_published_records_below_drafts_as_contents_and_counts_them(as_user, roles, fonds):
+    """Item 7 of issue 27: a published fonds whose series are drafts showed "Descendants 39" and
+    no Contents to a viewer. A draft between two published records is left out, as in the breadcrumb."""
+    db.session.execute(update(D).values(publication_status=PublicationStatus.DRAFT))
+    fonds_record = db.session.scalars(select(D).where(D.slug == fonds)).one()
+    series = db.session.scalars(select(D).where(D.parent_id == fonds_record.id).order_by(D.lft)).all()
+    files = db.session.scalars(select(D).where(D.parent_id == series[0].id).order_by(D.lft)).all()
+    fonds_record.publication_status = PublicationStatus.PUBLISHED
+    for file in files:
+        file.publication_status = PublicationStatus.PUBLISHED  # under a draft series
+    db.session.commit()
+
+    def contents(client) -> tuple[str, list[str], str]:
+        page = client.get(f"/descriptions/{fonds}")
+        heading = page.html.find(id="children-heading")
+        titles = [a.get_text(strip=True) for a in page.html.select("#children-heading ~ div tbody a")]
+        count = page.html.find("dt", string="Descendants").find_next("dd").get_text(strip=True)
+        return (heading.get_text(strip=True) if heading else ""), titles, count
+
+    heading, titles, count = contents(as_user("victor"))
+    assert titles == [file.title for file in files]
+    assert (heading, count) == (f"Contents ({len(files)})", str(len(files)))
+    file_page = as_user("victor").get(f"/descriptions/{files[0].slug}")
+    assert [a.get_text(strip=True) for a in file_page.html.select(".breadcrumb a")][1:] == [fonds_record.title]
+    heading, titles, count = contents(as_user("carol"))  # staff: the tree as it is
+    assert titles == [s.title for s in series]
+    assert count == str(fonds_record.descendant_count)

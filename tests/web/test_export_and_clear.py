@@ -10,17 +10,27 @@ import pytest
 from models import JobStatus
 from models.user import create_user
 
-HEADER = "startDate,endDate,jobName,jobStatus,jobInfo,jobUser"
+ATOM_HEADER = "startDate,endDate,jobName,jobStatus,jobInfo,jobUser"  # the contract: AtoM's six, first
 
 
 # -- CSV ----------------------------------------------------------------------------------------
 
 
-def test_csv_header_is_exactly_the_contract(as_user, read_csv):
+def test_csv_header_is_atoms_six_then_the_job_number(as_user, read_csv):
     as_user("alice")
     header, rows = read_csv()
-    assert header == HEADER
+    assert header == ATOM_HEADER + ",jobId"
     assert rows == []
+
+
+def test_a_csv_row_matches_its_job_number_on_the_jobs_page(as_user, make_job, read_csv):
+    """Issue 27: "#12" on the page is 12 in the jobId column, after AtoM's six."""
+    job = make_job("alice", JobStatus.ERROR, info="disk full")
+    page = as_user("alice").get("/jobs/")
+    number = page.html.find("tr", id=f"job-{job.id}").find("a", href=f"/jobs/{job.id}").get_text(strip=True)
+    _, (row,) = read_csv()
+    assert number == "#" + row["jobId"]
+    assert list(row)[:6] == ATOM_HEADER.split(",")
 
 
 def test_csv_is_a_download(as_user):
@@ -31,7 +41,7 @@ def test_csv_is_a_download(as_user):
 
 
 def test_csv_rows_use_contract_dates_labels_and_statuses(as_user, make_job, read_csv):
-    make_job(
+    first = make_job(
         "alice",
         JobStatus.COMPLETED,
         created_at=datetime(2026, 11, 23, 16, 5, 1),
@@ -51,6 +61,7 @@ def test_csv_rows_use_contract_dates_labels_and_statuses(as_user, make_job, read
         "jobStatus": "Completed",
         "jobInfo": "Finding aid generated (PDF).",
         "jobUser": "alice",
+        "jobId": str(first.id),
     }
     assert rows[2]["endDate"] == rows[3]["endDate"] == ""  # running, queued
     assert rows[0]["endDate"]
@@ -113,7 +124,7 @@ def flash_text(page) -> str:
 def test_clear_removes_only_own_inactive_jobs_and_their_files(as_user, mixed, job_ids, form_for):
     client = as_user("alice")
     confirm = client.get(client.get("/jobs/").html.find("a", href="/jobs/clear")["href"])
-    page = form_for(confirm, "/jobs/clear").submit().follow()
+    page = form_for(confirm, "/jobs/bulk/clear").submit().follow()
     assert "Cleared 3 inactive jobs." in flash_text(page)
     cleared = [mixed[s] for s in JobStatus.inactive()]
     kept = [mixed[JobStatus.QUEUED], mixed[JobStatus.RUNNING], mixed["bob"], mixed["admin"]]
@@ -147,7 +158,7 @@ def test_clear_asks_first_and_names_what_will_go(as_user, mixed, job_ids, make_j
     confirm = client.get("/jobs/clear")
     assert job_ids() == before  # looking is not clearing
     text = " ".join(confirm.html.find(id="bulk-count").get_text(" ", strip=True).split())
-    assert text == "This deletes 3 inactive jobs of yours, with their output and files."
+    assert text == "This deletes 3 inactive jobs of yours, with their output, their files and their Undo."
     named = {int(a.get_text(strip=True)[1:]) for a in confirm.html.select(".job-preview a")}
     assert named == {mixed[s].id for s in JobStatus.inactive()}
 
@@ -156,14 +167,42 @@ def test_clear_confirmed_leaves_jobs_ended_after_the_confirmation(as_user, mixed
     client = as_user("alice")
     confirm = client.get("/jobs/clear")
     later = make_job("alice", JobStatus.COMPLETED).id  # ended after the page was shown
-    assert "Cleared 3 inactive jobs." in flash_text(form_for(confirm, "/jobs/clear").submit().follow())
+    assert "Cleared 3 inactive jobs." in flash_text(form_for(confirm, "/jobs/bulk/clear").submit().follow())
     assert later in job_ids()
 
 
 @pytest.mark.app_config(JOBS_PER_PAGE=50)
-def test_a_long_confirmation_names_twenty_and_counts_the_rest(as_user, make_job):
+def test_a_long_confirmation_names_five_and_counts_the_rest(as_user, make_job):
+    """A short list, then "and N more": the dialog's buttons stay on screen (issue 27)."""
     for _ in range(23):
         make_job("alice", JobStatus.ERROR)
     confirm = as_user("alice").get("/jobs/clear")
-    assert len(confirm.html.select(".job-preview li")) == 20
-    assert "… and 3 more." in confirm.text
+    assert len(confirm.html.select(".job-preview li")) == 5
+    assert "… and 18 more." in confirm.text
+    actions = confirm.html.select_one("[data-confirmation] .confirm-actions")
+    assert [b.get_text(strip=True) for b in actions.select("button")] == ["Clear 23 jobs"]
+    assert actions.find("a", attrs={"data-dismiss": True}).get_text(strip=True) == "Back to the jobs"
+
+
+def test_the_one_clear_says_whose_jobs_it_deletes_and_deletes_them(as_user, mixed, job_ids, form_for):
+    """Issue 27: an administrator's one "Clear inactive jobs…" reaches everyone's inactive jobs and
+    says whose ("5 inactive jobs, 3 of them alice's, 1 of them bob's"); there is no second clear."""
+    client = as_user("admin")
+    jobs_page = client.get("/jobs/")
+    clears = [a for a in jobs_page.html.select(".toolbar a") if a.get_text(strip=True).startswith("Clear")]
+    assert [(a["href"], a.get_text(strip=True)) for a in clears] == [("/jobs/clear", "Clear inactive jobs…")]
+    confirm = client.get("/jobs/clear")
+    text = " ".join(confirm.html.find(id="bulk-count").get_text(" ", strip=True).split())
+    assert text == (
+        "This deletes 5 inactive jobs, 3 of them alice's, 1 of them bob's, "
+        "with their output, their files and their Undo."
+    )
+    assert "Cleared 5 inactive jobs." in flash_text(form_for(confirm, "/jobs/bulk/clear").submit().follow())
+    assert job_ids() == {mixed[JobStatus.QUEUED].id, mixed[JobStatus.RUNNING].id}
+
+
+def test_clear_names_a_user_whose_jobs_are_all_it_deletes(as_user, make_job):
+    make_job("bob", JobStatus.COMPLETED)
+    make_job("bob", JobStatus.ERROR)
+    text = as_user("admin").get("/jobs/clear").html.find(id="bulk-count").get_text(" ", strip=True)
+    assert " ".join(text.split()).startswith("This deletes 2 inactive jobs, all of them bob's, with")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from models import ArchivalDescription, JobStatus
+from tests.web.test_languages import pick
 
 
 def fields_of(page) -> dict[str, str]:
@@ -117,14 +118,52 @@ def test_cancel_asks_first(as_user, make_job, reload, form_for):
     assert f"Job {job.id} has already ended (Canceled)." in again.text
 
 
+def parameters_of(page) -> list[tuple[str, str]]:
+    dl = page.html.find(id="job-parameters")
+    return [(dt.get_text(strip=True), dt.find_next_sibling("dd").get_text(strip=True)) for dt in dl.find_all("dt")]
+
+
 def test_parameters_name_records_by_their_titles(as_user, make_job, fonds):
-    """Not `slugs = ['port-ellis-…']` nor `new_parent = port-…`: the form's labels, the records' titles."""
+    """Not `slugs = ['port-ellis-…']` nor `new_parent = port-…`: the form's labels, the records' titles,
+    each linking its record (one gone since stays as it was named)."""
     record = ArchivalDescription.by_slug(fonds)
     export = make_job("alice", JobStatus.COMPLETED, type="export_descriptions",
                       parameters={"format": "csv", "slugs": [fonds, "gone-since"]})  # fmt: skip
-    fields = fields_of(as_user("alice").get(f"/jobs/{export.id}"))
-    assert fields["Parameters"] == f"Format AtoM CSV Descriptions {record.title}, gone-since"
+    page = as_user("alice").get(f"/jobs/{export.id}")
+    assert parameters_of(page) == [("Format", "AtoM CSV"), ("Descriptions", f"{record.title}, gone-since")]
+    links = page.html.find(id="job-parameters").find_all("a")
+    assert [(a.text, a["href"]) for a in links] == [(record.title, f"/descriptions/{fonds}")]
     move = make_job("alice", JobStatus.ERROR, type="move_description", description_id=record.id,
                     parameters={"new_parent": fonds, "top_level": False})  # fmt: skip
     fields = fields_of(as_user("alice").get(f"/jobs/{move.id}"))
     assert fields["Parameters"] == f"New parent {record.title} Move to top level instead No"
+
+
+def test_every_parameter_has_its_forms_label_and_a_readable_value(as_user, make_job, fonds):
+    """Issue 27: no "parent / None" nor "partial / No" — the label the form gave, a value a person reads."""
+    record = ArchivalDescription.by_slug(fonds)
+    upload = {"path": "/nowhere/h.xml", "filename": "harbour.xml"}
+    top = make_job("alice", JobStatus.COMPLETED, type="import_descriptions",
+                   parameters={"file": upload, "format": "ead", "match": "update", "parent": None})  # fmt: skip
+    assert parameters_of(as_user("alice").get(f"/jobs/{top.id}")) == [
+        ("File", "harbour.xml"),
+        ("Format", "EAD 2002 XML"),
+        ("When a record with the same identifier exists under the same parent", "Update it with the file's values"),
+        ("Parent description", "At the top level"),
+    ]
+    under = make_job("alice", JobStatus.COMPLETED, type="validate_csv", description_id=record.id,
+                     parameters={"file": upload, "format": "ead", "match": "skip", "parent": fonds})  # fmt: skip
+    assert ("Parent description", record.title) in parameters_of(as_user("alice").get(f"/jobs/{under.id}"))
+    undo = make_job("alice", JobStatus.COMPLETED, type="undo_job", parameters={"partial": False})
+    assert parameters_of(as_user("alice").get(f"/jobs/{undo.id}")) == [
+        ("Undo what can be undone (leave the records changed since)", "No")
+    ]
+    moved = make_job("alice", JobStatus.COMPLETED, type="move_description", description_id=record.id,
+                     parameters={"new_parent": "", "top_level": True})  # fmt: skip
+    client = as_user("alice")
+    assert parameters_of(client.get(f"/jobs/{moved.id}")) == [
+        ("New parent", "At the top level"),
+        ("Move to top level instead", "Yes"),
+    ]
+    pick(client, "fr")
+    assert parameters_of(client.get(f"/jobs/{moved.id}"))[1][1] == "Oui"

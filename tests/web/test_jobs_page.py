@@ -85,6 +85,55 @@ def test_info_column_shows_info_and_running_progress(as_user, make_job, jobs_tab
     assert "ValueError: boom" in failed["Info"]
 
 
+def toolbar(page) -> list[str]:
+    return [
+        " ".join(el.get_text(" ", strip=True).split())
+        for el in page.html.select(".toolbar > a, .toolbar > details > summary")
+    ]
+
+
+def test_first_run_leads_to_create_background_job_and_offers_no_dead_tools(as_user):
+    page = as_user("alice").get("/jobs/")
+    empty = page.html.find(class_="empty-state")
+    assert "No jobs yet." in empty.get_text()
+    assert empty.find("a", href="/jobs/new").get_text(strip=True) == "Create background job"
+    assert toolbar(page) == ["Refresh", "Auto refresh"]  # no export, clear or bulk menu over nothing
+
+
+def test_tools_offer_only_what_applies_on_each_tab(as_user, one_of_each):
+    client = as_user("alice")
+    page = client.get("/jobs/")
+    assert toolbar(page) == [
+        "Refresh",
+        "Auto refresh",
+        "Export history CSV",
+        "Clear inactive jobs…",
+        "Ticked jobs…",
+        "Every job…",
+    ]
+    every = [a.get_text(strip=True) for a in page.html.select(".toolbar details:last-child li a")]
+    assert every == ["Retry failed…", "Cancel active…"]  # the one clear is the button, not a second entry
+    active = client.get("/jobs/active")
+    assert toolbar(active) == ["Refresh", "Auto refresh", "Export history CSV", "Ticked jobs…", "Every job…"]
+    assert [b.get_text(strip=True) for b in active.html.select("#selected-jobs button")] == ["Cancel ticked…"]
+
+
+def test_active_rows_offer_cancel_that_comes_back_to_the_tab(as_user, one_of_each, form_for, reload):
+    client = as_user("alice")
+    page = client.get("/jobs/active")
+    queued = one_of_each[JobStatus.QUEUED].id
+    links = {int(a["href"].split("/")[2]): a["href"] for a in page.html.select("table.jobs a.row-action")}
+    assert set(links) == {queued, one_of_each[JobStatus.RUNNING].id}
+    assert (
+        client.get("/jobs/").html.find("tr", id=f"job-{one_of_each[JobStatus.COMPLETED].id}").find(class_="row-action")
+        is None
+    )
+    confirm = client.get(links[queued])
+    back = form_for(confirm, f"/jobs/{queued}/cancel").submit()
+    assert back.headers["Location"].endswith("/jobs/active")
+    assert reload(queued).status == JobStatus.CANCELED
+
+
 def test_empty_tabs_say_so(as_user, make_job):
     client = as_user("alice")
     assert "No jobs yet." in client.get("/jobs/").text
@@ -152,11 +201,37 @@ def health_line(client) -> str:
     return " ".join(client.get("/jobs/").html.find(class_="health").get_text(" ", strip=True).split())
 
 
+def status_line(client, url: str = "/jobs/") -> str:
+    return " ".join(client.get(url).html.find(class_="status-line").get_text(" ", strip=True).split())
+
+
 def test_health_says_no_worker_without_heartbeat(as_user, make_job):
     make_job("alice", JobStatus.QUEUED)
-    line = health_line(as_user("alice"))
-    assert "No worker is running" in line
-    assert "1 queued, 0 running" in line
+    client = as_user("alice")
+    assert "No worker is running" in health_line(client)
+    line = status_line(client)
+    assert "1 queued 0 running" in line
+    assert (line.count("queued"), line.count("running")) == (1, 2)  # said once ("No worker is running", "0 running")
+
+
+def test_failures_count_until_retried_or_marked_seen(as_user, make_job, db, form_for):
+    """Issue 27: "2 failed in the last 24 h" stayed red after they were dealt with."""
+    first = make_job("alice", JobStatus.ERROR)
+    make_job("alice", JobStatus.ERROR)
+    make_job("bob", JobStatus.ERROR)
+    client = as_user("alice")
+    assert "2 failed in the last 24 h" in status_line(client)
+    make_job("alice", JobStatus.COMPLETED, retry_of_id=first.id)  # retried
+    assert "1 failed in the last 24 h" in status_line(client)
+    page = form_for(client.get("/jobs/active"), "/jobs/failures/seen").submit()
+    assert page.headers["Location"].endswith("/jobs/active")  # back to the tab it was on
+    page = page.follow()
+    assert "0 failed in the last 24 h" in status_line(client)
+    assert page.html.select(".counts-bad") == []
+    assert "/jobs/failures/seen" not in page.text  # nothing more to mark
+    make_job("alice", JobStatus.ERROR)  # a new failure counts again
+    assert "1 failed in the last 24 h" in status_line(client)
+    assert "1 failed in the last 24 h" in status_line(as_user("bob"))  # alice's look hides nothing from bob
 
 
 def test_health_counts_workers_with_a_recent_heartbeat(as_user, db):

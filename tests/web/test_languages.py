@@ -37,7 +37,8 @@ def test_english_is_the_default(as_user):
     assert page.html.find("h1").get_text() == "Manage jobs"
 
 
-def test_the_picker_switches_to_french_and_back(as_user):
+def test_the_picker_switches_to_french_and_back(as_user, make_job):
+    make_job("alice", JobStatus.COMPLETED)  # (an empty Jobs page offers no export nor clear)
     client = as_user("alice")
     page = pick(client, "fr")
     assert html_lang(page) == "fr"
@@ -173,7 +174,7 @@ def test_a_french_users_csv_stays_english(as_user, make_job, read_csv, french_al
     as_user("alice")
     assert "Gérer les tâches" in as_user("alice").get("/jobs/").text  # the UI is French...
     header, rows = read_csv()  # ...the CSV is the contract's English
-    assert header == "startDate,endDate,jobName,jobStatus,jobInfo,jobUser"
+    assert header == "startDate,endDate,jobName,jobStatus,jobInfo,jobUser,jobId"
     assert sorted(row["jobStatus"] for row in rows) == ["Canceled", "Completed", "Error", "Queued", "Running"]
     assert {row["jobName"] for row in rows} == {"Generate finding aid"}
     assert {row["startDate"] for row in rows} == {"2026-11-23 16:05:01"}  # site time zone (UTC), ISO
@@ -187,7 +188,7 @@ def test_flash_messages_and_form_errors_are_translated(as_user, post, make_job, 
     page = post("/jobs/new/move_description", {"record": "", "new_parent": ""})
     assert page.status_int == 400
     assert "Veuillez corriger les champs ci-dessous" in text_of(page)
-    assert "Choisissez la description" in text_of(page)
+    assert "Choisissez une description parmi les suggestions" in text_of(page)
     page = post(f"/descriptions/{fonds}/finding-aid", {"format": "doc"})
     assert "Choisissez un format d'instrument de recherche" in text_of(page)
 

@@ -146,6 +146,7 @@ def cases() -> list[Case]:
         Case("jobs.cancel", "GET", "/jobs/{own_queued}/cancel", cancels("report")),
         Case("jobs.cancel", "GET", "/jobs/{others_queued}/cancel", admin),
         Case("jobs.clear_confirm", "GET", "/jobs/clear", signed_in),
+        Case("jobs.mark_failures_seen", "POST", "/jobs/failures/seen", signed_in),
         Case("jobs.retry", "POST", "/jobs/{own_failed}/retry", creates("report")),
         Case("jobs.retry", "POST", "/jobs/{others}/retry", admin),
         Case("jobs.cancel", "POST", "/jobs/{own_queued}/cancel", cancels("report")),

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from models import ArchivalDescription, JobStatus
+from models import ArchivalDescription, JobStatus, User
+from tests.import_export_support import roles
+
+__all__ = ["roles"]
 
 
 @pytest.fixture
@@ -96,3 +99,51 @@ def test_description_page_shows_only_own_pending_jobs(as_user, make_job, fonds, 
     page = as_user("alice").get(f"/descriptions/{fonds}")
     assert page.html.find("a", href=f"/jobs/{mine.id}") is not None
     assert page.html.find("a", href=f"/jobs/{theirs.id}") is None
+
+
+# -- Issue 27: owners cancel their own jobs; roles see their tools only ----------------------------
+
+
+@pytest.fixture
+def staff(roles, users) -> dict[str, User]:
+    """carol (contributor) and victor (viewer) beside alice, bob and admin, for make_job."""
+    users.update(carol=User.by_username("carol"), victor=User.by_username("victor"))
+    return users
+
+
+@pytest.mark.parametrize("status", [JobStatus.QUEUED, JobStatus.RUNNING])
+def test_a_contributor_cancels_her_own_job_from_its_row(staff, as_user, make_job, form_for, reload, status):
+    job = make_job("carol", status, type="report")
+    client = as_user("carol")
+    link = client.get("/jobs/active").html.find("tr", id=f"job-{job.id}").find("a", class_="row-action")
+    form_for(client.get(link["href"]), f"/jobs/{job.id}/cancel").submit().follow()
+    job = reload(job.id)
+    if status == JobStatus.QUEUED:
+        assert (job.status, job.canceled_by) == (JobStatus.CANCELED, "carol")
+    else:
+        assert job.cancel_requested_at is not None
+
+
+def test_a_contributor_cancels_neither_another_users_job_nor_a_type_she_may_not_create(
+    staff, as_user, make_job, post, reload, readable_error
+):
+    bobs = make_job("bob", JobStatus.QUEUED, type="report")
+    import_of_hers = make_job("carol", JobStatus.QUEUED, type="import_descriptions")  # from when she was an editor
+    client = as_user("carol")
+    readable_error(post(f"/jobs/{bobs.id}/cancel"), 404)
+    readable_error(post(f"/jobs/{import_of_hers.id}/cancel"), 403)
+    assert client.get("/jobs/active").html.find(class_="row-action") is None
+    assert reload(bobs.id).status == reload(import_of_hers.id).status == JobStatus.QUEUED
+
+
+def test_a_viewer_is_offered_no_tool_that_answers_not_allowed(staff, as_user, make_job):
+    client = as_user("victor")
+    page = client.get("/jobs/")
+    assert page.html.find("nav").find("a", href="/jobs/new") is None
+    assert page.html.select(".toolbar details, .toolbar a[data-confirm]") == []
+    assert page.html.find(class_="empty-state").find("a", href="/jobs/new") is None
+    make_job("victor", JobStatus.COMPLETED)  # from before his role changed: he may still clear it
+    page = client.get("/jobs/")
+    assert [a.get_text(strip=True) for a in page.html.select(".toolbar a[data-confirm]")] == ["Clear inactive jobs…"]
+    assert [s.get_text(strip=True) for s in page.html.select(".toolbar summary")] == ["Ticked jobs…"]
+    assert as_user("carol").get("/jobs/").html.find("nav").find("a", href="/jobs/new") is not None

@@ -46,8 +46,11 @@ def test_an_administrator_creates_a_user_who_chooses_a_password_at_first_login(a
     assert landing.request.path == "/jobs/"
     forced = landing.follow()
     assert forced.request.path == "/account/password"
-    assert "choose a new one" in messages(forced)
+    assert messages(forced) == "Welcome! Choose your own password to finish setting up your account."
     assert client.get("/descriptions/").status_int == 302  # nothing else until it is changed
+    client.post("/logout", {"csrf_token": forced.html.find("input", {"name": "csrf_token"})["value"]})
+    again = login(client, "dora", "temp-pass-1").follow().follow()  # (a logout ends nothing of it)
+    assert messages(again) == "Welcome! Choose your own password to finish setting up your account."
     done = change_password(client, "temp-pass-1", "dora-own-pass").follow()
     assert done.request.path == "/jobs/"
     assert "Your password is changed" in messages(done)
@@ -112,7 +115,9 @@ def test_a_reset_asks_first_then_shows_a_temporary_password_once(app, users):
     assert alice.get("/jobs/").status_int == 302  # every session of hers ended
     fresh = TestApp(FreshContext(app))
     assert "Unknown username or wrong password." in login(fresh, "alice", PASSWORD).text
-    assert login(fresh, "alice", temporary).follow().follow().request.path == "/account/password"
+    forced = login(fresh, "alice", temporary).follow().follow()
+    assert forced.request.path == "/account/password"
+    assert messages(forced) == "Your password was reset: choose a new one to go on."
 
 
 def test_changing_my_password_checks_the_current_one_and_ends_my_other_sessions(app, users):
