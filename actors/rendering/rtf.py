@@ -7,7 +7,6 @@ is why archives ask for it next to the PDF.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
@@ -17,6 +16,7 @@ from more_itertools import chunked
 
 from actors.rendering.kept_fields import is_shown, kept_label
 from actors.rendering.other_fields import other_fields
+from actors.rendering.rtf_markup import HEADER, SUMMARY_COLUMNS, escape, field_paragraphs, table_row
 from actors.rendering.scope import is_series
 from models import ArchivalDescription
 from models.description_parts import Related
@@ -26,45 +26,6 @@ A4_WIDTH, A4_HEIGHT = 11906, 16838  # twips (1/1440 inch)
 INDENT_PER_LEVEL = 340  # twips, ~6 mm, as in the PDF
 PROGRESS_EVERY = 200
 RELATED_BATCH = 200  # descriptions whose containers are read in one go
-# The inventory summary's table: right edges of its cells in twips (A4 less the margins: 9525).
-SUMMARY_COLUMNS = (("Reference code", 1900), ("Title", 5500), ("Dates", 6800), ("Level", 7700), ("Container", 9525))
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-HEADER = (
-    r"{\rtf1\ansi\ansicpg1252\deff0\uc1"
-    r"{\fonttbl{\f0\froman\fcharset0 DejaVu Serif;}{\f1\fswiss\fcharset0 DejaVu Sans;}}"
-    r"{\colortbl;\red85\green85\blue85;}"
-    r"{\stylesheet{\s0\f0\fs20 Normal;}"
-    r"{\s1\outlinelevel0\f1\fs48\b\sbasedon0\snext0 heading 1;}"
-    r"{\s2\outlinelevel1\f1\fs30\b\sbasedon0\snext0 heading 2;}"
-    r"{\s3\outlinelevel2\f1\fs24\b\sbasedon0\snext0 heading 3;}}"
-    "\n"
-)
-
-
-def escape(text: str | None) -> str:
-    """Text as RTF: control words escaped, non-ASCII as \\uN? (UTF-16 units), newlines as \\line."""
-    if not text:
-        return ""
-    out: list[str] = []
-    for char in _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")):
-        code = ord(char)
-        if char in "\\{}":
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\line ")
-        elif char == "\t":
-            out.append("\\tab ")
-        elif code < 128:
-            out.append(char)
-        elif code < 0x10000:
-            out.append(f"\\u{code if code < 0x8000 else code - 0x10000}?")
-        else:  # outside the BMP: a UTF-16 surrogate pair, each unit signed
-            code -= 0x10000
-            for unit in (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF)):
-                out.append(f"\\u{unit - 0x10000}?")
-    return "".join(out)
 
 
 def write_finding_aid(
@@ -129,7 +90,7 @@ def _write_front(out: TextIO, root: ArchivalDescription, generated: str, summary
         ("Level of description", front["level_name"]),
     ):
         if value:
-            out.write(_field(label, value))
+            out.write(field_paragraphs(label, value))
     out.write(r"\pard\plain\f0\fs18\cf1\sb2400 Generated on " + escape(generated) + r"\par" "\n")
     out.write(r"\page" "\n")
     if front.get("series"):
@@ -156,22 +117,13 @@ def _write_root_description(out: TextIO, root: ArchivalDescription, summary: boo
     ]
     if summary:
         for label, value in fields:
-            out.write(_field(label, value or "\u2014"))
+            out.write(field_paragraphs(label, value or "\u2014"))
     else:
         for area, area_fields in front["root_areas"]:
             out.write(r"\pard\plain\f1\fs24\b\sb300\sa120 " + escape(str(area)) + r"\par" "\n")
             for field in area_fields:
                 value = "; ".join(text for text, _slug in field.items) if field.items else field.text
-                out.write(_field(str(field.label), value or "\u2014"))
-
-
-def _field(label: str, value: str) -> str:
-    return (
-        r"\pard\plain\f1\fs16\b\cf1\sb140\keepn " + escape(label.upper()) + r"\par"
-        "\n"
-        r"\pard\plain\f0\fs20 " + escape(value) + r"\par"
-        "\n"
-    )
+                out.write(field_paragraphs(str(field.label), value or "\u2014"))
 
 
 def _write_descendant(
@@ -185,8 +137,8 @@ def _write_descendant(
     """A row of the inventory summary's table (True: a table is open now), or a heading with its fields."""
     if summary and not is_series(root, unit):
         if not table_open:
-            out.write(_table_row([label for label, _ in SUMMARY_COLUMNS], header=True))
-        out.write(_table_row(_summary_cells(unit, related), header=False))
+            out.write(table_row([label for label, _ in SUMMARY_COLUMNS], header=True))
+        out.write(table_row(_summary_cells(unit, related), header=False))
         return True
     _write_unit(out, unit, unit.depth - root.depth, summary, related)
     return False
@@ -253,12 +205,3 @@ def _summary_cells(unit: ArchivalDescription, related: Related | None) -> list[s
 def _containers(related: Related | None) -> str:
     """ "Box 3, Folder 12": what a reading room pulls."""
     return ", ".join(f"{c['type']} {c['name']}".strip() for c in related.containers) if related else ""
-
-
-def _table_row(cells: list[str], *, header: bool) -> str:
-    """One row of the inventory summary's table; the header row repeats on every page."""
-    border = r"\clbrdrb\brdrs\brdrw" + ("12" if header else "4")
-    row = r"\trowd\trgaph60\trkeep" + (r"\trhdr" if header else "")
-    row += "".join(rf"{border}\cellx{edge}" for _label, edge in SUMMARY_COLUMNS) + "\n"
-    style = r"\pard\plain\intbl\f1\fs15\b " if header else r"\pard\plain\intbl\f0\fs17 "
-    return row + "".join(style + escape(cell) + r"\cell" for cell in cells) + r"\row" "\n"

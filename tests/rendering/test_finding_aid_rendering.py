@@ -14,7 +14,7 @@ from flask import current_app, render_template
 from pypdf import PdfReader
 from weasyprint import CSS, HTML
 
-from actors.rendering import finding_aid, rtf
+from actors.rendering import finding_aid, rtf, rtf_markup
 from extensions import db
 from models import ArchivalDescription
 from models.description_related import related_of
@@ -304,7 +304,7 @@ def test_rtf_is_balanced_escaped_and_complete(tree, monkeypatch):
     assert r"Box \{A\} \\ B" in text
     assert r"Scope of Series 1.\line Second line." in text
     for row in rows:
-        assert rtf.escape(row.title) in text
+        assert rtf_markup.escape(row.title) in text
     body = text[text.index("Detailed description") :]  # after the contents, which list the series
     assert body.index("Letter 1.1.1") < body.index("Series 2") < body.index(LAST[3])
     assert r"{\field{\*\fldinst PAGE}" in text  # "Page N of M"
@@ -313,12 +313,12 @@ def test_rtf_is_balanced_escaped_and_complete(tree, monkeypatch):
 
 
 def test_rtf_escape():
-    assert rtf.escape("a\\b{c}") == r"a\\b\{c\}"
-    assert rtf.escape("é\u20ac") == r"\u233?\u8364?"
-    assert rtf.escape("\uffe9") == r"\u-23?"  # signed 16-bit
-    assert rtf.escape("\U0001d11e") == r"\u-10188?\u-8930?"  # surrogate pair D834 DD1E, signed
-    assert rtf.escape("x\r\ny\tz\x07") == r"x\line y\tab z"
-    assert rtf.escape(None) == ""
+    assert rtf_markup.escape("a\\b{c}") == r"a\\b\{c\}"
+    assert rtf_markup.escape("é\u20ac") == r"\u233?\u8364?"
+    assert rtf_markup.escape("\uffe9") == r"\u-23?"  # signed 16-bit
+    assert rtf_markup.escape("\U0001d11e") == r"\u-10188?\u-8930?"  # surrogate pair D834 DD1E, signed
+    assert rtf_markup.escape("x\r\ny\tz\x07") == r"x\line y\tab z"
+    assert rtf_markup.escape(None) == ""
 
 
 @pytest.mark.parametrize(("total", "expected"), [(1, 50), (200, 50), (843, 85), (3000, 250), (20000, 250)])
