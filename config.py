@@ -173,6 +173,8 @@ def load(instance: Path) -> dict:
         "WORKER_POLL_MS": int(env("WORKER_POLL_MS", "20")),
         "JOBS_SEARCH_WINDOW": int(env("JOBS_SEARCH_WINDOW", "20000")),
         "JOBS_BULK_RETRY_LIMIT": int(env("JOBS_BULK_RETRY_LIMIT", "1000")),
+        # Inactive jobs older than this many days are archived and pruned every night; unset or 0: kept until cleared.
+        "JOBS_RETENTION_DAYS": int(env("JOBS_RETENTION_DAYS") or 0) or None,
         "FINDING_AID_PROCESSES": finding_aid_processes(),
         "FINDING_AID_TAGGED_MAX": finding_aid_tagged_max(),
         "WORKER_BROKER_WAIT_SECONDS": float(env("WORKER_BROKER_WAIT_SECONDS", "30")),
@@ -202,4 +204,24 @@ def load(instance: Path) -> dict:
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         # Largest import file (CLI and web; a web upload is also bounded by MAX_CONTENT_LENGTH).
         "IMPORT_MAX_FILE_BYTES": int(env("IMPORT_MAX_FILE_BYTES", str(64 * 1024 * 1024))),
+        **_mail(env),
+    }
+
+
+def _mail(env) -> dict:
+    """SMTP for the notices' e-mails (docs/notifications.md); no MAIL_SERVER: notices in the app only."""
+    return {
+        "MAIL_SERVER": env("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env("MAIL_PORT") or 25),
+        "MAIL_USE_TLS": env("MAIL_USE_TLS", "").lower() in ("1", "true", "yes", "on"),
+        "MAIL_USERNAME": env("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER") or "archive-jobs@localhost",
+        "MAIL_TIMEOUT": float(env("MAIL_TIMEOUT") or 10),
+        "MAIL_BACKEND": "smtp",  # (Flask-Mailman's default under TESTING keeps mail in memory: tests use a real server)
+        # An SMTP server away: the e-mail again after 30 s, 60 s, 120 s ... (at most an hour), this many times.
+        "MAIL_RETRY_SECONDS": float(env("MAIL_RETRY_SECONDS") or 30),
+        "MAIL_MAX_ATTEMPTS": int(env("MAIL_MAX_ATTEMPTS") or 12),
+        # Where the e-mails' links point (the site as its users reach it).
+        "SITE_URL": env("SITE_URL") or "http://127.0.0.1:5000",
     }

@@ -1,4 +1,4 @@
-"""My account: change my own password (and, after a reset, before anything else)."""
+"""My account: change my own password (and, after a reset, before anything else); my settings."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import PasswordField, RadioField
+from wtforms.fields import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from extensions import db
 from models import LoginFailure
 from models.login_failure import ThrottlePolicy
+from models.user import NotifyOn
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 MIN_PASSWORD = 8
@@ -36,6 +38,36 @@ class PasswordForm(FlaskForm):
         which the administrator knows; security review, issue 24 L7)."""
         if field.data == self.current.data:
             raise ValidationError(_("Choose a password other than your current one."))
+
+
+class SettingsForm(FlaskForm):
+    notify_on = RadioField(
+        _l("E-mail me when my jobs end"),
+        choices=[
+            SelectChoice(NotifyOn.ALL.value, _l("Always")),
+            SelectChoice(
+                NotifyOn.ERRORS.value,
+                _l("On errors, cancels by someone else, and completions after more than a minute"),
+            ),
+            SelectChoice(NotifyOn.NONE.value, _l("Never (notifications in the app only)")),
+        ],
+    )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """My settings: which of my jobs' endings e-mail me (`flask users notify` sets it too)."""
+    user = current_user._get_current_object()
+    form = SettingsForm(notify_on=user.notify_on.value)
+    if form.validate_on_submit():
+        user.notify_on = NotifyOn(form.notify_on.data)
+        db.session.commit()
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("account.settings"))
+    status = 400 if form.is_submitted() else 200
+    mail_on = bool(current_app.config.get("MAIL_SERVER"))
+    return render_template("account/settings.html", form=form, mail_on=mail_on), status
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -1,7 +1,8 @@
 """`flask descriptions ...`: import, export and list archival descriptions from scripts.
 
-Imports and exports run as ordinary jobs (no user), so they show on the Jobs page, take
-the same locks and can be canceled there; ``--wait`` follows the job's row until it ends.
+Imports and exports run as ordinary jobs (no user, or ``--user``'s: their permissions, their
+notifications), so they show on the Jobs page, take the same locks and can be canceled there;
+``--wait`` follows the job's row until it ends.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from actors.formats import FORMAT_NAMES
 from actors.formats.load.plan import MATCH_MODES
 from actors.formats.uploads import UploadError, check_upload, store_upload
 from actors.formats.writing import parse_slugs
+from actors.registry import JOB_TYPES
 from extensions import db
 from models import ArchivalDescription as D
-from models import Job, JobStatus, PublicationStatus
+from models import Job, JobStatus, PublicationStatus, User
 
 descriptions_cli = click.Group("descriptions", help="Import, export and list archival descriptions.")
 DEFAULT_TIMEOUT = 6 * 3600
@@ -42,6 +44,25 @@ def _record(slug: str) -> D:
     if record is None:
         _fail(f"There is no description with the slug “{slug}”.", 2)
     return record
+
+
+def _as_user(username: str | None, type_key: str) -> User | None:
+    """The user a job runs as (None: the CLI's own, no user); exit 1 when there is no such active
+    user or their role may not create this type of job."""
+    if username is None:
+        return None
+    user = User.by_username(username)
+    if user is None or not user.active:
+        _fail(f"There is no active user {username!r}.")
+    job_type = JOB_TYPES[type_key]
+    if not job_type.may_create(user):
+        _fail(f"{username} ({user.role.value}) may not create “{job_type.label}” jobs.")
+    return user
+
+
+USER_OPTION = click.option(
+    "--user", "username", help="Run the job as this user: their permissions; the job and its notifications are theirs."
+)
 
 
 def _launched(job: Job, sent: bool) -> None:
@@ -85,11 +106,15 @@ def wait_for_job(job_id: int, timeout: float, interval: float = 0.5) -> Job:
     show_default=True,
     help="A record with the same identifier under the same parent: skip it, update it, or import anew.",
 )
+@USER_OPTION
 @click.option("--wait", is_flag=True, help="Wait for the job to end; exit ≠ 0 with its message on Error.")
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="With --wait: seconds to wait at most.")
 @with_appcontext
-def import_command(file: Path, fmt: str | None, parent: str | None, match: str, wait: bool, timeout: float) -> None:
+def import_command(
+    file: Path, fmt: str | None, parent: str | None, match: str, username: str | None, wait: bool, timeout: float
+) -> None:
     """Launch an import of an AtoM CSV or EAD 2002 FILE."""
+    user = _as_user(username, "import_descriptions")
     record = _record(parent) if parent else None
     limit = current_app.config["IMPORT_MAX_FILE_BYTES"]
     with file.open("rb") as stream:
@@ -99,7 +124,7 @@ def import_command(file: Path, fmt: str | None, parent: str | None, match: str, 
             _fail(f"{file}: {error}")
         stored = store_upload(FileStorage(stream=stream, filename=file.name))
     parameters = {"file": stored, "format": fmt, "parent": record.slug if record else None, "match": match}
-    job, sent = launch("import_descriptions", description=record, parameters=parameters)
+    job, sent = launch("import_descriptions", user=user, description=record, parameters=parameters)
     _launched(job, sent)
     if wait:
         wait_for_job(job.id, timeout)
@@ -114,16 +139,19 @@ def import_command(file: Path, fmt: str | None, parent: str | None, match: str, 
     required=True,
     help="Where --wait writes the result: a .zip as it is, else the (single) exported file.",
 )
+@USER_OPTION
 @click.option("--wait", is_flag=True, help="Wait for the job, then write --output.")
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="With --wait: seconds to wait at most.")
 @with_appcontext
-def export_command(slug: str, fmt: str, output: Path, wait: bool, timeout: float) -> None:
+def export_command(slug: str, fmt: str, output: Path, username: str | None, wait: bool, timeout: float) -> None:
     """Launch an export of SLUG (or several, comma-separated) and its descendants."""
+    user = _as_user(username, "export_descriptions")
     slugs = parse_slugs(slug)
     records = [_record(s) for s in slugs]
     if not records:
         _fail("Name at least one description to export.", 2)
-    job, sent = launch("export_descriptions", description=records[0], parameters={"format": fmt, "slugs": slugs})
+    parameters = {"format": fmt, "slugs": slugs}
+    job, sent = launch("export_descriptions", user=user, description=records[0], parameters=parameters)
     _launched(job, sent)
     if not wait:
         click.echo(f"When it completes, download it from /jobs/{job.id}/result (or use --wait to write {output}).")

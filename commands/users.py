@@ -1,4 +1,4 @@
-"""`flask users ...`: create users and set their roles."""
+"""`flask users ...`: create users, set their roles and which of their jobs' endings e-mail them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from extensions import db
 from models import LoginFailure, Role, User
-from models.user import UsernameRefused, check_new_username, create_user
+from models.user import NotifyOn, UsernameRefused, check_new_username, create_user
 
 users_cli = click.Group("users", help="Manage user accounts.")
 
@@ -52,6 +52,21 @@ def set_role_command(username: str, role: str) -> None:
     user.role = Role(role)
     db.session.commit()
     click.echo(f"{username} is now {user.role.value}.")
+
+
+@users_cli.command("notify")
+@click.argument("username")
+@click.option("--on", "notify_on", type=click.Choice([n.value for n in NotifyOn]), required=True,
+              help="all: every ending; errors (default): errors, cancels by someone else and runs over a minute; "
+              "none: no e-mail. Notices in the app come always.")  # fmt: skip
+@with_appcontext
+def notify(username: str, notify_on: str) -> None:
+    """Which of the user's jobs' endings e-mail them (also on their My settings page)."""
+    user = existing_user(username)
+    user.notify_on = NotifyOn(notify_on)
+    db.session.commit()
+    address = user.email or "no e-mail address: set one to receive e-mails"
+    click.echo(f"{username} is e-mailed on: {notify_on} ({address}).")
 
 
 def existing_user(username: str) -> User:

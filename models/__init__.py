@@ -7,6 +7,7 @@ from models.description_parts import AlternativeIdentifier, DescriptionName, Des
 from models.finding_aid import FindingAid
 from models.job import Job, JobStatus
 from models.login_failure import LoginFailure
+from models.notification import NoticeKind, Notification
 from models.rights import RightsStatement
 from models.storage import Container, DescriptionContainer
 from models.user import Role, User
@@ -30,6 +31,8 @@ __all__ = [
     "LevelOfDescription",
     "LoginFailure",
     "Note",
+    "NoticeKind",
+    "Notification",
     "PublicationStatus",
     "RecordChange",
     "Repository",

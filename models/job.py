@@ -110,6 +110,9 @@ class Job(Model):
     # Cancel is cooperative: a running job stops at its next checkpoint.
     cancel_requested_at: Mapped[datetime | None]
     canceled_by: Mapped[str | None] = mapped_column(String(80))
+    # The language of the user who launched it: its Info, output and errors are written in it
+    # (None: launched before jobs kept one; the site's default language).
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     user: Mapped[User | None] = relationship(lazy="joined")
     description: Mapped[ArchivalDescription | None] = relationship(lazy="joined")

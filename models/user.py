@@ -30,6 +30,14 @@ class Role(enum.Enum):
         return ROLE_LABELS[self]
 
 
+class NotifyOn(enum.Enum):
+    """Which of their jobs' endings e-mail a user (in-app notices always)."""
+
+    ALL = "all"
+    ERRORS = "errors"  # errors, cancels by someone else, and completions of runs over a minute
+    NONE = "none"
+
+
 ROLE_LABELS = {
     Role.ADMINISTRATOR: _l("Administrator"),
     Role.EDITOR: _l("Editor"),
@@ -81,6 +89,11 @@ class User(UserMixin, Model):
     # "Mark as seen" on the Jobs page: failures that ended before this no longer count as failed
     # there (the user has dealt with them); each user their own, since each sees their own jobs.
     failures_seen_at: Mapped[datetime | None]
+    notify_on: Mapped[NotifyOn] = mapped_column(
+        Enum(NotifyOn, native_enum=False, length=8, values_callable=lambda e: [m.value for m in e]),
+        default=NotifyOn.ERRORS,
+        server_default=NotifyOn.ERRORS.value,
+    )
 
     @property
     def is_admin(self) -> bool:

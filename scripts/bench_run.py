@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bench_common import PROJECT
 
-SUBCOMMANDS = ("throughput", "latency", "jobs-page", "finding-aid", "import", "tree", "load")
+SUBCOMMANDS = ("throughput", "latency", "jobs-page", "finding-aid", "import", "tree", "load", "prune")
 IMPORT_TARGET, TREE_TARGET_S = 5_000, 2.0
 # What each benchmark runs on our side, and what it is held against: printed before its figures,
 # so that a ratio is never read as like for like when it is not.
@@ -35,6 +35,7 @@ COMPARED = {
     ),
     "tree": ("each tree job's own perform on a Job row, commit included", "fixed budgets"),
     "load": ("50 users polling the Jobs and job pages through gunicorn beside a busy worker", "latency budgets"),
+    "prune": ("`flask jobs prune`: the history CSV of every job written, then the jobs deleted", "fixed budgets"),
 }
 
 
@@ -51,6 +52,10 @@ def _run(name: str, quick: bool) -> list[dict]:
         import bench_jobs_page
 
         return bench_jobs_page.run(quick)
+    if name == "prune":
+        import bench_prune
+
+        return bench_prune.run(quick)
     if name == "import":
         return _import_rows(10_000 if quick else 100_000)
     if name == "tree":

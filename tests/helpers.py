@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from jinja2.bccache import Bucket, BytecodeCache
+from sqlalchemy import text
 from webtest import TestApp
+from werkzeug.security import generate_password_hash
 
 from app import create_app
 from extensions import db
@@ -57,6 +59,27 @@ def app_at_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, r
     result = runner.invoke(args=["db", "upgrade", revision])
     assert result.exit_code == 0, result.output
     return app, runner
+
+
+def insert_as_stored(table: str, **values: object) -> None:
+    """One row written as a migration's schema stores it: raw SQL, since the models describe the
+    newest schema, not the one being migrated from."""
+    columns = ", ".join(values)
+    placeholders = ", ".join(f":{name}" for name in values)
+    db.session.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"), values)
+
+
+def insert_old_user(username: str = "alice", password: str = "pw", **columns: object) -> None:
+    """An editor account as any schema since users had roles stores it (id 1 for the first)."""
+    insert_as_stored(
+        "users",
+        username=username,
+        password_hash=generate_password_hash(password, method="pbkdf2:sha256:1"),
+        role="editor",
+        active=True,
+        created_at="2026-01-01 00:00:00",
+        **columns,
+    )
 
 
 class SharedBytecodeCache(BytecodeCache):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from dramatiq.middleware import Shutdown
+from flask_babel import gettext as _
 
 from models import Job
 
@@ -38,8 +39,8 @@ class AttemptSuperseded(RuntimeError):
 class JobCanceled(Exception):
     """Raised at a checkpoint when a user asked to cancel the running job."""
 
-    def __init__(self, canceled_by: str | None) -> None:
-        super().__init__(f"Canceled by {canceled_by}." if canceled_by else "Canceled.")
+    def __init__(self, canceled_by: str | None) -> None:  # (raised in the job: in its language)
+        super().__init__(_("Canceled by %(user)s.", user=canceled_by) if canceled_by else _("Canceled."))
         self.canceled_by = canceled_by
 
 

@@ -11,6 +11,8 @@ import threading
 from datetime import timedelta
 from typing import Any
 
+from flask import current_app, has_request_context
+from flask_babel import get_locale
 from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -48,12 +50,14 @@ def launch(
     parameters: dict[str, Any] | None = None,
     retry_of_id: int | None = None,
     undo_of_id: int | None = None,
+    locale: str | None = None,
 ) -> tuple[Job, bool]:
     """Create the job row (Queued), commit, then send its message (``sent_at`` is written
     moments later, in a batch: ``_SentMarks``).
 
     Returns the job and whether the message reached the broker. When it did not, the
     job stays Queued with no ``sent_at`` and a dispatcher sends it later: nothing is lost.
+    Its messages are written in ``locale``, by default the language the launching user reads.
     """
     if type_key not in runtime().actors:
         raise KeyError(f"Unknown job type {type_key!r}")
@@ -65,6 +69,7 @@ def launch(
         "retry_of_id": retry_of_id,
         "undo_of_id": undo_of_id,
         "created_at": utcnow(),
+        "locale": locale or launching_language(user),
     }
     db.session.commit()  # what the caller changed first: the job may refer to it
     try:
@@ -86,7 +91,20 @@ def retry(job: Job, user: User | None) -> tuple[Job, bool]:
         parameters=dict(job.parameters),
         retry_of_id=job.id,
         undo_of_id=job.undo_of_id,  # a retried Undo undoes the same job
+        # It speaks as the job it runs again (one from before jobs kept a language: the site's).
+        locale=job.locale or current_app.config["BABEL_DEFAULT_LOCALE"],
     )
+
+
+def launching_language(user: User | None) -> str:
+    """The language the launching user reads: the page's in a request (their choice, else their
+    browser's), else (the CLI) their saved one, else the site's."""
+    if has_request_context():
+        return str(get_locale())
+    languages = current_app.config["LANGUAGES"]
+    if user is not None and user.locale in languages:
+        return str(user.locale)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def send(job_id: int, type_key: str) -> bool:

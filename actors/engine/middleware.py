@@ -8,6 +8,7 @@ import logging
 import os
 import threading
 from collections.abc import Mapping
+from contextlib import ExitStack
 from contextvars import Token
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ class _ThreadState(threading.local):
     """What the middleware keeps between a message's before and after hooks on one thread."""
 
     app_context: AppContext | None = None
+    language: ExitStack | None = None  # the job's language, as long as its app context
     running: context.RunningJob | None = None
     token: Token[context.RunningJob | None] | None = None
 
@@ -85,6 +87,9 @@ class JobTracking(Middleware):
             raise SkipMessage(f"job {job_id} is not queued")
         if self._engine is None:
             self._engine = db.engine
+        # Its Info, output and errors in the language of the user who launched it, to its outcome.
+        self.local.language = ExitStack()
+        self.local.language.enter_context(lifecycle.speaking(claimed.locale))
         output = capture.JobOutput(
             path=path,
             on_flush=partial(_save_output, self._engine, job_id, claimed.attempt),
@@ -144,6 +149,9 @@ class JobTracking(Middleware):
 
     def _pop_context(self) -> None:
         app_context, self.local.app_context = self.local.app_context, None
+        language, self.local.language = self.local.language, None
+        if language is not None:
+            language.close()
         if app_context is not None:
             db.session.remove()
             app_context.pop()

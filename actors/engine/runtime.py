@@ -10,6 +10,7 @@ from dramatiq import Actor, Broker
 from dramatiq.middleware import TimeLimit
 from flask import Flask, current_app
 
+from actors.engine import mail, notices
 from actors.engine.broker import make_broker, queue_name
 from actors.engine.middleware import JobTracking
 from actors.registry import JOB_TYPES, JobType, load_plugins
@@ -23,6 +24,7 @@ class JobsRuntime:
     tracking: JobTracking
     actors: dict[str, Actor]
     job_types: dict[str, JobType]
+    notice_mail: Actor  # sends a notice's e-mail (actors.engine.mail)
 
 
 def init_app(app: Flask) -> None:
@@ -38,7 +40,8 @@ def init_app(app: Flask) -> None:
     actors = {
         job_type.key: _declare(broker, job_type, queue_name(app, job_type.queue)) for job_type in JOB_TYPES.values()
     }
-    app.extensions["archive_jobs"] = JobsRuntime(broker, tracking, actors, JOB_TYPES)
+    notices.init_app(app)
+    app.extensions["archive_jobs"] = JobsRuntime(broker, tracking, actors, JOB_TYPES, mail.declare_actor(app, broker))
 
 
 def _declare(broker: Broker, job_type: JobType, queue: str) -> Actor:

@@ -14,10 +14,12 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Column
 from sqlalchemy.orm import InstrumentedAttribute
 
 from actors.formats.atom_csv.columns import TEXT
+from actors.formats.place import located
 from models.authority import AuthorityRecord, Event
 from models.description import ArchivalDescription as D
 from models.storage import Container
@@ -68,7 +70,8 @@ def too_long(row: Row, name: str, value: str | None, limit: int, what: str = "")
     if not value or len(value) <= limit:
         return False
     label = f"({what}) " if what else ""
-    row.problem(name, f"{label}is longer than {limit} characters (it has {len(value)})")
+    row.problem(name, _("%(what)sis longer than %(limit)s characters (it has %(length)s)", what=label, limit=limit,
+                        length=len(value)))  # fmt: skip
     return True
 
 
@@ -102,7 +105,7 @@ def _check_values(row: Row, name: str, values: list[str], limit: int) -> None:
 
 
 def _nth(number: int, entries: list) -> str:
-    return f"value {number}" if len(entries) > 1 else ""
+    return _("value %(number)s", number=number) if len(entries) > 1 else ""
 
 
 def unstorable(where: str, names: list[str], cells: list[str]) -> list[str]:
@@ -111,8 +114,14 @@ def unstorable(where: str, names: list[str], cells: list[str]) -> list[str]:
     if not refused("".join(cells)):
         return []
     return [
-        f"{where}: {names[index] or f'column {index + 1}'} holds the character U+{ord(char):04X}, "
-        "which the database cannot store: remove it"
+        located(
+            where,
+            _(
+                "%(column)s holds the character U+%(code)s, which the database cannot store: remove it",
+                column=names[index] or _("column %(number)s", number=index + 1),
+                code=f"{ord(char):04X}",
+            ),
+        )
         for index, cell in enumerate(cells[: len(names)])
         if refused(cell)
         for char in [next(char for char in cell if refused(char))]

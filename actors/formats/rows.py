@@ -14,6 +14,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from flask_babel import gettext as _
+
 from actors.engine.context import BadInput
 from actors.formats.atom_csv.columns import CODES, TEXT
 from actors.formats.limits import (
@@ -25,6 +27,7 @@ from actors.formats.limits import (
     check_related,
     too_long,
 )
+from actors.formats.place import located
 from models.description import PublicationStatus
 from models.description_parts import Related
 
@@ -59,12 +62,12 @@ class Row:
 
     def warn(self, kind: str, where: str, text: str) -> None:
         """Something read differently from how it was written (kind: "untitled component", ...)."""
-        self.warnings.append((kind, f"{where}: {text}"))
+        self.warnings.append((kind, located(where, text)))
 
     def problem(self, name: str, text: str, *, name_it: bool = True) -> None:
         """Record a problem of one field, located: "line 3: eventStartDates “x” is not a date"."""
         where, what = self.source(name)
-        self.problems.append(f"{where}: {what} {text}" if what and name_it else f"{where}: {text}")
+        self.problems.append(located(where, f"{what} {text}" if what and name_it else text))
 
 
 @lru_cache(maxsize=4096)  # an import sees the same few hundred years again and again
@@ -90,7 +93,7 @@ def clean(row: Row) -> dict[str, Any]:
         if name in values:
             values[name] = text.strip() or None
     if not values["title"]:
-        row.problem("title", "missing title", name_it=False)
+        row.problem("title", _("missing title"), name_it=False)
     check_entry(row, values, DESCRIPTION_LIMITS, "")
     check_related(row)
     values["level_of_description"] = _level(row, raw.get("level_of_description", ""))
@@ -121,7 +124,7 @@ def clean_events(row: Row) -> list[dict[str, Any]]:
     located problem."""
     events: list[dict[str, Any]] = row.related.events  # (clean adds the parsed dates to each)
     for number, event in enumerate(events, start=1):
-        name = f"event {number}" if len(events) > 1 else ""
+        name = _("event %(number)s", number=number) if len(events) > 1 else ""
         check_entry(row, event, EVENT_LIMITS, "event.", name)
         event["start_date"] = _date(row, "event.start_text", event.get("start_text"), end=False, what=name)
         event["end_date"] = _date(row, "event.end_text", event.get("end_text"), end=True, what=name)
@@ -137,7 +140,7 @@ def _level(row: Row, text: str) -> str:
     if not name:
         if row.parent_key is None and row.parent_slug is None:
             return "Fonds"
-        row.warn("no level", row.where, "no level of description: imported as “File”")
+        row.warn(_("no level"), row.where, _("no level of description: imported as “File”"))
         return "File"
     too_long(row, "level_of_description", name, LEVEL_LIMIT)
     return name
@@ -151,13 +154,15 @@ def _date(row: Row, name: str, text: str | None, *, end: bool, what: str = "") -
         return parse_date(text, end=end)
     except ValueError:
         label = f" ({what})" if what else ""
-        row.problem(name, f"“{text}”{label} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        row.problem(
+            name, _("“%(text)s”%(event)s is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", text=text, event=label)
+        )
         return None
 
 
 def _check_order(row: Row, name: str, start: date | None, end: date | None) -> None:
     if start and end and end < start:
-        row.problem(name, f"“{end}” is before the start date “{start}”")
+        row.problem(name, _("“%(end)s” is before the start date “%(start)s”", end=end, start=start))
 
 
 def _status(row: Row, text: str) -> PublicationStatus:
@@ -167,5 +172,7 @@ def _status(row: Row, text: str) -> PublicationStatus:
     try:
         return PublicationStatus(wanted)
     except ValueError:
-        row.problem("publication_status", f"“{text.strip()}” is not a publication status (Draft or Published)")
+        row.problem(
+            "publication_status", _("“%(text)s” is not a publication status (Draft or Published)", text=text.strip())
+        )
         return PublicationStatus.DRAFT

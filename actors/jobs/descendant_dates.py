@@ -12,7 +12,6 @@ from actors.engine.context import report_progress, set_info
 from actors.jobs.forms import RecordJobForm
 from actors.jobs.records import job_and_record, no_descendants_error, require_descendants
 from actors.ledger.recording import record_rows
-from actors.wording import plural
 from extensions import db
 from models import ArchivalDescription as D
 from models import ChangeKind
@@ -61,17 +60,32 @@ def display_dates(earliest: date, latest: date) -> str:
 
 def calculate_descendant_dates(job_id: int) -> None:
 
-    _, _, record = job_and_record(job_id)
+    _job, _parameters, record = job_and_record(job_id)
     total = record.descendant_count
     if total == 0:
         raise no_descendants_error(record)
-    report_progress(0, total, f"Reading the dates of 0 of {plural(total, 'descendant')} of “{record.title}”...")
-    earliest, latest, dated = descendant_date_range(record)
+    counts = {"total": format_decimal(total), "title": record.title}
     report_progress(
-        total, total, f"Read the dates of {total:,} of {plural(total, 'descendant')}: {dated:,} have dates."
+        0,
+        total,
+        ngettext(
+            "Reading the dates of 0 of %(total)s descendant of “%(title)s”...",
+            "Reading the dates of 0 of %(total)s descendants of “%(title)s”...",
+            total,
+            **counts,
+        ),
     )
+    earliest, latest, dated = descendant_date_range(record)
+    read = ngettext(
+        "Read the dates of %(total)s of %(total)s descendant: %(dated)s have dates.",
+        "Read the dates of %(total)s of %(total)s descendants: %(dated)s have dates.",
+        total,
+        dated=format_decimal(dated),
+        **counts,
+    )
+    report_progress(total, total, read)
     if earliest is None or latest is None:  # (both or neither)
-        message = f"No descendant of “{record.title}” has dates; its dates are unchanged."
+        message = _("No descendant of “%(title)s” has dates; its dates are unchanged.", title=record.title)
         print(message, flush=True)
         set_info(message)
         return
@@ -92,6 +106,12 @@ def calculate_descendant_dates(job_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    message = f"Dates of “{record.title}” set to {dates} ({earliest.isoformat()} to {latest.isoformat()})."
+    message = _(
+        "Dates of “%(title)s” set to %(dates)s (%(earliest)s to %(latest)s).",
+        title=record.title,
+        dates=dates,
+        earliest=earliest.isoformat(),
+        latest=latest.isoformat(),
+    )
     print(message, flush=True)
     set_info(message)

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from flask import current_app
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row
 from wtforms import SelectField, StringField
@@ -80,7 +82,7 @@ def export_roots(slugs: list[str]) -> list[ArchivalDescription]:
     places = ArchivalDescription.places_of(slugs)
     gone = [slug for slug in slugs if slug not in places]
     if gone:
-        raise LookupError(f"The description “{gone[0]}” no longer exists.")
+        raise LookupError(_("The description “%(slug)s” no longer exists.", slug=gone[0]))
     nested = _nested(places.values())
     kept = [slug for slug in slugs if places[slug].id not in nested]
     records = ArchivalDescription.by_slugs(kept)
@@ -106,15 +108,28 @@ def export_descriptions(job_id: int) -> None:
     job = Job.get_existing(job_id)
     fmt = job.parameters.get("format", "csv")
     if fmt not in FORMAT_NAMES:
-        raise ValueError(f"Unknown export format {fmt!r}; use {', '.join(FORMAT_NAMES)}.")
+        raise ValueError(
+            _("Unknown export format %(format)r; use %(known)s.", format=fmt, known=", ".join(FORMAT_NAMES))
+        )
     slugs = job.parameters.get("slugs") or ([job.description.slug] if job.description else [])
     if db.engine.dialect.name == "postgresql":  # no move renumbers the tree while we read it
         lock_tree(0)  # (shared; on SQLite it would block every writer for the whole export)
     roots = export_roots(slugs)
     if not roots:
-        raise LookupError("There is nothing to export: no description was chosen.")
+        raise LookupError(_("There is nothing to export: no description was chosen."))
     total = sum(root.descendant_count + 1 for root in roots)
-    print(f"Exporting {total} descriptions ({', '.join(r.slug for r in roots)}) as {FORMAT_NAMES[fmt]}.", flush=True)
+    slugs_text = ", ".join(r.slug for r in roots)
+    print(
+        ngettext(
+            "Exporting %(total)s description (%(slugs)s) as %(format)s.",
+            "Exporting %(total)s descriptions (%(slugs)s) as %(format)s.",
+            total,
+            total=format_decimal(total),
+            slugs=slugs_text,
+            format=FORMAT_NAMES[fmt],
+        ),
+        flush=True,
+    )
 
     directory = export_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -131,7 +146,7 @@ def export_descriptions(job_id: int) -> None:
                         for _written in writer.write_tree(db.session.execute(subtree_rows(root)), root.id):
                             done += 1
                             if done % step == 0:
-                                report_progress(done, total, f"Exported {done} of {total} descriptions...")
+                                report_progress(done, total, _exported(done, total) + "...")
                     stream.flush()
                     stream.detach()
         partial.rename(target)
@@ -140,10 +155,28 @@ def export_descriptions(job_id: int) -> None:
         raise
     set_result(job_id, str(target))
     db.session.commit()
-    report_progress(total, total, f"Exported {total} of {total} descriptions.")
-    size_kib = target.stat().st_size / 1024
-    print(f"Zip written ({size_kib:.0f} KiB): download it from /jobs/{job_id}/result.")
-    set_info(f"Exported {total} descriptions ({FORMAT_NAMES[fmt]}, zip).")
+    report_progress(total, total, _exported(total, total) + ".")
+    size = format_decimal(round(target.stat().st_size / 1024))
+    print(_("Zip written (%(size)s KiB): download it from /jobs/%(job)s/result.", size=size, job=job_id))
+    set_info(
+        ngettext(
+            "Exported %(total)s description (%(format)s, zip).",
+            "Exported %(total)s descriptions (%(format)s, zip).",
+            total,
+            total=format_decimal(total),
+            format=FORMAT_NAMES[fmt],
+        )
+    )
+
+
+def _exported(done: int, total: int) -> str:
+    return ngettext(
+        "Exported %(done)s of %(total)s description",
+        "Exported %(done)s of %(total)s descriptions",
+        total,
+        done=format_decimal(done),
+        total=format_decimal(total),
+    )
 
 
 def _members(roots: list[ArchivalDescription], fmt: str) -> list[tuple[str, list[ArchivalDescription]]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField
 from wtforms.fields import SelectChoice
@@ -51,17 +53,12 @@ def generate_finding_aid(job_id: int) -> None:
     job = Job.get_existing(job_id)
     fmt = job.parameters.get("format", "pdf")
     if fmt not in FORMATS:
-        raise ValueError(f"Unknown finding aid format {fmt!r}; use pdf or rtf.")
+        raise ValueError(_("Unknown finding aid format %(format)r; use pdf or rtf.", format=fmt))
     root = db.session.get(ArchivalDescription, job.description_id) if job.description_id else None
     if root is None:
-        raise LookupError("The description of this job no longer exists.")
+        raise LookupError(_("The description of this job no longer exists."))
     scope = Scope(public_only=bool(job.parameters.get("public")), summary=job.parameters.get("model") == "summary")
-    kind = "inventory summary" if scope.summary else "finding aid"
-    audience = ", published descriptions only" if scope.public_only else ""
-    print(
-        f'Generating a {fmt.upper()} {kind} for "{root.title}" ({scope.count(root)} descriptions{audience}).',
-        flush=True,
-    )
+    print(_starting(root.title, fmt, scope.count(root), scope), flush=True)
 
     directory = finding_aid_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -72,14 +69,44 @@ def generate_finding_aid(job_id: int) -> None:
             root.id,
             fmt,
             target,
-            lambda done, total: report_progress(done, total, f"Rendering {done} of {total} descriptions..."),
+            lambda done, total: report_progress(done, total, _rendering(done, total)),
             scope,
         )
     except BaseException:
         target.unlink(missing_ok=True)
         raise
     replace_finding_aid(root.id, fmt, file_name, job_id=job_id)
-    size_kib = target.stat().st_size / 1024
-    pages_text = f", {pages} pages" if pages else ""
-    print(f"Finding aid written: {fmt.upper()}, {size_kib:.0f} KiB{pages_text}.", flush=True)
-    set_info(f"Finding aid generated ({fmt.upper()}{pages_text}).")
+    size = format_decimal(round(target.stat().st_size / 1024))
+    pages_text = ngettext(", %(num)s page", ", %(num)s pages", pages) if pages else ""
+    print(_("Finding aid written: %(format)s, %(size)s KiB%(pages)s.", format=fmt.upper(), size=size, pages=pages_text))
+    set_info(_("Finding aid generated (%(format)s%(pages)s).", format=fmt.upper(), pages=pages_text))
+
+
+def _starting(title: str, fmt: str, count: int, scope: Scope) -> str:
+    """The first line, in the job's language (the contract keeps the English)."""
+    kind = _("inventory summary") if scope.summary else _("finding aid")
+    values = {"format": fmt.upper(), "kind": kind, "title": title, "count": format_decimal(count)}
+    if scope.public_only:
+        return ngettext(
+            "Generating a %(format)s %(kind)s for “%(title)s” (%(count)s description, published descriptions only).",
+            "Generating a %(format)s %(kind)s for “%(title)s” (%(count)s descriptions, published descriptions only).",
+            count,
+            **values,
+        )
+    return ngettext(
+        "Generating a %(format)s %(kind)s for “%(title)s” (%(count)s description).",
+        "Generating a %(format)s %(kind)s for “%(title)s” (%(count)s descriptions).",
+        count,
+        **values,
+    )
+
+
+def _rendering(done: int, total: int) -> str:
+    """The contract's progress line: "Rendering 120 of 843 descriptions..." (in English)."""
+    return ngettext(
+        "Rendering %(done)s of %(total)s description...",
+        "Rendering %(done)s of %(total)s descriptions...",
+        total,
+        done=format_decimal(done),
+        total=format_decimal(total),
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from flask import current_app
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -28,13 +29,12 @@ from actors.formats.atom_csv.reader import CsvReader
 from actors.formats.ead.reader import EadReader
 from actors.formats.load.bulk import fewer_collections
 from actors.formats.load.plan import KEPT_PROBLEMS, MATCH_MODES, Plan
-from actors.formats.load.steps import Steps, counted
+from actors.formats.load.steps import Steps, counted, said_done, said_opening, said_records
 from actors.formats.load.would_update import WouldUpdate, would_update_file
 from actors.formats.load.write import Writer
 from actors.formats.rows import ImportFailed, clean
 from actors.formats.uploads import UploadError, check_upload, format_for
 from actors.jobs.forms import JobForm, RecordField, _resolve_record
-from actors.wording import plural
 from extensions import db
 from models import ArchivalDescription, Job
 
@@ -94,7 +94,7 @@ class ImportForm(JobForm):
 
 def open_reader(path: str, fmt: str) -> CsvReader | EadReader:
     if not Path(path).is_file():
-        raise ImportFailed("The uploaded file is no longer there; upload it again.")
+        raise ImportFailed(_("The uploaded file is no longer there; upload it again."))
     return CsvReader(path) if fmt == "csv" else EadReader(path)
 
 
@@ -109,10 +109,10 @@ def plan_rows(reader: CsvReader | EadReader, plan: Plan) -> None:
         for problem in plan.problems[shown:]:
             print(problem)
         if n % 64 == 0 and steps.due(done := reader.bytes_read()):  # (a tell() per row costs)
-            steps.report(done, f"Read {plural(plan.count, counted(reader))}...", echo=False)
+            steps.report(done, _("Read %(records)s...", records=said_records(reader, plan.count)), echo=False)
     if isinstance(reader, EadReader):  # (EAD3 is never read as EAD 2002: its namespace says which)
-        print(f"Read as {FORMAT_NAMES[reader.dialect]}, as its namespace says.", flush=True)
-    print(f"Read {plural(plan.count, counted(reader))}; checking each.", flush=True)
+        print(_("Read as %(format)s, as its namespace says.", format=FORMAT_NAMES[reader.dialect]), flush=True)
+    print(_("Read %(records)s; checking each.", records=said_records(reader, plan.count)), flush=True)
 
 
 def check_rows(
@@ -123,7 +123,7 @@ def check_rows(
     what the rows that match a record would change of it."""
     noun = counted(reader)
     steps = Steps(plan.count, noun + "s")
-    verb = "Imported" if writer else "Checked"
+    importing = writer is not None
     if plan.problem_count:
         writer = None
     for i, row in enumerate(reader.rows()):
@@ -139,11 +139,10 @@ def check_rows(
         for kind, text in row.warnings:
             plan.warn(kind, text)
         if steps.due(i + 1):
-            steps.report(i + 1, f"{verb} {i + 1:,} of {plural(plan.count, noun)}...")
+            steps.report(i + 1, said_done(importing, i + 1, said_records(reader, plan.count)) + "...")
     if plan.problem_count > KEPT_PROBLEMS:
-        print(f"... {plan.problem_count - KEPT_PROBLEMS} more problems not shown.")
-    problems = plural(plan.problem_count, "problem") if plan.problem_count else "no problems"
-    print(f"Checked {plural(plan.count, noun)}: {problems}, {plan.warnings_summary()}.", flush=True)
+        print(_("... %(count)s more problems not shown.", count=format_decimal(plan.problem_count - KEPT_PROBLEMS)))
+    print(plan.checked_summary(said_records(reader, plan.count)), flush=True)
 
 
 def _report(plan: Plan, problems: list[str]) -> None:
@@ -156,7 +155,8 @@ def _report(plan: Plan, problems: list[str]) -> None:
 def describe_columns(reader: CsvReader | EadReader) -> None:
     """Say which columns have no field of their own here: none is ignored, they are kept as they are."""
     if reader.kept_as_is:
-        print(f"Columns kept as they are (no field of their own here; exported back): {', '.join(reader.kept_as_is)}.")
+        kept = ", ".join(reader.kept_as_is)
+        print(_("Columns kept as they are (no field of their own here; exported back): %(columns)s.", columns=kept))
 
 
 def import_descriptions(job_id: int) -> None:
@@ -165,7 +165,7 @@ def import_descriptions(job_id: int) -> None:
         _import_descriptions(job_id)
 
 
-def _opened(job_id: int, verb: str) -> tuple[CsvReader | EadReader, Plan, ArchivalDescription | None]:
+def _opened(job_id: int, importing: bool) -> tuple[CsvReader | EadReader, Plan, ArchivalDescription | None]:
     """The job's file opened and its plan begun (parent, match option), as import and check share them."""
     params = Job.get_existing(job_id).parameters
     upload = params.get("file") or {}
@@ -173,57 +173,59 @@ def _opened(job_id: int, verb: str) -> tuple[CsvReader | EadReader, Plan, Archiv
     fmt = format_for(upload.get("filename", ""), None if fmt == "auto" else fmt)
     match_mode = params.get("match") or "skip"
     if match_mode not in MATCH_MODES:
-        raise ImportFailed(f"Unknown match option {match_mode!r}; use skip, update or new.")
+        raise ImportFailed(_("Unknown match option %(match)r; use skip, update or new.", match=match_mode))
     parent = None
     if params.get("parent"):
         parent = ArchivalDescription.by_slug(params["parent"])
         if parent is None:
-            raise ImportFailed(f"The parent description “{params['parent']}” no longer exists.")
+            raise ImportFailed(_("The parent description “%(slug)s” no longer exists.", slug=params["parent"]))
     reader = open_reader(upload.get("path", ""), fmt)
-    where = f"under “{parent.title}”" if parent else "at the top level"
-    print(f"{verb} {upload.get('filename')} ({fmt.upper()}) {where}; existing matches: {match_mode}.", flush=True)
+    print(
+        said_opening(importing, upload.get("filename", ""), fmt, parent.title if parent else None, match_mode),
+        flush=True,
+    )
     describe_columns(reader)
     return reader, Plan(parent.id if parent else None, match_mode), parent
 
 
 def _import_descriptions(job_id: int) -> None:
-    reader, plan, parent = _opened(job_id, "Importing")
+    reader, plan, parent = _opened(job_id, importing=True)
     plan_rows(reader, plan)
     if plan.count == 0:
-        raise ImportFailed("The file holds no records. Nothing was imported.")
+        raise ImportFailed(_("The file holds no records. Nothing was imported."))
     writer = None if plan.problem_count else Writer(plan, job_id)
     if writer:
         writer.begin()
     check_rows(reader, plan, writer)
     if plan.problem_count:
         db.session.rollback()
-        more = plan.problem_count - 1
-        note = f" (and {more} more problem{'s' if more > 1 else ''}: see the output)" if more else ""
-        raise ImportFailed(f"{plan.problems[0]}{note}. Nothing was imported.")
+        raise ImportFailed(plan.failure())
     assert writer is not None
     writer.finish()
     noun = counted(reader)
-    report_progress(plan.count, plan.count, f"Imported {plan.count:,} of {plural(plan.count, noun)}.", unit=noun + "s")
+    report_progress(
+        plan.count, plan.count, said_done(True, plan.count, said_records(reader, plan.count)) + ".", unit=noun + "s"
+    )
     if parent is None and plan.first_top_level is not None:
         first = plan.first_top_level
         record_id = first if first > 0 else writer.record_id(-first - 1)
         set_record(job_id, record_id)
     db.session.commit()
-    summary = f"Created {writer.created:,}, updated {writer.updated:,}, skipped {writer.skipped:,} descriptions"
+    summary = _(
+        "Created %(created)s, updated %(updated)s, skipped %(skipped)s descriptions",
+        created=format_decimal(writer.created),
+        updated=format_decimal(writer.updated),
+        skipped=format_decimal(writer.skipped),
+    )
     print(f"{summary}; {plan.warnings_summary()}.")
-    set_info(f"{summary}{_warnings_note(plan)}.")
-
-
-def _warnings_note(plan: Plan) -> str:
-    count = plan.warning_count
-    return f", {count:,} warning{'s' if count != 1 else ''} (see details)" if count else ""
+    set_info(f"{summary}{plan.warnings_note()}.")
 
 
 def check_import(job_id: int) -> None:
     """The "Check import" actor (key validate_csv): an import's checks on a CSV or EAD file, with
     what it would create, update (which records, which fields, before and after: the full list is
     its result file) and skip, every problem and warning reported; nothing written."""
-    reader, plan, _parent = _opened(job_id, "Checking")
+    reader, plan, _parent = _opened(job_id, importing=False)
     target = Path(current_app.instance_path) / "checks" / f"{secrets.token_urlsafe(18)}.csv"
     listed = would_update_file(target) if plan.match_mode == "update" else nullcontext(None)
     with listed as listing:
@@ -239,14 +241,23 @@ def check_import(job_id: int) -> None:
     db.session.rollback()
     noun = counted(reader)
     if plan.count:  # (the bar ends full: every record the file holds was checked)
-        report_progress(plan.count, plan.count, f"Checked {plural(plan.count, noun)}.", unit=noun + "s", echo=False)
+        checked = _("Checked %(records)s.", records=said_records(reader, plan.count))
+        report_progress(plan.count, plan.count, checked, unit=noun + "s", echo=False)
     count = plan.problem_count
-    info = f"{count:,} problem{'s' if count != 1 else ''} found" if count else "No problems found"
+    if count:
+        info = ngettext("%(count)s problem found", "%(count)s problems found", count, count=format_decimal(count))
+    else:
+        info = _("No problems found")
     matched = plan.count - plan.new_count
     updated, skipped = (matched, 0) if plan.match_mode == "update" else (0, matched)
-    would = f"Would create {plan.new_count:,}, update {updated:,}, skip {skipped:,} descriptions"
-    print(f"{would}; nothing was written.", flush=True)
+    would = _(
+        "Would create %(created)s, update %(updated)s, skip %(skipped)s descriptions",
+        created=format_decimal(plan.new_count),
+        updated=format_decimal(updated),
+        skipped=format_decimal(skipped),
+    )
+    print(_("%(would)s; nothing was written.", would=would), flush=True)
     if target.is_file():
         set_result(job_id, str(target))
         db.session.commit()
-    set_info(f"{info}{_warnings_note(plan)}. {would}.")
+    set_info(f"{info}{plan.warnings_note()}. {would}.")

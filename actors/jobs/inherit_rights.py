@@ -20,7 +20,6 @@ from actors.engine.context import report_progress, set_info
 from actors.jobs.forms import RecordJobForm
 from actors.jobs.records import job_and_record, no_descendants_error, require_descendants
 from actors.ledger.rights_ledger import record_rights_after, record_rights_before
-from actors.wording import plural
 from extensions import db, rowcount
 from models import ArchivalDescription as D
 from models.base import utcnow
@@ -97,7 +96,13 @@ def target_count(record: D, scope: str) -> int:
 def check_options(mode: str, scope: str) -> None:
     if mode not in MODES or scope not in SCOPES:
         raise ValueError(
-            f"Unknown mode {mode!r} or scope {scope!r}; use {' or '.join(MODES)} and {' or '.join(SCOPES)}."
+            _(
+                "Unknown mode %(mode)r or scope %(scope)r; use %(modes)s and %(scopes)s.",
+                mode=mode,
+                scope=scope,
+                modes=" or ".join(MODES),
+                scopes=" or ".join(SCOPES),
+            )
         )
 
 
@@ -145,29 +150,69 @@ def inherit_rights(record: D, mode: str, scope: str, job_id: int) -> tuple[int, 
 
 def inherit_rights_job(job_id: int) -> None:
 
-    _, parameters, record = job_and_record(job_id)
+    _job, parameters, record = job_and_record(job_id)
     mode, scope = parameters.get("mode", "combine"), parameters.get("scope", "all")
     check_options(mode, scope)
     if record.descendant_count == 0:
         raise no_descendants_error(record)
     statements = statement_count(record.id)
     if statements == 0:
-        raise ValueError(f"“{record.title}” has no rights statements to inherit.")
+        raise ValueError(_("“%(title)s” has no rights statements to inherit.", title=record.title))
     targets = target_count(record, scope)
-    report_progress(
-        0,
-        targets,
-        f"Copying {plural(statements, 'rights statement')} of “{record.title}” to 0 of {plural(targets, 'descendant')} "
-        f"({SCOPES.get(scope, scope).lower()}, {mode})...",
-    )
+    report_progress(0, targets, _copying(record.title, statements, targets, str(SCOPES[scope]).lower(), mode))
     deleted, inserted = inherit_rights(record, mode, scope, job_id)
-    report_progress(targets, targets, f"Copied to {targets:,} of {plural(targets, 'descendant')}.")
+    copied = ngettext(
+        "Copied to %(done)s of %(total)s descendant.",
+        "Copied to %(done)s of %(total)s descendants.",
+        targets,
+        done=format_decimal(targets),
+        total=format_decimal(targets),
+    )
+    report_progress(targets, targets, copied)
     db.session.commit()
-    summary = f"{plural(inserted, 'rights statement')} added to {plural(targets, 'descendant')}"
-    already = statements * targets - inserted
+    summary = _summary(inserted, targets, statements * targets - inserted, deleted if mode == "overwrite" else None)
+    print(summary, flush=True)
+    set_info(summary)
+
+
+def _copying(title: str, statements: int, targets: int, scope: str, mode: str) -> str:
+    what = ngettext(
+        "%(count)s rights statement", "%(count)s rights statements", statements, count=format_decimal(statements)
+    )
+    return ngettext(
+        "Copying %(what)s of “%(title)s” to 0 of %(count)s descendant (%(scope)s, %(mode)s)...",
+        "Copying %(what)s of “%(title)s” to 0 of %(count)s descendants (%(scope)s, %(mode)s)...",
+        targets,
+        count=format_decimal(targets),
+        what=what,
+        title=title,
+        scope=scope,
+        mode=mode,
+    )
+
+
+def _summary(inserted: int, targets: int, already: int, deleted: int | None) -> str:
+    """What it did, in parts a language can agree: "77 rights statements added to 39 descendants, 1 already there"."""
+    parts = [
+        ngettext(
+            "%(count)s rights statement added to %(targets)s",
+            "%(count)s rights statements added to %(targets)s",
+            inserted,
+            count=format_decimal(inserted),
+            targets=ngettext("%(count)s descendant", "%(count)s descendants", targets, count=format_decimal(targets)),
+        )
+    ]
     if already:
-        summary += f", {already:,} already there"
-    if mode == "overwrite":
-        summary += f", {plural(deleted, 'other statement')} removed"
-    print(summary + ".", flush=True)
-    set_info(summary + ".")
+        parts.append(
+            ngettext("%(count)s already there", "%(count)s already there", already, count=format_decimal(already))
+        )
+    if deleted is not None:
+        parts.append(
+            ngettext(
+                "%(count)s other statement removed",
+                "%(count)s other statements removed",
+                deleted,
+                count=format_decimal(deleted),
+            )
+        )
+    return ", ".join(parts) + "."

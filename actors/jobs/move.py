@@ -17,7 +17,6 @@ from actors.engine.context import report_progress, set_info
 from actors.jobs.forms import RecordField, RecordJobForm, not_found
 from actors.jobs.records import job_and_record
 from actors.ledger.recording import record_rows
-from actors.wording import plural
 from extensions import db
 from models import ArchivalDescription as D
 from models import ChangeKind
@@ -78,7 +77,7 @@ class MoveDescriptionForm(RecordJobForm):
 def move_refusal(record: D, parent: D) -> str | None:
     """Why ``record`` cannot go under ``parent``, or None (the same rule as move_subtree).
 
-    In the page's language on the form; the worker has no request, so a job's Info stays English."""
+    In the page's language on the form, in the job's own in its Info."""
     if record.id == parent.id:
         return _("“%(title)s” cannot be moved under itself.", title=record.title)
     if record.lft < parent.lft < record.rgt:
@@ -92,27 +91,43 @@ def move_refusal(record: D, parent: D) -> str | None:
 
 def move_description(job_id: int) -> None:
 
-    _, parameters, record = job_and_record(job_id, exclusive=True)
+    _job, parameters, record = job_and_record(job_id, exclusive=True)
     slug = (parameters.get("new_parent") or "").strip()
     top_level = bool(parameters.get("top_level"))
     if top_level == bool(slug):
-        raise ValueError("Give either a new parent or “top level”, not both and not neither.")
+        raise ValueError(_("Give either a new parent or “top level”, not both and not neither."))
     parent = None if top_level else D.by_slug(slug)
     if not top_level and parent is None:
-        raise LookupError(f"The new parent “{slug}” no longer exists.")
+        raise LookupError(_("The new parent “%(slug)s” no longer exists.", slug=slug))
     refusal = move_refusal(record, parent) if parent else None
     if refusal:
         raise ValueError(refusal)
     total = record.descendant_count + 1
-    where = "to top level" if parent is None else f"under “{parent.title}”"
-    report_progress(0, total, f"Moving “{record.title}” ({plural(total, 'description')}) {where}: 0 of {total:,}...")
+    where = _("to top level") if parent is None else _("under “%(title)s”", title=parent.title)
+    counts = {"total": format_decimal(total), "title": record.title, "where": where}
+    moving = ngettext(
+        "Moving “%(title)s” (%(total)s description) %(where)s: 0 of %(total)s...",
+        "Moving “%(title)s” (%(total)s descriptions) %(where)s: 0 of %(total)s...",
+        total,
+        **counts,
+    )
+    report_progress(0, total, moving)
     before = {"parent_id": record.parent_id, "previous_sibling_id": previous_sibling_id(record)}
     move_subtree(record, parent)
     after = {"parent_id": parent.id if parent else None, "previous_sibling_id": previous_sibling_id(record)}
     record_rows(job_id, ChangeKind.MOVED, [(record.id, before, after)])
-    report_progress(total, total, f"Moved {total:,} of {total:,} descriptions.")
+    moved = ngettext(
+        "Moved %(total)s of %(total)s description.", "Moved %(total)s of %(total)s descriptions.", total, **counts
+    )
+    report_progress(total, total, moved)
     check_tree()  # the nested set and the parent links agree, or nothing is changed
-    message = f"Moved “{record.title}” and {plural(total - 1, 'descendant')} {where}."  # (before the commit)
+    message = ngettext(  # (before the commit)
+        "Moved “%(title)s” and %(count)s descendant %(where)s.",
+        "Moved “%(title)s” and %(count)s descendants %(where)s.",
+        total - 1,
+        count=format_decimal(total - 1),
+        **counts,
+    )
     db.session.commit()
     print(message, flush=True)
     set_info(message)

@@ -14,7 +14,6 @@ from actors.engine.context import report_progress, set_info
 from actors.jobs.forms import RecordJobForm
 from actors.jobs.records import job_and_record
 from actors.ledger.recording import record_updates
-from actors.wording import plural
 from extensions import db, rowcount
 from models import ArchivalDescription as D
 from models import PublicationStatus
@@ -71,23 +70,60 @@ def set_publication_status(record: D, status: PublicationStatus, include_descend
 
 def update_publication_status(job_id: int) -> None:
 
-    _, parameters, record = job_and_record(job_id)
+    _job, parameters, record = job_and_record(job_id)
     try:
         status = PublicationStatus(parameters.get("status"))
     except ValueError:
-        raise ValueError(f"Unknown publication status {parameters.get('status')!r}; use draft or published.") from None
+        raise ValueError(
+            _("Unknown publication status %(status)r; use draft or published.", status=parameters.get("status"))
+        ) from None
     include = bool(parameters.get("include_descendants"))
     total = record.descendant_count + 1 if include else 1
-    scope = (
-        f"“{record.title}” and its {plural(record.descendant_count, 'descendant')}" if include else f"“{record.title}”"
+    counts = {"total": format_decimal(total), "status": status.label.lower()}
+    scope = _("“%(title)s”", title=record.title)
+    if include:
+        scope = ngettext(
+            "“%(title)s” and its %(count)s descendant",
+            "“%(title)s” and its %(count)s descendants",
+            record.descendant_count,
+            title=record.title,
+            count=format_decimal(record.descendant_count),
+        )
+    setting = ngettext(
+        "Setting %(scope)s to %(status)s: 0 of %(total)s description...",
+        "Setting %(scope)s to %(status)s: 0 of %(total)s descriptions...",
+        total,
+        scope=scope,
+        **counts,
     )
-    report_progress(0, total, f"Setting {scope} to {status.label.lower()}: 0 of {total:,} descriptions...")
+    report_progress(0, total, setting)
     changed = set_publication_status(record, status, include, job_id)
-    report_progress(total, total, f"{total:,} of {total:,} descriptions are now {status.label.lower()}.")
+    now = ngettext(
+        "%(total)s of %(total)s description is now %(status)s.",
+        "%(total)s of %(total)s descriptions are now %(status)s.",
+        total,
+        **counts,
+    )
+    report_progress(total, total, now)
     db.session.commit()
-    unchanged = total - changed
-    summary = f"{plural(changed, 'description')} set to {status.label.lower()}"
+    summary = _summary(changed, total - changed, status)
+    print(summary, flush=True)
+    set_info(summary)
+
+
+def _summary(changed: int, unchanged: int, status: PublicationStatus) -> str:
+    """ "12 descriptions set to published (28 already were)." (a sentence per status: the words agree)."""
+    count = format_decimal(changed)
+    if status == PublicationStatus.PUBLISHED:
+        summary = ngettext(
+            "%(count)s description set to published", "%(count)s descriptions set to published", changed, count=count
+        )
+    else:
+        summary = ngettext(
+            "%(count)s description set to draft", "%(count)s descriptions set to draft", changed, count=count
+        )
     if unchanged:
-        summary += f" ({unchanged:,} already were)"
-    print(summary + ".", flush=True)
-    set_info(summary[0].upper() + summary[1:] + ".")
+        summary += " " + ngettext(
+            "(%(count)s already was)", "(%(count)s already were)", unchanged, count=format_decimal(unchanged)
+        )
+    return summary + "."

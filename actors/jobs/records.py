@@ -21,7 +21,7 @@ def job_and_record(job_id: int, *, exclusive: bool = False) -> tuple[Job, dict[s
     # A deleted description leaves description_id NULL (ON DELETE SET NULL): the same story.
     record = db.session.get(ArchivalDescription, description_id) if description_id else None
     if record is None:
-        raise LookupError("The description of this job no longer exists.")
+        raise LookupError(_("The description of this job no longer exists."))
     return job, parameters, record
 
 
@@ -33,4 +33,4 @@ def require_descendants(form, field) -> None:
 
 
 def no_descendants_error(record: ArchivalDescription) -> ValueError:
-    return ValueError(f"“{record.title}” has no descendants.")
+    return ValueError(_("“%(title)s” has no descendants.", title=record.title))

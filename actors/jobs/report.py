@@ -16,6 +16,8 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from flask import current_app, has_request_context, request
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms import SelectField
@@ -81,7 +83,7 @@ def report_dir() -> Path:
 def _root(job: Job) -> D:
     root = db.session.get(D, job.description_id) if job.description_id else None
     if root is None:
-        raise LookupError("The description of this job no longer exists.")
+        raise LookupError(_("The description of this job no longer exists."))
     return root
 
 
@@ -117,17 +119,21 @@ def generate_report(job_id: int) -> None:
     job = Job.get_existing(job_id)
     kind, fmt = KINDS.get(job.parameters.get("kind", "")), job.parameters.get("format", "csv")
     if kind is None:
-        raise ValueError(f"Unknown report {job.parameters.get('kind')!r}; use {', '.join(KINDS)}.")
+        raise ValueError(
+            _("Unknown report %(kind)r; use %(known)s.", kind=job.parameters.get("kind"), known=", ".join(KINDS))
+        )
     if fmt not in FORMATS:
-        raise ValueError(f"{kind.title} cannot be made as {fmt!r}; use csv or pdf.")
+        raise ValueError(_("%(report)s cannot be made as %(format)r; use csv or pdf.", report=kind.label, format=fmt))
     root = _root(job)
     total = _total(kind, root)
-    print(f"{kind.title} of “{root.title}”: {kind.count_text(total)}, as {fmt.upper()}.", flush=True)
+    counted = _counted(kind, total)
+    print(_("%(report)s of “%(title)s”: %(count)s, as %(format)s.", report=kind.label, title=root.title,
+            count=counted, format=fmt.upper()), flush=True)  # fmt: skip
     step = max(1, total // 20)
 
     def progress(done: int, every: int = 1) -> None:
         if done % every == 0 and done < total:
-            report_progress(done, total, f"Listed {done} of {total} descriptions...")
+            report_progress(done, total, _listed(done, total) + "...")
 
     directory = report_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -141,12 +147,38 @@ def generate_report(job_id: int) -> None:
             pages, listed = _write_pdf(kind, root, job.parameters.get("sheet", ""), partial, total, progress)
     set_result(job_id, str(target))
     db.session.commit()
-    report_progress(listed, max(listed, total), f"Listed {listed} of {max(listed, total)} descriptions.")
-    pages_text = f", {pages} page{'s' if pages != 1 else ''}" if pages is not None else ""
-    size_kib = target.stat().st_size / 1024
+    report_progress(listed, max(listed, total), _listed(listed, max(listed, total)) + ".")
+    pages_text = ngettext(", %(num)s page", ", %(num)s pages", pages) if pages is not None else ""
+    size = format_decimal(round(target.stat().st_size / 1024))
     # (no server path: the output is read by people; the file is the job's result)
     print(
-        f"Report written ({fmt.upper()}{pages_text}, {size_kib:.0f} KiB): download it from /jobs/{job_id}/result.",
+        _("Report written (%(format)s%(pages)s, %(size)s KiB): download it from /jobs/%(job)s/result.",
+          format=fmt.upper(), pages=pages_text, size=size, job=job_id),
         flush=True,
+    )  # fmt: skip
+    set_info(
+        _("%(report)s: %(count)s (%(format)s%(pages)s).", report=kind.label, count=_counted(kind, listed),
+          format=fmt.upper(), pages=pages_text)
+    )  # fmt: skip
+
+
+def _listed(done: int, total: int) -> str:
+    return ngettext(
+        "Listed %(done)s of %(total)s description",
+        "Listed %(done)s of %(total)s descriptions",
+        total,
+        done=format_decimal(done),
+        total=format_decimal(total),
     )
-    set_info(f"{kind.title}: {kind.count_text(listed)} ({fmt.upper()}{pages_text}).")
+
+
+def _counted(kind: ReportKind, count: int) -> str:
+    """ "12 files", in the job's language (the report itself keeps AtoM's English words)."""
+    number = format_decimal(count)
+    if kind.level == "file":
+        return ngettext("%(count)s file", "%(count)s files", count, count=number)
+    if kind.level == "item":
+        return ngettext("%(count)s item", "%(count)s items", count, count=number)
+    if kind.sheets:
+        return ngettext("%(count)s label", "%(count)s labels", count, count=number)
+    return ngettext("%(count)s container", "%(count)s containers", count, count=number)

@@ -7,6 +7,8 @@ Completed."""
 
 from __future__ import annotations
 
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import BooleanField
@@ -16,7 +18,6 @@ from actors.jobs.forms import JobForm
 from actors.ledger.summary import SHOWN_CONFLICTS, conflict_titles, summary_of
 from actors.ledger.undo import undo
 from actors.ledger.undoable import UndoRefused, ledger_size, refusal
-from actors.wording import plural
 from extensions import db
 from models import Job
 from models.tree import lock_tree
@@ -42,34 +43,60 @@ def undo_job(job_id: int) -> None:
     assert original is not None
     assert original_id is not None
     total = ledger_size(original_id)
-    report_progress(0, total, f"Undoing job {original_id}: 0 of {plural(total, 'change')}...", unit="changes")
+    counts = {"job": original_id, "total": format_decimal(total)}
+    undoing = ngettext(
+        "Undoing job %(job)s: 0 of %(total)s change...",
+        "Undoing job %(job)s: 0 of %(total)s changes...",
+        total,
+        **counts,
+    )
+    report_progress(0, total, undoing, unit="changes")
     plan = undo(
         original,
         job_id,
         apply=True,
-        on_progress=lambda done: report_progress(
-            done, total, f"Undone {done:,} of {total:,} changes...", unit="changes"
-        ),
+        on_progress=lambda done: report_progress(done, total, _undone(done, total), unit="changes"),
     )
     if plan.conflicts:
         titles = conflict_titles(plan)
         for conflict_id, reason in plan.conflicts[:SHOWN_CONFLICTS]:
-            print(f"Conflict: “{titles.get(conflict_id, conflict_id)}” ({conflict_id}): {reason}; left as it is.")
-        if len(plan.conflicts) > SHOWN_CONFLICTS:
-            print(f"... and {len(plan.conflicts) - SHOWN_CONFLICTS:,} more conflicts.")
+            title = titles.get(conflict_id, conflict_id)
+            print(_("Conflict: “%(title)s” (%(id)s): %(reason)s; left as it is.", title=title, id=conflict_id,
+                    reason=reason))  # fmt: skip
+        more = len(plan.conflicts) - SHOWN_CONFLICTS
+        if more > 0:
+            print(ngettext("... and %(count)s more conflict.", "... and %(count)s more conflicts.", more,
+                           count=format_decimal(more)))  # fmt: skip
         if not partial:
             raise UndoRefused(
-                f"{plural(len(plan.conflicts), 'record')} changed since job {original_id} ran: nothing was undone "
-                "(see the output; “Undo what can be undone” leaves them and undoes the rest)."
+                ngettext(
+                    "%(count)s record changed since job %(job)s ran: nothing was undone (see the output; “Undo what "
+                    "can be undone” leaves them and undoes the rest).",
+                    "%(count)s records changed since job %(job)s ran: nothing was undone (see the output; “Undo what "
+                    "can be undone” leaves them and undoes the rest).",
+                    len(plan.conflicts),
+                    count=format_decimal(len(plan.conflicts)),
+                    job=original_id,
+                )
             )
         if not plan.total:
             raise UndoRefused(
-                f"Nothing of job {original_id} could be undone: every record it changed was changed since."
+                _("Nothing of job %(job)s could be undone: every record it changed was changed since.", job=original_id)
             )
-    summary = f"Undid job {original_id}: {summary_of(plan)}."
+    summary = _("Undid job %(job)s: %(summary)s.", job=original_id, summary=summary_of(plan))
     db.session.commit()
     print(summary, flush=True)
     set_info(summary)
+
+
+def _undone(done: int, total: int) -> str:
+    return ngettext(
+        "Undone %(done)s of %(total)s change...",
+        "Undone %(done)s of %(total)s changes...",
+        total,
+        done=format_decimal(done),
+        total=format_decimal(total),
+    )
 
 
 def _locked(original_id: int | None) -> Job | None:

@@ -61,6 +61,7 @@ def list_context(tab: str) -> dict:
         "statuses": list(JobStatus),
         "type_choices": type_choices(),
         "cancelable": set(cancelable_by(current_user)),
+        "retention_days": current_app.config.get("JOBS_RETENTION_DAYS"),
         **tools(tab, listing, glance["queued"] + glance["running"]),
     }
 

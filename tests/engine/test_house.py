@@ -40,7 +40,8 @@ SHARED = ("models", "extensions", "config", "actors.wording")
 ROOMS: dict[str, tuple[str, ...]] = {
     "models": ("models", "extensions"),
     "actors.wording": (),
-    "actors.engine": (*SHARED, "actors.registry"),  # (the runtime: one actor per registered type)
+    # (the runtime: one actor per registered type; the jobs' history CSV, which a prune archives)
+    "actors.engine": (*SHARED, "actors.registry", "actors.formats.spreadsheet"),
     "actors.registry": (*SHARED, "actors.jobs"),
     "actors.jobs": (*SHARED, "actors.engine.context", "actors.formats", "actors.ledger", "actors.rendering"),
     "actors.formats": (*SHARED, "actors.engine.context", "actors.ledger"),  # an import writes the ledger

@@ -7,11 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 from webtest import TestApp
-from werkzeug.security import generate_password_hash
 
 from extensions import db
 from models.base import utcnow
-from tests.helpers import FreshContext, app_at_revision, form_posting_to, login
+from tests.helpers import FreshContext, app_at_revision, form_posting_to, insert_as_stored, insert_old_user, login
 
 BEFORE = "a6c9e2f4b8d1"
 
@@ -21,19 +20,18 @@ def test_an_existing_failure_counts_until_its_owner_marks_it_seen(tmp_path, monk
     url = request.getfixturevalue("postgres_url") if database == "postgres" else f"sqlite:///{tmp_path}/m.db"
     app, runner = app_at_revision(tmp_path, monkeypatch, url, BEFORE)
     with app.app_context():
-        db.session.execute(
-            text(
-                "INSERT INTO users (id, username, password_hash, role, active, created_at)"
-                " VALUES (1, 'alice', :hash, 'editor', true, '2026-01-01')"
-            ),
-            {"hash": generate_password_hash("pw", method="pbkdf2:sha256:1")},
-        )
-        db.session.execute(
-            text(
-                "INSERT INTO jobs (id, type, status, user_id, parameters, created_at, finished_at, output)"
-                " VALUES (1, 'report', 'error', 1, '{}', :now, :now, '')"
-            ),
-            {"now": utcnow()},
+        insert_old_user(id=1)
+        now = utcnow()
+        insert_as_stored(
+            "jobs",
+            id=1,
+            type="report",
+            status="error",
+            user_id=1,
+            parameters="{}",
+            created_at=now,
+            finished_at=now,
+            output="",
         )
         db.session.commit()
         db.engine.dispose()

@@ -42,7 +42,7 @@ def test_without_descendants_only_the_record_changes(as_user, db, fonds, run_job
     job = launch_through_form(as_user("alice"), run_jobs, "publication_status", series.slug, status="draft")
     assert job.status == JobStatus.COMPLETED, job.output
     assert statuses(db, series.slug) == [DRAFT, *before[1:]]
-    assert "1 of 1 descriptions are now draft." in job.output
+    assert "1 of 1 description is now draft." in job.output
 
 
 def test_an_unknown_status_fails_with_its_message_and_changes_nothing(db, fonds, run_jobs, users):

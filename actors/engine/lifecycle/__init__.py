@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import logging
 import typing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnDefault, Select, bindparam, insert, select, update
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import ColumnDefault, ColumnElement, Select, bindparam, case, insert, literal, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.sql import Executable
 
-from actors.engine import job_row, locks
+from actors.engine import job_row, locks, notices
 from actors.engine.driver import FastStatement, direct_autocommit
 from actors.engine.lifecycle.outcome import MAX_ATTEMPTS, requeue_values
 from actors.engine.lifecycle.outcome import finish as finish  # (callers say lifecycle.finish)
@@ -49,8 +54,8 @@ _CLAIM = (
         worker_id=bindparam("worker"),
         output_path=bindparam("path"),
     )
-    # One round trip: claimed or not, what earlier attempts printed, and which attempt this is.
-    .returning(_jobs.c.output, _jobs.c.attempt)
+    # One round trip: claimed or not, what earlier attempts printed, which attempt this is, its language.
+    .returning(_jobs.c.output, _jobs.c.attempt, _jobs.c.locale)
 )
 _FAST_CLAIM = FastStatement(_CLAIM)
 
@@ -86,6 +91,25 @@ def queue(values: dict[str, Any]) -> Job:
 class Claim:
     attempt: int  # what every later write of this run is fenced by (see job_row.update_while_running)
     earlier_output: str  # what earlier attempts printed
+    locale: str | None = None  # the language its messages are written in (None: the site's)
+
+
+@contextmanager
+def speaking(locale: str | None) -> Iterator[None]:
+    """gettext in a job's language: the launching user's (None, from before jobs kept one: the site's)."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        yield
+
+
+def in_each_language(message: Callable[[], str]) -> ColumnElement[str]:
+    """A message for a set-based UPDATE, in each row's own language: one statement still writes
+    jobs launched in several languages (a bulk cancel), each saying it in its launcher's."""
+    said = {}
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            said[language] = message()
+    default = said[current_app.config["BABEL_DEFAULT_LOCALE"]]
+    return case(said, value=Job.locale, else_=literal(default))
 
 
 def claim(
@@ -102,22 +126,26 @@ def claim(
     else:
         with direct_autocommit() as connection:
             earlier = connection.run(_FAST_CLAIM, values)
-    return None if earlier is None else Claim(attempt=earlier[1] or 1, earlier_output=earlier[0] or "")
+    return (
+        None if earlier is None else Claim(attempt=earlier[1] or 1, earlier_output=earlier[0] or "", locale=earlier[2])
+    )
 
 
 def wait_for_blocker(job_id: int, job_type: JobType, locking_types: list[str]) -> bool:
     """A guarded job that could not be claimed: if it is still queued, say on its row which
     job it waits for and return True (the caller sends it again later)."""
     blocker = locks.first_blocker(job_id, job_type, locking_types)
-    if db.session.scalar(select(Job.status).where(Job.id == job_id)) != JobStatus.QUEUED:
+    status, locale = db.session.execute(select(Job.status, Job.locale).where(Job.id == job_id)).one()
+    if status != JobStatus.QUEUED:
         db.session.commit()
         return False
     if blocker:  # (none when it ended a moment ago: then just look again soon)
-        waiting = (
-            f"Waiting for job {blocker} on this record."
-            if job_type.locks_record
-            else f"Waiting for job {blocker} ({job_type.label}) to finish."
-        )
+        with speaking(locale):
+            waiting = (
+                _("Waiting for job %(job)s on this record.", job=blocker)
+                if job_type.locks_record
+                else _("Waiting for job %(job)s (%(type)s) to finish.", job=blocker, type=job_type.label)
+            )
         db.session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED).values(info=waiting))
     db.session.commit()
     return True
@@ -128,21 +156,36 @@ def settle_lost(job_id: int, rerun_safe: bool, attempt: int, now: datetime, stal
     re-queued once if safe to run again, else Error. Returns "requeued", "failed", or None
     when it finished meanwhile. The caller commits."""
     stamp = f"{now:%Y-%m-%d %H:%M:%S} UTC"
-    what, why = ("Stalled", "its worker no longer runs it") if stalled else ("Worker lost", "its worker was lost")
-    if rerun_safe and attempt < MAX_ATTEMPTS:
-        outcome, note = "requeued", f"\n[{stamp}] {what}; re-queued as attempt {attempt + 1}.\n"
-        values = requeue_values(attempt, f"Re-queued after {why}.")
+    requeued = rerun_safe and attempt < MAX_ATTEMPTS
+    info = in_each_language(lambda: _lost(stalled, requeued, stamp, attempt)[0])
+    note = in_each_language(lambda: _lost(stalled, requeued, stamp, attempt)[1])
+    if requeued:
+        values = requeue_values(attempt, info)
     else:
-        outcome = "failed"
-        if stalled:
-            note = f"\n[{stamp}] Stalled: its worker is alive but no longer runs this job.\n"
-        else:
-            note = f"\n[{stamp}] Worker lost: the worker running this job stopped before it finished.\n"
-        values = {"status": JobStatus.ERROR, "finished_at": now, "info": f"{what} at {stamp}."}
+        values = {"status": JobStatus.ERROR, "finished_at": now, "info": info}
     settled = _changed(
         update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING).values(output=Job.output + note, **values)
     )
-    return outcome if settled else None
+    if settled:
+        notices.ended(Job.id == job_id)
+    return ("requeued" if requeued else "failed") if settled else None
+
+
+def _lost(stalled: bool, requeued: bool, stamp: str, attempt: int) -> tuple[str, str]:
+    """A lost job's Info and the line its output ends with, in the current language."""
+    if requeued and stalled:
+        info = _("Re-queued after its worker no longer runs it.")
+        note = _("Stalled; re-queued as attempt %(next)s.", next=attempt + 1)
+    elif requeued:
+        info = _("Re-queued after its worker was lost.")
+        note = _("Worker lost; re-queued as attempt %(next)s.", next=attempt + 1)
+    elif stalled:
+        info = _("Stalled at %(time)s.", time=stamp)
+        note = _("Stalled: its worker is alive but no longer runs this job.")
+    else:
+        info = _("Worker lost at %(time)s.", time=stamp)
+        note = _("Worker lost: the worker running this job stopped before it finished.")
+    return info, f"\n[{stamp}] {note}\n"
 
 
 def cancel(job_ids: Select | list[int], username: str) -> tuple[int, int]:
@@ -154,9 +197,16 @@ def cancel(job_ids: Select | list[int], username: str) -> tuple[int, int]:
     canceled = _changed(
         update(Job)
         .where(Job.id.in_(ids), Job.status == JobStatus.QUEUED)
-        .values(status=JobStatus.CANCELED, finished_at=now, info=f"Canceled by {username}.", canceled_by=username)
+        .values(
+            status=JobStatus.CANCELED,
+            finished_at=now,
+            info=in_each_language(lambda: _("Canceled by %(user)s.", user=username)),
+            canceled_by=username,
+        )
         .execution_options(synchronize_session=False)
     )
+    if canceled:  # (its owner's notice, unless the owner canceled it)
+        notices.ended(Job.id.in_(ids), Job.status == JobStatus.CANCELED, Job.finished_at == now)
     requested = _changed(
         update(Job)
         .where(Job.id.in_(ids), Job.status == JobStatus.RUNNING, Job.cancel_requested_at.is_(None))
@@ -172,8 +222,12 @@ def kill(job_id: int) -> bool:
     killed = _changed(
         update(Job)
         .where(Job.id == job_id, Job.status.in_(JobStatus.active()))
-        .values(status=JobStatus.ERROR, finished_at=utcnow(), info="Killed by administrator.")
+        .values(
+            status=JobStatus.ERROR, finished_at=utcnow(), info=in_each_language(lambda: _("Killed by administrator."))
+        )
     )
+    if killed:
+        notices.ended(Job.id == job_id)
     db.session.commit()
     return bool(killed)
 

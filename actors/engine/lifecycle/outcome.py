@@ -16,9 +16,11 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from dramatiq.middleware import Shutdown
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
-from actors.engine import job_row
+from actors.engine import job_row, notices
 from actors.engine.context import BadInput, JobCanceled
 from actors.engine.errors import describe_failure
 from extensions import db
@@ -52,7 +54,10 @@ def finish(
         if db.session.registry.has():
             db.session.rollback()  # whatever the actor left half-done is not ours to commit
     values = _outcome_values(attempt, rerun_safe, output, exception, info, time_limit_ms)
-    if not _save_outcome(job_id, attempt, values, retry_seconds):
+    if _save_outcome(job_id, attempt, values, retry_seconds):
+        if values["status"] != JobStatus.QUEUED:  # (a shutdown's re-queue: it runs again at once)
+            notices.ended_run(job_id)
+    else:
         logger.warning(
             "Job %s attempt %s ended as %s, but the job was settled meanwhile (reaper, kill or a later "
             "attempt): that outcome is not recorded.",
@@ -85,10 +90,9 @@ def _as_it_is(values: dict[str, Any], _refusal: SQLAlchemyError | None) -> dict[
 def _reduced(values: dict[str, Any], refusal: SQLAlchemyError | None) -> dict[str, Any]:
     """Without its progress, and only the end of its output, saying why."""
     kept = {name: value for name, value in values.items() if not name.startswith("progress_")}
-    kept["output"] = (
-        f"{values.get('output', '')[-REDUCED_OUTPUT:]}\n[The output could not be saved whole "
-        f"({type(refusal).__name__}); its last characters are kept above.]\n"
-    )
+    said = _("The output could not be saved whole (%(error)s); its last characters are kept above.",
+             error=type(refusal).__name__)  # fmt: skip
+    kept["output"] = f"{values.get('output', '')[-REDUCED_OUTPUT:]}\n[{said}]\n"
     return kept
 
 
@@ -101,7 +105,9 @@ def _refused(_values: dict[str, Any], refusal: SQLAlchemyError | None) -> dict[s
     return {
         "status": JobStatus.ERROR,
         "finished_at": utcnow(),
-        "info": f"The job ended, but the database refused to save its outcome ({type(refusal).__name__}).",
+        "info": _(
+            "The job ended, but the database refused to save its outcome (%(error)s).", error=type(refusal).__name__
+        ),
     }
 
 
@@ -128,16 +134,17 @@ def _outcome_values(
     info: str | None,
     time_limit_ms: int | None,
 ) -> dict[str, Any]:
-    """The values of the job's row once this run ended (the output closed, what it printed in them)."""
+    """The values of the job's row once this run ended (the output closed, what it printed in them),
+    its messages in the job's language (the middleware runs it in it)."""
     if exception is None:
-        values: dict[str, Any] = {"status": JobStatus.COMPLETED, "info": info or "Completed."}
+        values: dict[str, Any] = {"status": JobStatus.COMPLETED, "info": info or _("Completed.")}
     elif isinstance(exception, JobCanceled):
         output.write(f"\n{exception}\n")
         values = {"status": JobStatus.CANCELED, "info": str(exception)}
     elif isinstance(exception, Shutdown):
-        values = _interrupted(attempt, rerun_safe, output, "The worker shut down", "a worker shutdown")
+        values = _interrupted(attempt, rerun_safe, output, database=False)
     elif isinstance(exception, DATABASE_LOST):
-        values = _interrupted(attempt, rerun_safe, output, "The database connection was lost", "a database outage")
+        values = _interrupted(attempt, rerun_safe, output, database=True)
     else:
         output.write(
             f"\n{exception}\n" if isinstance(exception, BadInput) else "".join(traceback.format_exception(exception))
@@ -146,23 +153,35 @@ def _outcome_values(
     output.close()
     values["output"] = output.text()
     if output.progress and values["status"] != JobStatus.QUEUED:
-        values["progress_done"], values["progress_total"], _, values["progress_unit"] = output.progress
+        values["progress_done"], values["progress_total"], _line, values["progress_unit"] = output.progress
     if values["status"] != JobStatus.QUEUED:
         values["finished_at"] = utcnow()
     values["info"] = values["info"][:1024]
     return values
 
 
-def _interrupted(attempt: int, rerun_safe: bool, output: JobOutput, what: str, after: str) -> dict[str, Any]:
-    """Stopped mid-run by something outside the job: run it again if that is safe, else say what happened."""
+def _interrupted(attempt: int, rerun_safe: bool, output: JobOutput, *, database: bool) -> dict[str, Any]:
+    """Stopped mid-run by something outside the job (the worker's shutdown, the database lost):
+    run it again if that is safe, else say what happened."""
     if rerun_safe and attempt < MAX_ATTEMPTS:
-        output.write(f"\n[{utcnow():%Y-%m-%d %H:%M:%S} UTC] {what}; re-queued as attempt {attempt + 1}.\n")
-        return requeue_values(attempt, f"Re-queued after {after}.")
-    output.write(f"\n{what} before this job finished.\n")
-    return {"status": JobStatus.ERROR, "info": f"Interrupted: {what[0].lower()}{what[1:]} before the job finished."}
+        if database:
+            note = _("The database connection was lost; re-queued as attempt %(next)s.", next=attempt + 1)
+            info = _("Re-queued after a database outage.")
+        else:
+            note = _("The worker shut down; re-queued as attempt %(next)s.", next=attempt + 1)
+            info = _("Re-queued after a worker shutdown.")
+        output.write(f"\n[{utcnow():%Y-%m-%d %H:%M:%S} UTC] {note}\n")
+        return requeue_values(attempt, info)
+    if database:
+        output.write("\n" + _("The database connection was lost before this job finished.") + "\n")
+        info = _("Interrupted: the database connection was lost before the job finished.")
+    else:
+        output.write("\n" + _("The worker shut down before this job finished.") + "\n")
+        info = _("Interrupted: the worker shut down before the job finished.")
+    return {"status": JobStatus.ERROR, "info": info}
 
 
-def requeue_values(attempt: int, info: str) -> dict[str, Any]:
+def requeue_values(attempt: int, info: str | ColumnElement[str]) -> dict[str, Any]:
     """Back to Queued as the next attempt; the dispatcher sends it again."""
     return {
         "status": JobStatus.QUEUED,

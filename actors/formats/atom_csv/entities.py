@@ -22,6 +22,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from actors.formats.place import located
+
 
 @dataclass(frozen=True)
 class Entity:
@@ -172,11 +174,7 @@ class RepeatedColumns:
 
     def warnings(self) -> list[str]:
         """What the import says once (a warning: the file is read, and as it was meant)."""
-        return [
-            f"the header has {self.header[positions[0]]} {_times(positions)} (columns {_numbers(positions)}): "
-            "read as one column"
-            for positions in self.groups
-        ]
+        return [_repeated(self.header[positions[0]], positions) for positions in self.groups]
 
     def merge(self, where: str, cells: list[str]) -> list[str]:
         """Each repeated column's value put in its first place; the located problems of copies that differ."""
@@ -184,18 +182,32 @@ class RepeatedColumns:
         for positions in self.groups:
             filled = [(index, cells[index].strip()) for index in positions if cells[index].strip()]
             if len({value for _, value in filled}) > 1:
-                values = ", ".join(f"“{value}” in column {index + 1}" for index, value in filled)
-                problems.append(
-                    f"{where}: the header has {self.header[positions[0]]} in columns {_numbers(positions)} and "
-                    f"this row gives them different values ({values}): keep one of these columns"
+                values = ", ".join(
+                    _("“%(value)s” in column %(number)s", value=value, number=index + 1) for index, value in filled
                 )
+                said = _(
+                    "the header has %(column)s in columns %(numbers)s and this row gives them different values "
+                    "(%(values)s): keep one of these columns",
+                    column=self.header[positions[0]],
+                    numbers=_numbers(positions),
+                    values=values,
+                )
+                problems.append(located(where, said))
             if filled:
                 cells[positions[0]] = filled[0][1]
         return problems
 
 
-def _times(positions: tuple[int, ...]) -> str:
-    return "twice" if len(positions) == 2 else f"{len(positions)} times"
+def _repeated(column: str, positions: tuple[int, ...]) -> str:
+    if len(positions) == 2:
+        return _("the header has %(column)s twice (columns %(numbers)s): read as one column", column=column,
+                 numbers=_numbers(positions))  # fmt: skip
+    return _(
+        "the header has %(column)s %(count)s times (columns %(numbers)s): read as one column",
+        column=column,
+        count=len(positions),
+        numbers=_numbers(positions),
+    )
 
 
 def _numbers(positions: tuple[int, ...]) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from flask_babel import gettext as _
+
 from models.description_parts import KeptElement
 
 
@@ -16,9 +18,11 @@ def kept_from_cell(cell: str) -> list[KeptElement]:
     try:
         entries = json.loads(cell)
     except json.JSONDecodeError as error:
-        raise NotKeptElements(f"is not JSON ({error.msg}, at character {error.pos})") from None
+        raise NotKeptElements(
+            _("is not JSON (%(error)s, at character %(at)s)", error=error.msg, at=error.pos)
+        ) from None
     if not isinstance(entries, list) or not all(_is_entry(entry) for entry in entries):
-        raise NotKeptElements('is not a JSON list of {"element": ..., "text": ..., "attributes": {...}}')
+        raise NotKeptElements(_('is not a JSON list of {"element": ..., "text": ..., "attributes": {...}}'))
     return [KeptElement(entry["element"], entry["text"], dict(entry.get("attributes") or {})) for entry in entries]
 
 

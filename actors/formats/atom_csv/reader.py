@@ -8,10 +8,13 @@ from collections.abc import Iterator
 from itertools import zip_longest
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from actors.formats.atom_csv import columns as atom
 from actors.formats.atom_csv.entities import RepeatedColumns, refusal
 from actors.formats.atom_csv.kept import NotKeptElements, kept_from_cell
 from actors.formats.limits import unstorable
+from actors.formats.place import located
 from actors.formats.rows import ImportFailed, Row
 from actors.formats.spreadsheet import unguard
 from models.description_parts import Related
@@ -30,7 +33,7 @@ class CsvReader:
             try:
                 self.header = [name.strip() for name in next(csv.reader(text), [])]
             except (csv.Error, UnicodeDecodeError) as error:
-                raise ImportFailed(f"line 1: the header is not readable: {error}") from None
+                raise ImportFailed(located(_line(1), _("the header is not readable: %(error)s", error=error))) from None
         if refused := refusal(self.header):
             raise ImportFailed(refused)
         # Columns with no field of their own here: kept as they are (other_fields) and exported back.
@@ -60,22 +63,23 @@ class CsvReader:
             text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
             reader = csv.reader(text, strict=True)  # (not strict: an unclosed quote swallows the rest of the file)
             line = 1
+            where = _("line %(line)s")  # (the job's language, looked up once: it names every row)
             try:
                 next(reader)
                 line = reader.line_num + 1
                 said = self.repeats.warnings() if full else []  # once, with the first row
                 for cells in reader:
                     if any(map(str.strip, cells)):
-                        row = plan.row(f"line {line}", cells)
+                        row = plan.row(where % {"line": line}, cells)
                         for warning in said:
-                            row.warn("repeated column", "line 1", warning)
+                            row.warn(_("repeated column"), _line(1), warning)
                         said = []
                         yield row
                     line = reader.line_num + 1
             except csv.Error as error:
                 raise ImportFailed(_not_csv(line, error)) from None
             except UnicodeDecodeError:
-                raise ImportFailed(f"near line {line}: the file is not UTF-8 text") from None
+                raise ImportFailed(_("near line %(line)s: the file is not UTF-8 text", line=line)) from None
             finally:
                 self._binary = None
 
@@ -85,13 +89,20 @@ def _holds_nul(path: Path) -> bool:
         return any(b"\x00" in chunk for chunk in iter(lambda: binary.read(1 << 20), b""))
 
 
+def _line(line: int) -> str:
+    return _("line %(line)s", line=line)
+
+
 def _not_csv(line: int, error: csv.Error) -> str:
     if "unexpected end of data" in str(error):
-        return (
-            f'line {line}: a quoted value opened on this line is never closed (a " is missing): '
-            "the rest of the file would be read into that one cell"
+        return located(
+            _line(line),
+            _(
+                'a quoted value opened on this line is never closed (a " is missing): the rest of the file would be '
+                "read into that one cell"
+            ),
         )
-    return f"line {line}: not valid CSV: {error}"
+    return located(_line(line), _("not valid CSV: %(error)s", error=error))
 
 
 _FIELDS = {**atom.TEXT, "levelOfDescription": "level_of_description", "publicationStatus": "publication_status"}
@@ -173,7 +184,8 @@ class ColumnPlan:
         in its first place. More values than the header, or copies of a column that differ, are
         problems of the file: said once, by the planning pass (it reads every row first)."""
         if len(cells) > self.width and not self.full:
-            row.problems.append(f"{row.where}: {len(cells)} values but the header has only {self.width} columns")
+            said = _("%(count)s values but the header has only %(width)s columns", count=len(cells), width=self.width)
+            row.problems.append(located(row.where, said))
         elif len(cells) < self.width:
             cells += [""] * (self.width - len(cells))
         if self.repeats.groups:
@@ -216,7 +228,7 @@ def _read_kept(row: Row, cell: str) -> None:
     try:
         row.related.kept = kept_from_cell(cell)
     except NotKeptElements as why:
-        row.problems.append(f"{row.where}: {atom.KEPT_ELEMENTS} {why}")
+        row.problems.append(located(row.where, f"{atom.KEPT_ELEMENTS} {why}"))
 
 
 def _cell(cells: list[str], index: int | None) -> str | None:

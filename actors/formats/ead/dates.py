@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import gettext as _
+
 from actors.formats.rows import parse_date
 
 _YEAR_RANGE = re.compile(r"^(\d{4})-(\d{4})$")  # CALM: "1880-1979"
@@ -36,7 +38,7 @@ def normal_span(text: str) -> tuple[str, str]:
     start = min(known_starts, key=_start_key) if known_starts else ""
     end = max(known_ends, key=_end_key) if known_ends else ""
     if start and end and _end_key(end) < _start_key(start):
-        raise NotADate(f"its end {end} is before its start {start}")
+        raise NotADate(_("its end %(end)s is before its start %(start)s", end=end, start=start))
     return start, end
 
 
@@ -61,11 +63,11 @@ def _date(text: str) -> str:
     if basic:
         text = "-".join(group for group in basic.groups() if group)
     if not _EXTENDED.match(text):
-        raise NotADate(f"“{text}” is not a date")
+        raise NotADate(_("“%(text)s” is not a date", text=text))
     try:
         parse_date(text, end=False)
     except ValueError:  # year 0, month 13, 31 February
-        raise NotADate(f"“{text}” is not a date") from None
+        raise NotADate(_("“%(text)s” is not a date", text=text)) from None
     return text
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from xml.etree.ElementTree import Element
 
+from flask_babel import gettext as _
+
 from actors.formats.ead.dates import NotADate, normal_span
 from actors.formats.ead.kept import keep
 from actors.formats.ead.notes import paragraphs
@@ -32,7 +34,7 @@ def unitdate(row: Row, element: Element, where: str) -> None:
         try:
             start, end = normal_span(normal)
         except NotADate as why:
-            row.warn("date not understood", where, f"normal “{normal}”: {why}; kept as text, with no start or end")
+            row.warn(_("date not understood"), where, _not_understood(f"normal “{normal}”", why))
     if not any(e.get("start_text") for e in row.related.events):
         row.sources["event.start_text"] = row.sources["event.end_text"] = (where, "normal attribute")
     dates = {"date_text": one_line(element), "start_text": start, "end_text": end}
@@ -40,6 +42,10 @@ def unitdate(row: Row, element: Element, where: str) -> None:
         return  # an empty <unitdate/>: no date to keep
     _date_type(dates, element)
     join_event(row, element.get("datechar") or "creation", "date_text", dates)
+
+
+def _not_understood(what: str, why: NotADate) -> str:
+    return _("%(what)s: %(why)s; kept as text, with no start or end", what=what, why=why)
 
 
 def _date_type(dates: dict[str, str], element: Element) -> None:
@@ -66,7 +72,7 @@ def unitdatestructured(row: Row, element: Element, where: str) -> None:
             try:
                 normal_span(f"{start or end}/{end or start}")
             except NotADate as why:
-                row.warn("date not understood", where, f"“{start}/{end}”: {why}; kept as text, with no start or end")
+                row.warn(_("date not understood"), where, _not_understood(f"“{start}/{end}”", why))
                 start = end = ""
         dates = {"start_text": start, "end_text": end}
         _date_type(dates, element)

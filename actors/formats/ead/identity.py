@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from xml.etree.ElementTree import Element
 
+from flask_babel import gettext as _
+
 from actors.formats.ead.events import unitdate
 from actors.formats.ead.kept import OWN_UNITID, attributes_of
 from actors.formats.ead.tags import local, one_line
@@ -72,5 +74,8 @@ def give_title(row: Row, titleproper: str = "") -> None:
     dated = next((e["date_text"] for e in row.related.events if e.get("date_text")), "")
     title = titleproper or dated or row.raw.get("identifier") or "[Untitled]"
     row.raw["title"] = title
-    source = " (the finding aid's titleproper)" if titleproper else ""
-    row.warn("untitled component", row.where, f"no unittitle: titled “{title}”{source}")
+    if titleproper:
+        said = _("no unittitle: titled “%(title)s” (the finding aid's titleproper)", title=title)
+    else:
+        said = _("no unittitle: titled “%(title)s”", title=title)
+    row.warn(_("untitled component"), row.where, said)

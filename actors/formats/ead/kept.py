@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from xml.etree.ElementTree import Element
 
+from flask_babel import gettext as _
+
 from actors.formats.ead.notes import paragraphs
 from actors.formats.ead.tags import local, one_line
 from actors.formats.rows import Row
@@ -57,4 +59,6 @@ def keep_as_note(row: Row, element: Element, where: str) -> None:
     if text:
         row.related.notes.append(("general", text))
         tag = local(element.tag)
-        row.warn("kept as a note", where, f"<{tag}> has no place here: its text is kept as a general note")
+        row.warn(
+            _("kept as a note"), where, _("<%(tag)s> has no place here: its text is kept as a general note", tag=tag)
+        )

@@ -16,12 +16,17 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
+from flask import has_app_context
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
 from actors.formats.ead.did import read_did, read_identifier
 from actors.formats.ead.fields import TERM_ELEMENTS, read_part
 from actors.formats.ead.identity import give_title
 from actors.formats.ead.late import join_late
 from actors.formats.ead.levels import level_of
 from actors.formats.ead.tags import dialect_of, local, one_line
+from actors.formats.place import located
 from actors.formats.rows import ImportFailed, Row
 from actors.formats.uploads import describe_xml_error
 from actors.formats.xml_safety import UnsafeXML, safe_iterparse
@@ -102,7 +107,7 @@ class EadReader:
         parent = stack[-1] if stack else None
         if parent is None:
             if tag != "ead":
-                raise ImportFailed(f"/{tag}: the root element must be <ead>")
+                raise ImportFailed(located(f"/{tag}", _("the root element must be <ead>")))
             self.dialect = dialect_of(element.tag)
         segment = tag
         row = None
@@ -126,10 +131,12 @@ class EadReader:
         path = f"{parent.path}/{segment}" if parent else f"/{segment}"
         self._held += 1
         if self._held > MAX_HELD:
-            raise ImportFailed(
-                f"{path}: more than {MAX_HELD:,} elements in one part of a component (a note, a <did>), "
-                "which is refused to protect the server"
+            said = _(
+                "more than %(count)s elements in one part of a component (a note, a <did>), which is refused to "
+                "protect the server",
+                count=format_decimal(MAX_HELD) if has_app_context() else f"{MAX_HELD:,}",  # (a test reads it bare)
             )
+            raise ImportFailed(located(path, said))
         stack.append(_Open(element, tag, path, row))
 
     def _end(self, stack: list[_Open]) -> Iterator[Row]:
@@ -181,12 +188,15 @@ def _check_nesting(tag: str, owner: _Open | None, path: str) -> None:
     """c01 under archdesc/dsc, c02 under c01, ...; archdesc only once, at the top."""
     if tag == "archdesc":
         if owner is not None:
-            raise ImportFailed(f"{path}: <archdesc> inside a component")
+            raise ImportFailed(located(path, _("<archdesc> inside a component")))
         return
     if owner is None:
-        raise ImportFailed(f"{path}: a component outside <archdesc>")
+        raise ImportFailed(located(path, _("a component outside <archdesc>")))
     numbered = _NUMBERED.match(tag)
     if numbered:
         expected = "archdesc" if tag == "c01" else f"c{int(numbered.group(1)) - 1:02d}"
         if owner.tag != expected:
-            raise ImportFailed(f"{path}: <{tag}> must be inside <{expected}>, not <{owner.tag}>")
+            said = _(
+                "<%(tag)s> must be inside <%(expected)s>, not <%(owner)s>", tag=tag, expected=expected, owner=owner.tag
+            )
+            raise ImportFailed(located(path, said))

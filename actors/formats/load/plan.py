@@ -11,8 +11,11 @@ from __future__ import annotations
 from array import array
 from collections import Counter, OrderedDict
 
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from actors.formats.place import located
 from actors.formats.rows import Row
 from extensions import db
 from models.description import ArchivalDescription as D
@@ -55,7 +58,7 @@ class Plan:
     def warn(self, kind: str, text: str) -> None:
         self.warnings[kind] += 1
         if self.warning_count <= KEPT_PROBLEMS:
-            print(f"Warning: {text}")
+            print(_("Warning: %(text)s", text=text))
 
     @property
     def warning_count(self) -> int:
@@ -64,8 +67,44 @@ class Plan:
     def warnings_summary(self) -> str:
         """ "12 warnings: date not understood (9), untitled component (3)"."""
         count = self.warning_count
+        if not count:
+            return _("no warnings")
         kinds = ", ".join(f"{kind} ({n})" for kind, n in self.warnings.most_common())
-        return f"{count} warning{'s' if count != 1 else ''}: {kinds}" if count else "no warnings"
+        return ngettext(
+            "%(count)s warning: %(kinds)s",
+            "%(count)s warnings: %(kinds)s",
+            count,
+            count=format_decimal(count),
+            kinds=kinds,
+        )
+
+    def warnings_note(self) -> str:
+        """ ", 3 warnings (see details)": what the Info adds after its summary."""
+        count = self.warning_count
+        if not count:
+            return ""
+        return ngettext(", %(count)s warning (see details)", ", %(count)s warnings (see details)", count,
+                        count=format_decimal(count))  # fmt: skip
+
+    def checked_summary(self, records: str) -> str:
+        """ "Checked 720 rows: 2 problems, no warnings.", in the job's language."""
+        count = self.problem_count
+        problems = ngettext("%(count)s problem", "%(count)s problems", count, count=format_decimal(count))
+        return _("Checked %(records)s: %(problems)s, %(warnings)s.", records=records,
+                 problems=problems if count else _("no problems"), warnings=self.warnings_summary())  # fmt: skip
+
+    def failure(self) -> str:
+        """Why an import wrote nothing: its first problem, and how many more."""
+        more = self.problem_count - 1
+        note = ""
+        if more:
+            note = ngettext(
+                " (and %(count)s more problem: see the output)",
+                " (and %(count)s more problems: see the output)",
+                more,
+                count=format_decimal(more),
+            )
+        return _("%(problem)s%(more)s. Nothing was imported.", problem=self.problems[0], more=note)
 
     def add(self, row: Row, identifier: str | None) -> None:
         """Resolve the row's parent and its match; record problems (with their place in the file)."""
@@ -75,7 +114,7 @@ class Plan:
         parent, anchor = self._parent_of(row)
         if row.key is not None:
             if row.key in self.keys:
-                self.report(f"{row.where}: legacyId {row.key} is used by an earlier row too")
+                self.report(located(row.where, _("legacyId %(key)s is used by an earlier row too", key=row.key)))
             else:
                 self.keys[row.key] = i
         under = anchor if parent == -1 else self.match[parent]  # an existing record this row is under
@@ -93,16 +132,18 @@ class Plan:
         hangs from, 0: top level). A parent named both ways, or not found, is a problem."""
         parent, anchor = -1, self.parent_id or 0
         if row.parent_key is not None and row.parent_slug is not None:
-            self.report(f"{row.where}: parentId and qubitParentSlug are both set; use one of them")
+            self.report(located(row.where, _("parentId and qubitParentSlug are both set; use one of them")))
         elif row.parent_key is not None:
             parent = self.keys.get(row.parent_key, -2)
             if parent == -2:
-                self.report(f"{row.where}: parentId {row.parent_key} refers to no earlier row")
+                self.report(located(row.where, _("parentId %(key)s refers to no earlier row", key=row.parent_key)))
                 parent = -1
         elif row.parent_slug is not None:
             anchor = self._slug_id(row.parent_slug) or 0
             if not anchor:
-                self.report(f"{row.where}: qubitParentSlug “{row.parent_slug}” matches no description")
+                self.report(
+                    located(row.where, _("qubitParentSlug “%(slug)s” matches no description", slug=row.parent_slug))
+                )
         return parent, anchor
 
     def _match_of(self, row: Row, identifier: str | None, under: int) -> int:
@@ -114,10 +155,13 @@ class Plan:
         if match and self.match_mode == "update":
             first = self._updated.setdefault(match, row.where)
             if first != row.where:
-                self.report(
-                    f"{row.where}: identifier {identifier} under the same parent is on {first} too: "
-                    "both would update the one existing record"
+                said = _(
+                    "identifier %(identifier)s under the same parent is on %(first)s too: both would update the one "
+                    "existing record",
+                    identifier=identifier,
+                    first=first,
                 )
+                self.report(located(row.where, said))
         return match
 
     def _slug_id(self, slug: str) -> int | None:

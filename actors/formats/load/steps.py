@@ -3,6 +3,9 @@ the bar and the Info move every 1 %, the console says it every 10 %."""
 
 from __future__ import annotations
 
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+
 from actors.engine.context import report_progress
 from actors.formats.atom_csv.reader import CsvReader
 from actors.formats.ead.reader import EadReader
@@ -33,3 +36,27 @@ class Steps:
         tenths = done * 10 // max(1, self.total)
         report_progress(done, self.total, text, unit=self.unit, echo=echo and tenths > self.tenths)
         self.tenths = max(self.tenths, tenths) if echo else self.tenths
+
+
+def said_records(reader: CsvReader | EadReader, count: int) -> str:
+    """ "720 rows" of a CSV, "720 components" of an EAD file, in the job's language."""
+    number = format_decimal(count)
+    if isinstance(reader, EadReader):
+        return ngettext("%(count)s component", "%(count)s components", count, count=number)
+    return ngettext("%(count)s row", "%(count)s rows", count, count=number)
+
+
+def said_done(importing: bool, done: int, records: str) -> str:
+    """ "Imported 12 of 720 rows" (or Checked), in the job's language."""
+    if importing:
+        return _("Imported %(done)s of %(records)s", done=format_decimal(done), records=records)
+    return _("Checked %(done)s of %(records)s", done=format_decimal(done), records=records)
+
+
+def said_opening(importing: bool, file_name: str, fmt: str, parent: str | None, match: str) -> str:
+    """An import's first line: which file, as what, where it goes, what a match does."""
+    where = _("under “%(title)s”", title=parent) if parent is not None else _("at the top level")
+    values = {"file": file_name, "format": fmt.upper(), "where": where, "match": match}
+    if importing:
+        return _("Importing %(file)s (%(format)s) %(where)s; existing matches: %(match)s.", **values)
+    return _("Checking %(file)s (%(format)s) %(where)s; existing matches: %(match)s.", **values)

@@ -14,6 +14,7 @@ from array import array
 from collections import deque
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import BindParameter, bindparam, func, select, text, update
 
 from actors.formats.load.bulk import insert_dicts
@@ -69,7 +70,9 @@ class Writer:
         if self.single_place and place:
             node = db.session.get(D, place)
             if node is None:  # deleted between the plan and the tree lock
-                raise ImportFailed(f"The description the new records go under (id {place}) no longer exists.")
+                raise ImportFailed(
+                    _("The description the new records go under (id %(id)s) no longer exists.", id=place)
+                )
             self.base, self.base_depth = node.rgt, node.depth + 1
             open_gap(node.rgt, 2 * self.plan.new_count)
             db.session.expire(node)
