@@ -36,6 +36,7 @@ from blueprints.i18n import select_locale, select_timezone
 from blueprints.inputs import DatabaseInt, refuse_unstorable_text
 from blueprints.jobs import bp as jobs_bp
 from blueprints.notifications import bp as notifications_bp
+from blueprints.schedules import bp as schedules_bp
 from blueprints.users import bp as users_bp
 from extensions import babel, csrf, db, login_manager, migrate
 from models.description import level_label
@@ -141,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(authorities_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(schedules_bp)
     app.register_blueprint(i18n_bp)
     app.add_url_rule("/", endpoint="index", view_func=lambda: _redirect_home())
 

@@ -9,6 +9,7 @@ from models.job import Job, JobStatus
 from models.login_failure import LoginFailure
 from models.notification import NoticeKind, Notification
 from models.rights import RightsStatement
+from models.schedule import Overlap, Schedule
 from models.storage import Container, DescriptionContainer
 from models.user import Role, User
 from models.vocabulary import LevelOfDescription, Repository, Taxonomy, Term
@@ -33,11 +34,13 @@ __all__ = [
     "Note",
     "NoticeKind",
     "Notification",
+    "Overlap",
     "PublicationStatus",
     "RecordChange",
     "Repository",
     "RightsStatement",
     "Role",
+    "Schedule",
     "Taxonomy",
     "Term",
     "User",

@@ -27,7 +27,7 @@ class FindingAid(Model):
     format: Mapped[str] = mapped_column(String(8))
     # A random file name: knowing a slug is not enough to guess where the file is.
     file_name: Mapped[str] = mapped_column(String(128))
-    job_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("jobs.id", ondelete="SET NULL"))
+    job_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("jobs.id", ondelete="SET NULL"), index=True)
     generated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set when a user uploaded the file instead of having it generated.
     uploaded_by: Mapped[str | None] = mapped_column(String(80))

@@ -70,6 +70,7 @@ class Job(Model):
         Index("ix_jobs_user_status_finished_at", "user_id", "status", "finished_at"),
         Index("ix_jobs_retry_of_id", "retry_of_id"),
         Index("ix_jobs_undo_of_id", "undo_of_id"),
+        Index("ix_jobs_schedule_id_id", "schedule_id", "id"),
         # One Undo of a job queued or running at a time: simultaneous launches cannot both win.
         Index(
             "ix_jobs_one_active_undo", "undo_of_id", unique=True, sqlite_where=ACTIVE_UNDO, postgresql_where=ACTIVE_UNDO
@@ -113,6 +114,8 @@ class Job(Model):
     # The language of the user who launched it: its Info, output and errors are written in it
     # (None: launched before jobs kept one; the site's default language).
     locale: Mapped[str | None] = mapped_column(String(8))
+    # The schedule that launched it (models.schedule); None: launched by hand, or its schedule removed.
+    schedule_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("schedules.id", ondelete="SET NULL"))
 
     user: Mapped[User | None] = relationship(lazy="joined")
     description: Mapped[ArchivalDescription | None] = relationship(lazy="joined")

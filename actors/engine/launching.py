@@ -8,7 +8,7 @@ import logging
 import os
 import queue
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_request_context
@@ -20,7 +20,7 @@ from actors.engine import lifecycle
 from actors.engine.driver import FastStatement, direct_autocommit
 from actors.engine.runtime import runtime
 from extensions import autocommit, db
-from models import ArchivalDescription, Job, JobStatus, User
+from models import ArchivalDescription, Job, JobStatus, Schedule, User
 from models.base import utcnow
 
 logger = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ def launch(
     retry_of_id: int | None = None,
     undo_of_id: int | None = None,
     locale: str | None = None,
+    schedule_id: int | None = None,
 ) -> tuple[Job, bool]:
     """Create the job row (Queued), commit, then send its message (``sent_at`` is written
     moments later, in a batch: ``_SentMarks``).
@@ -70,6 +71,7 @@ def launch(
         "undo_of_id": undo_of_id,
         "created_at": utcnow(),
         "locale": locale or launching_language(user),
+        "schedule_id": schedule_id,
     }
     db.session.commit()  # what the caller changed first: the job may refer to it
     try:
@@ -93,6 +95,19 @@ def retry(job: Job, user: User | None) -> tuple[Job, bool]:
         undo_of_id=job.undo_of_id,  # a retried Undo undoes the same job
         # It speaks as the job it runs again (one from before jobs kept a language: the site's).
         locale=job.locale or current_app.config["BABEL_DEFAULT_LOCALE"],
+    )
+
+
+def launch_scheduled(schedule: Schedule, now: datetime) -> tuple[Job, bool]:
+    """A schedule's job, as its owner launching its form would (``flask schedules run``, Run now,
+    and the worker's tick when it is due); its last run is ``now``, committed with the job."""
+    schedule.last_run_at = now
+    return launch(
+        schedule.type,
+        user=schedule.user,
+        description=schedule.description,
+        parameters=dict(schedule.parameters),
+        schedule_id=schedule.id,
     )
 
 

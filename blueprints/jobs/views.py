@@ -37,7 +37,7 @@ from blueprints.jobs.queries import jobs_for, queue_position
 from blueprints.jobs.undo import may_undo
 from blueprints.launched import flash_launched
 from extensions import db
-from models import Job, JobStatus
+from models import Job, JobStatus, Schedule
 
 
 @bp.before_request
@@ -85,6 +85,7 @@ def detail(job_id: int):
         undone_by=db.session.scalars(select(Job).where(Job.undo_of_id == job.id).order_by(Job.id)).all(),
         closing=closing,
         may_undo_closing=closing is not None and may_undo(closing, current_user),
+        schedule=db.session.get(Schedule, job.schedule_id) if job.schedule_id else None,
     )
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from models import JobStatus
+from models import ArchivalDescription, Job, JobStatus, Notification
 from models.base import utcnow
 from models.changes import RecordChange
+from models.finding_aid import FindingAid
 from tests.helpers import parse_csv
 
 pytestmark = pytest.mark.test_jobs
@@ -180,3 +181,32 @@ def test_the_archive_is_written_beside_and_only_renamed_into_place(cli, history,
     assert cli("jobs", "prune", "--older-than", "90d", "--archive", str(archive), "--yes").exit_code == 0
     assert sorted(Path(tmp_path).glob(".*partial")) == []
     assert len(parse_csv(archive.read_text())) == 3
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"], indirect=True)
+def test_what_refers_to_a_pruned_job_stays_and_a_job_undone_since_the_prune_began_stays_too(
+    cli, make_job, job_ids, db, tmp_path, fonds
+):
+    old = make_job("alice", JobStatus.ERROR, created_at=days_ago(100))
+    undone = make_job("alice", JobStatus.COMPLETED, created_at=days_ago(100))
+    retry = make_job("alice", JobStatus.COMPLETED, created_at=days_ago(1), retry_of_id=old.id)
+    undo = make_job("alice", JobStatus.COMPLETED, type="undo_job", created_at=days_ago(100), undo_of_id=undone.id)
+    undo.finished_at = utcnow()  # ended while the prune ran: the archive may miss what it did
+    description = db.session.scalar(select(ArchivalDescription).where(ArchivalDescription.slug == fonds))
+    db.session.add(FindingAid(description_id=description.id, format="pdf", file_name="a.pdf", job_id=old.id))
+    db.session.add(RecordChange(job_id=old.id, description_id=description.id, kind="updated"))
+    db.session.commit()
+    Notification.record_endings(Job.id == old.id)
+    db.session.commit()
+    old, undone, retry, undo = old.id, undone.id, retry.id, undo.id
+
+    result = cli("jobs", "prune", "--older-than", "90d", "--archive", str(tmp_path / "a.csv"), "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert "pruned 1." in result.output
+    assert job_ids() == {undone, retry, undo}
+    assert db.session.get(Job, retry).retry_of_id is None  # the retry stays, its link to the pruned job goes
+    assert db.session.scalar(select(FindingAid.job_id)) is None  # the finding aid stays
+    notice = db.session.scalar(select(Notification))
+    assert (notice.job_id, notice.job_number) == (None, old)  # the notice still reads, "cleared"
+    assert ledger_jobs(db) == set()

@@ -4,9 +4,12 @@ else or is lost and re-queued; none when its owner cancels it or it has no owner
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from actors.engine import lifecycle
+from actors.engine.lifecycle import outcome
+from actors.engine.output.capture import JobOutput
 from actors.engine.worker.reaper import reap_lost_jobs
 from actors.registry import JOB_TYPES
 from models import Job, JobStatus, NoticeKind, Notification
@@ -73,3 +76,47 @@ def test_a_notice_still_reads_once_its_job_is_cleared(db, users, launch_job, run
         "test_fail",
         NoticeKind.ERROR,
     )
+
+
+CRASH = {  # the notice's INSERT dies as a worker losing its database would
+    "sqlite": ["CREATE TRIGGER crash BEFORE INSERT ON notifications BEGIN SELECT RAISE(ABORT, 'worker died'); END"],
+    "postgresql": [
+        "CREATE FUNCTION crash() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN RAISE EXCEPTION 'worker died' USING ERRCODE = '57P01'; END $$",
+        "CREATE TRIGGER crash BEFORE INSERT ON notifications FOR EACH ROW EXECUTE FUNCTION crash()",
+    ],
+}
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_a_worker_dying_at_its_jobs_ending_never_loses_the_notice_nor_doubles_it(db, users, make_job, database):
+    lost = add_worker(db, stopped=True)
+    job = make_job("alice", JobStatus.RUNNING, type="finding_aid", worker_id=lost.id, attempt=1)
+    for statement in CRASH[database]:
+        db.session.execute(text(statement))
+    db.session.commit()
+
+    with pytest.raises(SQLAlchemyError):
+        finish(job.id, 1)
+    db.session.rollback()
+    assert (db.session.get(Job, job.id).status, notices(db)) == (JobStatus.RUNNING, [])  # nothing half-written
+
+    db.session.execute(text("DROP TRIGGER crash" + (" ON notifications" if database == "postgresql" else "")))
+    db.session.commit()
+    assert reap_lost_jobs(15, JOB_TYPES) == (1, 0)  # the worker is gone: the reaper settles its job
+    finish(job.id, 1)  # the dead attempt's outcome, arriving late: fenced, no second notice
+    assert notices(db) == [(users["alice"].id, job.id, NoticeKind.REQUEUED, "Re-queued after its worker was lost.")]
+
+    db.session.execute(update(Job).where(Job.id == job.id).values(status=JobStatus.RUNNING, attempt=2))
+    db.session.commit()
+    finish(job.id, 2)
+    finish(job.id, 2)  # (twice: the second finds it settled)
+    assert [n[2:] for n in notices(db)] == [
+        (NoticeKind.REQUEUED, "Re-queued after its worker was lost."),
+        (NoticeKind.COMPLETED, "Done."),
+    ]
+
+
+def finish(job_id: int, attempt: int) -> None:
+    out = JobOutput(path=None, cap=1000, hard_limit=10_000, flush_seconds=60, on_flush=lambda *_: None)
+    outcome.finish(job_id, attempt, True, out, None, "Done.", None)

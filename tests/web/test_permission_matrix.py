@@ -26,6 +26,7 @@ from models import (
     JobStatus,
     PublicationStatus,
     RecordChange,
+    Schedule,
     User,
 )
 from models.finding_aid import finding_aid_dir
@@ -71,6 +72,11 @@ def cancels(type_key: str) -> Rule:
 
 def retries_some(user: User | None) -> bool:
     return user is not None and any(t.may_create(user) for t in JOB_TYPES.values())
+
+
+def schedules_some(user: User | None) -> bool:
+    """The Schedules page: whoever the menu offers "Create background job" to."""
+    return user is not None and any(not t.hidden and t.may_create(user) for t in JOB_TYPES.values())
 
 
 def cancels_some(user: User | None) -> bool:
@@ -158,6 +164,12 @@ def cases() -> list[Case]:
         Case("jobs.bulk_apply", "POST", "/jobs/bulk/retry", retries_some),
         Case("jobs.bulk_apply", "POST", "/jobs/bulk/cancel", cancels_some),
         Case("descriptions.remove_finding_aid", "POST", "/descriptions/{draft}/finding-aid/delete", holds(EDIT)),
+        Case("schedules.index", "GET", "/schedules/", schedules_some),
+        *[Case(f"schedules.{view}", "POST", f"/schedules/{{{whose}_schedule}}/{view.replace('_now', '')}", rule)
+          for whose, rule in (("own", schedules_some), ("others", admin))
+          for view in ("pause", "resume", "run_now")],
+        *[Case("schedules.delete", method, f"/schedules/{{{whose}_schedule}}/delete", rule)
+          for whose, rule in (("own", schedules_some), ("others", admin)) for method in ("GET", "POST")],
         Case("jobs.bulk_apply", "POST", "/jobs/bulk/clear", signed_in, (("upto", "0"),)),
         Case("jobs.clear", "POST", "/jobs/clear", signed_in),
         Case("auth.logout", "POST", "/logout", signed_in),
@@ -193,7 +205,11 @@ def world(app, roles) -> dict[str, dict[str, int | str]]:
                          before={"publication_status": "draft"}, after={"publication_status": "published"})
         )  # fmt: skip
         jobs[JobStatus.COMPLETED].result_path = str(Path(app.instance_path) / "result.csv")
+        schedule = Schedule(name=f"{user.username} nightly", type="report", cron="0 3 * * *", user_id=user.id)
+        db.session.add(schedule)
+        db.session.flush()
         ids[user.username] = {
+            "own_schedule": schedule.id,
             "own_queued": jobs[JobStatus.QUEUED].id,
             "own_failed": jobs[JobStatus.ERROR].id,
             "own_completed": jobs[JobStatus.COMPLETED].id,
@@ -211,6 +227,7 @@ def world(app, roles) -> dict[str, dict[str, int | str]]:
             others_queued=others["own_queued"],
             others_completed=others["own_completed"],
             others_changed=others["own_changed"],
+            others_schedule=others["own_schedule"],
         )
     ids[""] = {**ids["alice"]}  # anonymous: aims at alice's records
     return ids

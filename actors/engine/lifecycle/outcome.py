@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
-from actors.engine import job_row, notices
+from actors.engine import job_row
 from actors.engine.context import BadInput, JobCanceled
 from actors.engine.errors import describe_failure
 from extensions import db
@@ -54,10 +54,7 @@ def finish(
         if db.session.registry.has():
             db.session.rollback()  # whatever the actor left half-done is not ours to commit
     values = _outcome_values(attempt, rerun_safe, output, exception, info, time_limit_ms)
-    if _save_outcome(job_id, attempt, values, retry_seconds):
-        if values["status"] != JobStatus.QUEUED:  # (a shutdown's re-queue: it runs again at once)
-            notices.ended_run(job_id)
-    else:
+    if not _save_outcome(job_id, attempt, values, retry_seconds):  # (an ending: with its notice, job_row)
         logger.warning(
             "Job %s attempt %s ended as %s, but the job was settled meanwhile (reaper, kill or a later "
             "attempt): that outcome is not recorded.",

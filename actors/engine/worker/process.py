@@ -25,6 +25,7 @@ from actors.engine.broker import ping, queue_name
 from actors.engine.launching import dispatch_unsent
 from actors.engine.runtime import runtime
 from actors.engine.worker.reaper import reap_lost_jobs
+from actors.engine.worker.scheduler import run_due_schedules
 from extensions import db
 from models import Job, WorkerProcess
 from models.base import utcnow
@@ -85,7 +86,7 @@ def resident_memory_bytes() -> int:
 
 class Heartbeat(threading.Thread):
     """Says this worker is alive, sends jobs the web could not send, reaps lost workers' jobs,
-    and recycles the worker when it has done enough or grown too big."""
+    launches due schedules, and recycles the worker when it has done enough or grown too big."""
 
     def __init__(self, app: Flask, worker_id: str, handover: Handover | None = None) -> None:
         super().__init__(name="archive-jobs-heartbeat", daemon=True)
@@ -122,6 +123,7 @@ class Heartbeat(threading.Thread):
             requeued, failed = reap_lost_jobs(self.interval * 3, runtime(self.app).job_types)
             if requeued or failed:
                 logger.warning("Jobs of lost workers or stalled: %d re-queued, %d marked Error.", requeued, failed)
+            run_due_schedules()
         if self.recycle_reason is None:
             if config["WORKER_MAX_JOBS"] and done >= config["WORKER_MAX_JOBS"]:
                 self.recycle(f"{done} jobs done")
