@@ -15,6 +15,9 @@ branch_labels = None
 depends_on = None
 
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+# On SQLite the foreign key rebuilds the jobs table: it must keep AUTOINCREMENT and its sequence
+# (job ids are never used twice), as b4c0e6a8d3f5 does.
+KEEP_IDS = {"sqlite_autoincrement": True}
 
 
 def upgrade():
@@ -39,17 +42,34 @@ def upgrade():
     )
     op.create_index("ix_schedules_user_id", "schedules", ["user_id"])
     op.create_index("ix_schedules_next_run_at", "schedules", ["next_run_at"])
-    with op.batch_alter_table("jobs") as batch_op:
+    sequence = _sequence()
+    with op.batch_alter_table("jobs", table_kwargs=KEEP_IDS) as batch_op:
         batch_op.add_column(sa.Column("schedule_id", BIG_ID, nullable=True))
         batch_op.create_foreign_key("fk_jobs_schedule_id", "schedules", ["schedule_id"], ["id"], ondelete="SET NULL")
         batch_op.create_index("ix_jobs_schedule_id_id", ["schedule_id", "id"])
+    _restore_sequence(sequence)
 
 
 def downgrade():
-    with op.batch_alter_table("jobs") as batch_op:
+    sequence = _sequence()
+    with op.batch_alter_table("jobs", table_kwargs=KEEP_IDS) as batch_op:
         batch_op.drop_index("ix_jobs_schedule_id_id")
         batch_op.drop_constraint("fk_jobs_schedule_id", type_="foreignkey")
         batch_op.drop_column("schedule_id")
+    _restore_sequence(sequence)
     op.drop_index("ix_schedules_next_run_at", table_name="schedules")
     op.drop_index("ix_schedules_user_id", table_name="schedules")
     op.drop_table("schedules")
+
+
+def _sequence() -> int | None:
+    if op.get_bind().dialect.name != "sqlite":
+        return None
+    return op.get_bind().scalar(sa.text("SELECT seq FROM sqlite_sequence WHERE name = 'jobs'"))
+
+
+def _restore_sequence(sequence: int | None) -> None:
+    if sequence is not None:
+        op.get_bind().execute(
+            sa.text("UPDATE sqlite_sequence SET seq = max(seq, :seq) WHERE name = 'jobs'"), {"seq": sequence}
+        )

@@ -25,8 +25,9 @@ def test_each_sees_theirs_and_the_administrator_all(as_user, users, fonds):
     _add("Alice nightly", users["alice"], fonds)
     _add("Bob nightly", users["bob"], fonds)
     _add("Command line nightly", None, fonds)
-    page = as_user("alice").get("/schedules/")
-    assert page.html.select_one("nav a[href='/schedules/']").get_text(strip=True) == "Schedules"
+    jobs = as_user("alice").get("/jobs/")  # reached from the Jobs page
+    assert jobs.html.select_one("main .see-also a[href='/schedules/']").get_text(strip=True) == "Schedules"
+    page = jobs.click(href="/schedules/")
     assert _names(page) == ["Alice nightly"]
     row = page.html.select_one("table.schedules tbody tr")
     cells = {td["data-label"]: " ".join(td.get_text(" ", strip=True).split()) for td in row.find_all("td")}
