@@ -82,6 +82,14 @@ def insert_old_user(username: str = "alice", password: str = "pw", **columns: ob
     )
 
 
+def upgrade_to_head(runner) -> None:
+    """The rest of the migrations, then the check that the newest one matches the models."""
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    checked = runner.invoke(args=["db", "check"])
+    assert checked.exit_code == 0, checked.output
+
+
 class SharedBytecodeCache(BytecodeCache):
     """Compiled templates kept in memory for every app the tests create (each has its own Jinja
     environment: compiling the same templates again was a third of a web test). A template whose

@@ -10,7 +10,15 @@ from webtest import TestApp
 
 from extensions import db
 from models.base import utcnow
-from tests.helpers import FreshContext, app_at_revision, form_posting_to, insert_as_stored, insert_old_user, login
+from tests.helpers import (
+    FreshContext,
+    app_at_revision,
+    form_posting_to,
+    insert_as_stored,
+    insert_old_user,
+    login,
+    upgrade_to_head,
+)
 
 BEFORE = "b9d3f6a2c8e4"
 
@@ -39,9 +47,7 @@ def test_an_old_job_speaks_the_site_language_and_new_ones_their_launchers(tmp_pa
         db.session.commit()
         db.engine.dispose()
 
-    result = runner.invoke(args=["db", "upgrade"])
-    assert result.exit_code == 0, result.output
-    assert runner.invoke(args=["db", "check"]).exit_code == 0  # the migration matches the models
+    upgrade_to_head(runner)  # (and the migration matches the models)
     with app.app_context():
         assert db.session.execute(text("SELECT locale FROM jobs")).scalar() is None
         client = TestApp(FreshContext(app))

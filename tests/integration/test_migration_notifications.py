@@ -11,7 +11,7 @@ from webtest import TestApp
 from actors.engine import lifecycle
 from extensions import db
 from models.base import utcnow
-from tests.helpers import FreshContext, app_at_revision, insert_as_stored, insert_old_user, login
+from tests.helpers import FreshContext, app_at_revision, insert_as_stored, insert_old_user, login, upgrade_to_head
 
 BEFORE = "c3e8a5d1f7b2"
 
@@ -29,9 +29,7 @@ def test_existing_users_get_the_default_and_notices_after_the_upgrade(tmp_path, 
         db.session.commit()
         db.engine.dispose()
 
-    result = runner.invoke(args=["db", "upgrade"])
-    assert result.exit_code == 0, result.output
-    assert runner.invoke(args=["db", "check"]).exit_code == 0  # the migration matches the models
+    upgrade_to_head(runner)  # (and the migration matches the models)
     with app.app_context():
         assert db.session.execute(text("SELECT notify_on FROM users")).scalar() == "errors"
         assert lifecycle.kill(1)
